@@ -77,8 +77,7 @@ export const CaseEventSchema = z
     type: z.enum(EVENT_TYPES),
     occurredAt: z
       .string()
-      .regex(ISO_WITH_OFFSET, 'must be ISO 8601 with an offset, e.g. 2025-08-24T14:37:00+08:00')
-      .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date-time'),
+      .refine((s) => ISO_WITH_OFFSET.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time with an offset, e.g. 2025-08-24T14:37:00+08:00'),
     itemCode: code('item').optional(),
     districtCode: z.string().regex(/^\d{6}$|^[A-Z0-9]{2,12}$/, 'must be a 6-digit GB/T 2260 code or a zone code'),
     townshipCode: code('township').optional(),

@@ -1,1 +1,5 @@
 export * from './event-schema.ts';
+export * from './working-calendar.ts';
+export * from './default-calendar.ts';
+export * from './districts.ts';
+export * from './masking.ts';

@@ -1,0 +1,103 @@
+/**
+ * pnpm bench:ingest — events/s through POST /api/v1/events (NDJSON batches of 1,000) into embedded
+ * ClickHouse, beside raw @clickhouse/client inserts of the same rows into the same engine and schema,
+ * in the same run, alternating rounds so machine noise hits both. Prints both rates and their ratio.
+ *
+ *   pnpm bench:ingest [--events 200000] [--rounds 3] [--concurrency 4]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DISTRICTS } from '@tongban/shared';
+import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
+import { migrate } from '../src/clickhouse/migrations.ts';
+import { toEventRow } from '../src/events/event-row.ts';
+import { ServerProcess } from '../test/server-process.ts';
+
+const { values: args } = parseArgs({
+  options: { events: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '4' } },
+});
+const N = Number(args.events);
+const ROUNDS = Number(args.rounds);
+const CONCURRENCY = Number(args.concurrency);
+const BATCH = 1_000;
+const TYPES = ['submitted', 'accepted', 'reviewed', 'approved', 'completed'] as const;
+const codes = DISTRICTS.filter((d) => d.kind !== 'zone').map((d) => d.code);
+
+function makeEvents(round: string) {
+  const base = Date.parse('2025-10-09T09:00:00+08:00');
+  return Array.from({ length: N }, (_, i) => {
+    const caseNo = Math.floor(i / TYPES.length);
+    const type = TYPES[i % TYPES.length]!;
+    return {
+      eventId: `${round}-${caseNo}.${type}`,
+      caseId: `${round}-${caseNo}`,
+      type,
+      occurredAt: new Date(base + caseNo * 1000 + (i % TYPES.length) * 600_000).toISOString(),
+      itemCode: `ITEM-${caseNo % 300}`,
+      districtCode: codes[caseNo % codes.length]!,
+      level: 'district',
+      departmentCode: 'SCJGJ',
+      actorId: `staff-${caseNo % 97}`,
+      ...(type === 'submitted' ? { channel: 'pc', applicant: { type: 'person', name: '王小明', idNumber: '500101199001011234', phone: '13800001111' } } : {}),
+      ...(type === 'completed' ? { visits: 0 } : {}),
+    };
+  });
+}
+
+async function fullPath(server: ServerProcess, round: string): Promise<{ ackPerSec: number; storedPerSec: number }> {
+  const events = makeEvents(round);
+  const bodies: string[] = [];
+  for (let i = 0; i < events.length; i += BATCH) bodies.push(events.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join('\n'));
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const r = await server.post(body);
+        const a = (await r.json()) as { accepted: number };
+        if (r.status !== 200 || a.accepted !== BATCH) throw new Error(`unexpected answer ${r.status} ${JSON.stringify(a)}`);
+      }
+    }),
+  );
+  const acked = performance.now() - t0;
+  await server.eventually(async () => ((await server.get<{ pendingRows: number }>('/healthz')).body.pendingRows === 0 ? true : undefined), 120_000);
+  const stored = performance.now() - t0;
+  return { ackPerSec: N / (acked / 1000), storedPerSec: N / (stored / 1000) };
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tongban-bench-raw-'));
+  const ch = createClickhouse({ clickhouseUrl: undefined, dataDir: dir, clickhouseDatabase: 'tongban' });
+  await migrate(ch, 'tongban');
+  const server = await ServerProcess.start({ LOG_LEVEL: 'warn' });
+  console.log(`bench:ingest — ${N.toLocaleString()} events per round, NDJSON batches of ${BATCH}, ${CONCURRENCY} concurrent requests, ${ROUNDS} rounds`);
+  const results: Array<{ raw: number; ack: number; stored: number }> = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const rows = makeEvents(`raw${round}`).map((e) => toEventRow(e as never, 'bench', Date.now(), []));
+      const t0 = performance.now();
+      for (let i = 0; i < rows.length; i += BATCH) await ch.insert({ table: 'tongban.events', values: rows.slice(i, i + BATCH), format: 'JSONEachRow' });
+      const raw = N / ((performance.now() - t0) / 1000);
+      const full = await fullPath(server, `full${round}`);
+      results.push({ raw, ack: full.ackPerSec, stored: full.storedPerSec });
+      console.log(
+        `round ${round + 1}: raw insert ${fmt(raw)} ev/s | full path acknowledged ${fmt(full.ackPerSec)} ev/s, stored ${fmt(full.storedPerSec)} ev/s | ratio stored/raw ${(full.storedPerSec / raw).toFixed(2)}`,
+      );
+    }
+  } finally {
+    await server.dispose();
+    await ch.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ratios = results.map((r) => r.stored / r.raw);
+  console.log(
+    `median: raw ${fmt(med(results.map((r) => r.raw)))} ev/s, full path ${fmt(med(results.map((r) => r.stored)))} ev/s stored (${fmt(med(results.map((r) => r.ack)))} acknowledged), ratio ${med(ratios).toFixed(2)} (goal ≥ 0.50)`,
+  );
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+await main();

@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import underPressure from '@fastify/under-pressure';
+import type { Logger } from 'pino';
+import { createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
+import { migrate } from './clickhouse/migrations.ts';
+import type { Config } from './config.ts';
+import { registerErrorHandler } from './errors.ts';
+import { EventStore } from './events/event-store.ts';
+import { IngestLog } from './events/ingest-log.ts';
+import { IngestService, type LogRecord } from './events/ingest-service.ts';
+import { attachLiveHub, toLiveEvent } from './live/live-hub.ts';
+import type { LiveEvent } from './live/live-event.ts';
+import { TodayStats } from './live/today-stats.ts';
+import { createLogger } from './logger.ts';
+import { eventsRoute } from './routes/events.route.ts';
+import { healthRoute } from './routes/health.route.ts';
+import { readingRoutes } from './routes/reading.route.ts';
+import { casesRoute } from './routes/cases.route.ts';
+import { adminRoutes } from './routes/admin.route.ts';
+
+const RECENT_EVENTS = 50;
+
+export interface Tongban {
+  /** Migrates ClickHouse, loads the dedup filter, replays the ingest log; then /healthz answers 200. */
+  start(): Promise<void>;
+  readonly ready: boolean;
+  clickhouse: Clickhouse;
+  ingest: IngestService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tongban: Tongban;
+  }
+}
+
+/**
+ * Assembles the server (STYLE.md habit 1). Nothing here listens or touches ClickHouse yet: `server.ts`
+ * listens first, so /healthz can say 503 while `app.tongban.start()` migrates and replays.
+ */
+export async function buildApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    disableRequestLogging: true,
+    forceCloseConnections: true,
+  });
+  registerErrorHandler(app);
+  app.addContentTypeParser(/^application\/(x-)?ndjson/i, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: 2_000,
+    retryAfter: 5,
+    exposeStatusRoute: false,
+    pressureHandler: (_req, reply, type, value) => {
+      void reply
+        .status(503)
+        .header('retry-after', '5')
+        .send({ error: { code: 'overloaded', message: `server under pressure (${type}: ${value}); retry shortly` } });
+    },
+  });
+
+  const clickhouse = createClickhouse(config);
+  const store = new EventStore(clickhouse, config.clickhouseDatabase);
+  const stats = new TodayStats();
+  const recent: LiveEvent[] = [];
+  let ready = false;
+
+  const live = attachLiveHub(app.server, {
+    logger,
+    snapshot: () => ({ serverTime: new Date().toISOString(), simulated: config.simulate, today: stats.snapshot(), recent }),
+    stats: () => ({ serverTime: new Date().toISOString(), today: stats.snapshot(), ingest: ingest.counters }),
+  });
+
+  const ingest = new IngestService({
+    store,
+    log: new IngestLog<LogRecord>(path.join(config.dataDir, 'ingest-log')),
+    logger: logger.child({ component: 'ingest' }),
+    flushMaxRows: config.flushMaxRows,
+    flushMaxAgeMs: config.flushMaxAgeMs,
+    maxPendingRows: config.maxPendingRows,
+    dedupExpectedEvents: config.dedupExpectedEvents,
+    onAccepted(events) {
+      const masked = events.map(toLiveEvent);
+      for (const e of events) stats.add(e);
+      recent.unshift(...masked.slice(-RECENT_EVENTS).reverse());
+      recent.length = Math.min(recent.length, RECENT_EVENTS);
+      live.broadcast(masked);
+      live.statsChanged();
+    },
+  });
+
+  const tongban: Tongban = {
+    clickhouse,
+    ingest,
+    get ready() {
+      return ready;
+    },
+    async start() {
+      const ran = await migrate(clickhouse, config.clickhouseDatabase);
+      if (ran.length) logger.info({ migrations: ran }, 'ClickHouse migrated');
+      await ingest.start();
+      for (const row of await store.dayCounts(stats.currentDay)) stats.add({ type: row.type, districtCode: row.district_code, occurredAt: `${stats.currentDay}T12:00:00+08:00` }, Number(row.n));
+      recent.push(...(await store.recentEvents(RECENT_EVENTS, stats.currentDay)).map(toLiveEvent));
+      ready = true;
+    },
+  };
+  app.decorate('tongban', tongban);
+
+  healthRoute(app, { isReady: () => ready, details: () => ({ pendingRows: ingest.pendingRows, liveClients: live.clients() }) });
+  eventsRoute(app, { ingest, isReady: () => ready, sourceTokens: config.sourceTokens, maxEvents: config.maxEventsPerRequest });
+  readingRoutes(app, { stats });
+  casesRoute(app, { store });
+  adminRoutes(app, { store, adminTokens: config.adminTokens });
+
+  if (existsSync(path.join(config.dashboardDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: config.dashboardDir, wildcard: false });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/plain; charset=utf-8').send('tongban ingest server. The dashboard is not built: run `pnpm --filter @tongban/dashboard build`.\n'),
+    );
+  }
+
+  app.addHook('onClose', async () => {
+    await live.close();
+    if (ready) await ingest.stop();
+    await clickhouse.close();
+  });
+  return app;
+}

@@ -1,0 +1,94 @@
+import type { Clickhouse } from './clickhouse-client.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: (db: string) => string[];
+}
+
+/**
+ * Versioned, append-only migrations. Each statement is idempotent (IF NOT EXISTS), so a migration
+ * interrupted half-way is simply run again. Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'event log, id index, per-case copy, rejected events',
+    statements: (db) => [
+      // The immutable event log. Month partitions; ordered for per-district time-range reads.
+      `CREATE TABLE IF NOT EXISTS ${db}.events (
+        event_id String,
+        event_key UInt64 COMMENT 'hash of event_id (see event-key.ts), the dedup index key',
+        case_id String,
+        type LowCardinality(String),
+        occurred_at DateTime64(3, 'Asia/Shanghai'),
+        received_at DateTime64(3, 'Asia/Shanghai'),
+        source LowCardinality(String),
+        item_code LowCardinality(String),
+        district_code LowCardinality(String),
+        township_code LowCardinality(String),
+        village_code String,
+        level LowCardinality(String),
+        department_code LowCardinality(String),
+        channel LowCardinality(String),
+        actor_id String,
+        applicant_type LowCardinality(String),
+        applicant_name String,
+        applicant_id_number String,
+        applicant_phone String,
+        rating Nullable(UInt8),
+        visits Nullable(UInt16),
+        note String,
+        dq_flags Array(LowCardinality(String))
+      ) ENGINE = MergeTree
+      PARTITION BY toYYYYMM(occurred_at)
+      ORDER BY (district_code, occurred_at, case_id)`,
+      // Idempotency index: every stored event_id, ordered by its hash so a lookup is a primary-key range.
+      `CREATE TABLE IF NOT EXISTS ${db}.event_ids (
+        event_key UInt64,
+        event_id String
+      ) ENGINE = ReplacingMergeTree ORDER BY (event_key, event_id)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.event_ids_mv TO ${db}.event_ids AS
+        SELECT event_key, event_id FROM ${db}.events`,
+      // The same events ordered by case: one case's timeline is one primary-key range.
+      `CREATE TABLE IF NOT EXISTS ${db}.case_events AS ${db}.events
+        ENGINE = MergeTree PARTITION BY tuple() ORDER BY (case_id, occurred_at, event_id)`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.case_events_mv TO ${db}.case_events AS
+        SELECT * FROM ${db}.events`,
+      // Events that failed validation, kept raw for inspection, never silently dropped.
+      `CREATE TABLE IF NOT EXISTS ${db}.rejected_events (
+        rejection_id UUID,
+        received_at DateTime64(3, 'Asia/Shanghai'),
+        source LowCardinality(String),
+        batch_index UInt32,
+        event_id String,
+        raw String,
+        errors Array(String)
+      ) ENGINE = ReplacingMergeTree
+      PARTITION BY toYYYYMM(received_at)
+      ORDER BY (received_at, rejection_id)`,
+    ],
+  },
+];
+
+export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
+  await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
+  await ch.command({
+    query: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, name String, applied_at DateTime64(3))
+            ENGINE = ReplacingMergeTree ORDER BY version`,
+  });
+  const rs = await ch.query({ query: `SELECT DISTINCT version FROM ${db}.schema_migrations`, format: 'JSONEachRow' });
+  const applied = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
+  const ran: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    for (const statement of m.statements(db)) await ch.command({ query: statement });
+    await ch.insert({
+      table: `${db}.schema_migrations`,
+      values: [{ version: m.version, name: m.name, applied_at: Date.now() }],
+      format: 'JSONEachRow',
+    });
+    ran.push(m.version);
+  }
+  return ran;
+}

@@ -1,0 +1,101 @@
+import type { CaseEvent } from '@tongban/shared';
+import { shanghaiDateTime, shanghaiIso } from '../time-format.ts';
+import { eventKey } from './event-key.ts';
+
+/** One row of the `events` table, exactly as inserted (JSONEachRow). */
+export interface EventRow {
+  event_id: string;
+  event_key: number;
+  case_id: string;
+  type: string;
+  occurred_at: string;
+  received_at: string;
+  source: string;
+  item_code: string;
+  district_code: string;
+  township_code: string;
+  village_code: string;
+  level: string;
+  department_code: string;
+  channel: string;
+  actor_id: string;
+  applicant_type: string;
+  applicant_name: string;
+  applicant_id_number: string;
+  applicant_phone: string;
+  rating: number | null;
+  visits: number | null;
+  note: string;
+  dq_flags: string[];
+}
+
+/** One row of `rejected_events`: the raw text as received, with its errors. */
+export interface RejectedRow {
+  rejection_id: string;
+  received_at: string;
+  source: string;
+  batch_index: number;
+  event_id: string;
+  raw: string;
+  errors: string[];
+}
+
+export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqFlags: string[]): EventRow {
+  return {
+    event_id: e.eventId,
+    event_key: eventKey(e.eventId),
+    case_id: e.caseId,
+    type: e.type,
+    occurred_at: shanghaiDateTime(Date.parse(e.occurredAt)),
+    received_at: shanghaiDateTime(receivedAt),
+    source,
+    item_code: e.itemCode ?? '',
+    district_code: e.districtCode,
+    township_code: e.townshipCode ?? '',
+    village_code: e.villageCode ?? '',
+    level: e.level,
+    department_code: e.departmentCode ?? '',
+    channel: e.channel ?? '',
+    actor_id: e.actorId ?? '',
+    applicant_type: e.applicant?.type ?? '',
+    applicant_name: e.applicant?.name ?? '',
+    applicant_id_number: e.applicant?.idNumber ?? '',
+    applicant_phone: e.applicant?.phone ?? '',
+    rating: e.rating ?? null,
+    visits: e.visits ?? null,
+    note: e.note ?? '',
+    dq_flags: dqFlags,
+  };
+}
+
+/** A stored row read back (timestamps as epoch milliseconds) as the event it came from. */
+export type StoredEventRow = Omit<EventRow, 'occurred_at' | 'received_at' | 'event_key'> & { occurred_ms: number };
+
+export function fromEventRow(r: StoredEventRow): CaseEvent {
+  const opt = <T>(v: T | '' | null): T | undefined => (v === '' || v === null ? undefined : v);
+  return {
+    eventId: r.event_id,
+    caseId: r.case_id,
+    type: r.type as CaseEvent['type'],
+    occurredAt: shanghaiIso(Number(r.occurred_ms)),
+    itemCode: opt(r.item_code),
+    districtCode: r.district_code,
+    townshipCode: opt(r.township_code),
+    villageCode: opt(r.village_code),
+    level: r.level as CaseEvent['level'],
+    departmentCode: opt(r.department_code),
+    channel: opt(r.channel) as CaseEvent['channel'],
+    actorId: opt(r.actor_id),
+    applicant: r.applicant_type
+      ? {
+          type: r.applicant_type as 'person' | 'enterprise',
+          name: opt(r.applicant_name),
+          idNumber: opt(r.applicant_id_number),
+          phone: opt(r.applicant_phone),
+        }
+      : undefined,
+    rating: opt(r.rating),
+    visits: opt(r.visits),
+    note: opt(r.note),
+  };
+}

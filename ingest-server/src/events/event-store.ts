@@ -1,0 +1,123 @@
+import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
+import { fromEventRow, type EventRow, type RejectedRow, type StoredEventRow } from './event-row.ts';
+import type { CaseEvent } from '@tongban/shared';
+import { shanghaiIso } from '../time-format.ts';
+
+const LOOKUP_CHUNK = 5_000;
+const KEY_PAGE = 1_000_000;
+
+/** Reads and writes of the event log tables (STYLE.md habit 4: data access through a named store). */
+export class EventStore {
+  constructor(
+    private readonly ch: Clickhouse,
+    private readonly db: string,
+  ) {}
+
+  async insertEvents(rows: EventRow[]): Promise<void> {
+    if (rows.length) await this.ch.insert({ table: `${this.db}.events`, values: rows, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
+  }
+
+  async insertRejected(rows: RejectedRow[]): Promise<void> {
+    if (rows.length) await this.ch.insert({ table: `${this.db}.rejected_events`, values: rows, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
+  }
+
+  /** Which of these event ids are already stored. A primary-key range read on event_ids per key. */
+  async existingEventIds(rows: Array<{ event_id: string; event_key: number }>): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < rows.length; i += LOOKUP_CHUNK) {
+      const chunk = rows.slice(i, i + LOOKUP_CHUNK);
+      const rs = await this.ch.query({
+        query: `SELECT DISTINCT event_id FROM ${this.db}.event_ids
+                WHERE event_key IN {keys:Array(UInt64)} AND event_id IN {ids:Array(String)}`,
+        query_params: { keys: chunk.map((r) => r.event_key), ids: chunk.map((r) => r.event_id) },
+        format: 'JSONCompactEachRow',
+        clickhouse_settings: QUERY_SETTINGS,
+      });
+      for (const [id] of await rs.json<[string]>()) found.add(id);
+    }
+    return found;
+  }
+
+  async existingRejections(ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const rs = await this.ch.query({
+        query: `SELECT toString(rejection_id) FROM ${this.db}.rejected_events WHERE rejection_id IN {ids:Array(UUID)}`,
+        query_params: { ids: ids.slice(i, i + LOOKUP_CHUNK) },
+        format: 'JSONCompactEachRow',
+        clickhouse_settings: QUERY_SETTINGS,
+      });
+      for (const [id] of await rs.json<[string]>()) found.add(id);
+    }
+    return found;
+  }
+
+  /** Streams every stored event key, a page at a time in key order (for the dedup Bloom filter). */
+  async forEachEventKey(visit: (key: number) => void): Promise<number> {
+    let after = -1;
+    let total = 0;
+    for (;;) {
+      const rs = await this.ch.query({
+        query: `SELECT DISTINCT event_key FROM ${this.db}.event_ids WHERE event_key > {after:Int64} ORDER BY event_key LIMIT ${KEY_PAGE}`,
+        query_params: { after },
+        format: 'JSONCompactEachRow',
+        clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+      });
+      const keys = await rs.json<[number]>();
+      for (const [k] of keys) visit(Number(k));
+      total += keys.length;
+      if (keys.length < KEY_PAGE) return total;
+      after = Number(keys.at(-1)![0]);
+    }
+  }
+
+  /** The latest events by occurrence, newest first (to seed the wall's feed after a restart). */
+  async recentEvents(limit: number, sinceDay: string): Promise<CaseEvent[]> {
+    const rs = await this.ch.query({
+      query: `SELECT *, toUnixTimestamp64Milli(occurred_at) AS occurred_ms FROM ${this.db}.events
+              WHERE occurred_at >= toDateTime64({day:String}, 3, 'Asia/Shanghai') AND occurred_at <= now64(3) + INTERVAL 5 MINUTE
+              ORDER BY occurred_at DESC LIMIT {limit:UInt32}`,
+      query_params: { limit, day: sinceDay },
+      format: 'JSONEachRow',
+      clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+    });
+    return (await rs.json<StoredEventRow>()).map(fromEventRow);
+  }
+
+  /** Count of events of one Asia/Shanghai day by district and type. */
+  async dayCounts(day: string): Promise<Array<{ district_code: string; type: CaseEvent['type']; n: number }>> {
+    const rs = await this.ch.query({
+      query: `SELECT district_code, type, count() AS n FROM ${this.db}.events
+              WHERE toDate(occurred_at, 'Asia/Shanghai') = toDate({day:String}) GROUP BY district_code, type`,
+      query_params: { day },
+      format: 'JSONEachRow',
+      clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+    });
+    return rs.json();
+  }
+
+  /** One case's events in occurrence order (out-of-order arrival tolerated), from the per-case table. */
+  async caseEvents(caseId: string): Promise<CaseEvent[]> {
+    const rs = await this.ch.query({
+      query: `SELECT *, toUnixTimestamp64Milli(occurred_at) AS occurred_ms FROM ${this.db}.case_events
+              WHERE case_id = {caseId:String} ORDER BY occurred_at, event_id`,
+      query_params: { caseId },
+      format: 'JSONEachRow',
+      clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+    });
+    return (await rs.json<StoredEventRow>()).map(fromEventRow);
+  }
+
+  async rejectedEvents(limit: number): Promise<Array<{ receivedAt: string; source: string; index: number; eventId: string; raw: string; errors: string[] }>> {
+    const rs = await this.ch.query({
+      query: `SELECT toUnixTimestamp64Milli(received_at) AS ms, source, batch_index, event_id, raw, errors
+              FROM ${this.db}.rejected_events FINAL ORDER BY received_at DESC LIMIT {limit:UInt32}`,
+      query_params: { limit },
+      format: 'JSONEachRow',
+      clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+    });
+    const rows = await rs.json<{ ms: number; source: string; batch_index: number; event_id: string; raw: string; errors: string[] }>();
+    return rows.map((r) => ({ receivedAt: shanghaiIso(Number(r.ms)), source: r.source, index: r.batch_index, eventId: r.event_id, raw: r.raw, errors: r.errors }));
+  }
+}

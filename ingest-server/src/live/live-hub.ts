@@ -1,0 +1,87 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import { isKnownDistrict } from '@tongban/shared';
+import { toLiveEvent, type LiveEvent } from './live-event.ts';
+
+const ALL = 'all';
+const STATS_INTERVAL_MS = 500;
+
+export interface LiveHub {
+  broadcast(events: LiveEvent[]): void;
+  /** Marks the stats as changed; they go out at most twice a second. */
+  statsChanged(): void;
+  clients(): number;
+  close(): Promise<void>;
+}
+
+interface Deps {
+  logger: Logger;
+  snapshot: () => Promise<unknown> | unknown;
+  stats: () => unknown;
+}
+
+/**
+ * Socket.IO on the HTTP server's port. A client gets `snapshot` on connect, then `case:event` for every
+ * accepted event (masked) and `stats` at most twice a second. A client that names a district, in
+ * `handshake.auth.district` or by emitting `join` with `district:<code>`, gets that district's events only.
+ */
+export function attachLiveHub(server: HttpServer, deps: Deps): LiveHub {
+  const io = new Server(server, {
+    perMessageDeflate: false,
+    serveClient: false,
+    cors: { origin: true },
+    // The wall reconnects after short network drops without missing events.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: true },
+  });
+  const log = deps.logger.child({ component: 'live' });
+  let statsDirty = false;
+  const timer = setInterval(() => {
+    if (!statsDirty) return;
+    statsDirty = false;
+    io.emit('stats', deps.stats());
+  }, STATS_INTERVAL_MS);
+  timer.unref();
+
+  io.on('connection', (socket: Socket) => {
+    socket.on('error', (err) => log.warn({ err: err.message, id: socket.id }, 'socket error'));
+    if (socket.recovered) return;
+    const district = (socket.handshake.auth as { district?: unknown } | undefined)?.district;
+    if (typeof district === 'string' && isKnownDistrict(district)) void socket.join(`district:${district}`);
+    else void socket.join(ALL);
+    socket.on('join', (room: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
+      const code = typeof room === 'string' ? /^district:(.+)$/.exec(room)?.[1] : undefined;
+      if (!code || !isKnownDistrict(code)) return ack?.({ ok: false, error: 'room must be district:<code> of a known district' });
+      void socket.leave(ALL);
+      void socket.join(`district:${code}`);
+      ack?.({ ok: true });
+    });
+    socket.on('leave', (room: unknown, ack?: (r: { ok: boolean }) => void) => {
+      if (typeof room === 'string' && room.startsWith('district:')) void socket.leave(room);
+      if (![...socket.rooms].some((r) => r.startsWith('district:'))) void socket.join(ALL);
+      ack?.({ ok: true });
+    });
+    void Promise.resolve(deps.snapshot()).then(
+      (snap) => socket.emit('snapshot', snap),
+      (err: unknown) => log.error({ err }, 'snapshot failed'),
+    );
+  });
+
+  return {
+    broadcast(events) {
+      for (const e of events) io.to(ALL).to(`district:${e.districtCode}`).emit('case:event', e);
+    },
+    statsChanged() {
+      statsDirty = true;
+    },
+    clients: () => io.engine.clientsCount,
+    async close() {
+      clearInterval(timer);
+      io.disconnectSockets(true);
+      // io.close() would also close the HTTP server, which Fastify closes itself.
+      io.engine.close();
+    },
+  };
+}
+
+export { toLiveEvent };

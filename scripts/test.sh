@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Every gate: types, lint, all tests under TZ=UTC, then the time-sensitive suites again under
+# Asia/Shanghai and America/New_York (day boundaries are Asia/Shanghai whatever TZ says).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== typecheck"; pnpm -s typecheck
+echo "== lint"; pnpm -s lint
+echo "== tests (TZ=UTC)"; TZ=UTC pnpm exec vitest run
+for tz in Asia/Shanghai America/New_York; do
+  echo "== time-sensitive tests (TZ=$tz)"
+  TZ=$tz pnpm exec vitest run shared ingest-server/src
+done
