@@ -5,7 +5,11 @@ import fastifyStatic from '@fastify/static';
 import underPressure from '@fastify/under-pressure';
 import type { Logger } from 'pino';
 import { createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
-import { migrate } from './clickhouse/migrations.ts';
+import { MIGRATIONS, migrate } from './clickhouse/migrations.ts';
+import { CalendarHolder } from './calendar/calendar-holder.ts';
+import { ItemCatalogue } from './catalogue/item-catalogue.ts';
+import type { Feature, FeatureContext } from './feature.ts';
+import { FEATURES } from './features.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { EventStore } from './events/event-store.ts';
@@ -20,6 +24,8 @@ import { healthRoute } from './routes/health.route.ts';
 import { readingRoutes } from './routes/reading.route.ts';
 import { casesRoute } from './routes/cases.route.ts';
 import { adminRoutes } from './routes/admin.route.ts';
+import { calendarRoutes } from './routes/calendar.route.ts';
+import { itemsRoutes } from './routes/items.route.ts';
 
 const RECENT_EVENTS = 50;
 
@@ -64,14 +70,21 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   });
 
   const clickhouse = createClickhouse(config);
-  const store = new EventStore(clickhouse, config.clickhouseDatabase);
+  const db = config.clickhouseDatabase;
+  const store = new EventStore(clickhouse, db);
+  const catalogue = new ItemCatalogue(clickhouse, db);
+  const calendar = new CalendarHolder(config.dataDir, config.holidaysFile);
+  const features: Feature[] = [];
   const stats = new TodayStats();
   const recent: LiveEvent[] = [];
   let ready = false;
 
   const live = attachLiveHub(app.server, {
     logger,
-    snapshot: () => ({ serverTime: new Date().toISOString(), simulated: config.simulate, today: stats.snapshot(), recent }),
+    snapshot: async () => {
+      const extra = await Promise.all(features.map((f) => f.snapshot?.() ?? {}));
+      return Object.assign({ serverTime: new Date().toISOString(), simulated: config.simulate, today: stats.snapshot(), recent }, ...extra);
+    },
     stats: () => ({ serverTime: new Date().toISOString(), today: stats.snapshot(), ingest: ingest.counters }),
   });
 
@@ -83,6 +96,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     flushMaxAgeMs: config.flushMaxAgeMs,
     maxPendingRows: config.maxPendingRows,
     dedupExpectedEvents: config.dedupExpectedEvents,
+    isKnownItem: (code) => catalogue.has(code),
     onAccepted(events) {
       const masked = events.map(toLiveEvent);
       for (const e of events) stats.add(e);
@@ -90,8 +104,17 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       recent.length = Math.min(recent.length, RECENT_EVENTS);
       live.broadcast(masked);
       live.statsChanged();
+      for (const f of features) {
+        try {
+          f.onAccepted?.(events);
+        } catch (err) {
+          logger.error({ err, feature: f.name }, 'feature failed on accepted events');
+        }
+      }
     },
   });
+  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, now: Date.now };
+  for (const make of FEATURES) features.push(make(ctx));
 
   const tongban: Tongban = {
     clickhouse,
@@ -100,11 +123,14 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       return ready;
     },
     async start() {
-      const ran = await migrate(clickhouse, config.clickhouseDatabase);
+      const ran = await migrate(clickhouse, db, [...MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])]);
       if (ran.length) logger.info({ migrations: ran }, 'ClickHouse migrated');
+      const items = await catalogue.load();
+      logger.info({ items }, 'item catalogue loaded');
       await ingest.start();
       for (const row of await store.dayCounts(stats.currentDay)) stats.add({ type: row.type, districtCode: row.district_code, occurredAt: `${stats.currentDay}T12:00:00+08:00` }, Number(row.n));
       recent.push(...(await store.recentEvents(RECENT_EVENTS, stats.currentDay)).map(toLiveEvent));
+      for (const f of features) await f.start?.();
       ready = true;
     },
   };
@@ -115,6 +141,9 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   readingRoutes(app, { stats });
   casesRoute(app, { store });
   adminRoutes(app, { store, adminTokens: config.adminTokens });
+  itemsRoutes(app, { catalogue, adminTokens: config.adminTokens });
+  calendarRoutes(app, { calendar, adminTokens: config.adminTokens });
+  for (const f of features) await f.register?.(app);
 
   if (existsSync(path.join(config.dashboardDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: config.dashboardDir, wildcard: false });
@@ -127,6 +156,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   app.addHook('onClose', async () => {
     await live.close();
     if (ready) await ingest.stop();
+    for (const f of [...features].reverse()) await f.stop?.();
     await clickhouse.close();
   });
   return app;

@@ -69,6 +69,18 @@ export const MIGRATIONS: Migration[] = [
       ORDER BY (received_at, rejection_id)`,
     ],
   },
+  {
+    version: 2,
+    name: 'service-item catalogue',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.items (
+        item_code String,
+        doc String COMMENT 'the item as JSON (SPEC.md catalogue item)',
+        updated_at DateTime64(3, 'Asia/Shanghai'),
+        updated_by String
+      ) ENGINE = ReplacingMergeTree(updated_at) ORDER BY item_code`,
+    ],
+  },
 ];
 
 export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS): Promise<number[]> {

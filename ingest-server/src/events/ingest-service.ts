@@ -34,6 +34,7 @@ interface Options {
   flushMaxAgeMs: number;
   maxPendingRows: number;
   dedupExpectedEvents: number;
+  isKnownItem: (itemCode: string) => boolean;
   /** Called with every newly accepted event once it is durable. */
   onAccepted: (events: CaseEvent[]) => void;
   now?: () => number;
@@ -99,7 +100,7 @@ export class IngestService {
     const { fresh, duplicates, release } = await this.claim(valid.map((v) => v.event));
     const receivedAt = Date.now();
     const records: LogRecord[] = [
-      ...fresh.map((e) => ({ e: toEventRow(e, source, receivedAt, dataQualityFlags(e)) })),
+      ...fresh.map((e) => ({ e: toEventRow(e, source, receivedAt, dataQualityFlags(e, this.o.isKnownItem)) })),
       ...rejected.map((r) => ({
         r: {
           rejection_id: randomUUID(),

@@ -12,6 +12,8 @@ export interface LiveHub {
   /** Marks the stats as changed; they go out at most twice a second. */
   statsChanged(): void;
   clients(): number;
+  /** Any other live message (e.g. `case:warning`): to the city-wide feed and the district's room. */
+  emit(event: string, payload: unknown, districtCode?: string): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,10 @@ export function attachLiveHub(server: HttpServer, deps: Deps): LiveHub {
       statsDirty = true;
     },
     clients: () => io.engine.clientsCount,
+    emit(event, payload, districtCode) {
+      if (districtCode) io.to(ALL).to(`district:${districtCode}`).emit(event, payload);
+      else io.emit(event, payload);
+    },
     async close() {
       clearInterval(timer);
       io.disconnectSockets(true);

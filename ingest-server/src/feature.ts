@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { CaseEvent } from '@tongban/shared';
+import type { CalendarHolder } from './calendar/calendar-holder.ts';
+import type { ItemCatalogue } from './catalogue/item-catalogue.ts';
+import type { Clickhouse } from './clickhouse/clickhouse-client.ts';
+import type { Migration } from './clickhouse/migrations.ts';
+import type { Config } from './config.ts';
+import type { EventStore } from './events/event-store.ts';
+import type { LiveHub } from './live/live-hub.ts';
+
+/** What the core hands every feature (supervision, metrics, reports …). */
+export interface FeatureContext {
+  config: Config;
+  logger: Logger;
+  clickhouse: Clickhouse;
+  /** ClickHouse database holding every table. */
+  db: string;
+  store: EventStore;
+  catalogue: ItemCatalogue;
+  calendar: CalendarHolder;
+  live: LiveHub;
+  now: () => number;
+}
+
+/**
+ * A feature contributes migrations (its own version range), routes, start/stop work and a reaction to
+ * accepted events. The core runs migrations of all features in version order, then `start`s them
+ * before /healthz turns 200, and `stop`s them on close.
+ */
+export interface Feature {
+  name: string;
+  migrations?: Migration[];
+  register?(app: FastifyInstance): void | Promise<void>;
+  start?(): Promise<void>;
+  /** Called with accepted events once they are durable, in arrival order. Must not throw. */
+  onAccepted?(events: CaseEvent[]): void;
+  /** Merged into the Socket.IO snapshot sent on connect. */
+  snapshot?(): Record<string, unknown> | Promise<Record<string, unknown>>;
+  stop?(): Promise<void>;
+}
+
+export type FeatureFactory = (ctx: FeatureContext) => Feature;

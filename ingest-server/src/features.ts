@@ -1,0 +1,7 @@
+import type { FeatureFactory } from './feature.ts';
+
+/**
+ * The features the server runs, in start order. Migration versions: core 1–99, supervision 100–199,
+ * metrics and reports 200–299.
+ */
+export const FEATURES: FeatureFactory[] = [];
