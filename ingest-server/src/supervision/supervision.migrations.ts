@@ -1,0 +1,66 @@
+import type { Migration } from '../clickhouse/migrations.ts';
+
+/**
+ * Supervision tables (versions 100–199).
+ *
+ * case_state: the derived state of every case, one row per derivation (latest `version` wins; read with
+ * FINAL or argMax). Written by the case projector; read by the case list, the scanner's rebuild after a
+ * restart, and the metrics (on-time rate, handling time, flags).
+ */
+export const SUPERVISION_MIGRATIONS: Migration[] = [
+  {
+    version: 100,
+    name: 'case state, supervision orders',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.case_state (
+        case_id String,
+        version DateTime64(3, 'Asia/Shanghai') COMMENT 'when this state was derived',
+        item_code LowCardinality(String),
+        item_name String,
+        department_code LowCardinality(String),
+        district_code LowCardinality(String),
+        township_code LowCardinality(String),
+        village_code String,
+        channel LowCardinality(String),
+        cross_district UInt8 COMMENT 'submitted in another district than the handling one, or a 全渝通办 item',
+        status LowCardinality(String) COMMENT 'submitted | in_progress | paused | completed | rejected | withdrawn',
+        stage LowCardinality(String) COMMENT 'type of the latest lifecycle event',
+        level LowCardinality(String),
+        holder String COMMENT 'actorId of the latest lifecycle step',
+        submitted_at Nullable(DateTime64(3, 'Asia/Shanghai')),
+        accepted_at Nullable(DateTime64(3, 'Asia/Shanghai')),
+        completed_at Nullable(DateTime64(3, 'Asia/Shanghai')),
+        promised_limit_days Int32,
+        statutory_limit_days Int32,
+        promised_deadline Nullable(Date),
+        statutory_deadline Nullable(Date),
+        provisional UInt8 COMMENT 'a deadline falls in a year the holiday data does not cover',
+        working_days_used Int32,
+        paused_working_days Int32,
+        warning LowCardinality(String) COMMENT 'none | yellow | red on the promised clock; for a completed case red = completed late',
+        days_overdue Int32,
+        completed_on_time Nullable(UInt8) COMMENT 'completed by the promised deadline',
+        statutory_on_time Nullable(UInt8),
+        handling_minutes Nullable(Int64) COMMENT 'acceptance to completion, calendar minutes',
+        visits Nullable(UInt16),
+        rating Nullable(UInt8),
+        rated_at Nullable(DateTime64(3, 'Asia/Shanghai')),
+        supplements UInt16,
+        event_count UInt32,
+        flags Array(LowCardinality(String)) COMMENT 'too_fast, completion_before_acceptance, events_after_completion, unknown_item, unknown_district, never_completed'
+      ) ENGINE = ReplacingMergeTree(version) ORDER BY case_id`,
+      `CREATE TABLE IF NOT EXISTS ${db}.supervision_orders (
+        order_id UUID,
+        case_id String,
+        version DateTime64(3, 'Asia/Shanghai'),
+        issued_at DateTime64(3, 'Asia/Shanghai'),
+        issuer String,
+        reason String,
+        due_on Date,
+        status LowCardinality(String) COMMENT 'open | resolved',
+        resolved_at Nullable(DateTime64(3, 'Asia/Shanghai')),
+        resolution String
+      ) ENGINE = ReplacingMergeTree(version) ORDER BY (case_id, order_id)`,
+    ],
+  },
+];
