@@ -22,7 +22,6 @@ import { createLogger } from './logger.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
 import { readingRoutes } from './routes/reading.route.ts';
-import { casesRoute } from './routes/cases.route.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { calendarRoutes } from './routes/calendar.route.ts';
 import { itemsRoutes } from './routes/items.route.ts';
@@ -85,7 +84,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       const extra = await Promise.all(features.map((f) => f.snapshot?.() ?? {}));
       return Object.assign({ serverTime: new Date().toISOString(), simulated: config.simulate, today: stats.snapshot(), recent }, ...extra);
     },
-    stats: () => ({ serverTime: new Date().toISOString(), today: stats.snapshot(), ingest: ingest.counters }),
+    stats: () => Object.assign({ serverTime: new Date().toISOString(), today: stats.snapshot(), ingest: ingest.counters }, ...features.map((f) => f.stats?.() ?? {})),
   });
 
   const ingest = new IngestService({
@@ -113,7 +112,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       }
     },
   });
-  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, now: Date.now };
+  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, unflushedEvents: (ids) => ingest.unflushedEvents(ids), now: Date.now };
   for (const make of FEATURES) features.push(make(ctx));
 
   const tongban: Tongban = {
@@ -139,7 +138,6 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   healthRoute(app, { isReady: () => ready, details: () => ({ pendingRows: ingest.pendingRows, liveClients: live.clients() }) });
   eventsRoute(app, { ingest, isReady: () => ready, sourceTokens: config.sourceTokens, maxEvents: config.maxEventsPerRequest });
   readingRoutes(app, { stats });
-  casesRoute(app, { store });
   adminRoutes(app, { store, adminTokens: config.adminTokens });
   itemsRoutes(app, { catalogue, adminTokens: config.adminTokens });
   calendarRoutes(app, { calendar, adminTokens: config.adminTokens });

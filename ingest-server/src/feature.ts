@@ -6,6 +6,7 @@ import type { ItemCatalogue } from './catalogue/item-catalogue.ts';
 import type { Clickhouse } from './clickhouse/clickhouse-client.ts';
 import type { Migration } from './clickhouse/migrations.ts';
 import type { Config } from './config.ts';
+import type { EventRow } from './events/event-row.ts';
 import type { EventStore } from './events/event-store.ts';
 import type { LiveHub } from './live/live-hub.ts';
 
@@ -20,6 +21,8 @@ export interface FeatureContext {
   catalogue: ItemCatalogue;
   calendar: CalendarHolder;
   live: LiveHub;
+  /** Accepted events of these cases that may not be readable from ClickHouse yet. */
+  unflushedEvents: (caseIds: ReadonlySet<string>) => EventRow[];
   now: () => number;
 }
 
@@ -37,6 +40,8 @@ export interface Feature {
   onAccepted?(events: CaseEvent[]): void;
   /** Merged into the Socket.IO snapshot sent on connect. */
   snapshot?(): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Merged into the `stats` message (at most twice a second): must be cheap and synchronous. */
+  stats?(): Record<string, unknown>;
   stop?(): Promise<void>;
 }
 

@@ -99,3 +99,8 @@ export function fromEventRow(r: StoredEventRow): CaseEvent {
     note: opt(r.note),
   };
 }
+
+/** An accepted row not yet read back from ClickHouse, as its event. */
+export function eventOfRow(r: EventRow): CaseEvent {
+  return fromEventRow({ ...r, occurred_ms: Date.parse(`${r.occurred_at.replace(' ', 'T')}+08:00`) });
+}

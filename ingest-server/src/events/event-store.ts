@@ -120,4 +120,48 @@ export class EventStore {
     const rows = await rs.json<{ ms: number; source: string; batch_index: number; event_id: string; raw: string; errors: string[] }>();
     return rows.map((r) => ({ receivedAt: shanghaiIso(Number(r.ms)), source: r.source, index: r.batch_index, eventId: r.event_id, raw: r.raw, errors: r.errors }));
   }
+
+  /** The events of many cases at once (one primary-key read per case on case_events). */
+  async eventsOfCases(caseIds: string[]): Promise<Map<string, CaseEvent[]>> {
+    const out = new Map<string, CaseEvent[]>();
+    for (let i = 0; i < caseIds.length; i += LOOKUP_CHUNK) {
+      const rs = await this.ch.query({
+        query: `SELECT *, toUnixTimestamp64Milli(occurred_at) AS occurred_ms FROM ${this.db}.case_events
+                WHERE case_id IN {ids:Array(String)} ORDER BY case_id, occurred_at, event_id`,
+        query_params: { ids: caseIds.slice(i, i + LOOKUP_CHUNK) },
+        format: 'JSONEachRow',
+        clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+      });
+      for (const row of await rs.json<StoredEventRow>()) {
+        const e = fromEventRow(row);
+        let list = out.get(e.caseId);
+        if (!list) out.set(e.caseId, (list = []));
+        list.push(e);
+      }
+    }
+    return out;
+  }
+
+  /** Cases in case_id order, a page at a time, with all their events (bulk projection after a backfill). */
+  async casesPage(afterCaseId: string, maxRows: number): Promise<{ cases: Map<string, CaseEvent[]>; lastCaseId: string | null }> {
+    const rs = await this.ch.query({
+      query: `SELECT *, toUnixTimestamp64Milli(occurred_at) AS occurred_ms FROM ${this.db}.case_events
+              WHERE case_id > {after:String} ORDER BY case_id, occurred_at, event_id LIMIT {n:UInt32}`,
+      query_params: { after: afterCaseId, n: maxRows },
+      format: 'JSONEachRow',
+      clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+    });
+    const rows = await rs.json<StoredEventRow>();
+    const cases = new Map<string, CaseEvent[]>();
+    for (const row of rows) {
+      const e = fromEventRow(row);
+      let list = cases.get(e.caseId);
+      if (!list) cases.set(e.caseId, (list = []));
+      list.push(e);
+    }
+    // The last case may be cut by the LIMIT: leave it for the next page, unless it is the only one.
+    if (rows.length === maxRows && cases.size > 1) cases.delete(rows.at(-1)!.case_id);
+    const ids = [...cases.keys()];
+    return { cases, lastCaseId: ids.length ? ids.at(-1)! : null };
+  }
 }

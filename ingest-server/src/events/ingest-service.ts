@@ -52,6 +52,8 @@ export class IngestService {
   /** eventId → resolves true once durable (false if its append failed). Kept until stored in ClickHouse. */
   private readonly inFlight = new Map<string, Promise<boolean>>();
   private pending: Array<{ segment: number; record: LogRecord }> = [];
+  /** Records taken from `pending` by a flush that has not finished writing them. */
+  private inserting: LogRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private lastFlush = Date.now();
@@ -208,6 +210,7 @@ export class IngestService {
     const take = this.pending.filter((p) => p.segment <= sealed);
     this.pending = this.pending.filter((p) => p.segment > sealed);
     const records = take.map((p) => p.record);
+    this.inserting = records;
     try {
       if (this.verifyNextFlush) await this.storeVerified(records);
       else await this.storeAll(records);
@@ -220,7 +223,17 @@ export class IngestService {
       this.verifyNextFlush = true;
       this.pending = [...take, ...this.pending];
       this.o.logger.error({ err, rows: records.length }, 'writing to ClickHouse failed; kept in the ingest log, retrying');
+    } finally {
+      this.inserting = [];
     }
+  }
+
+  /** Accepted events of these cases that may not be in ClickHouse yet (pending or being written). */
+  unflushedEvents(caseIds: ReadonlySet<string>): EventRow[] {
+    const out: EventRow[] = [];
+    for (const r of this.inserting) if ('e' in r && caseIds.has(r.e.case_id)) out.push(r.e);
+    for (const p of this.pending) if ('e' in p.record && caseIds.has(p.record.e.case_id)) out.push(p.record.e);
+    return out;
   }
 
   private async storeAll(records: LogRecord[]): Promise<void> {

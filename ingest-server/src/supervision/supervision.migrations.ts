@@ -35,6 +35,9 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
         promised_deadline Nullable(Date),
         statutory_deadline Nullable(Date),
         provisional UInt8 COMMENT 'a deadline falls in a year the holiday data does not cover',
+        yellow_from Nullable(Date) COMMENT 'first date of the yellow warning on the promised clock',
+        paused UInt8,
+        pauses String COMMENT 'JSON [{from, to?}] of paused intervals (补正, 特别程序)',
         working_days_used Int32,
         paused_working_days Int32,
         warning LowCardinality(String) COMMENT 'none | yellow | red on the promised clock; for a completed case red = completed late',
@@ -61,6 +64,14 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
         resolved_at Nullable(DateTime64(3, 'Asia/Shanghai')),
         resolution String
       ) ENGINE = ReplacingMergeTree(version) ORDER BY (case_id, order_id)`,
+      // Follow-ups of a bad rating (不满意, 非常不满意): return visit within 1 working day, rectification within 15.
+      `CREATE TABLE IF NOT EXISTS ${db}.rating_followups (
+        case_id String,
+        kind LowCardinality(String) COMMENT 'return_visit | rectified',
+        at DateTime64(3, 'Asia/Shanghai'),
+        by String,
+        note String
+      ) ENGINE = MergeTree ORDER BY (case_id, at)`,
     ],
   },
 ];

@@ -1,0 +1,146 @@
+import type { Logger } from 'pino';
+import type { CaseEvent } from '@tongban/shared';
+import { eventOfRow, type EventRow } from '../events/event-row.ts';
+import type { EventStore } from '../events/event-store.ts';
+import type { Warning } from './case-clock.ts';
+import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './case-state.ts';
+import type { CaseStateStore } from './case-state-store.ts';
+import type { OpenCase, OpenCaseIndex } from './open-case-index.ts';
+
+const BATCH = 2_000;
+
+interface Options {
+  events: EventStore;
+  states: CaseStateStore;
+  index: OpenCaseIndex;
+  /** Accepted events not yet readable from ClickHouse. */
+  unflushed: (caseIds: ReadonlySet<string>) => EventRow[];
+  derive: () => DeriveContext;
+  /** A case's open-case warning changed (`previous` undefined for a case new to the index). */
+  onWarningChange: (state: CaseState, previous: Warning | undefined, warning: Warning) => void;
+  logger: Logger;
+  now: () => number;
+}
+
+export function openCaseOf(s: CaseState): OpenCase {
+  return {
+    caseId: s.caseId,
+    itemCode: s.itemCode,
+    districtCode: s.districtCode,
+    townshipCode: s.townshipCode,
+    departmentCode: s.departmentCode,
+    status: s.status,
+    stage: s.stage,
+    level: s.level,
+    holder: s.holder,
+    submittedAt: s.submittedAt,
+    acceptedAt: s.acceptedAt,
+    promisedDeadline: s.promised?.deadline ?? null,
+    statutoryDeadline: s.statutory?.deadline ?? null,
+    yellowFrom: s.promised?.yellowFrom ?? null,
+    pauses: s.pauses,
+  };
+}
+
+/**
+ * Keeps `case_state` and the open-case index in step with the event log. Accepted events queue their
+ * case; every tick re-derives the queued cases from ALL their events (ClickHouse plus those still
+ * being written), so out-of-order arrival is handled by construction.
+ */
+export class CaseProjector {
+  private queue = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  readonly counters = { projected: 0, errors: 0 };
+
+  constructor(private readonly o: Options) {}
+
+  enqueue(caseIds: Iterable<string>): void {
+    for (const id of caseIds) this.queue.add(id);
+  }
+
+  get queued(): number {
+    return this.queue.size;
+  }
+
+  start(intervalMs = 100): void {
+    this.timer = setInterval(() => void this.drain(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.drain();
+  }
+
+  /** Projects everything queued (one batch at a time); concurrent calls share one run. */
+  drain(): Promise<void> {
+    // `.finally` (not try/finally inside the async function): with nothing queued the function would
+    // finish synchronously and clear `running` before `??=` stored its promise.
+    this.running ??= this.drainQueue().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async drainQueue(): Promise<void> {
+    while (this.queue.size) {
+      const ids = [...this.queue].slice(0, BATCH);
+      for (const id of ids) this.queue.delete(id);
+      try {
+        await this.project(ids);
+      } catch (err) {
+        this.counters.errors++;
+        this.enqueue(ids);
+        this.o.logger.error({ err, cases: ids.length }, 'case projection failed; retrying');
+        return;
+      }
+    }
+  }
+
+  /** Re-derives these cases from their events, updates the index and writes their state. */
+  async project(caseIds: string[]): Promise<CaseState[]> {
+    const ids = new Set(caseIds);
+    const unflushed = this.o.unflushed(ids); // before the read: an event is either here or in ClickHouse by then
+    const stored = await this.o.events.eventsOfCases(caseIds);
+    for (const row of unflushed) {
+      const list = stored.get(row.case_id) ?? [];
+      if (!list.some((e) => e.eventId === row.event_id)) list.push(eventOfRow(row));
+      stored.set(row.case_id, list);
+    }
+    return this.apply(stored);
+  }
+
+  /** Derives all cases of the event log, page by page (after a bulk backfill, or a first start). */
+  async projectAll(onProgress?: (cases: number) => void): Promise<number> {
+    let after = '';
+    let total = 0;
+    for (;;) {
+      const { cases, lastCaseId } = await this.o.events.casesPage(after, 200_000);
+      if (lastCaseId === null) return total;
+      await this.apply(cases);
+      total += cases.size;
+      onProgress?.(total);
+      after = lastCaseId;
+    }
+  }
+
+  private async apply(cases: Map<string, CaseEvent[]>): Promise<CaseState[]> {
+    const now = this.o.now();
+    const ctx = this.o.derive();
+    const states: CaseState[] = [];
+    for (const events of cases.values()) {
+      if (!events.length) continue;
+      const s = deriveCaseState(events, { ...ctx, now });
+      states.push(s);
+      if (isOpen(s)) {
+        const { previous, warning } = this.o.index.upsert(openCaseOf(s), now);
+        if (previous !== warning && !(previous === undefined && warning === 'none')) this.o.onWarningChange(s, previous, warning);
+      } else {
+        const previous = this.o.index.remove(s.caseId);
+        if (previous !== undefined && previous !== 'none') this.o.onWarningChange(s, previous, 'none');
+      }
+    }
+    await this.o.states.write(states, now);
+    this.counters.projected += states.length;
+    return states;
+  }
+}

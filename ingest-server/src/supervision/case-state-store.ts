@@ -1,0 +1,145 @@
+import type { ClockPause } from '@tongban/shared';
+import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { shanghaiDateTime } from '../time-format.ts';
+import type { CaseState } from './case-state.ts';
+import type { OpenCase } from './open-case-index.ts';
+
+const ms = (iso: string | null) => (iso === null ? null : shanghaiDateTime(Date.parse(iso)));
+const bit = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
+
+/** Reads and writes of `case_state` (one row per derivation; the latest version wins). */
+export class CaseStateStore {
+  constructor(
+    private readonly ch: Clickhouse,
+    private readonly db: string,
+  ) {}
+
+  async write(states: CaseState[], version: number): Promise<void> {
+    if (!states.length) return;
+    const v = shanghaiDateTime(version);
+    await this.ch.insert({
+      table: `${this.db}.case_state`,
+      format: 'JSONEachRow',
+      clickhouse_settings: QUERY_SETTINGS,
+      values: states.map((s) => ({
+        case_id: s.caseId,
+        version: v,
+        item_code: s.itemCode,
+        item_name: s.itemName,
+        department_code: s.departmentCode,
+        district_code: s.districtCode,
+        township_code: s.townshipCode,
+        village_code: s.villageCode,
+        channel: s.channel,
+        cross_district: s.crossDistrict ? 1 : 0,
+        status: s.status,
+        stage: s.stage,
+        level: s.level,
+        holder: s.holder,
+        submitted_at: ms(s.submittedAt),
+        accepted_at: ms(s.acceptedAt),
+        completed_at: ms(s.completedAt),
+        promised_limit_days: s.promisedLimitDays,
+        statutory_limit_days: s.statutoryLimitDays,
+        promised_deadline: s.promised?.deadline ?? null,
+        statutory_deadline: s.statutory?.deadline ?? null,
+        provisional: s.flags.includes('provisional_deadline') ? 1 : 0,
+        yellow_from: s.promised?.yellowFrom ?? null,
+        paused: s.status === 'paused' ? 1 : 0,
+        pauses: JSON.stringify(s.pauses),
+        working_days_used: s.workingDaysUsed,
+        paused_working_days: s.pausedWorkingDays,
+        warning: s.warning,
+        days_overdue: s.daysOverdue,
+        completed_on_time: bit(s.completedOnTime),
+        statutory_on_time: bit(s.statutoryOnTime),
+        handling_minutes: s.handlingMinutes,
+        visits: s.visits,
+        rating: s.rating,
+        rated_at: ms(s.ratedAt),
+        supplements: s.supplements,
+        event_count: s.events.length,
+        flags: s.flags,
+      })),
+    });
+  }
+
+  /** Every open case as last derived: the scanner's index after a restart. */
+  async loadOpen(visit: (c: OpenCase) => void): Promise<number> {
+    let after = '';
+    let total = 0;
+    const PAGE = 500_000;
+    for (;;) {
+      const rs = await this.ch.query({
+        query: `SELECT case_id, item_code, district_code, township_code, department_code, status, stage, level, holder,
+                  toUnixTimestamp64Milli(submitted_at) AS submitted_ms, toUnixTimestamp64Milli(accepted_at) AS accepted_ms,
+                  toString(promised_deadline) AS promised_deadline, toString(statutory_deadline) AS statutory_deadline,
+                  toString(yellow_from) AS yellow_from, pauses
+                FROM ${this.db}.case_state FINAL
+                WHERE status IN ('submitted', 'in_progress', 'paused') AND case_id > {after:String}
+                ORDER BY case_id LIMIT ${PAGE}`,
+        query_params: { after },
+        format: 'JSONCompactEachRow',
+        clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+      });
+      const rows = await rs.json<[string, string, string, string, string, string, string, string, string, number | null, number | null, string | null, string | null, string | null, string]>();
+      for (const r of rows) {
+        visit({
+          caseId: r[0],
+          itemCode: r[1],
+          districtCode: r[2],
+          townshipCode: r[3],
+          departmentCode: r[4],
+          status: r[5],
+          stage: r[6],
+          level: r[7],
+          holder: r[8],
+          submittedAt: r[9] === null ? null : new Date(Number(r[9])).toISOString(),
+          acceptedAt: r[10] === null ? null : new Date(Number(r[10])).toISOString(),
+          promisedDeadline: r[11],
+          statutoryDeadline: r[12],
+          yellowFrom: r[13],
+          pauses: JSON.parse(r[14] || '[]') as ClockPause[],
+        });
+      }
+      total += rows.length;
+      if (rows.length < PAGE) return total;
+      after = rows.at(-1)![0];
+    }
+  }
+
+  /** Time of the latest derivation (0 when none): events received after it may not be projected yet. */
+  async lastVersion(): Promise<number> {
+    const rs = await this.ch.query({
+      query: `SELECT toUnixTimestamp64Milli(max(version)) AS v, count() AS n FROM ${this.db}.case_state`,
+      format: 'JSONEachRow',
+      clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+    });
+    const [row] = await rs.json<{ v: number; n: number }>();
+    return Number(row?.n ?? 0) === 0 ? 0 : Number(row!.v);
+  }
+
+  /** Cases with events received at or after `sinceMs`. */
+  async casesReceivedSince(sinceMs: number): Promise<string[]> {
+    const rs = await this.ch.query({
+      query: `SELECT DISTINCT case_id FROM ${this.db}.events WHERE received_at >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai')`,
+      query_params: { since: sinceMs },
+      format: 'JSONCompactEachRow',
+      clickhouse_settings: QUERY_SETTINGS,
+    });
+    return (await rs.json<[string]>()).map((r) => r[0]);
+  }
+
+  /** Median handling minutes per item over completed cases without flags (the item's own history). */
+  async typicalMinutes(minCases = 20): Promise<Map<string, number>> {
+    const rs = await this.ch.query({
+      query: `SELECT item_code, quantileExact(0.5)(handling_minutes) AS m FROM ${this.db}.case_state FINAL
+              WHERE status = 'completed' AND handling_minutes IS NOT NULL AND length(flags) = 0
+              GROUP BY item_code HAVING count() >= {minCases:UInt32}`,
+      query_params: { minCases },
+      format: 'JSONCompactEachRow',
+      clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+    });
+    return new Map((await rs.json<[string, number]>()).map(([k, v]) => [k, Number(v)]));
+  }
+}

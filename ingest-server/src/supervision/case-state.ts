@@ -1,0 +1,249 @@
+import { districtByCode, shanghaiDate, type CaseEvent, type ClockPause, type EventType, type IsoDate, type ServiceItemRecord, type WorkingCalendar } from '@tongban/shared';
+import { caseClock, warningOn, workingDaysOverdue, type Clock, type Warning } from './case-clock.ts';
+
+export type CaseStatus = 'submitted' | 'in_progress' | 'paused' | 'completed' | 'rejected' | 'withdrawn';
+export const OPEN_STATUSES: readonly CaseStatus[] = ['submitted', 'in_progress', 'paused'];
+
+export type CaseFlag =
+  | 'too_fast'
+  | 'completion_before_acceptance'
+  | 'events_after_completion'
+  | 'missing_completion'
+  | 'unknown_item'
+  | 'unknown_district'
+  | 'provisional_deadline';
+
+/** Everything supervision knows about a case, derived from its events alone (plus catalogue and calendar). */
+export interface CaseState {
+  caseId: string;
+  itemCode: string;
+  itemName: string;
+  departmentCode: string;
+  districtCode: string;
+  townshipCode: string;
+  villageCode: string;
+  channel: string;
+  crossDistrict: boolean;
+  status: CaseStatus;
+  stage: EventType;
+  level: CaseEvent['level'];
+  holder: string;
+  submittedAt: string | null;
+  acceptedAt: string | null;
+  completedAt: string | null;
+  promisedLimitDays: number;
+  statutoryLimitDays: number;
+  promised: Clock | null;
+  statutory: Clock | null;
+  pauses: ClockPause[];
+  workingDaysUsed: number;
+  pausedWorkingDays: number;
+  warning: Warning;
+  /** Past the statutory deadline (open) or completed after it. */
+  statutoryBreached: boolean;
+  daysOverdue: number;
+  completedOnTime: boolean | null;
+  statutoryOnTime: boolean | null;
+  handlingMinutes: number | null;
+  visits: number | null;
+  rating: number | null;
+  ratedAt: string | null;
+  supplements: number;
+  flags: CaseFlag[];
+  events: CaseEvent[];
+}
+
+// Tie-break for events at the same instant: lifecycle order.
+const ORDER: Record<EventType, number> = {
+  submitted: 0, accepted: 1, rejected: 2, supplement_requested: 3, supplement_received: 4, suspended: 5, resumed: 6,
+  reviewed: 7, approved: 8, completed: 9, delivered: 10, withdrawn: 11, rated: 12, complained: 13,
+};
+const AFTER_COMPLETION_OK = new Set<EventType>(['delivered', 'rated', 'complained']);
+const CLOSED_BY = new Set<EventType>(['completed', 'rejected', 'withdrawn']);
+
+/** Events in occurrence order, whatever order they arrived in. */
+export function sortEvents(events: readonly CaseEvent[]): CaseEvent[] {
+  return [...events].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || ORDER[a.type] - ORDER[b.type] || a.eventId.localeCompare(b.eventId));
+}
+
+export interface DeriveContext {
+  calendar: WorkingCalendar;
+  item: (itemCode: string) => ServiceItemRecord | undefined;
+  /** Now, for the warning of an open case. */
+  now: number;
+  /** Typical handling minutes of the item from its own history, if known (too-fast against history). */
+  typicalMinutes?: (itemCode: string) => number | undefined;
+}
+
+/** Below this fraction of the item's typical handling time a completion is suspicious. */
+export const TOO_FAST_FRACTION_OF_HISTORY = 0.1;
+
+export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext): CaseState {
+  const events = sortEvents(input);
+  if (!events.length) throw new Error('a case needs at least one event');
+  const first = events[0]!;
+  const flags = new Set<CaseFlag>();
+  const pauses: ClockPause[] = [];
+  let status: CaseStatus = 'submitted';
+  let stage: EventType = first.type;
+  let level = first.level;
+  let holder = '';
+  let itemCode = '';
+  let departmentCode = '';
+  let townshipCode = '';
+  let villageCode = '';
+  let channel = '';
+  let submittedAt: string | null = null;
+  let acceptedAt: string | null = null;
+  let completedAt: string | null = null;
+  let visits: number | null = null;
+  let rating: number | null = null;
+  let ratedAt: string | null = null;
+  let supplements = 0;
+  const districts = new Set<string>();
+  let districtCode = first.districtCode;
+
+  for (const e of events) {
+    itemCode ||= e.itemCode ?? '';
+    departmentCode = e.departmentCode ?? departmentCode;
+    townshipCode = e.townshipCode ?? townshipCode;
+    villageCode = e.villageCode ?? villageCode;
+    channel ||= e.channel ?? '';
+    districts.add(e.districtCode);
+    if (completedAt !== null && !AFTER_COMPLETION_OK.has(e.type)) flags.add('events_after_completion');
+    if (!AFTER_COMPLETION_OK.has(e.type)) {
+      stage = e.type;
+      level = e.level;
+      holder = e.actorId ?? holder;
+      districtCode = e.districtCode;
+    }
+    const day = shanghaiDate(e.occurredAt);
+    switch (e.type) {
+      case 'submitted':
+        submittedAt ??= e.occurredAt;
+        break;
+      case 'accepted':
+        acceptedAt ??= e.occurredAt;
+        if (status === 'submitted') status = 'in_progress';
+        break;
+      case 'supplement_requested':
+      case 'suspended':
+        if (e.type === 'supplement_requested') supplements++;
+        if (!pauses.some((p) => p.to === undefined)) pauses.push({ from: day });
+        if (!CLOSED_BY.has(stageStatusEvent(status))) status = 'paused';
+        break;
+      case 'supplement_received':
+      case 'resumed': {
+        const open = pauses.find((p) => p.to === undefined);
+        if (open) open.to = day < open.from ? open.from : day;
+        if (status === 'paused') status = 'in_progress';
+        break;
+      }
+      case 'completed':
+        if (completedAt === null) {
+          completedAt = e.occurredAt;
+          if (acceptedAt === null) flags.add('completion_before_acceptance');
+          visits = e.visits ?? null;
+        }
+        status = 'completed';
+        break;
+      case 'rejected':
+        status = 'rejected';
+        break;
+      case 'withdrawn':
+        if (status !== 'completed') status = 'withdrawn';
+        break;
+      case 'rated':
+        rating = e.rating ?? null;
+        ratedAt = e.occurredAt;
+        break;
+      default:
+        break;
+    }
+  }
+  if (completedAt === null && events.some((e) => e.type === 'delivered' || e.type === 'rated')) flags.add('missing_completion');
+
+  const item = itemCode ? ctx.item(itemCode) : undefined;
+  if (itemCode && !item) flags.add('unknown_item');
+  if (!districtByCode(districtCode)) flags.add('unknown_district');
+
+  const today = shanghaiDate(ctx.now);
+  const acceptedOn = acceptedAt ? shanghaiDate(acceptedAt) : null;
+  const completedOn = completedAt ? shanghaiDate(completedAt) : null;
+  const promised = item && acceptedOn ? caseClock(ctx.calendar, acceptedOn, item.promisedLimitDays, pauses) : null;
+  const statutory = item && acceptedOn ? caseClock(ctx.calendar, acceptedOn, item.statutoryLimitDays, pauses) : null;
+  if (promised?.provisional || statutory?.provisional) flags.add('provisional_deadline');
+
+  const open = OPEN_STATUSES.includes(status);
+  const asOf = completedOn ?? today;
+  let warning: Warning = 'none';
+  let completedOnTime: boolean | null = null;
+  let statutoryOnTime: boolean | null = null;
+  if (promised && open) warning = warningOn(promised, today);
+  if (promised?.deadline && completedOn) {
+    completedOnTime = completedOn <= promised.deadline;
+    warning = completedOnTime ? 'none' : 'red';
+  }
+  if (statutory?.deadline && completedOn) statutoryOnTime = completedOn <= statutory.deadline;
+  const statutoryBreached = statutory?.deadline ? (open ? today > statutory.deadline : statutoryOnTime === false) : false;
+  const daysOverdue = promised && (open || completedOn) ? workingDaysOverdue(ctx.calendar, promised.deadline, asOf) : 0;
+
+  const used = acceptedOn ? ctx.calendar.workingDaysUsed({ acceptedOn, asOf, pauses }).days : 0;
+  const unpaused = acceptedOn ? ctx.calendar.workingDaysUsed({ acceptedOn, asOf }).days : 0;
+
+  const startedAt = submittedAt ?? acceptedAt;
+  const handlingMinutes = completedAt && startedAt ? Math.round((Date.parse(completedAt) - Date.parse(startedAt)) / 60_000) : null;
+  if (handlingMinutes !== null && item && !flags.has('completion_before_acceptance')) {
+    const typical = ctx.typicalMinutes?.(item.itemCode);
+    if ((item.minHandlingMinutes !== undefined && handlingMinutes < item.minHandlingMinutes) || (typical !== undefined && handlingMinutes < typical * TOO_FAST_FRACTION_OF_HISTORY)) {
+      flags.add('too_fast');
+    }
+  }
+
+  return {
+    caseId: first.caseId,
+    itemCode,
+    itemName: item?.name ?? '',
+    departmentCode: departmentCode || item?.departmentCode || '',
+    districtCode,
+    townshipCode,
+    villageCode,
+    channel,
+    crossDistrict: districts.size > 1 || item?.crossDistrict === true,
+    status,
+    stage,
+    level,
+    holder,
+    submittedAt,
+    acceptedAt,
+    completedAt,
+    promisedLimitDays: item?.promisedLimitDays ?? 0,
+    statutoryLimitDays: item?.statutoryLimitDays ?? 0,
+    promised,
+    statutory,
+    pauses,
+    workingDaysUsed: used,
+    pausedWorkingDays: unpaused - used,
+    warning,
+    statutoryBreached,
+    daysOverdue,
+    completedOnTime,
+    statutoryOnTime,
+    handlingMinutes,
+    visits,
+    rating,
+    ratedAt,
+    supplements,
+    flags: [...flags],
+    events,
+  };
+}
+
+function stageStatusEvent(status: CaseStatus): EventType {
+  return status === 'completed' ? 'completed' : status === 'rejected' ? 'rejected' : status === 'withdrawn' ? 'withdrawn' : 'accepted';
+}
+
+export const isOpen = (s: Pick<CaseState, 'status'>): boolean => OPEN_STATUSES.includes(s.status);
+
+/** Promised deadline as a date string, for output. */
+export const promisedDeadline = (s: CaseState): IsoDate | null => s.promised?.deadline ?? null;

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { defaultWorkingCalendar } from '@tongban/shared';
+import { OpenCaseIndex, type OpenCase } from './open-case-index.ts';
+
+const at = (iso: string) => Date.parse(iso);
+const base: OpenCase = {
+  caseId: 'C1',
+  itemCode: 'GTGSH-BG',
+  districtCode: '500118',
+  townshipCode: '500118001',
+  departmentCode: 'SCJG',
+  status: 'in_progress',
+  stage: 'accepted',
+  level: 'district',
+  holder: 'yc-017',
+  submittedAt: '2025-09-08T09:00:00.000+08:00',
+  acceptedAt: '2025-09-08T10:00:00.000+08:00',
+  // 10-day promise accepted 2025-09-08: yellow from 09-18, deadline 09-22.
+  promisedDeadline: '2025-09-22',
+  statutoryDeadline: '2025-10-13',
+  yellowFrom: '2025-09-18',
+  pauses: [],
+};
+
+describe('OpenCaseIndex', () => {
+  it('turns a case yellow then red as the clock advances, reporting each change once', () => {
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar);
+    expect(index.upsert(base, at('2025-09-10T12:00:00+08:00'))).toEqual({ previous: undefined, warning: 'none' });
+    const changes: string[] = [];
+    const record = (id: string, from: string, to: string) => changes.push(`${id}:${from}->${to}`);
+    index.advance(at('2025-09-17T23:59:59+08:00'), record);
+    expect(changes).toEqual([]);
+    index.advance(at('2025-09-18T00:00:00+08:00'), record);
+    expect(changes).toEqual(['C1:none->yellow']);
+    index.advance(at('2025-09-22T23:59:59+08:00'), record);
+    index.advance(at('2025-09-23T00:00:00+08:00'), record);
+    index.advance(at('2025-09-25T00:00:00+08:00'), record);
+    expect(changes).toEqual(['C1:none->yellow', 'C1:yellow->red']);
+    expect(index.list({ warning: 'red' }, at('2025-09-25T09:00:00+08:00'), 10).cases[0]).toMatchObject({ caseId: 'C1', warning: 'red', daysOverdue: 3 });
+  });
+
+  it('follows the Shanghai midnight, whatever the process time zone', () => {
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar);
+    index.upsert(base, at('2025-09-17T12:00:00+08:00'));
+    const changes: string[] = [];
+    // 2025-09-17T16:00Z is 2025-09-18 00:00 in Shanghai.
+    index.advance(at('2025-09-17T15:59:59Z'), (id, _f, t) => changes.push(t));
+    expect(changes).toEqual([]);
+    index.advance(at('2025-09-17T16:00:00Z'), (id, _f, t) => changes.push(t));
+    expect(changes).toEqual(['yellow']);
+  });
+
+  it('forgets a case that closes, and a stale transition does not resurrect it', () => {
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar);
+    index.upsert(base, at('2025-09-10T12:00:00+08:00'));
+    index.remove('C1');
+    const changes: string[] = [];
+    index.advance(at('2025-10-01T00:00:00+08:00'), (id) => changes.push(id));
+    expect(changes).toEqual([]);
+    expect(index.size).toBe(0);
+  });
+
+  it('lists red cases first, most overdue first, with cursor paging and filters', () => {
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar);
+    const now = at('2025-09-30T09:00:00+08:00');
+    index.upsert({ ...base, caseId: 'A', promisedDeadline: '2025-09-26', yellowFrom: '2025-09-24' }, now);
+    index.upsert({ ...base, caseId: 'B', promisedDeadline: '2025-09-22', districtCode: '500101' }, now);
+    index.upsert({ ...base, caseId: 'C', promisedDeadline: '2025-10-20', yellowFrom: '2025-10-15' }, now);
+    index.upsert({ ...base, caseId: 'D', promisedDeadline: '2025-10-01', yellowFrom: '2025-09-29' }, now);
+    const p1 = index.list({}, now, 2);
+    expect(p1.cases.map((c) => c.caseId)).toEqual(['B', 'A']);
+    const p2 = index.list({}, now, 2, p1.nextCursor!);
+    expect(p2.cases.map((c) => `${c.caseId}:${c.warning}`)).toEqual(['D:yellow', 'C:none']);
+    expect(p2.nextCursor).toBeNull();
+    expect(index.list({ districtCode: '500101' }, now, 10).cases.map((c) => c.caseId)).toEqual(['B']);
+    // A: 09-26 → 09-30 is 3 working days (09-28 is a make-up Sunday); B: 7.
+    expect(index.list({ minDaysOverdue: 3 }, now, 10).cases.map((c) => c.caseId)).toEqual(['B', 'A']);
+    expect(index.list({ minDaysOverdue: 4 }, now, 10).cases.map((c) => c.caseId)).toEqual(['B']);
+    expect(index.list({ districtCode: '509999' }, now, 10).cases).toEqual([]);
+    expect(index.counts()).toMatchObject({ open: 4, red: 2, yellow: 1, byLevel: { district: 4 } });
+  });
+
+  it('holds no transition while a pause keeps the deadline open', () => {
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar);
+    index.upsert({ ...base, promisedDeadline: null, yellowFrom: null, status: 'paused', pauses: [{ from: '2025-09-10' }] }, at('2025-09-10T12:00:00+08:00'));
+    const changes: string[] = [];
+    index.advance(at('2025-12-31T00:00:00+08:00'), (id) => changes.push(id));
+    expect(changes).toEqual([]);
+    expect(index.clockInputs('C1')?.pauses).toEqual([{ from: '2025-09-10' }]);
+  });
+});

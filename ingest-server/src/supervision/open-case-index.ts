@@ -1,0 +1,378 @@
+import type { ClockPause, IsoDate, WorkingCalendar } from '@tongban/shared';
+import { WARNING_RANK, type Warning } from './case-clock.ts';
+import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
+import { TransitionHeap } from './transition-heap.ts';
+
+/** What the index keeps of an open case (from a derived CaseState or a stored case_state row). */
+export interface OpenCase {
+  caseId: string;
+  itemCode: string;
+  districtCode: string;
+  townshipCode: string;
+  departmentCode: string;
+  status: string;
+  stage: string;
+  level: string;
+  holder: string;
+  submittedAt: string | null;
+  acceptedAt: string | null;
+  promisedDeadline: IsoDate | null;
+  statutoryDeadline: IsoDate | null;
+  yellowFrom: IsoDate | null;
+  pauses: ClockPause[];
+}
+
+export interface CaseSummary {
+  caseId: string;
+  itemCode: string;
+  districtCode: string;
+  townshipCode: string;
+  departmentCode: string;
+  status: string;
+  stage: string;
+  level: string;
+  holder: string;
+  submittedAt: string | null;
+  acceptedAt: string | null;
+  promisedDeadline: IsoDate | null;
+  statutoryDeadline: IsoDate | null;
+  warning: Warning;
+  daysOverdue: number;
+}
+
+export interface CaseFilter {
+  warning?: Warning | 'any';
+  districtCode?: string;
+  townshipCode?: string;
+  itemCode?: string;
+  departmentCode?: string;
+  stage?: string;
+  level?: string;
+  minDaysOverdue?: number;
+}
+
+export interface IndexCounts {
+  open: number;
+  yellow: number;
+  red: number;
+  byLevel: Record<string, number>;
+  byDistrict: Record<string, { open: number; yellow: number; red: number }>;
+}
+
+const NONE = -2147483648;
+const WARNINGS: Warning[] = ['none', 'yellow', 'red'];
+
+/** Strings seen often (district, item, holder …) stored once; slots keep small integers. */
+class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  id(s: string): number {
+    let i = this.ids.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(s);
+      this.ids.set(s, i);
+    }
+    return i;
+  }
+}
+
+/**
+ * Every open case in memory-efficient form: struct-of-arrays of small integers per slot, strings interned,
+ * pauses only for the few cases that have them, and a heap of the instant each case's warning next
+ * changes. At a million open cases this is a few hundred bytes per case (see `pnpm bench:supervision`).
+ */
+export class OpenCaseIndex {
+  private capacity = 0;
+  private ids: Array<string | undefined> = [];
+  private readonly slotOf = new Map<string, number>();
+  private free: number[] = [];
+  private readonly strings = new Interner();
+  private district = new Int32Array(0);
+  private township = new Int32Array(0);
+  private item = new Int32Array(0);
+  private department = new Int32Array(0);
+  private status = new Int32Array(0);
+  private stage = new Int32Array(0);
+  private level = new Int32Array(0);
+  private holder = new Int32Array(0);
+  private warning = new Uint8Array(0);
+  private gen = new Uint32Array(0);
+  private submittedMs = new Float64Array(0);
+  private acceptedMs = new Float64Array(0);
+  private promisedDl = new Int32Array(0);
+  private statutoryDl = new Int32Array(0);
+  private yellowFrom = new Int32Array(0);
+  private readonly pauses = new Map<number, ClockPause[]>();
+  private readonly heap = new TransitionHeap();
+
+  constructor(private readonly calendar: () => WorkingCalendar) {}
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  has(caseId: string): boolean {
+    return this.slotOf.has(caseId);
+  }
+
+  /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
+  get arrayBytes(): number {
+    return this.capacity * (4 * 12 + 1 + 8 * 2) + this.heap.bytes;
+  }
+
+  /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
+  upsert(c: OpenCase, nowMs: number): { previous: Warning | undefined; warning: Warning } {
+    let slot = this.slotOf.get(c.caseId);
+    const previous = slot === undefined ? undefined : WARNINGS[this.warning[slot]!];
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.grow();
+      this.slotOf.set(c.caseId, slot);
+      this.ids[slot] = c.caseId;
+    }
+    const s = this.strings;
+    this.district[slot] = s.id(c.districtCode);
+    this.township[slot] = s.id(c.townshipCode);
+    this.item[slot] = s.id(c.itemCode);
+    this.department[slot] = s.id(c.departmentCode);
+    this.status[slot] = s.id(c.status);
+    this.stage[slot] = s.id(c.stage);
+    this.level[slot] = s.id(c.level);
+    this.holder[slot] = s.id(c.holder);
+    this.submittedMs[slot] = c.submittedAt ? Date.parse(c.submittedAt) : NaN;
+    this.acceptedMs[slot] = c.acceptedAt ? Date.parse(c.acceptedAt) : NaN;
+    this.promisedDl[slot] = c.promisedDeadline ? dayNumber(c.promisedDeadline) : NONE;
+    this.statutoryDl[slot] = c.statutoryDeadline ? dayNumber(c.statutoryDeadline) : NONE;
+    this.yellowFrom[slot] = c.yellowFrom ? dayNumber(c.yellowFrom) : NONE;
+    if (c.pauses.length) this.pauses.set(slot, c.pauses);
+    else this.pauses.delete(slot);
+    const today = shanghaiDay(nowMs);
+    const w = this.warningOf(slot, today);
+    this.warning[slot] = WARNING_RANK[w];
+    this.schedule(slot, today);
+    return { previous, warning: w };
+  }
+
+  remove(caseId: string): Warning | undefined {
+    const slot = this.slotOf.get(caseId);
+    if (slot === undefined) return undefined;
+    const w = WARNINGS[this.warning[slot]!];
+    this.slotOf.delete(caseId);
+    this.ids[slot] = undefined;
+    this.pauses.delete(slot);
+    this.gen[slot]!++;
+    this.free.push(slot);
+    return w;
+  }
+
+  /**
+   * Moves the clock to `nowMs`: every case whose warning changed since is reported (the scanner emits
+   * `case:warning`). Cost is proportional to the transitions due, not to the number of open cases.
+   */
+  advance(nowMs: number, onChange: (caseId: string, previous: Warning, warning: Warning) => void): number {
+    const today = shanghaiDay(nowMs);
+    let changed = 0;
+    while (this.heap.size && this.heap.peekTime() <= nowMs) {
+      const [slot, gen] = this.heap.pop();
+      if (this.gen[slot] !== gen || this.ids[slot] === undefined) continue;
+      const before = WARNINGS[this.warning[slot]!]!;
+      const after = this.warningOf(slot, today);
+      this.warning[slot] = WARNING_RANK[after];
+      this.schedule(slot, today);
+      if (after !== before) {
+        changed++;
+        onChange(this.ids[slot]!, before, after);
+      }
+    }
+    if (this.heap.size > 4 * (this.slotOf.size + 1024)) this.heap.compact((slot, gen) => this.gen[slot] === gen && this.ids[slot] !== undefined);
+    return changed;
+  }
+
+  /** Open cases for `GET /api/v1/cases`: red first, then yellow, by days overdue, paged by cursor. */
+  list(filter: CaseFilter, nowMs: number, limit: number, cursor?: string): { cases: CaseSummary[]; nextCursor: string | null } {
+    const today = shanghaiDay(nowMs);
+    const want = (v: string | undefined) => (v === undefined ? -1 : this.lookup(v));
+    const fDistrict = want(filter.districtCode);
+    const fTownship = want(filter.townshipCode);
+    const fItem = want(filter.itemCode);
+    const fDept = want(filter.departmentCode);
+    const fStage = want(filter.stage);
+    const fLevel = want(filter.level);
+    const fWarning = filter.warning && filter.warning !== 'any' ? WARNING_RANK[filter.warning] : -1;
+    if ([fDistrict, fTownship, fItem, fDept, fStage, fLevel].includes(-2)) return { cases: [], nextCursor: null };
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    const overdue = this.overdueCounter(today);
+    const hits: number[] = [];
+    for (const slot of this.slotOf.values()) {
+      if (fWarning >= 0 && this.warning[slot] !== fWarning) continue;
+      if (fDistrict >= 0 && this.district[slot] !== fDistrict) continue;
+      if (fTownship >= 0 && this.township[slot] !== fTownship) continue;
+      if (fItem >= 0 && this.item[slot] !== fItem) continue;
+      if (fDept >= 0 && this.department[slot] !== fDept) continue;
+      if (fStage >= 0 && this.stage[slot] !== fStage) continue;
+      if (fLevel >= 0 && this.level[slot] !== fLevel) continue;
+      if (filter.minDaysOverdue !== undefined && overdue(this.promisedDl[slot]!) < filter.minDaysOverdue) continue;
+      if (after && compareKey(this.key(slot), after) <= 0) continue;
+      hits.push(slot);
+    }
+    hits.sort((a, b) => compareKey(this.key(a), this.key(b)));
+    const page = hits.slice(0, limit);
+    const cases = page.map((slot) => this.summaryAt(slot, overdue));
+    const last = page.at(-1);
+    return { cases, nextCursor: hits.length > limit && last !== undefined ? encodeCursor(this.key(last)) : null };
+  }
+
+  /** One open case as the list shows it, or undefined when it is not open. */
+  summary(caseId: string, nowMs: number): CaseSummary | undefined {
+    const slot = this.slotOf.get(caseId);
+    return slot === undefined ? undefined : this.summaryAt(slot, this.overdueCounter(shanghaiDay(nowMs)));
+  }
+
+  private summaryAt(slot: number, overdue: (deadline: number) => number): CaseSummary {
+    const s = this.strings.values;
+    return {
+      caseId: this.ids[slot]!,
+      itemCode: s[this.item[slot]!]!,
+      districtCode: s[this.district[slot]!]!,
+      townshipCode: s[this.township[slot]!]!,
+      departmentCode: s[this.department[slot]!]!,
+      status: s[this.status[slot]!]!,
+      stage: s[this.stage[slot]!]!,
+      level: s[this.level[slot]!]!,
+      holder: s[this.holder[slot]!]!,
+      submittedAt: isoOrNull(this.submittedMs[slot]!),
+      acceptedAt: isoOrNull(this.acceptedMs[slot]!),
+      promisedDeadline: dayOrNull(this.promisedDl[slot]!),
+      statutoryDeadline: dayOrNull(this.statutoryDl[slot]!),
+      warning: WARNINGS[this.warning[slot]!]!,
+      daysOverdue: overdue(this.promisedDl[slot]!),
+    };
+  }
+
+  counts(): IndexCounts {
+    const s = this.strings.values;
+    const c: IndexCounts = { open: 0, yellow: 0, red: 0, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {} };
+    for (const slot of this.slotOf.values()) {
+      const w = this.warning[slot]!;
+      c.open++;
+      if (w === 1) c.yellow++;
+      if (w === 2) c.red++;
+      const level = s[this.level[slot]!]!;
+      c.byLevel[level] = (c.byLevel[level] ?? 0) + 1;
+      const d = (c.byDistrict[s[this.district[slot]!]!] ??= { open: 0, yellow: 0, red: 0 });
+      d.open++;
+      if (w === 1) d.yellow++;
+      if (w === 2) d.red++;
+    }
+    return c;
+  }
+
+  /** Open case ids (e.g. to recompute deadlines after a calendar or item change). */
+  caseIds(filter?: { itemCode?: string }): string[] {
+    const item = filter?.itemCode === undefined ? -1 : this.lookup(filter.itemCode);
+    if (item === -2) return [];
+    const out: string[] = [];
+    for (const [id, slot] of this.slotOf) if (item < 0 || this.item[slot] === item) out.push(id);
+    return out;
+  }
+
+  /** What is needed to recompute a case's clocks without reading its events. */
+  clockInputs(caseId: string): { itemCode: string; acceptedAt: string | null; pauses: ClockPause[] } | undefined {
+    const slot = this.slotOf.get(caseId);
+    if (slot === undefined) return undefined;
+    return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: isoOrNull(this.acceptedMs[slot]!), pauses: this.pauses.get(slot) ?? [] };
+  }
+
+  private warningOf(slot: number, today: number): Warning {
+    const dl = this.promisedDl[slot]!;
+    if (dl !== NONE && today > dl) return 'red';
+    const y = this.yellowFrom[slot]!;
+    if (y !== NONE && today >= y) return 'yellow';
+    return 'none';
+  }
+
+  private schedule(slot: number, today: number): void {
+    const gen = ++this.gen[slot]!;
+    const y = this.yellowFrom[slot]!;
+    const dl = this.promisedDl[slot]!;
+    let next = NONE;
+    if (y !== NONE && today < y) next = y;
+    else if (dl !== NONE && today <= dl) next = dl + 1;
+    if (next !== NONE) this.heap.push(shanghaiMidnight(next), slot, gen);
+  }
+
+  private key(slot: number): Key {
+    const dl = this.promisedDl[slot]!;
+    return [2 - this.warning[slot]!, dl === NONE ? Number.MAX_SAFE_INTEGER : dl, this.ids[slot]!];
+  }
+
+  /** Working days overdue by deadline day, memoised per call (few distinct deadlines). */
+  private overdueCounter(today: number): (deadline: number) => number {
+    const memo = new Map<number, number>();
+    const cal = this.calendar();
+    return (dl) => {
+      if (dl === NONE || dl >= today) return 0;
+      let v = memo.get(dl);
+      if (v === undefined) memo.set(dl, (v = Math.max(1, cal.countWorkingDays(isoOfDay(dl), isoOfDay(today)).days)));
+      return v;
+    };
+  }
+
+  /** Interned id of a value, or -2 when no open case has it. */
+  private lookup(v: string): number {
+    const i = this.strings.values.indexOf(v);
+    return i === -1 ? -2 : i;
+  }
+
+  private grow(): number {
+    const slot = this.capacity;
+    const n = Math.max(1024, this.capacity * 2);
+    const grow32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.district = grow32(this.district);
+    this.township = grow32(this.township);
+    this.item = grow32(this.item);
+    this.department = grow32(this.department);
+    this.status = grow32(this.status);
+    this.stage = grow32(this.stage);
+    this.level = grow32(this.level);
+    this.holder = grow32(this.holder);
+    this.promisedDl = grow32(this.promisedDl);
+    this.statutoryDl = grow32(this.statutoryDl);
+    this.yellowFrom = grow32(this.yellowFrom);
+    const w = new Uint8Array(n);
+    w.set(this.warning);
+    this.warning = w;
+    const g = new Uint32Array(n);
+    g.set(this.gen);
+    this.gen = g;
+    const f1 = new Float64Array(n);
+    f1.set(this.submittedMs);
+    this.submittedMs = f1;
+    const f2 = new Float64Array(n);
+    f2.set(this.acceptedMs);
+    this.acceptedMs = f2;
+    for (let i = n - 1; i > slot; i--) this.free.push(i);
+    this.capacity = n;
+    return slot;
+  }
+}
+
+type Key = [number, number, string];
+function compareKey(a: Key, b: Key): number {
+  return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+}
+const encodeCursor = (k: Key) => Buffer.from(JSON.stringify(k)).toString('base64url');
+function decodeCursor(c: string): Key | undefined {
+  try {
+    const k = JSON.parse(Buffer.from(c, 'base64url').toString()) as unknown;
+    return Array.isArray(k) && k.length === 3 ? (k as Key) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const isoOrNull = (ms: number) => (Number.isNaN(ms) ? null : new Date(ms + 8 * 3600_000).toISOString().slice(0, 23) + '+08:00');
+const dayOrNull = (d: number) => (d === NONE ? null : isoOfDay(d));

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { shanghaiDate, type IsoDate } from '@tongban/shared';
+import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { shanghaiDateTime, shanghaiIso } from '../time-format.ts';
+
+/** A supervision order (督办) on a case: who issued it, why, by when it must be dealt with. */
+export interface SupervisionOrder {
+  orderId: string;
+  caseId: string;
+  issuedAt: string;
+  issuer: string;
+  reason: string;
+  dueOn: IsoDate;
+  status: 'open' | 'resolved';
+  resolvedAt: string | null;
+  resolution: string;
+}
+
+/** 督办 orders in ClickHouse (latest version per order) with the open ones in memory for the scanner. */
+export class SupervisionOrders {
+  private open = new Map<string, SupervisionOrder>();
+  /** Orders already reported overdue (reported once). */
+  private warned = new Set<string>();
+
+  constructor(
+    private readonly ch: Clickhouse,
+    private readonly db: string,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const o of await this.read('status = \'open\'')) this.open.set(o.orderId, o);
+  }
+
+  async issue(caseId: string, input: { reason: string; dueOn: IsoDate; issuer: string }, now: number): Promise<SupervisionOrder> {
+    const order: SupervisionOrder = { orderId: randomUUID(), caseId, issuedAt: shanghaiIso(now), status: 'open', resolvedAt: null, resolution: '', ...input };
+    await this.write(order, now);
+    this.open.set(order.orderId, order);
+    return order;
+  }
+
+  async resolve(caseId: string, orderId: string, resolution: string, now: number): Promise<SupervisionOrder | undefined> {
+    const order = (await this.ofCase(caseId)).find((o) => o.orderId === orderId);
+    if (!order) return undefined;
+    const resolved: SupervisionOrder = { ...order, status: 'resolved', resolvedAt: shanghaiIso(now), resolution };
+    await this.write(resolved, now);
+    this.open.delete(orderId);
+    return resolved;
+  }
+
+  ofCase(caseId: string): Promise<SupervisionOrder[]> {
+    return this.read('case_id = {caseId:String}', { caseId });
+  }
+
+  /** Open orders past their due date not reported yet (each is reported once). */
+  newlyOverdue(now: number): SupervisionOrder[] {
+    const today = shanghaiDate(now);
+    const out: SupervisionOrder[] = [];
+    for (const o of this.open.values()) {
+      if (o.dueOn < today && !this.warned.has(o.orderId)) {
+        this.warned.add(o.orderId);
+        out.push(o);
+      }
+    }
+    return out;
+  }
+
+  counts(now: number): { open: number; overdue: number } {
+    const today = shanghaiDate(now);
+    let overdue = 0;
+    for (const o of this.open.values()) if (o.dueOn < today) overdue++;
+    return { open: this.open.size, overdue };
+  }
+
+  private async write(o: SupervisionOrder, now: number): Promise<void> {
+    await this.ch.insert({
+      table: `${this.db}.supervision_orders`,
+      format: 'JSONEachRow',
+      clickhouse_settings: QUERY_SETTINGS,
+      values: [
+        {
+          order_id: o.orderId,
+          case_id: o.caseId,
+          version: shanghaiDateTime(now),
+          issued_at: shanghaiDateTime(Date.parse(o.issuedAt)),
+          issuer: o.issuer,
+          reason: o.reason,
+          due_on: o.dueOn,
+          status: o.status,
+          resolved_at: o.resolvedAt ? shanghaiDateTime(Date.parse(o.resolvedAt)) : null,
+          resolution: o.resolution,
+        },
+      ],
+    });
+  }
+
+  private async read(where: string, params: Record<string, unknown> = {}): Promise<SupervisionOrder[]> {
+    const rs = await this.ch.query({
+      query: `SELECT toString(order_id) AS orderId, case_id AS caseId, toUnixTimestamp64Milli(issued_at) AS issued, issuer, reason,
+                toString(due_on) AS dueOn, status, toUnixTimestamp64Milli(resolved_at) AS resolved, resolution
+              FROM ${this.db}.supervision_orders FINAL WHERE ${where} ORDER BY issued_at`,
+      query_params: params,
+      format: 'JSONEachRow',
+      clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+    });
+    const rows = await rs.json<Omit<SupervisionOrder, 'issuedAt' | 'resolvedAt'> & { issued: number; resolved: number | null }>();
+    return rows.map(({ issued, resolved, ...o }) => ({ ...o, issuedAt: shanghaiIso(Number(issued)), resolvedAt: resolved === null ? null : shanghaiIso(Number(resolved)) }));
+  }
+}
