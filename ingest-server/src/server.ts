@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 
 /** Reads config, listens, then starts (migrate, replay). SIGTERM/SIGINT flush everything before exit. */
 async function main() {
@@ -15,7 +16,17 @@ async function main() {
     throw e;
   }
   const logger = createLogger(config.logLevel);
+  let release = () => {};
+  if (!config.clickhouseUrl) {
+    try {
+      release = lockDataDir(config.dataDir);
+    } catch (e) {
+      logger.fatal((e as Error).message);
+      process.exit(2);
+    }
+  }
   const app = await buildApp(config, logger);
+  app.addHook('onClose', async () => release());
   if (config.devTokens) logger.warn('development mode: source token "dev-token" and admin token "dev-admin" are in force (set SOURCE_TOKENS and ADMIN_TOKENS to replace them)');
 
   let closing = false;

@@ -6,6 +6,9 @@ import type { Warning } from './case-clock.ts';
 import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './case-state.ts';
 import type { CaseStateStore } from './case-state-store.ts';
 import type { OpenCase, OpenCaseIndex } from './open-case-index.ts';
+import { dayNumber } from './day-number.ts';
+
+const day = (iso: string | null | undefined) => (iso ? dayNumber(iso) : null);
 
 const BATCH = 2_000;
 
@@ -33,11 +36,11 @@ export function openCaseOf(s: CaseState): OpenCase {
     stage: s.stage,
     level: s.level,
     holder: s.holder,
-    submittedAt: s.submittedAt,
-    acceptedAt: s.acceptedAt,
-    promisedDeadline: s.promised?.deadline ?? null,
-    statutoryDeadline: s.statutory?.deadline ?? null,
-    yellowFrom: s.promised?.yellowFrom ?? null,
+    submittedMs: s.submittedAt ? Date.parse(s.submittedAt) : null,
+    acceptedMs: s.acceptedAt ? Date.parse(s.acceptedAt) : null,
+    promisedDeadlineDay: day(s.promised?.deadline),
+    statutoryDeadlineDay: day(s.statutory?.deadline),
+    yellowFromDay: day(s.promised?.yellowFrom),
     pauses: s.pauses,
   };
 }

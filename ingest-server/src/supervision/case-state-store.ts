@@ -68,21 +68,22 @@ export class CaseStateStore {
   async loadOpen(visit: (c: OpenCase) => void): Promise<number> {
     let after = '';
     let total = 0;
-    const PAGE = 500_000;
+    // Large pages: each page re-reads the table with FINAL, so fewer pages load faster (≈ 150 MB of text per million).
+    const PAGE = 2_000_000;
     for (;;) {
       const rs = await this.ch.query({
         query: `SELECT case_id, item_code, district_code, township_code, department_code, status, stage, level, holder,
                   toUnixTimestamp64Milli(submitted_at) AS submitted_ms, toUnixTimestamp64Milli(accepted_at) AS accepted_ms,
-                  toString(promised_deadline) AS promised_deadline, toString(statutory_deadline) AS statutory_deadline,
-                  toString(yellow_from) AS yellow_from, pauses
+                  toInt32(promised_deadline), toInt32(statutory_deadline), toInt32(yellow_from), pauses
                 FROM ${this.db}.case_state FINAL
                 WHERE status IN ('submitted', 'in_progress', 'paused') AND case_id > {after:String}
                 ORDER BY case_id LIMIT ${PAGE}`,
         query_params: { after },
-        format: 'JSONCompactEachRow',
+        // One JSON document (one JSON.parse) rather than a parse per row: about twice as fast to load.
+        format: 'JSONCompact',
         clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
       });
-      const rows = await rs.json<[string, string, string, string, string, string, string, string, string, number | null, number | null, string | null, string | null, string | null, string]>();
+      const rows = (await rs.json<[string, string, string, string, string, string, string, string, string, number | null, number | null, number | null, number | null, number | null, string]>()).data;
       for (const r of rows) {
         visit({
           caseId: r[0],
@@ -94,12 +95,12 @@ export class CaseStateStore {
           stage: r[6],
           level: r[7],
           holder: r[8],
-          submittedAt: r[9] === null ? null : new Date(Number(r[9])).toISOString(),
-          acceptedAt: r[10] === null ? null : new Date(Number(r[10])).toISOString(),
-          promisedDeadline: r[11],
-          statutoryDeadline: r[12],
-          yellowFrom: r[13],
-          pauses: JSON.parse(r[14] || '[]') as ClockPause[],
+          submittedMs: r[9],
+          acceptedMs: r[10],
+          promisedDeadlineDay: r[11],
+          statutoryDeadlineDay: r[12],
+          yellowFromDay: r[13],
+          pauses: r[14] === '[]' ? [] : (JSON.parse(r[14]) as ClockPause[]),
         });
       }
       total += rows.length;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultWorkingCalendar } from '@tongban/shared';
+import { dayNumber } from './day-number.ts';
 import { OpenCaseIndex, type OpenCase } from './open-case-index.ts';
+
+const d = (iso: string) => dayNumber(iso);
 
 const at = (iso: string) => Date.parse(iso);
 const base: OpenCase = {
@@ -13,12 +16,12 @@ const base: OpenCase = {
   stage: 'accepted',
   level: 'district',
   holder: 'yc-017',
-  submittedAt: '2025-09-08T09:00:00.000+08:00',
-  acceptedAt: '2025-09-08T10:00:00.000+08:00',
+  submittedMs: Date.parse('2025-09-08T09:00:00.000+08:00'),
+  acceptedMs: Date.parse('2025-09-08T10:00:00.000+08:00'),
   // 10-day promise accepted 2025-09-08: yellow from 09-18, deadline 09-22.
-  promisedDeadline: '2025-09-22',
-  statutoryDeadline: '2025-10-13',
-  yellowFrom: '2025-09-18',
+  promisedDeadlineDay: d('2025-09-22'),
+  statutoryDeadlineDay: d('2025-10-13'),
+  yellowFromDay: d('2025-09-18'),
   pauses: [],
 };
 
@@ -63,10 +66,10 @@ describe('OpenCaseIndex', () => {
   it('lists red cases first, most overdue first, with cursor paging and filters', () => {
     const index = new OpenCaseIndex(() => defaultWorkingCalendar);
     const now = at('2025-09-30T09:00:00+08:00');
-    index.upsert({ ...base, caseId: 'A', promisedDeadline: '2025-09-26', yellowFrom: '2025-09-24' }, now);
-    index.upsert({ ...base, caseId: 'B', promisedDeadline: '2025-09-22', districtCode: '500101' }, now);
-    index.upsert({ ...base, caseId: 'C', promisedDeadline: '2025-10-20', yellowFrom: '2025-10-15' }, now);
-    index.upsert({ ...base, caseId: 'D', promisedDeadline: '2025-10-01', yellowFrom: '2025-09-29' }, now);
+    index.upsert({ ...base, caseId: 'A', promisedDeadlineDay: d('2025-09-26'), yellowFromDay: d('2025-09-24') }, now);
+    index.upsert({ ...base, caseId: 'B', promisedDeadlineDay: d('2025-09-22'), districtCode: '500101' }, now);
+    index.upsert({ ...base, caseId: 'C', promisedDeadlineDay: d('2025-10-20'), yellowFromDay: d('2025-10-15') }, now);
+    index.upsert({ ...base, caseId: 'D', promisedDeadlineDay: d('2025-10-01'), yellowFromDay: d('2025-09-29') }, now);
     const p1 = index.list({}, now, 2);
     expect(p1.cases.map((c) => c.caseId)).toEqual(['B', 'A']);
     const p2 = index.list({}, now, 2, p1.nextCursor!);
@@ -82,7 +85,7 @@ describe('OpenCaseIndex', () => {
 
   it('holds no transition while a pause keeps the deadline open', () => {
     const index = new OpenCaseIndex(() => defaultWorkingCalendar);
-    index.upsert({ ...base, promisedDeadline: null, yellowFrom: null, status: 'paused', pauses: [{ from: '2025-09-10' }] }, at('2025-09-10T12:00:00+08:00'));
+    index.upsert({ ...base, promisedDeadlineDay: null, yellowFromDay: null, status: 'paused', pauses: [{ from: '2025-09-10' }] }, at('2025-09-10T12:00:00+08:00'));
     const changes: string[] = [];
     index.advance(at('2025-12-31T00:00:00+08:00'), (id) => changes.push(id));
     expect(changes).toEqual([]);

@@ -1,6 +1,6 @@
 import type { ClockPause, IsoDate, WorkingCalendar } from '@tongban/shared';
 import { WARNING_RANK, type Warning } from './case-clock.ts';
-import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
+import { isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 
 /** What the index keeps of an open case (from a derived CaseState or a stored case_state row). */
@@ -14,11 +14,13 @@ export interface OpenCase {
   stage: string;
   level: string;
   holder: string;
-  submittedAt: string | null;
-  acceptedAt: string | null;
-  promisedDeadline: IsoDate | null;
-  statutoryDeadline: IsoDate | null;
-  yellowFrom: IsoDate | null;
+  /** Epoch milliseconds. */
+  submittedMs: number | null;
+  acceptedMs: number | null;
+  /** Calendar dates as day numbers (days since 1970-01-01, see day-number.ts): cheap to load and compare. */
+  promisedDeadlineDay: number | null;
+  statutoryDeadlineDay: number | null;
+  yellowFromDay: number | null;
   pauses: ClockPause[];
 }
 
@@ -139,11 +141,11 @@ export class OpenCaseIndex {
     this.stage[slot] = s.id(c.stage);
     this.level[slot] = s.id(c.level);
     this.holder[slot] = s.id(c.holder);
-    this.submittedMs[slot] = c.submittedAt ? Date.parse(c.submittedAt) : NaN;
-    this.acceptedMs[slot] = c.acceptedAt ? Date.parse(c.acceptedAt) : NaN;
-    this.promisedDl[slot] = c.promisedDeadline ? dayNumber(c.promisedDeadline) : NONE;
-    this.statutoryDl[slot] = c.statutoryDeadline ? dayNumber(c.statutoryDeadline) : NONE;
-    this.yellowFrom[slot] = c.yellowFrom ? dayNumber(c.yellowFrom) : NONE;
+    this.submittedMs[slot] = c.submittedMs ?? NaN;
+    this.acceptedMs[slot] = c.acceptedMs ?? NaN;
+    this.promisedDl[slot] = c.promisedDeadlineDay ?? NONE;
+    this.statutoryDl[slot] = c.statutoryDeadlineDay ?? NONE;
+    this.yellowFrom[slot] = c.yellowFromDay ?? NONE;
     if (c.pauses.length) this.pauses.set(slot, c.pauses);
     else this.pauses.delete(slot);
     const today = shanghaiDay(nowMs);

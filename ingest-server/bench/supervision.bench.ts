@@ -1,0 +1,138 @@
+/**
+ * pnpm bench:supervision — the open-case index at a million open cases:
+ *   1. memory per million cases (V8 heap + typed arrays, after GC, measured by difference);
+ *   2. rebuild after a restart: 1M open cases read from case_state in embedded ClickHouse into a fresh index;
+ *   3. scanner cost per tick: the heap-driven `advance` beside a naive scan of every case, same data, same run,
+ *      for a quiet tick (nothing due) and a Shanghai midnight (a day's transitions due).
+ *
+ *   node --expose-gc --import tsx bench/supervision.bench.ts [--cases 1000000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { addCalendarDays, defaultWorkingCalendar, DISTRICTS } from '@tongban/shared';
+import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
+import { migrate, MIGRATIONS } from '../src/clickhouse/migrations.ts';
+import { CaseStateStore } from '../src/supervision/case-state-store.ts';
+import { dayNumber, shanghaiMidnight } from '../src/supervision/day-number.ts';
+import { OpenCaseIndex, type OpenCase } from '../src/supervision/open-case-index.ts';
+import { SUPERVISION_MIGRATIONS } from '../src/supervision/supervision.migrations.ts';
+
+const { values: args } = parseArgs({ options: { cases: { type: 'string', default: '1000000' } } });
+const N = Number(args.cases);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+const cal = () => defaultWorkingCalendar;
+const codes = DISTRICTS.map((d) => d.code);
+const TODAY = '2025-10-20';
+const NOW = Date.parse(`${TODAY}T10:00:00+08:00`);
+
+function openCase(i: number): OpenCase {
+  // Deadlines spread over ±30 days around today so some are red, some yellow, most due later.
+  const dl = addCalendarDays(TODAY, (i % 61) - 20);
+  return {
+    caseId: `CQ2025${String(i).padStart(9, '0')}`,
+    itemCode: `ITEM-${i % 400}`,
+    districtCode: codes[i % codes.length]!,
+    townshipCode: `${codes[i % codes.length]}${String(i % 27).padStart(3, '0')}`,
+    departmentCode: `D${i % 32}`,
+    status: i % 20 === 0 ? 'paused' : 'in_progress',
+    stage: ['accepted', 'reviewed', 'approved'][i % 3]!,
+    level: ['city', 'district', 'township', 'village'][i % 4]!,
+    holder: `staff-${i % 20000}`,
+    submittedMs: Date.parse('2025-10-01T09:00:00.000Z'),
+    acceptedMs: Date.parse('2025-10-01T10:00:00.000Z'),
+    promisedDeadlineDay: dayNumber(dl),
+    statutoryDeadlineDay: dayNumber(dl) + 20,
+    yellowFromDay: dayNumber(dl) - 3,
+    pauses: i % 20 === 0 ? [{ from: '2025-10-09', to: '2025-10-10' }] : [],
+  };
+}
+
+const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
+const used = () => {
+  gc!();
+  gc!();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+const time = (f: () => void) => {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+};
+
+// 1. Memory.
+const before = used();
+const index = new OpenCaseIndex(cal);
+const tBuild = time(() => {
+  for (let i = 0; i < N; i++) index.upsert(openCase(i), NOW);
+});
+const bytes = used() - before;
+console.log(`bench:supervision — ${N.toLocaleString('en-US')} open cases`);
+console.log(`index memory: ${mb(bytes)} MiB (${Math.round(bytes / N)} bytes per case; ${mb((bytes / N) * 1e6)} MiB per million); built in memory in ${tBuild.toFixed(0)} ms`);
+
+// 3. Scanner cost: heap-driven advance vs a naive scan computing every case's warning.
+// A naive design keeps one object per case and recomputes every warning each tick.
+const plain = Array.from({ length: N }, (_, i) => {
+  const c = openCase(i);
+  return { deadline: c.promisedDeadlineDay!, yellowFrom: c.yellowFromDay!, warning: 0 };
+});
+const naive = (now: number) => {
+  const today = Math.floor((now + 8 * 3600_000) / 86_400_000);
+  let changed = 0;
+  for (const c of plain) {
+    const w = today > c.deadline ? 2 : today >= c.yellowFrom ? 1 : 0;
+    if (w !== c.warning) {
+      c.warning = w;
+      changed++;
+    }
+  }
+  return changed;
+};
+naive(NOW);
+const quiet = NOW + 1000;
+const quietTicks = Array.from({ length: 5 }, (_, k) => time(() => index.advance(quiet + k, () => undefined)));
+const naiveQuiet = Array.from({ length: 3 }, () => time(() => naive(quiet)));
+let changed = 0;
+const midnight = shanghaiMidnight(dayNumber(TODAY) + 1);
+const tMidnight = time(() => (changed = index.advance(midnight, () => undefined)));
+const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(
+  `scanner tick, nothing due: ${med(quietTicks).toFixed(3)} ms (naive scan of every case ${med(naiveQuiet).toFixed(0)} ms; ratio ${(med(naiveQuiet) / Math.max(med(quietTicks), 0.001)).toFixed(0)}×)`,
+);
+console.log(`scanner tick at Shanghai midnight: ${tMidnight.toFixed(0)} ms for ${changed.toLocaleString('en-US')} warning changes`);
+
+// 2. Rebuild from ClickHouse.
+const dir = mkdtempSync(path.join(tmpdir(), 'tongban-bench-sup-'));
+const ch = createClickhouse({ clickhouseUrl: undefined, dataDir: dir, clickhouseDatabase: 'tongban' });
+try {
+  await migrate(ch, 'tongban', [...MIGRATIONS, ...SUPERVISION_MIGRATIONS]);
+  // Fill case_state engine-side (a million rows) so the figure is the read, not our writer.
+  await ch.command({
+    query: `INSERT INTO tongban.case_state (case_id, version, item_code, district_code, township_code, department_code, status, stage, level, holder,
+              submitted_at, accepted_at, promised_deadline, statutory_deadline, yellow_from, pauses)
+            SELECT concat('CQ2025', leftPad(toString(number), 9, '0')), now64(3), concat('ITEM-', toString(number % 400)),
+              arrayElement(['${codes.join("','")}'], (number % ${codes.length}) + 1), concat('T', toString(number % 27)), concat('D', toString(number % 32)),
+              'in_progress', 'reviewed', 'district', concat('staff-', toString(number % 20000)),
+              toDateTime64('2025-10-01 09:00:00', 3, 'Asia/Shanghai'), toDateTime64('2025-10-01 10:00:00', 3, 'Asia/Shanghai'),
+              toDate('${TODAY}') + (number % 61) - 20, toDate('${TODAY}') + (number % 61), toDate('${TODAY}') + (number % 61) - 23, '[]'
+            FROM numbers(${N})`,
+  });
+  const store = new CaseStateStore(ch, 'tongban');
+  const fresh = new OpenCaseIndex(cal);
+  const t0 = performance.now();
+  let tRead = 0;
+  const loaded = await store.loadOpen((c) => {
+    const t = performance.now();
+    fresh.upsert(c, NOW);
+    tRead -= performance.now() - t;
+  });
+  const total = performance.now() - t0;
+  const indexing = -tRead;
+  console.log(`rebuild after restart: ${loaded.toLocaleString('en-US')} open cases in ${(total / 1000).toFixed(2)} s (ClickHouse read ${((total - indexing) / 1000).toFixed(2)} s, indexing ${(indexing / 1000).toFixed(2)} s)`);
+} finally {
+  await ch.close();
+  rmSync(dir, { recursive: true, force: true });
+}
