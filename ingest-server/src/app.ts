@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import underPressure from '@fastify/under-pressure';
 import type { Logger } from 'pino';
@@ -50,7 +50,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
-    disableRequestLogging: true,
+    // Per-request lines would be thousands a second at peak: errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
   });
   registerErrorHandler(app);
@@ -137,7 +138,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
 
   healthRoute(app, { isReady: () => ready, details: () => ({ pendingRows: ingest.pendingRows, liveClients: live.clients() }) });
   eventsRoute(app, { ingest, isReady: () => ready, sourceTokens: config.sourceTokens, maxEvents: config.maxEventsPerRequest });
-  readingRoutes(app, { stats });
+  readingRoutes(app, { overview: () => Object.assign({ serverTime: new Date().toISOString() }, stats.snapshot(), ...features.map((f) => f.stats?.() ?? {})) });
   adminRoutes(app, { store, adminTokens: config.adminTokens });
   itemsRoutes(app, { catalogue, adminTokens: config.adminTokens });
   calendarRoutes(app, { calendar, adminTokens: config.adminTokens });
