@@ -103,6 +103,12 @@ console.log(
   `scanner tick, nothing due: ${med(quietTicks).toFixed(3)} ms (naive scan of every case ${med(naiveQuiet).toFixed(0)} ms; ratio ${(med(naiveQuiet) / Math.max(med(quietTicks), 0.001)).toFixed(0)}×)`,
 );
 console.log(`scanner tick at Shanghai midnight: ${tMidnight.toFixed(0)} ms for ${changed.toLocaleString('en-US')} warning changes`);
+// The wall's supervision figures (sent with stats at most twice a second): counts plus the top-100 red list.
+const tOverview = med(Array.from({ length: 3 }, () => time(() => {
+  index.counts();
+  index.list({ warning: 'red' }, midnight, 100);
+})));
+console.log(`wall overview (counts by level and district + top-100 red list): ${tOverview.toFixed(0)} ms`);
 
 // 2. Rebuild from ClickHouse.
 const dir = mkdtempSync(path.join(tmpdir(), 'tongban-bench-sup-'));

@@ -204,7 +204,8 @@ export class OpenCaseIndex {
     if ([fDistrict, fTownship, fItem, fDept, fStage, fLevel].includes(-2)) return { cases: [], nextCursor: null };
     const after = cursor ? decodeCursor(cursor) : undefined;
     const overdue = this.overdueCounter(today);
-    const hits: number[] = [];
+    const top: Array<{ slot: number; key: Key }> = [];
+    let total = 0;
     for (const slot of this.slotOf.values()) {
       if (fWarning >= 0 && this.warning[slot] !== fWarning) continue;
       if (fDistrict >= 0 && this.district[slot] !== fDistrict) continue;
@@ -214,14 +215,24 @@ export class OpenCaseIndex {
       if (fStage >= 0 && this.stage[slot] !== fStage) continue;
       if (fLevel >= 0 && this.level[slot] !== fLevel) continue;
       if (filter.minDaysOverdue !== undefined && overdue(this.promisedDl[slot]!) < filter.minDaysOverdue) continue;
-      if (after && compareKey(this.key(slot), after) <= 0) continue;
-      hits.push(slot);
+      const key = this.key(slot);
+      if (after && compareKey(key, after) <= 0) continue;
+      total++;
+      // Keep only the best `limit` hits, sorted: a page never sorts every open case.
+      if (top.length === limit && compareKey(key, top[limit - 1]!.key) >= 0) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareKey(top[mid]!.key, key) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      top.splice(lo, 0, { slot, key });
+      if (top.length > limit) top.pop();
     }
-    hits.sort((a, b) => compareKey(this.key(a), this.key(b)));
-    const page = hits.slice(0, limit);
-    const cases = page.map((slot) => this.summaryAt(slot, overdue));
-    const last = page.at(-1);
-    return { cases, nextCursor: hits.length > limit && last !== undefined ? encodeCursor(this.key(last)) : null };
+    const cases = top.map((h) => this.summaryAt(h.slot, overdue));
+    const last = top.at(-1);
+    return { cases, nextCursor: total > limit && last !== undefined ? encodeCursor(last.key) : null };
   }
 
   /** One open case as the list shows it, or undefined when it is not open. */

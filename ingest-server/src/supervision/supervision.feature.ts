@@ -125,10 +125,10 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     const now = ctx.now();
     if (cached && now - cached.at < 500) return cached.value;
     const counts = index.counts();
-    const redList = index
-      .list({}, now, RED_LIST)
-      .cases.filter((c) => c.warning !== 'none')
-      .map((c) => warningMessage(c, null));
+    // Red first, then yellow: only those are sorted, never every open case.
+    const red = index.list({ warning: 'red' }, now, RED_LIST).cases;
+    const yellow = red.length < RED_LIST ? index.list({ warning: 'yellow' }, now, RED_LIST - red.length).cases : [];
+    const redList = [...red, ...yellow].map((c) => warningMessage(c, null));
     cached = { at: now, value: { supervision: { counts: { open: counts.open, yellow: counts.yellow, red: counts.red }, byLevel: counts.byLevel, byDistrict: counts.byDistrict, redList, orders: orders.counts(now) } } };
     return cached.value;
   };
