@@ -45,3 +45,20 @@ describe('durable acknowledgement', () => {
     await server.eventually(async () => ((await storedIds(server!, 'RESTART-2')).length === 4 ? true : undefined));
   });
 });
+
+describe('overload', () => {
+  it('answers 503 with Retry-After while too many events wait for ClickHouse, and loses none it acknowledged', async () => {
+    server = await ServerProcess.start({ MAX_PENDING_ROWS: '4', FLUSH_MAX_AGE_MS: '600000', FLUSH_MAX_ROWS: '1000000' });
+    const first = await server.post(caseEvents('BUSY-1'));
+    expect(first.status).toBe(200);
+    const second = await server.post(caseEvents('BUSY-2'));
+    expect(second.status).toBe(503);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe('overloaded');
+    // A graceful stop flushes the backlog; the acknowledged case is there after the restart.
+    await server.stop('SIGTERM');
+    await server.restart();
+    expect(await storedIds(server, 'BUSY-1')).toHaveLength(4);
+    expect(await storedIds(server, 'BUSY-2')).toHaveLength(0);
+  });
+});
