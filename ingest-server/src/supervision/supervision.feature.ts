@@ -14,6 +14,8 @@ import { eventOfRow } from '../events/event-row.ts';
 const SCAN_INTERVAL_MS = 1_000;
 const HISTORY_REFRESH_MS = 10 * 60_000;
 const RED_LIST = 100;
+/** More cases than this behind the event log are projected in one ordered pass rather than one by one. */
+const BULK_PROJECTION_ABOVE = 100_000;
 
 /** The shape `case:warning` carries (and the wall's red list shows). */
 export type WarningMessage = CaseSummary & { itemName: string; districtName: string; previous: Warning | null; at: string };
@@ -182,11 +184,13 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       const loaded = await states.loadOpen((c) => index.upsert(c, ctx.now()));
       log.info({ openCases: loaded, ms: Date.now() - started }, 'open-case index rebuilt');
       // Events received after the last derivation (a crash, a backfill) are projected now.
-      if (last === 0) {
-        const n = await projector.projectAll();
+      const behind = last === 0 ? [] : await states.casesReceivedSince(last - 60_000);
+      if (last === 0 || behind.length > BULK_PROJECTION_ABOVE) {
+        // A first start on an existing log, or a bulk backfill: one ordered pass over case_events.
+        const n = await projector.projectAll((cases) => log.info({ cases }, 'projecting the event log'));
         if (n) log.info({ cases: n, ms: Date.now() - started }, 'projected every case of the event log');
       } else {
-        projector.enqueue(await states.casesReceivedSince(last - 60_000));
+        projector.enqueue(behind);
         await projector.drain();
       }
       projector.start();
