@@ -34,6 +34,8 @@ export interface Tongban {
   readonly ready: boolean;
   clickhouse: Clickhouse;
   ingest: IngestService;
+  /** After a bulk backfill: every feature derives what depends on the new events (case states, rollups). */
+  afterBulkLoad(progress: (message: string) => void): Promise<void>;
 }
 
 declare module 'fastify' {
@@ -121,6 +123,9 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     ingest,
     get ready() {
       return ready;
+    },
+    async afterBulkLoad(progress) {
+      for (const f of features) await f.afterBulkLoad?.(progress);
     },
     async start() {
       const ran = await migrate(clickhouse, db, [...MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])]);

@@ -43,6 +43,8 @@ export interface Feature {
   /** Merged into the `stats` message (at most twice a second): must be cheap and synchronous. */
   stats?(): Record<string, unknown>;
   stop?(): Promise<void>;
+  /** After events were written in bulk straight into ClickHouse (backfill): derive what depends on them. */
+  afterBulkLoad?(progress: (message: string) => void): Promise<void>;
 }
 
 export type FeatureFactory = (ctx: FeatureContext) => Feature;

@@ -214,6 +214,12 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       cached = undefined;
     },
 
+    async afterBulkLoad(progress) {
+      const started = Date.now();
+      const n = await projector.projectAll((cases) => progress(`case states: ${cases.toLocaleString('en-US')} cases derived`));
+      progress(`case states: ${n.toLocaleString('en-US')} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; ${index.size.toLocaleString('en-US')} open`);
+    },
+
     snapshot: overview,
     stats: overview,
 
