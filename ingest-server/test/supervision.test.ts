@@ -217,9 +217,12 @@ describe('the supervision engine', () => {
     });
     expect(before.promisedDeadline).toBe('2026-11-27');
     expect(after.promisedDeadline).toBe('2026-12-04');
-    // The open-case list was recomputed too.
-    const listed = (await server.get<{ cases: Summary[] }>('/api/v1/cases?warning=any&limit=500')).body.cases.find((c) => c.caseId === 'CAL-2');
-    expect(listed?.promisedDeadline).toBe('2026-12-04');
+    // The open-case list is recomputed too (by the projector, shortly after).
+    const listed = await server.eventually(async () => {
+      const c = (await server.get<{ cases: Summary[] }>('/api/v1/cases?warning=any&limit=500')).body.cases.find((x) => x.caseId === 'CAL-2');
+      return c?.promisedDeadline === '2026-12-04' ? c : undefined;
+    });
+    expect(listed.promisedDeadline).toBe('2026-12-04');
   });
 
   it('rebuilds the open-case index after a crash, red cases and all', async () => {
