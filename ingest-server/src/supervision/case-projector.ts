@@ -5,7 +5,7 @@ import type { EventStore } from '../events/event-store.ts';
 import type { Warning } from './case-clock.ts';
 import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './case-state.ts';
 import type { CaseStateStore } from './case-state-store.ts';
-import type { OpenCase, OpenCaseIndex } from './open-case-index.ts';
+import type { CaseSummary, OpenCase, OpenCaseIndex } from './open-case-index.ts';
 import { dayNumber } from './day-number.ts';
 
 const day = (iso: string | null | undefined) => (iso ? dayNumber(iso) : null);
@@ -42,6 +42,21 @@ export function openCaseOf(s: CaseState): OpenCase {
     statutoryDeadlineDay: day(s.statutory?.deadline),
     yellowFromDay: day(s.promised?.yellowFrom),
     pauses: s.pauses,
+  };
+}
+
+/** The list/warning summary of a case that has left the index (completed, rejected, withdrawn). */
+export function closedCaseSummary(s: CaseState, warning: Warning): CaseSummary {
+  // The index's numeric fields stay out of the message.
+  const { submittedMs: _s, acceptedMs: _a, promisedDeadlineDay: _p, statutoryDeadlineDay: _d, yellowFromDay: _y, pauses: _u, ...o } = openCaseOf(s);
+  return {
+    ...o,
+    submittedAt: s.submittedAt,
+    acceptedAt: s.acceptedAt,
+    promisedDeadline: s.promised?.deadline ?? null,
+    statutoryDeadline: s.statutory?.deadline ?? null,
+    warning,
+    daysOverdue: s.daysOverdue,
   };
 }
 

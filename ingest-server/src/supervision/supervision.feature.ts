@@ -1,7 +1,7 @@
 import { districtByCode, type CaseEvent } from '@tongban/shared';
 import type { FeatureFactory } from '../feature.ts';
 import type { Warning } from './case-clock.ts';
-import { CaseProjector } from './case-projector.ts';
+import { CaseProjector, closedCaseSummary } from './case-projector.ts';
 import { deriveCaseState, type CaseState } from './case-state.ts';
 import { CaseStateStore } from './case-state-store.ts';
 import { OpenCaseIndex, type CaseSummary } from './open-case-index.ts';
@@ -76,30 +76,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     onWarningChange(s, previous, warning) {
       trackRating(s);
       const summary = index.summary(s.caseId, ctx.now());
-      emitWarning(
-        summary
-          ? warningMessage(summary, previous ?? null)
-          : warningMessage(
-              {
-                caseId: s.caseId,
-                itemCode: s.itemCode,
-                districtCode: s.districtCode,
-                townshipCode: s.townshipCode,
-                departmentCode: s.departmentCode,
-                status: s.status,
-                stage: s.stage,
-                level: s.level,
-                holder: s.holder,
-                submittedAt: s.submittedAt,
-                acceptedAt: s.acceptedAt,
-                promisedDeadline: s.promised?.deadline ?? null,
-                statutoryDeadline: s.statutory?.deadline ?? null,
-                warning,
-                daysOverdue: s.daysOverdue,
-              },
-              previous ?? null,
-            ),
-      );
+      emitWarning(warningMessage(summary ?? closedCaseSummary(s, warning), previous ?? null));
     },
   });
 
