@@ -150,15 +150,17 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   for (const f of features) await f.register?.(app);
 
   if (existsSync(path.join(config.dashboardDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: config.dashboardDir, wildcard: false });
+    // wildcard: files are looked up on each request, so a rebuilt dashboard is served without a restart.
+    await app.register(fastifyStatic, { root: config.dashboardDir, wildcard: true });
   } else {
     app.get('/', async (_req, reply) =>
       reply.type('text/plain; charset=utf-8').send('tongban ingest server. The dashboard is not built: run `pnpm --filter @tongban/dashboard build`.\n'),
     );
   }
 
+  // Before the HTTP server closes: it would wait forever on the upgraded WebSocket connections.
+  app.addHook('preClose', async () => live.close());
   app.addHook('onClose', async () => {
-    await live.close();
     if (ready) await ingest.stop();
     for (const f of [...features].reverse()) await f.stop?.();
     await clickhouse.close();

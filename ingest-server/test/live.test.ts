@@ -73,3 +73,17 @@ describe('live push over Socket.IO', () => {
     expect(server.output).not.toContain(APPLICANT.phone);
   });
 });
+
+describe('shutdown with live clients', () => {
+  it('exits on SIGTERM while a wall is connected', async () => {
+    const s = await ServerProcess.start();
+    try {
+      const socket = io(s.url, { transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      await new Promise((r) => socket.once('snapshot', r));
+      expect(await s.stop('SIGTERM')).toBe(0);
+    } finally {
+      await s.dispose();
+    }
+  });
+});
