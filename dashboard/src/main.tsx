@@ -1,10 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { WallPage } from './wall/WallPage.tsx';
+import { App } from './app/App.tsx';
 import './wall/wall.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <WallPage />
+    <App />
   </StrictMode>,
 );

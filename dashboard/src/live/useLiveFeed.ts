@@ -1,38 +1,87 @@
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 import { io } from 'socket.io-client';
-import { feedReducer, initialFeedState, type FeedState } from './feed-state.ts';
-import type { LiveEvent, Snapshot, Stats } from './live-types.ts';
+import { ArrivalBus, type SubscribeArrivals } from './arrival-bus.ts';
+import { CaseItems } from './case-items.ts';
+import { pendingCardDue } from './feed-state.ts';
+import { initialLiveState, liveReducer, type LiveState } from './live-state.ts';
+import type { CaseWarning, LiveEvent, Snapshot, Stats } from './live-types.ts';
+import { latestThrottle } from './throttle.ts';
+
+/** Stats re-render the wall at most this often; the feed does not wait. */
+export const STATS_INTERVAL_MS = 500;
+/**
+ * A batch is applied at the next animation frame, or after this long if frames are slow to come (a busy
+ * or hidden page): the feed's DOM is never held back by the compositor.
+ */
+const FLUSH_FALLBACK_MS = 50;
+/** Events held for one flush beyond which the oldest are dropped: only the newest can be seen anyway. */
+const MAX_QUEUED = 5_000;
 
 /**
- * The wall's live connection: snapshot on (re)connect, then case events and stats. Socket.IO reconnects
- * by itself with back-off; everything is torn down on unmount. Events arriving in one animation frame
- * are applied together so a burst costs one render.
+ * The wall's live connection: snapshot on (re)connect, then case events, warnings and stats. Socket.IO
+ * reconnects by itself with back-off, and the snapshot it gets on reconnecting catches the wall up.
+ * Events and warnings arriving within one animation frame are applied together (one render per frame
+ * however fast they come); stats are throttled to two renders a second. Everything is torn down on unmount.
  */
-export function useLiveFeed(): FeedState {
-  const [state, dispatch] = useReducer(feedReducer, initialFeedState);
+export function useLiveFeed(): { live: LiveState; subscribeArrivals: SubscribeArrivals } {
+  const [live, dispatch] = useReducer(liveReducer, initialLiveState);
+  const [bus] = useState(() => new ArrivalBus());
   useEffect(() => {
-    const socket = io({ transports: ['websocket'], reconnectionDelay: 1000, reconnectionDelayMax: 10_000 });
-    let queued: LiveEvent[] = [];
+    const socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5_000 });
+    const caseItems = new CaseItems();
+    let events: LiveEvent[] = [];
+    let warnings: CaseWarning[] = [];
     let frame = 0;
+    let fallback: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(fallback);
       frame = 0;
-      const events = queued;
-      queued = [];
-      dispatch({ type: 'events', events });
+      fallback = undefined;
+      const batch = events;
+      const changed = warnings;
+      events = [];
+      warnings = [];
+      dispatch({ type: 'batch', events: batch, warnings: changed, now: performance.now() });
+      if (batch.length) bus.emit(batch);
     };
+    const schedule = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(flush);
+      fallback = setTimeout(flush, FLUSH_FALLBACK_MS);
+    };
+    const stats = latestThrottle<Stats>(STATS_INTERVAL_MS, (s) => dispatch({ type: 'stats', stats: s }));
+
     socket.on('connect', () => dispatch({ type: 'connection', connection: 'live' }));
     socket.on('disconnect', () => dispatch({ type: 'connection', connection: 'reconnecting' }));
+    socket.on('connect_error', () => dispatch({ type: 'connection', connection: 'reconnecting' }));
     socket.on('snapshot', (snapshot: Snapshot) => dispatch({ type: 'snapshot', snapshot }));
-    socket.on('stats', (stats: Stats) => dispatch({ type: 'stats', stats }));
+    socket.on('stats', (s: Stats) => stats.push(s));
     socket.on('case:event', (e: LiveEvent) => {
-      queued.push(e);
-      frame ||= requestAnimationFrame(flush);
+      events.push(caseItems.enrich(e));
+      if (events.length > MAX_QUEUED) events = events.slice(-MAX_QUEUED / 2);
+      schedule();
+    });
+    socket.on('case:warning', (w: CaseWarning) => {
+      warnings.push(w);
+      if (warnings.length > MAX_QUEUED) warnings = warnings.slice(-MAX_QUEUED / 2);
+      schedule();
     });
     return () => {
       cancelAnimationFrame(frame);
+      clearTimeout(fallback);
+      stats.cancel();
       socket.removeAllListeners();
       socket.disconnect();
     };
-  }, []);
-  return state;
+  }, [bus]);
+
+  // A burst that stops leaves its newest submission waiting for a card: give it one when its turn comes.
+  const due = pendingCardDue(live.feed);
+  useEffect(() => {
+    if (due === undefined) return;
+    const t = setTimeout(() => dispatch({ type: 'quiet', now: performance.now() }), Math.max(0, due - performance.now()));
+    return () => clearTimeout(t);
+  }, [due]);
+  return { live, subscribeArrivals: bus.subscribe };
 }

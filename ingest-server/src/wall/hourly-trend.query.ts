@@ -1,0 +1,53 @@
+import { addCalendarDays } from '@tongban/shared';
+import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+
+/** Submissions per hour of one Asia/Shanghai day against the same weekday a week earlier. */
+export interface HourlyTrend {
+  day: string;
+  compareDay: string;
+  /** The event type counted. */
+  type: 'submitted';
+  /** 24 rows; `today` is null for hours that have not begun yet. */
+  hours: Array<{ hour: number; today: number | null; compare: number }>;
+}
+
+export interface HourRow {
+  day: string;
+  hour: number;
+  n: number;
+}
+
+/** Pure: the trend from grouped rows; `currentHour` is the Shanghai hour now (23 for a past day). */
+export function hourlyTrendFromRows(day: string, rows: HourRow[], currentHour: number): HourlyTrend {
+  const compareDay = addCalendarDays(day, -7);
+  const today = new Array<number>(24).fill(0);
+  const compare = new Array<number>(24).fill(0);
+  for (const r of rows) {
+    const hour = Number(r.hour);
+    if (!(hour >= 0 && hour < 24)) continue;
+    if (r.day === day) today[hour]! += Number(r.n);
+    else if (r.day === compareDay) compare[hour]! += Number(r.n);
+  }
+  return {
+    day,
+    compareDay,
+    type: 'submitted',
+    hours: today.map((n, hour) => ({ hour, today: hour <= currentHour ? n : null, compare: compare[hour]! })),
+  };
+}
+
+/** Two day ranges of the event log (month partitions prune the rest), grouped by Shanghai day and hour. */
+export async function queryHourlyTrend(ch: Clickhouse, db: string, day: string, currentHour: number): Promise<HourlyTrend> {
+  const rs = await ch.query({
+    query: `SELECT toString(toDate(occurred_at, 'Asia/Shanghai')) AS day, toHour(occurred_at, 'Asia/Shanghai') AS hour, count() AS n
+            FROM ${db}.events
+            WHERE type = 'submitted' AND (
+              (occurred_at >= toDateTime64({day:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({day:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY)
+              OR (occurred_at >= toDateTime64({compare:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({compare:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY))
+            GROUP BY day, hour`,
+    query_params: { day, compare: addCalendarDays(day, -7) },
+    format: 'JSONEachRow',
+    clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+  });
+  return hourlyTrendFromRows(day, await rs.json<HourRow>(), currentHour);
+}

@@ -1,0 +1,10 @@
+import type { FeatureFactory } from '../feature.ts';
+import { wallRoutes } from './wall.routes.ts';
+
+/** Endpoints for the wall screen (dashboard/): trend, today's rates, name dictionaries. No tables. */
+export const wallFeature: FeatureFactory = (ctx) => ({
+  name: 'wall',
+  register(app) {
+    wallRoutes(app, { clickhouse: ctx.clickhouse, db: ctx.db, catalogue: ctx.catalogue, logger: ctx.logger, now: ctx.now });
+  },
+});
