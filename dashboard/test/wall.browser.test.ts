@@ -43,12 +43,7 @@ async function serverHasSupervision(url: string): Promise<boolean> {
 const unexpected = (errors: typeof consoleErrors) =>
   errors.filter((e) => !(/status of 404/.test(e.text) && /\/api\/v1\/(metrics|cases)\//.test(e.url)));
 
-/**
- * Stops the server gracefully, or kills it when it has not exited after 5 s. (With a Socket.IO client
- * connected, the server's SIGTERM shutdown currently waits for ever: Fastify closes the HTTP server, which
- * waits for the upgraded WebSocket, before the onClose hook that would close it runs. Reported; the wall's
- * reconnect is what this test is about, and a killed server is the harder case for it.)
- */
+/** Stops the server gracefully (it closes live transports first), or kills it if it has not exited after 5 s. */
 async function stopServer(): Promise<void> {
   const graceful = server.stop('SIGTERM');
   const exited = await Promise.race([graceful.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5000))]);

@@ -53,7 +53,11 @@ export function useLiveFeed(): { live: LiveState; subscribeArrivals: SubscribeAr
     const stats = latestThrottle<Stats>(STATS_INTERVAL_MS, (s) => dispatch({ type: 'stats', stats: s }));
 
     socket.on('connect', () => dispatch({ type: 'connection', connection: 'live' }));
-    socket.on('disconnect', () => dispatch({ type: 'connection', connection: 'reconnecting' }));
+    socket.on('disconnect', (reason) => {
+      dispatch({ type: 'connection', connection: 'reconnecting' });
+      // After a server-side disconnect Socket.IO does not retry by itself; a wall always does.
+      if (reason === 'io server disconnect') socket.connect();
+    });
     socket.on('connect_error', () => dispatch({ type: 'connection', connection: 'reconnecting' }));
     socket.on('snapshot', (snapshot: Snapshot) => dispatch({ type: 'snapshot', snapshot }));
     socket.on('stats', (s: Stats) => stats.push(s));

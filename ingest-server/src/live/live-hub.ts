@@ -83,7 +83,8 @@ export function attachLiveHub(server: HttpServer, deps: Deps): LiveHub {
     },
     async close() {
       clearInterval(timer);
-      io.disconnectSockets(true);
+      // Close the transports, not the sockets: a client whose socket the server disconnects does not
+      // reconnect by itself, while one whose transport closes does (the wall must come back after a restart).
       // io.close() would also close the HTTP server, which Fastify closes itself.
       io.engine.close();
     },
