@@ -1,0 +1,396 @@
+import {
+  addCalendarDays,
+  districtByCode,
+  EVENT_TYPE_NAMES,
+  gradeFor,
+  itemDepartment,
+  maskFreeText,
+  METRIC_DEFINITION_VERSION,
+  previousPeriod,
+  REPORT_KIND_NAMES,
+  rowInScope,
+  samePeriodLastYear,
+  scopeKey,
+  shanghaiDate,
+  subPeriods,
+  type BadRatingRow,
+  type BottleneckRow,
+  type CaseRow,
+  type ComparisonRow,
+  type EventType,
+  type IsoDate,
+  type MetricScope,
+  type Period,
+  type RankingRow,
+  type ReportDocument,
+  type ReportKind,
+  type StageSummaryRow,
+  type SupervisionSummary,
+  type TrendPoint,
+  type UnitRow,
+  type WorkingCalendar,
+} from '@tongban/shared';
+import type { MetricFactsRepository } from '../metrics/metric-facts.repository.ts';
+import type { MetricsService, PeriodData, UnitFigures } from '../metrics/metrics-service.ts';
+import { workingDaysOverdue } from '../supervision/case-clock.ts';
+import { RECTIFICATION_DAYS } from '../supervision/rating-clocks.ts';
+import { shanghaiIso } from '../time-format.ts';
+import type { ReportListsQuery, StateRow } from './report-lists.query.ts';
+
+export interface ReportRequest {
+  kind: ReportKind;
+  period: Period;
+  scope: MetricScope;
+  /** Events received after this instant are not counted; default: now (less the ingest settle time). */
+  cutoffMs?: number | undefined;
+  trigger: 'schedule' | 'demand';
+  /** `raw` computes every figure from the raw log (the reference), not the rollup. */
+  source?: 'auto' | 'raw' | undefined;
+}
+
+/** Rows of a case list kept in a report (the total is always given). */
+const MAX_LIST = 500;
+const MAX_BOTTLENECKS = 30;
+/** Stages where the case waits on the applicant or an outside procedure, not on the department. */
+const APPLICANT_SIDE = new Set(['supplement_requested', 'suspended']);
+
+const stageName = (stage: string) => `${EVENT_TYPE_NAMES[stage as EventType] ?? stage}环节`;
+const hours = (minutes: number, n: number) => (n > 0 ? Math.round((minutes / n / 60) * 100) / 100 : 0);
+const stamp = (ms: number) => shanghaiIso(ms).slice(0, 23).replace(/[-:.]/g, '');
+
+/**
+ * Builds the report documents of 日扫描 · 周调度 · 月通报 · 季分析 · 年考评 from the metrics service and the
+ * case lists, all as of one cut-off, so a report can be computed again with the same figures.
+ */
+export class ReportBuilder {
+  /** Milliseconds of each phase of a build (logged with the report). */
+  readonly timings = new WeakMap<ReportDocument, Record<string, number>>();
+
+  constructor(
+    private readonly o: {
+      metrics: MetricsService;
+      lists: ReportListsQuery;
+      repo: MetricFactsRepository;
+      calendar: () => WorkingCalendar;
+      now: () => number;
+    },
+  ) {}
+
+  async build(req: ReportRequest): Promise<ReportDocument> {
+    const { metrics } = this.o;
+    const { kind, period, scope } = req;
+    const cutoffMs = req.cutoffMs ?? metrics.defaultCutoff();
+    const timings: Record<string, number> = {};
+    let mark = Date.now();
+    const lap = (phase: string) => {
+      timings[phase] = Date.now() - mark;
+      mark = Date.now();
+    };
+    const mode = req.source === 'raw' ? 'raw' : 'verified';
+    if (mode === 'verified') await metrics.refreshFor(cutoffMs);
+    lap('refresh');
+    const memo = new Map<string, Promise<PeriodData>>();
+    const dataOf = (p: Period) => {
+      if (!memo.has(p.key)) memo.set(p.key, metrics.periodData(p, mode, cutoffMs, { refresh: false }));
+      return memo.get(p.key)!;
+    };
+    const [data, prev] = await Promise.all([dataOf(period), dataOf(previousPeriod(period))]);
+    lap('facts');
+    const generatedAt = this.o.now();
+    const view = metrics.scopeView(scope);
+    const summary = metrics.wuduResponse(data, scope);
+
+    const districts = metrics.rank(data, prev, 'district', scope.departmentCode ? { departmentCode: scope.departmentCode } : {});
+    const departments = metrics.rank(data, prev, 'department', scope.districtCode ? { districtCode: scope.districtCode } : {});
+    const graded = kind === 'annual';
+    lap('rankings');
+    const overdue = await this.o.lists.overdue(period.from, period.to, cutoffMs, { districtCode: scope.districtCode, itemCodes: metrics.itemCodesOf(scope) }, MAX_LIST);
+    const overdueRows = await this.caseRows(overdue.rows, period, cutoffMs);
+
+    lap('overdue');
+    const doc: ReportDocument = {
+      id: `${kind}-${period.key}-${scopeKey(scope).replace(/[^A-Za-z0-9-]/g, '_')}-${stamp(generatedAt)}`,
+      kind,
+      kindName: REPORT_KIND_NAMES[kind],
+      title: `${view.name}${period.label}政务服务效能${REPORT_KIND_NAMES[kind]}`,
+      period,
+      scope: view,
+      generatedAt: shanghaiIso(generatedAt),
+      cutoff: shanghaiIso(cutoffMs),
+      definitionVersion: METRIC_DEFINITION_VERSION,
+      config: metrics.config,
+      catalogueDigest: metrics.catalogueDigest(),
+      source: data.source === 'raw' || prev.source === 'raw' ? 'raw' : 'rollup',
+      trigger: req.trigger,
+      summary: { scores: summary.scores, total: summary.total, index: summary.index, subMeasures: summary.subMeasures, headline: summary.headline },
+      ranking: {
+        previousPeriod: prev.period.key,
+        districts: districts.rows.map((r) => this.unitRow(r, districts.units.get(r.code)!, graded)),
+        departments: departments.rows.map((r) => this.unitRow(r, departments.units.get(r.code)!, graded)),
+      },
+      overdue: { total: overdue.total, rows: overdueRows },
+      bottlenecks: await this.bottlenecks(data, scope, overdue.byItem),
+    };
+
+    lap('document');
+    // The rollup of bad ratings holds exactly the cut-off's events where the period's facts did.
+    if (kind === 'daily') doc.daily = await this.dailyLists(period, scope, cutoffMs, data.source);
+    if (kind === 'weekly') doc.weekly = { supervision: await this.supervision(period, scope, cutoffMs) };
+    if (kind === 'quarterly' || kind === 'annual') {
+      const subs = subPeriods(period, kind === 'quarterly' ? 'month' : 'quarter');
+      const subData = await Promise.all(subs.map(dataOf));
+      doc.trends = {
+        points: subData.map((d) => this.trendPoint(d, scope)),
+        districts: districts.rows.map((r) => ({
+          code: r.code,
+          name: r.name,
+          totals: subData.map((d) => metrics.figures(d, { ...scope, districtCode: r.code }).total),
+        })),
+      };
+      const [lastYear, beforePrev] = await Promise.all([dataOf(samePeriodLastYear(period)), dataOf(previousPeriod(prev.period))]);
+      const before = metrics.rank(prev, beforePrev, 'district', scope.departmentCode ? { departmentCode: scope.departmentCode } : {});
+      const yearAgo = metrics.units(lastYear, 'district', scope.departmentCode ? { departmentCode: scope.departmentCode } : {});
+      const yearAgoBy = new Map(yearAgo.map((u) => [u.code, u]));
+      doc.comparisons = {
+        previous: this.trendPoint(prev, scope),
+        lastYear: this.trendPoint(lastYear, scope),
+        rows: districts.rows.map((r): ComparisonRow => ({
+          code: r.code,
+          name: r.name,
+          total: r.total,
+          previousTotal: before.units.get(r.code)?.result.total ?? null,
+          lastYearTotal: yearAgoBy.get(r.code)?.result.total ?? null,
+          index: r.index,
+          previousIndex: before.units.get(r.code)?.result.index ?? null,
+          rank: r.rank,
+          rankChange: r.rankChange,
+        })),
+      };
+    }
+    lap('kind');
+    this.timings.set(doc, timings);
+    return doc;
+  }
+
+  private unitRow(r: RankingRow, u: UnitFigures, graded: boolean): UnitRow {
+    const h = u.result.headline;
+    return {
+      ...r,
+      scores: u.result.scores,
+      submitted: h.counts.submitted,
+      completed: h.counts.completed,
+      onTimeRate: h.onTimeRate,
+      goodRatingRate: h.goodRatingRate,
+      onlineShare: h.onlineShare,
+      zeroOrOneTripRate: h.zeroOrOneTripRate,
+      subMeasures: u.result.subMeasures.map((m) => ({ key: m.key, value: m.value, score: m.score, numerator: m.numerator, denominator: m.denominator })),
+      ...(graded ? { grade: r.rank === null ? null : gradeFor(r.index, this.o.metrics.config) } : {}),
+    };
+  }
+
+  private trendPoint(d: PeriodData, scope: MetricScope): TrendPoint {
+    const r = this.o.metrics.figures(d, scope);
+    const h = r.headline;
+    return {
+      period: d.period.key,
+      label: d.period.label,
+      total: r.total,
+      index: r.index,
+      scores: r.scores,
+      headline: {
+        onTimeRate: h.onTimeRate,
+        goodRatingRate: h.goodRatingRate,
+        onlineShare: h.onlineShare,
+        zeroOrOneTripRate: h.zeroOrOneTripRate,
+        badRectifiedOnTimeRate: h.badRectifiedOnTimeRate,
+        submitted: h.counts.submitted,
+      },
+    };
+  }
+
+  /** Department and item filters of a scope, applied to case rows (the district is filtered in SQL). */
+  private inScope<T extends { districtCode: string; itemCode: string }>(rows: T[], scope: MetricScope): T[] {
+    if (!scope.departmentCode && !scope.itemCode) return rows;
+    const byCode = this.o.metrics.itemByCode();
+    return rows.filter((r) => rowInScope(r, scope, byCode));
+  }
+
+  /** Case rows as of the end of the period (or the cut-off, when earlier), applicants masked. */
+  private async caseRows(rows: StateRow[], period: Period, cutoffMs: number, status?: (r: StateRow) => string): Promise<CaseRow[]> {
+    const cal = this.o.calendar();
+    const byCode = this.o.metrics.itemByCode();
+    const departments = this.o.metrics.departments();
+    const applicants = await this.o.lists.maskedApplicants(rows.map((r) => r.caseId));
+    const cutoffDay = shanghaiDate(cutoffMs);
+    const lastDay = addCalendarDays(period.to, -1);
+    const asOfOpen = cutoffDay < lastDay ? cutoffDay : lastDay;
+    const ended = cutoffDay > lastDay;
+    return rows.map((r) => {
+      const completed = r.completedMs !== null && r.completedMs <= cutoffMs && shanghaiDate(r.completedMs) < period.to;
+      const asOf = completed ? shanghaiDate(r.completedMs!) : asOfOpen;
+      const item = byCode.get(r.itemCode);
+      return {
+        caseId: r.caseId,
+        itemCode: r.itemCode,
+        itemName: item?.name ?? r.itemCode,
+        districtCode: r.districtCode,
+        districtName: districtByCode(r.districtCode)?.name ?? r.districtCode,
+        departmentName: item ? (departments.get(itemDepartment(item)) ?? item.department) : '',
+        acceptedAt: r.acceptedMs === null ? null : shanghaiIso(r.acceptedMs),
+        promisedDeadline: r.promisedDeadline,
+        completedAt: completed ? shanghaiIso(r.completedMs!) : null,
+        workingDaysOverdue: workingDaysOverdue(cal, r.promisedDeadline, asOf),
+        status: status?.(r) ?? (completed ? '已办结（超期）' : ended ? '期末未办结' : '未办结'),
+        applicant: applicants.get(r.caseId) ?? '—',
+      };
+    });
+  }
+
+  private async bottlenecks(data: PeriodData, scope: MetricScope, overdueByItem: Map<string, number>): Promise<{ stages: StageSummaryRow[]; rows: BottleneckRow[] }> {
+    const byCode = this.o.metrics.itemByCode();
+    const departments = this.o.metrics.departments();
+    const stages = await this.o.metrics.stages(data, scope);
+    const byStage = new Map<string, { waits: number; minutes: number; max: number }>();
+    const byKey = new Map<string, { item: string; stage: string; waits: number; minutes: number; max: number }>();
+    for (const s of stages) {
+      const st = byStage.get(s.stage) ?? { waits: 0, minutes: 0, max: 0 };
+      st.waits += s.waits;
+      st.minutes += s.waitMinutes;
+      st.max = Math.max(st.max, s.maxWaitMinutes);
+      byStage.set(s.stage, st);
+      if (APPLICANT_SIDE.has(s.stage)) continue;
+      const key = `${s.itemCode}|${s.stage}`;
+      const k = byKey.get(key) ?? { item: s.itemCode, stage: s.stage, waits: 0, minutes: 0, max: 0 };
+      k.waits += s.waits;
+      k.minutes += s.waitMinutes;
+      k.max = Math.max(k.max, s.maxWaitMinutes);
+      byKey.set(key, k);
+    }
+    const rows = [...byKey.values()]
+      .sort((a, b) => b.minutes - a.minutes || a.item.localeCompare(b.item) || a.stage.localeCompare(b.stage))
+      .slice(0, MAX_BOTTLENECKS)
+      .map((k): BottleneckRow => {
+        const item = byCode.get(k.item);
+        const dept = item ? itemDepartment(item) : '';
+        return {
+          departmentCode: dept,
+          departmentName: departments.get(dept) ?? dept,
+          itemCode: k.item,
+          itemName: item?.name ?? k.item,
+          stage: k.stage,
+          stageName: stageName(k.stage),
+          waits: k.waits,
+          averageHours: hours(k.minutes, k.waits),
+          maxHours: hours(k.max, 1),
+          overdue: overdueByItem.get(k.item) ?? 0,
+        };
+      });
+    return {
+      stages: [...byStage.entries()]
+        .sort((a, b) => b[1].minutes - a[1].minutes || a[0].localeCompare(b[0]))
+        .map(([stage, s]) => ({ stage, stageName: stageName(stage), waits: s.waits, averageHours: hours(s.minutes, s.waits), maxHours: hours(s.max, 1), applicantSide: APPLICANT_SIDE.has(stage) })),
+      rows,
+    };
+  }
+
+  /** 日扫描 lists for one day: new red cases, long-overdue, too fast, bad ratings nearing their deadline. */
+  private async dailyLists(period: Period, scope: MetricScope, cutoffMs: number, source: 'rollup' | 'raw'): Promise<NonNullable<ReportDocument['daily']>> {
+    const { lists, calendar } = this.o;
+    const cal = calendar();
+    const day = period.from;
+    const n = this.o.metrics.config.longOverdueWorkingDays;
+    const newRed = this.inScope(await lists.newRed(day, cutoffMs, scope.districtCode), scope);
+    const long = this.inScope(await lists.openOverdue(day, addCalendarDays(day, -n), cutoffMs, scope.districtCode), scope).filter(
+      (r) => workingDaysOverdue(cal, r.promisedDeadline, day) >= n,
+    );
+    const tooFast = this.inScope(await lists.tooFast(day, cutoffMs, scope.districtCode), scope);
+    return {
+      newRed: await this.caseRows(newRed.slice(0, MAX_LIST), period, cutoffMs, () => '新增超期'),
+      longOverdue: await this.caseRows(long.sort((a, b) => (a.promisedDeadline ?? '').localeCompare(b.promisedDeadline ?? '')).slice(0, MAX_LIST), period, cutoffMs, () => '长期超期'),
+      tooFast: await this.caseRows(tooFast.slice(0, MAX_LIST), period, cutoffMs, () => '办结过快'),
+      badRatingsDue: await this.badRatingsDue(day, scope, cutoffMs, source),
+    };
+  }
+
+  /** Bad ratings not rectified whose deadline is at most N working days after `day`, or already passed. */
+  private async badRatingsDue(day: IsoDate, scope: MetricScope, cutoffMs: number, source: 'rollup' | 'raw'): Promise<BadRatingRow[]> {
+    const cal = this.o.calendar();
+    const warn = this.o.metrics.config.rectificationWarnWorkingDays;
+    const byCode = this.o.metrics.itemByCode();
+    const bad = (await this.o.repo.badRatingCases(source, addCalendarDays(day, -45), addCalendarDays(day, 1), cutoffMs)).filter((b) => rowInScope(b, scope, byCode));
+    const rows: Array<Omit<BadRatingRow, 'applicant'>> = [];
+    for (const b of bad) {
+      if (b.rectifiedAtMs !== null) continue;
+      const deadline = cal.addWorkingDays(shanghaiDate(b.ratedAtMs), RECTIFICATION_DAYS).date;
+      const left = deadline >= day ? cal.countWorkingDays(day, deadline).days : -cal.countWorkingDays(deadline, day).days;
+      if (left > warn) continue;
+      rows.push({
+        caseId: b.caseId,
+        itemName: byCode.get(b.itemCode)?.name ?? b.itemCode,
+        districtName: districtByCode(b.districtCode)?.name ?? b.districtCode,
+        ratedAt: shanghaiIso(b.ratedAtMs),
+        rating: b.rating,
+        deadline,
+        workingDaysLeft: left,
+      });
+    }
+    rows.sort((a, b) => a.workingDaysLeft - b.workingDaysLeft || a.caseId.localeCompare(b.caseId));
+    const applicants = await this.o.lists.maskedApplicants(rows.map((r) => r.caseId));
+    return rows.slice(0, MAX_LIST).map((r) => ({ ...r, applicant: applicants.get(r.caseId) ?? '—' }));
+  }
+
+  /** 周调度: 督办 issued, resolved, open and overdue at the end of the week, by district. */
+  private async supervision(period: Period, scope: MetricScope, cutoffMs: number): Promise<SupervisionSummary> {
+    const byCode = this.o.metrics.itemByCode();
+    const fromMs = Date.parse(`${period.from}T00:00:00+08:00`);
+    const toMs = Date.parse(`${period.to}T00:00:00+08:00`);
+    const cutoffDay = shanghaiDate(cutoffMs);
+    const overdueBefore = cutoffDay < period.to ? cutoffDay : period.to;
+    const orders = (await this.o.lists.supervisionOrders(period.to, cutoffMs))
+      .map((o) => ({ ...o, districtCode: o.district_code, itemCode: o.item_code }))
+      .filter((o) => rowInScope(o, scope, byCode));
+    const facts = orders.map((o) => {
+      const resolvedMs = o.resolved_ms === null ? null : Number(o.resolved_ms);
+      const resolvedByEnd = resolvedMs !== null && resolvedMs < toMs && resolvedMs <= cutoffMs;
+      return {
+        o,
+        issued: Number(o.issued_ms) >= fromMs,
+        resolved: resolvedByEnd && resolvedMs >= fromMs,
+        open: !resolvedByEnd,
+        overdue: !resolvedByEnd && o.due_on < overdueBefore,
+      };
+    });
+    const byDistrict = new Map<string, { issued: number; resolved: number; openAtEnd: number; overdueOpen: number }>();
+    for (const f of facts) {
+      const d = byDistrict.get(f.o.districtCode) ?? { issued: 0, resolved: 0, openAtEnd: 0, overdueOpen: 0 };
+      d.issued += Number(f.issued);
+      d.resolved += Number(f.resolved);
+      d.openAtEnd += Number(f.open);
+      d.overdueOpen += Number(f.overdue);
+      byDistrict.set(f.o.districtCode, d);
+    }
+    const count = (k: 'issued' | 'resolved' | 'open' | 'overdue') => facts.filter((f) => f[k]).length;
+    return {
+      issued: count('issued'),
+      resolved: count('resolved'),
+      openAtEnd: count('open'),
+      overdueOpen: count('overdue'),
+      byDistrict: [...byDistrict.entries()]
+        .map(([code, d]) => ({ code, name: districtByCode(code)?.name ?? (code || '—'), ...d }))
+        .sort((a, b) => b.overdueOpen - a.overdueOpen || b.openAtEnd - a.openAtEnd || a.code.localeCompare(b.code)),
+      orders: facts
+        .filter((f) => f.issued || f.open)
+        .slice(0, MAX_LIST)
+        .map((f) => ({
+          orderId: f.o.order_id,
+          caseId: f.o.case_id,
+          districtName: districtByCode(f.o.districtCode)?.name ?? f.o.districtCode,
+          itemName: byCode.get(f.o.itemCode)?.name ?? f.o.itemCode,
+          issuedAt: shanghaiIso(Number(f.o.issued_ms)),
+          dueOn: f.o.due_on,
+          status: f.open ? (f.overdue ? '逾期未办结' : '办理中') : '已办结',
+          reason: maskFreeText(f.o.reason),
+        })),
+    };
+  }
+}
