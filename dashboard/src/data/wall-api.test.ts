@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { nextRemote } from './remote.ts';
+import { parseCaseDetail, parseHourlyTrend, parseNameMap, parseRanking, parseTodayRates, parseWudu, ratio, shanghaiMonth } from './wall-api.ts';
+
+describe('reading the wall’s HTTP answers', () => {
+  it('reads 五度 with scores that may be missing for a 度', () => {
+    const w = parseWudu({
+      period: '2026-11',
+      periodRange: { label: '2026年11月' },
+      scores: { completeness: 70, coverage: 20.8, guideAccuracy: 89.4, onlineDepth: 40, effectiveness: null },
+      total: 55.1,
+      index: 0.716,
+    });
+    expect(w).toEqual({
+      period: '2026-11',
+      periodLabel: '2026年11月',
+      scores: { completeness: 70, coverage: 20.8, guideAccuracy: 89.4, onlineDepth: 40, effectiveness: null },
+      total: 55.1,
+      index: 0.716,
+    });
+    expect(parseWudu({ scores: { completeness: null, coverage: null, guideAccuracy: null, onlineDepth: null, effectiveness: null } })).toBeUndefined();
+    expect(parseWudu({ scores: { completeness: '70' } })).toBeUndefined();
+  });
+
+  it('reads a ranking, keeping unranked districts unranked', () => {
+    const rows = parseRanking({ rows: [{ code: '500101', name: '万州区', index: 0.727, rank: null, rankChange: null, total: 55.9 }, { code: '500118', index: 1.1, rank: 1, rankChange: 2 }, { bad: 1 }] });
+    expect(rows).toEqual([
+      { code: '500101', name: '万州区', index: 0.727, rank: null, rankChange: null, total: 55.9 },
+      { code: '500118', name: '500118', index: 1.1, rank: 1, rankChange: 2, total: null },
+    ]);
+    expect(parseRanking({})).toBeUndefined();
+  });
+
+  it('reads the hourly trend only when it has 24 hours', () => {
+    const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, today: hour < 3 ? hour : null, compare: 1 }));
+    expect(parseHourlyTrend({ day: '2026-11-23', compareDay: '2026-11-16', hours })?.hours[2]).toEqual({ hour: 2, today: 2, compare: 1 });
+    expect(parseHourlyTrend({ day: '2026-11-23', compareDay: '2026-11-16', hours: hours.slice(1) })).toBeUndefined();
+  });
+
+  it('reads today’s rates, with null for an absent source', () => {
+    expect(parseTodayRates({ day: 'd', goodRating: { good: 1, rated: 2 }, onTime: null })).toEqual({ day: 'd', goodRating: { good: 1, rated: 2 }, onTime: null });
+    expect(ratio(0, 0)).toBeNull();
+    expect(ratio(1, 4)).toBe(0.25);
+  });
+
+  it('reads name dictionaries, dropping anything that is not a name', () => {
+    expect(parseNameMap('items')({ items: { A: '甲', B: 3 } })).toEqual({ A: '甲' });
+    expect(parseNameMap('places')({ items: {} })).toBeUndefined();
+  });
+
+  it('reads a case with its timeline', () => {
+    const c = parseCaseDetail({
+      caseId: 'C1',
+      itemCode: 'I',
+      districtCode: '500118',
+      flags: ['too_fast', { code: 'unknown_item' }],
+      timeline: [{ eventId: 'e1', type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', level: 'district', actorId: null, minutesSincePrevious: null }],
+    });
+    expect(c?.flags).toEqual(['too_fast', 'unknown_item']);
+    expect(c?.timeline).toHaveLength(1);
+    expect(c?.warning).toBeNull();
+    expect(parseCaseDetail({ caseId: 'C1' })).toBeUndefined();
+  });
+
+  it('names the metrics period as the Shanghai month', () => {
+    expect(shanghaiMonth(Date.parse('2025-10-31T16:30:00Z'))).toBe('2025-11');
+  });
+
+  it('keeps the last good answer through a failed refresh', () => {
+    const ok = { state: 'ok' as const, data: 1 };
+    expect(nextRemote(ok, { state: 'error', reason: 'x' })).toBe(ok);
+    expect(nextRemote(ok, { state: 'absent' })).toEqual({ state: 'absent' });
+    expect(nextRemote({ state: 'loading' }, { state: 'error', reason: 'x' })).toEqual({ state: 'error', reason: 'x' });
+  });
+});

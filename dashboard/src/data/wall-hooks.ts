@@ -1,0 +1,100 @@
+import { useEffect, useRef, useState } from 'react';
+import type { RankingRow } from '../map/heat-measures.ts';
+import { fetchRemote, type Remote } from './remote.ts';
+import { usePolled } from './usePolled.ts';
+import {
+  parseCaseDetail,
+  parseHourlyTrend,
+  parseNameMap,
+  parseRanking,
+  parseTodayRates,
+  parseWudu,
+  shanghaiMonth,
+  type CaseDetail,
+  type TodayRates,
+  type Wudu,
+} from './wall-api.ts';
+import type { HourlyTrend } from '../charts/hourly-trend-option.ts';
+
+const MINUTE = 60_000;
+const parseItems = parseNameMap('items');
+const parsePlaces = parseNameMap('places');
+
+/** 五度 of the city for this month so far (metrics engine). */
+export function useCityWudu(): Remote<Wudu> {
+  return usePolled(`/api/v1/metrics/wudu?period=${shanghaiMonth(Date.now())}`, 5 * MINUTE, parseWudu);
+}
+
+/** 五度 of one district for this month so far; nothing while no district is selected. */
+export function useDistrictWudu(districtCode: string | undefined): Remote<Wudu> {
+  const url = districtCode ? `/api/v1/metrics/wudu?period=${shanghaiMonth(Date.now())}&districtCode=${encodeURIComponent(districtCode)}` : null;
+  return usePolled(url, 5 * MINUTE, parseWudu);
+}
+
+/** Districts ranked by efficiency index for this month so far (metrics engine). */
+export function useDistrictRanking(): Remote<RankingRow[]> {
+  return usePolled(`/api/v1/metrics/ranking?period=${shanghaiMonth(Date.now())}&scope=district`, 5 * MINUTE, parseRanking);
+}
+
+/** Today's submissions per hour against the same weekday last week. */
+export function useHourlyTrend(): Remote<HourlyTrend> {
+  return usePolled('/api/v1/wall/hourly-trend', 30_000, parseHourlyTrend);
+}
+
+/** Today's on-time and good-rating rates. */
+export function useTodayRates(): Remote<TodayRates> {
+  return usePolled('/api/v1/wall/today-rates', 30_000, parseTodayRates);
+}
+
+/** Item code → name, for the feed and the red flags. */
+export function useItemNames(): Remote<Record<string, string>> {
+  return usePolled('/api/v1/wall/item-names', 10 * MINUTE, parseItems);
+}
+
+const PLACE_CACHE_LIMIT = 2_000;
+
+/**
+ * Names of townships and villages the feed shows. Codes not yet known are asked for in one request;
+ * answers are kept (bounded) for the life of the wall.
+ */
+export function usePlaceNames(codes: string[]): Record<string, string> {
+  const cache = useRef(new Map<string, string>());
+  const asked = useRef(new Set<string>());
+  const [, setVersion] = useState(0);
+  // Requests outlive re-renders (the cards change every second) and are cancelled only on unmount.
+  const unmounted = useRef<AbortController | null>(null);
+  useEffect(() => {
+    const abort = new AbortController();
+    unmounted.current = abort;
+    return () => abort.abort();
+  }, []);
+  const missing = codes.filter((c) => !cache.current.has(c) && !asked.current.has(c));
+  const key = missing.sort().join(',');
+  useEffect(() => {
+    if (!key) return;
+    for (const c of key.split(',')) asked.current.add(c);
+    void fetchRemote(`/api/v1/wall/place-names?codes=${key}`, parsePlaces, unmounted.current?.signal).then(
+      (r) => {
+        // Not answered (server away, endpoint absent): these stay asked, so no request storm; the set is
+        // cleared when it grows past its limit, which retries them eventually.
+        if (r.state !== 'ok') return;
+        for (const [code, name] of Object.entries(r.data)) cache.current.set(code, name);
+        if (cache.current.size > PLACE_CACHE_LIMIT) cache.current = new Map([...cache.current].slice(-PLACE_CACHE_LIMIT / 2));
+        if (asked.current.size > PLACE_CACHE_LIMIT) asked.current.clear();
+        setVersion((v) => v + 1);
+      },
+      () => undefined, // unmounted
+    );
+  }, [key]);
+  const out: Record<string, string> = {};
+  for (const c of codes) {
+    const name = cache.current.get(c);
+    if (name) out[c] = name;
+  }
+  return out;
+}
+
+/** One case for the drill-down (SPEC.md `GET /api/v1/cases/:caseId`); refreshed while it is open. */
+export function useCaseDetail(caseId: string | undefined): Remote<CaseDetail> {
+  return usePolled(caseId ? `/api/v1/cases/${encodeURIComponent(caseId)}` : null, 30_000, parseCaseDetail);
+}
