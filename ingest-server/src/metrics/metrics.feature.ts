@@ -112,6 +112,13 @@ export const metricsFeature: FeatureFactory = (ctx) => {
       builder.markEvents(events);
     },
 
+    /** After a bulk backfill (and the case states derived from it): the rollup rebuild step. */
+    async afterBulkLoad(progress) {
+      await runTick();
+      const r = await builder.rebuildAll();
+      progress(`metric rollups: ${r.days.toLocaleString('en-US')} days rebuilt in ${(r.ms / 1000).toFixed(1)} s`);
+    },
+
     async stop() {
       clearInterval(timer);
       await scheduler.stop();
