@@ -1,17 +1,11 @@
+import type { RankingRow } from '@tongban/shared';
 import type { SupervisionSummary, TodayCounts } from '../live/live-types.ts';
 
 export type MeasureKey = 'today' | 'open' | 'overdueRate' | 'index';
 export type Rgba = [number, number, number, number];
 
-/** A district's efficiency index (1.0 = on target) and rank; units without activity are listed unranked. */
-export interface RankingRow {
-  code: string;
-  name: string;
-  index: number | null;
-  rank: number | null;
-  rankChange: number | null;
-  total: number | null;
-}
+/** A district's efficiency index (1.0 = on target) and rank: the API's row type, defined once in shared. */
+export type { RankingRow };
 
 export interface MeasureSources {
   today: TodayCounts | undefined;

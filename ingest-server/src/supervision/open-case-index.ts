@@ -3,8 +3,8 @@ import { WARNING_RANK, type Warning } from './case-clock.ts';
 import { isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 
-/** What the index keeps of an open case (from a derived CaseState or a stored case_state row). */
-export interface OpenCase {
+/** What describes a case in the index and in its list rows. */
+interface CaseFields {
   caseId: string;
   itemCode: string;
   districtCode: string;
@@ -14,6 +14,10 @@ export interface OpenCase {
   stage: string;
   level: string;
   holder: string;
+}
+
+/** What the index keeps of an open case (from a derived CaseState or a stored case_state row). */
+export interface OpenCase extends CaseFields {
   /** Epoch milliseconds. */
   submittedMs: number | null;
   acceptedMs: number | null;
@@ -24,16 +28,8 @@ export interface OpenCase {
   pauses: ClockPause[];
 }
 
-export interface CaseSummary {
-  caseId: string;
-  itemCode: string;
-  districtCode: string;
-  townshipCode: string;
-  departmentCode: string;
-  status: string;
-  stage: string;
-  level: string;
-  holder: string;
+/** One open case as `GET /api/v1/cases` and `case:warning` carry it. */
+export interface CaseSummary extends CaseFields {
   submittedAt: string | null;
   acceptedAt: string | null;
   promisedDeadline: IsoDate | null;
