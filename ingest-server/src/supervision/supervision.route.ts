@@ -6,7 +6,7 @@ import { requireSource } from '../routes/auth.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, type BottleneckDimension } from './bottlenecks.query.ts';
 import type { CaseState } from './case-state.ts';
 import { traceCase } from './case-trace.ts';
-import type { OpenCaseIndex } from './open-case-index.ts';
+import type { CaseFilter, OpenCaseIndex } from './open-case-index.ts';
 import type { RatingClockStatus } from './rating-clocks.ts';
 import type { SupervisionOrders } from './supervision-orders.ts';
 
@@ -39,19 +39,8 @@ const listQuery = {
   },
 } as const;
 
-type ListQuery = {
-  warning?: 'none' | 'yellow' | 'red' | 'any';
-  districtCode?: string;
-  townshipCode?: string;
-  itemCode?: string;
-  departmentCode?: string;
-  stage?: string;
-  level?: string;
-  minDaysOverdue?: number;
-  daysOverdue?: number;
-  limit: number;
-  cursor?: string;
-};
+/** The list's query: the index's filter, `daysOverdue` as an alias of `minDaysOverdue`, and paging. */
+type ListQuery = CaseFilter & { daysOverdue?: number; limit: number; cursor?: string };
 
 /** Reading and supervision endpoints of SPEC.md: cases, 督办, 倒查, 堵点, bad-rating follow-ups. */
 export function supervisionRoutes(app: FastifyInstance, d: Deps) {
