@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { addCalendarDays, defaultWorkingCalendar, DISTRICTS } from '@tongban/shared';
+import { addCalendarDays, defaultWorkingCalendar, DISTRICTS, LEVELS } from '@tongban/shared';
 import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
 import { migrate, MIGRATIONS } from '../src/clickhouse/migrations.ts';
 import { CaseStateStore } from '../src/supervision/case-state-store.ts';
@@ -39,7 +39,7 @@ function openCase(i: number): OpenCase {
     departmentCode: `D${i % 32}`,
     status: i % 20 === 0 ? 'paused' : 'in_progress',
     stage: ['accepted', 'reviewed', 'approved'][i % 3]!,
-    level: ['city', 'district', 'township', 'village'][i % 4]!,
+    level: LEVELS[i % 4]!,
     holder: `staff-${i % 20000}`,
     submittedMs: Date.parse('2025-10-01T09:00:00.000Z'),
     acceptedMs: Date.parse('2025-10-01T10:00:00.000Z'),

@@ -16,7 +16,7 @@ import { EventStore } from './events/event-store.ts';
 import { IngestLog } from './events/ingest-log.ts';
 import { IngestService, type LogRecord } from './events/ingest-service.ts';
 import { attachLiveHub, toLiveEvent } from './live/live-hub.ts';
-import type { LiveEvent } from './live/live-event.ts';
+import { shanghaiIso, type LiveEvent, type Snapshot, type Stats } from '@tongban/shared';
 import { TodayStats } from './live/today-stats.ts';
 import { createLogger } from './logger.ts';
 import { eventsRoute } from './routes/events.route.ts';
@@ -83,11 +83,13 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
 
   const live = attachLiveHub(app.server, {
     logger,
-    snapshot: async () => {
+    snapshot: async (): Promise<Snapshot> => {
       const extra = await Promise.all(features.map((f) => f.snapshot?.() ?? {}));
-      return Object.assign({ serverTime: new Date().toISOString(), simulated: config.simulate, today: stats.snapshot(), recent }, ...extra);
+      return Object.assign({ serverTime: shanghaiIso(Date.now()), simulated: config.simulate, today: stats.snapshot(), recent, supervision: null }, ...extra);
     },
-    stats: () => Object.assign({ serverTime: new Date().toISOString(), today: stats.snapshot(), ingest: ingest.counters }, ...features.map((f) => f.stats?.() ?? {})),
+    // The ingest counters ride along for scripts and benchmarks; the wall does not read them.
+    stats: (): Stats & { ingest: typeof ingest.counters } =>
+      Object.assign({ serverTime: shanghaiIso(Date.now()), today: stats.snapshot(), supervision: null, ingest: ingest.counters }, ...features.map((f) => f.stats?.() ?? {})),
   });
 
   const ingest = new IngestService({
@@ -143,7 +145,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
 
   healthRoute(app, { isReady: () => ready, details: () => ({ pendingRows: ingest.pendingRows, liveClients: live.clients() }) });
   eventsRoute(app, { ingest, isReady: () => ready, sourceTokens: config.sourceTokens, maxEvents: config.maxEventsPerRequest });
-  readingRoutes(app, { overview: () => Object.assign({ serverTime: new Date().toISOString() }, stats.snapshot(), ...features.map((f) => f.stats?.() ?? {})) });
+  readingRoutes(app, { overview: () => Object.assign({ serverTime: shanghaiIso(Date.now()), supervision: null }, stats.snapshot(), ...features.map((f) => f.stats?.() ?? {})) });
   adminRoutes(app, { store, adminTokens: config.adminTokens });
   itemsRoutes(app, { catalogue, adminTokens: config.adminTokens });
   calendarRoutes(app, { calendar, adminTokens: config.adminTokens });

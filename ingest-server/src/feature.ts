@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { CaseEvent } from '@tongban/shared';
+import type { CaseEvent, Snapshot, Stats } from '@tongban/shared';
 import type { CalendarHolder } from './calendar/calendar-holder.ts';
 import type { ItemCatalogue } from './catalogue/item-catalogue.ts';
 import type { Clickhouse } from './clickhouse/clickhouse-client.ts';
@@ -39,9 +39,9 @@ export interface Feature {
   /** Called with accepted events once they are durable, in arrival order. Must not throw. */
   onAccepted?(events: CaseEvent[]): void;
   /** Merged into the Socket.IO snapshot sent on connect. */
-  snapshot?(): Record<string, unknown> | Promise<Record<string, unknown>>;
+  snapshot?(): Partial<Snapshot> | Promise<Partial<Snapshot>>;
   /** Merged into the `stats` message (at most twice a second): must be cheap and synchronous. */
-  stats?(): Record<string, unknown>;
+  stats?(): Partial<Stats>;
   stop?(): Promise<void>;
   /** After events were written in bulk straight into ClickHouse (backfill): derive what depends on them. */
   afterBulkLoad?(progress: (message: string) => void): Promise<void>;

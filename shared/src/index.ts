@@ -5,3 +5,5 @@ export * from './districts.ts';
 export * from './masking.ts';
 export * from './service-item.ts';
 export * from './metrics/index.ts';
+export * from './shanghai-time.ts';
+export * from './wire/index.ts';

@@ -1,14 +1,9 @@
-import { Suspense, lazy, useEffect, useState, type ComponentType } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { WallPage } from '../wall/WallPage.tsx';
 import { routeOf, type Route } from './hash-route.ts';
 
-/**
- * The analysts' reports page lives in src/reports (another feature). A glob import finds it when it exists
- * and finds nothing when it does not, so the build works either way and the route exists only with the page.
- */
-const reportsModules = import.meta.glob<{ ReportsPage: ComponentType }>('../reports/ReportsPage.tsx');
-const loadReports = Object.values(reportsModules)[0];
-const ReportsPage = loadReports ? lazy(async () => ({ default: (await loadReports()).ReportsPage })) : undefined;
+/** The analysts' page is loaded on first visit: the wall screen never downloads it. */
+const ReportsPage = lazy(async () => ({ default: (await import('../reports/ReportsPage.tsx')).ReportsPage }));
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => routeOf(window.location.hash));
@@ -22,7 +17,7 @@ function useRoute(): Route {
 
 export function App() {
   const route = useRoute();
-  if (route === 'reports' && ReportsPage) {
+  if (route === 'reports') {
     return (
       <Suspense fallback={<div className="page-loading">加载中…</div>}>
         <ReportsPage />

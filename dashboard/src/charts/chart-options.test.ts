@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { districtShortName } from '@tongban/shared';
-import type { RankingRow } from '../map/heat-measures.ts';
+import type { RankingRow } from '@tongban/shared';
 import { caseLevelOption } from './case-level-option.ts';
 import { districtRankingOption, indexAxisRange, indexColor, rankChangeLabel, rankingRowsShown } from './district-ranking-option.ts';
 import { compareLabel, hourlyTrendOption } from './hourly-trend-option.ts';
@@ -69,6 +69,7 @@ describe('hourly trend', () => {
     const o = hourlyTrendOption({
       day: '2025-10-15',
       compareDay: '2025-10-08',
+      type: 'submitted',
       hours: Array.from({ length: 24 }, (_, hour) => ({ hour, today: hour <= 9 ? hour * 2 : null, compare: hour })),
     });
     const [today, last] = seriesOf(o);

@@ -1,4 +1,4 @@
-import type { RankingRow } from '../map/heat-measures.ts';
+import type { RankingRow } from '@tongban/shared';
 import { AMBER, AXIS_LINE, CHART_FONT, CYAN, GOLD, GREEN, GRID_LINE, MUTED, RED, TEXT, TOOLTIP, VIOLET } from './chart-theme.ts';
 import type { WallChartOption } from './echarts-setup.ts';
 

@@ -1,11 +1,8 @@
+import type { HourlyTrend } from '@tongban/shared';
 import { AXIS_LINE, CHART_FONT, CYAN, GRID_LINE, MUTED, TEXT, TOOLTIP } from './chart-theme.ts';
 import type { WallChartOption } from './echarts-setup.ts';
 
-export interface HourlyTrend {
-  day: string;
-  compareDay: string;
-  hours: Array<{ hour: number; today: number | null; compare: number }>;
-}
+export type { HourlyTrend };
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 

@@ -1,18 +1,12 @@
+import { WUDU_DIMENSIONS as SHARED_DIMENSIONS, WUDU_NAMES, type WuduDimension, type WuduScores } from '@tongban/shared';
 import { CHART_FONT, CYAN, GOLD, GRID_LINE, TEXT, TOOLTIP } from './chart-theme.ts';
 import type { WallChartOption } from './echarts-setup.ts';
 
-export type WuduDimension = 'completeness' | 'coverage' | 'guideAccuracy' | 'onlineDepth' | 'effectiveness';
 /** 0–100 each; null where the period has no data for a 度 (drawn as a gap, not as zero). */
-export type WuduScores = Record<WuduDimension, number | null>;
+export type { WuduScores };
 
-/** The five 度 in DOMAIN.md's order, with the names the city uses. */
-export const WUDU_DIMENSIONS: Array<{ key: WuduDimension; name: string }> = [
-  { key: 'completeness', name: '服务方式完备度' },
-  { key: 'coverage', name: '服务事项覆盖度' },
-  { key: 'guideAccuracy', name: '办事指南准确度' },
-  { key: 'onlineDepth', name: '在线服务深度' },
-  { key: 'effectiveness', name: '在线服务成效度' },
-];
+/** The five 度 in DOMAIN.md's order, with the names the city uses (the versioned definitions in shared). */
+export const WUDU_DIMENSIONS: Array<{ key: WuduDimension; name: string }> = SHARED_DIMENSIONS.map((key) => ({ key, name: WUDU_NAMES[key] }));
 
 export interface WuduSeries {
   name: string;

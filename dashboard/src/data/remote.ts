@@ -1,16 +1,9 @@
-/** What a panel knows about data fetched over HTTP. `absent` = the endpoint does not exist (yet). */
-export type Remote<T> =
-  | { state: 'loading' }
-  | { state: 'ok'; data: T }
-  | { state: 'absent' }
-  | { state: 'error'; reason: string };
+/** What a panel knows about data fetched over HTTP. */
+export type Remote<T> = { state: 'loading' } | { state: 'ok'; data: T } | { state: 'error'; reason: string };
 
 export const LOADING: Remote<never> = { state: 'loading' };
 
-/**
- * GETs JSON and parses it. 404 and 501 mean the data source has not landed on this server: `absent`, which
- * panels show as 暂无数据. A body that does not parse is an error, never half-shown.
- */
+/** GETs JSON and parses it. A body that does not parse is an error, never half-shown. */
 export async function fetchRemote<T>(url: string, parse: (raw: unknown) => T | undefined, signal?: AbortSignal): Promise<Remote<T>> {
   let res: Response;
   try {
@@ -19,7 +12,7 @@ export async function fetchRemote<T>(url: string, parse: (raw: unknown) => T | u
     if (signal?.aborted) throw err;
     return { state: 'error', reason: '网络中断' };
   }
-  if (res.status === 404 || res.status === 501) return { state: 'absent' };
+  if (res.status === 404) return { state: 'error', reason: '未找到' };
   if (!res.ok) return { state: 'error', reason: `HTTP ${res.status}` };
   let raw: unknown;
   try {

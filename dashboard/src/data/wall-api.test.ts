@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nextRemote } from './remote.ts';
-import { parseCaseDetail, parseHourlyTrend, parseNameMap, parseRanking, parseTodayRates, parseWudu, ratio, shanghaiMonth } from './wall-api.ts';
+import { shanghaiMonth } from '@tongban/shared';
+import { ratio } from '../wall/wall-format.ts';
+import { parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu } from './wall-api.ts';
 
 describe('reading the wall’s HTTP answers', () => {
   it('reads 五度 with scores that may be missing for a 度', () => {
@@ -22,19 +24,20 @@ describe('reading the wall’s HTTP answers', () => {
     expect(parseWudu({ scores: { completeness: '70' } })).toBeUndefined();
   });
 
-  it('reads a ranking, keeping unranked districts unranked', () => {
-    const rows = parseRanking({ rows: [{ code: '500101', name: '万州区', index: 0.727, rank: null, rankChange: null, total: 55.9 }, { code: '500118', index: 1.1, rank: 1, rankChange: 2 }, { bad: 1 }] });
-    expect(rows).toEqual([
+  it('reads a ranking, keeping unranked districts unranked, and refuses one with a malformed row', () => {
+    const good = [
       { code: '500101', name: '万州区', index: 0.727, rank: null, rankChange: null, total: 55.9 },
-      { code: '500118', name: '500118', index: 1.1, rank: 1, rankChange: 2, total: null },
-    ]);
+      { code: '500118', name: '永川区', index: 1.1, rank: 1, rankChange: 2, total: 60 },
+    ];
+    expect(parseRanking({ period: '2026-11', rows: good })).toEqual(good);
+    expect(parseRanking({ period: '2026-11', rows: [...good, { bad: 1 }] })).toBeUndefined();
     expect(parseRanking({})).toBeUndefined();
   });
 
   it('reads the hourly trend only when it has 24 hours', () => {
     const hours = Array.from({ length: 24 }, (_, hour) => ({ hour, today: hour < 3 ? hour : null, compare: 1 }));
-    expect(parseHourlyTrend({ day: '2026-11-23', compareDay: '2026-11-16', hours })?.hours[2]).toEqual({ hour: 2, today: 2, compare: 1 });
-    expect(parseHourlyTrend({ day: '2026-11-23', compareDay: '2026-11-16', hours: hours.slice(1) })).toBeUndefined();
+    expect(parseHourlyTrend({ day: '2026-11-23', compareDay: '2026-11-16', type: 'submitted', hours })?.hours[2]).toEqual({ hour: 2, today: 2, compare: 1 });
+    expect(parseHourlyTrend({ day: '2026-11-23', compareDay: '2026-11-16', type: 'submitted', hours: hours.slice(1) })).toBeUndefined();
   });
 
   it('reads today’s rates, with null for an absent source', () => {
@@ -43,22 +46,23 @@ describe('reading the wall’s HTTP answers', () => {
     expect(ratio(1, 4)).toBe(0.25);
   });
 
-  it('reads name dictionaries, dropping anything that is not a name', () => {
-    expect(parseNameMap('items')({ items: { A: '甲', B: 3 } })).toEqual({ A: '甲' });
-    expect(parseNameMap('places')({ items: {} })).toBeUndefined();
+  it('reads name dictionaries, refusing anything that is not one', () => {
+    expect(parseItemNames({ items: { A: '甲' } })).toEqual({ A: '甲' });
+    expect(parseItemNames({ items: { A: '甲', B: 3 } })).toBeUndefined();
+    expect(parsePlaceNames({ items: {} })).toBeUndefined();
   });
 
-  it('reads a case with its timeline', () => {
-    const c = parseCaseDetail({
-      caseId: 'C1',
-      itemCode: 'I',
-      districtCode: '500118',
-      flags: ['too_fast', { code: 'unknown_item' }],
-      timeline: [{ eventId: 'e1', type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', level: 'district', actorId: null, minutesSincePrevious: null }],
-    });
-    expect(c?.flags).toEqual(['too_fast', 'unknown_item']);
-    expect(c?.timeline).toHaveLength(1);
-    expect(c?.warning).toBeNull();
+  it('reads a case with its timeline, and refuses a case that breaks the contract', () => {
+    const c = {
+      caseId: 'C1', itemCode: 'I', itemName: '个体工商户变更登记', districtCode: '500118', districtName: '永川区', townshipCode: null, departmentCode: null,
+      status: 'completed', stage: 'completed', level: 'district', holder: null, submittedAt: '2025-08-24T14:37:00.000+08:00', acceptedAt: null, completedAt: null,
+      promisedLimitDays: 5, statutoryLimitDays: 20, promisedDeadline: null, statutoryDeadline: null, provisional: false, pauses: [], workingDaysUsed: null,
+      warning: 'none', daysOverdue: 0, statutoryBreached: false, completedOnTime: null, handlingMinutes: null, visits: null, rating: null, flags: ['too_fast'],
+      applicant: null, supervision: [], ratingClock: null,
+      timeline: [{ eventId: 'e1', type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', level: 'district', actorId: null, departmentCode: null, minutesSincePrevious: null }],
+    };
+    expect(parseCaseDetail(c)?.timeline).toHaveLength(1);
+    expect(parseCaseDetail({ ...c, warning: undefined })).toBeUndefined();
     expect(parseCaseDetail({ caseId: 'C1' })).toBeUndefined();
   });
 
@@ -69,7 +73,7 @@ describe('reading the wall’s HTTP answers', () => {
   it('keeps the last good answer through a failed refresh', () => {
     const ok = { state: 'ok' as const, data: 1 };
     expect(nextRemote(ok, { state: 'error', reason: 'x' })).toBe(ok);
-    expect(nextRemote(ok, { state: 'absent' })).toEqual({ state: 'absent' });
+    expect(nextRemote(ok, { state: 'loading' })).toEqual({ state: 'loading' });
     expect(nextRemote({ state: 'loading' }, { state: 'error', reason: 'x' })).toEqual({ state: 'error', reason: 'x' });
   });
 });

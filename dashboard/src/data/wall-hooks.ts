@@ -1,24 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import type { RankingRow } from '../map/heat-measures.ts';
+import { shanghaiMonth, type CaseDetail, type HourlyTrend, type TodayRates, type WallRankingRow } from '@tongban/shared';
 import { fetchRemote, type Remote } from './remote.ts';
 import { usePolled } from './usePolled.ts';
-import {
-  parseCaseDetail,
-  parseHourlyTrend,
-  parseNameMap,
-  parseRanking,
-  parseTodayRates,
-  parseWudu,
-  shanghaiMonth,
-  type CaseDetail,
-  type TodayRates,
-  type Wudu,
-} from './wall-api.ts';
-import type { HourlyTrend } from '../charts/hourly-trend-option.ts';
+import { parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
 
 const MINUTE = 60_000;
-const parseItems = parseNameMap('items');
-const parsePlaces = parseNameMap('places');
 
 /** 五度 of the city for this month so far (metrics engine). */
 export function useCityWudu(): Remote<Wudu> {
@@ -32,7 +18,7 @@ export function useDistrictWudu(districtCode: string | undefined): Remote<Wudu> 
 }
 
 /** Districts ranked by efficiency index for this month so far (metrics engine). */
-export function useDistrictRanking(): Remote<RankingRow[]> {
+export function useDistrictRanking(): Remote<WallRankingRow[]> {
   return usePolled(`/api/v1/metrics/ranking?period=${shanghaiMonth(Date.now())}&scope=district`, 5 * MINUTE, parseRanking);
 }
 
@@ -48,7 +34,7 @@ export function useTodayRates(): Remote<TodayRates> {
 
 /** Item code → name, for the feed and the red flags. */
 export function useItemNames(): Remote<Record<string, string>> {
-  return usePolled('/api/v1/wall/item-names', 10 * MINUTE, parseItems);
+  return usePolled('/api/v1/wall/item-names', 10 * MINUTE, parseItemNames);
 }
 
 const PLACE_CACHE_LIMIT = 2_000;
@@ -73,9 +59,9 @@ export function usePlaceNames(codes: string[]): Record<string, string> {
   useEffect(() => {
     if (!key) return;
     for (const c of key.split(',')) asked.current.add(c);
-    void fetchRemote(`/api/v1/wall/place-names?codes=${key}`, parsePlaces, unmounted.current?.signal).then(
+    void fetchRemote(`/api/v1/wall/place-names?codes=${key}`, parsePlaceNames, unmounted.current?.signal).then(
       (r) => {
-        // Not answered (server away, endpoint absent): these stay asked, so no request storm; the set is
+        // Not answered (server away): these stay asked, so no request storm; the set is
         // cleared when it grows past its limit, which retries them eventually.
         if (r.state !== 'ok') return;
         for (const [code, name] of Object.entries(r.data)) cache.current.set(code, name);

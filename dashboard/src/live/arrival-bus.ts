@@ -1,4 +1,4 @@
-import type { LiveEvent } from './live-types.ts';
+import type { LiveEvent } from '@tongban/shared';
 
 export type ArrivalListener = (events: LiveEvent[]) => void;
 export type SubscribeArrivals = (listener: ArrivalListener) => () => void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CaseItems } from './case-items.ts';
-import type { LiveEvent } from './live-types.ts';
+import type { LiveEvent } from '@tongban/shared';
 
 const ev = (caseId: string, type: LiveEvent['type'], itemCode?: string): LiveEvent => ({
   eventId: `${caseId}.${type}`,
@@ -8,6 +8,7 @@ const ev = (caseId: string, type: LiveEvent['type'], itemCode?: string): LiveEve
   type,
   occurredAt: '2025-08-24T14:37:00+08:00',
   districtCode: '500118',
+  districtName: '永川区',
   level: 'district',
   ...(itemCode ? { itemCode } : {}),
 });

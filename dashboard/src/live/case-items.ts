@@ -1,4 +1,4 @@
-import type { LiveEvent } from './live-types.ts';
+import type { LiveEvent } from '@tongban/shared';
 
 /**
  * Which item each recent case is for, learnt from its submission: later events of a case (受理, 办结 …) do

@@ -11,7 +11,7 @@ import {
   initialFeed,
   pendingCardDue,
 } from './feed-state.ts';
-import type { LiveEvent } from './live-types.ts';
+import type { LiveEvent } from '@tongban/shared';
 
 const ev = (n: number, type: LiveEvent['type'] = 'submitted'): LiveEvent => ({
   eventId: `e${n}`,
@@ -19,6 +19,7 @@ const ev = (n: number, type: LiveEvent['type'] = 'submitted'): LiveEvent => ({
   type,
   occurredAt: `2025-08-24T14:${String(n % 60).padStart(2, '0')}:00+08:00`,
   districtCode: '500118',
+  districtName: '永川区',
   level: 'district',
 });
 

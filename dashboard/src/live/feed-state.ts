@@ -1,4 +1,4 @@
-import type { LiveEvent } from './live-types.ts';
+import type { LiveEvent } from '@tongban/shared';
 
 /** Pop-up cards kept on screen, newest first. */
 export const CARD_COUNT = 5;

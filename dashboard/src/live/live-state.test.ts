@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialLiveState, liveReducer } from './live-state.ts';
-import type { CaseSummary, CaseWarning, LiveEvent, Snapshot } from './live-types.ts';
-import { readSupervision } from './supervision-summary.ts';
+import { SnapshotSchema, type CaseSummary, type CaseWarning, type LiveEvent, type Snapshot } from '@tongban/shared';
 
-const ev = (n: number): LiveEvent => ({ eventId: `e${n}`, caseId: `c${n}`, type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', districtCode: '500118', level: 'district' });
+const ev = (n: number): LiveEvent => ({ eventId: `e${n}`, caseId: `c${n}`, type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', districtCode: '500118', districtName: '永川区', level: 'district' });
 const today = { day: '2025-08-24', totals: { submitted: 9 }, districts: {} };
 const summary = (caseId: string, warning: CaseSummary['warning'], daysOverdue: number): CaseSummary => ({
   caseId,
@@ -23,13 +22,13 @@ const summary = (caseId: string, warning: CaseSummary['warning'], daysOverdue: n
   statutoryDeadline: '2025-09-01',
   warning,
   daysOverdue,
-  workingDaysUsed: 5,
 });
 const supervision = (redList: CaseSummary[]) => ({
+  orders: { open: 0, overdue: 0 },
   counts: { open: 10, yellow: 2, red: 1 },
   byLevel: { city: 1, district: 6, township: 2, village: 1 },
   byDistrict: { '500118': { open: 10, yellow: 2, red: 1 } },
-  redList,
+  redList: redList.map((c) => ({ ...c, previous: null, at: '2025-08-24T14:37:00+08:00' })),
 });
 const warning = (caseId: string, w: CaseWarning['warning'], daysOverdue = 0): CaseWarning => ({
   ...summary(caseId, w, daysOverdue),
@@ -49,13 +48,13 @@ describe('the wall’s live state', () => {
   });
 
   it('has no supervision, and no red flags, when the server sends none', () => {
-    const s = liveReducer(initialLiveState, { type: 'snapshot', snapshot: { serverTime: '', today, recent: [] } });
+    const s = liveReducer(initialLiveState, { type: 'snapshot', snapshot: { serverTime: '', simulated: false, today, recent: [], supervision: null } });
     expect(s.supervision).toBeUndefined();
     expect(s.redFlags).toEqual([]);
   });
 
   it('puts a case that turns red on the list at once, and takes it off when it is cleared', () => {
-    let s = liveReducer(initialLiveState, { type: 'snapshot', snapshot: { serverTime: '', today, recent: [], supervision: supervision([summary('A', 'yellow', 0)]) } });
+    let s = liveReducer(initialLiveState, { type: 'snapshot', snapshot: { serverTime: '', simulated: false, today, recent: [], supervision: supervision([summary('A', 'yellow', 0)]) } });
     s = liveReducer(s, { type: 'batch', events: [], warnings: [warning('C', 'red', 3)], now: 0 });
     expect(s.redFlags.map((f) => [f.caseId, f.warning])).toEqual([
       ['C', 'red'],
@@ -66,7 +65,7 @@ describe('the wall’s live state', () => {
   });
 
   it('keeps the stats-driven parts identical when only events arrive', () => {
-    const s0 = liveReducer(initialLiveState, { type: 'snapshot', snapshot: { serverTime: '', today, recent: [], supervision: supervision([]) } });
+    const s0 = liveReducer(initialLiveState, { type: 'snapshot', snapshot: { serverTime: '', simulated: false, today, recent: [], supervision: supervision([]) } });
     const s1 = liveReducer(s0, { type: 'batch', events: [ev(2)], warnings: [], now: 0 });
     expect(s1.feed).not.toBe(s0.feed);
     expect(s1.today).toBe(s0.today);
@@ -81,14 +80,11 @@ describe('the wall’s live state', () => {
     expect(s.redFlags.map((f) => f.caseId)).toEqual(['D']);
   });
 
-  it('reads a partial supervision summary without failing', () => {
-    expect(readSupervision({ counts: { open: 3 } })).toEqual({
-      counts: { open: 3, yellow: 0, red: 0 },
-      byLevel: { city: 0, district: 0, township: 0, village: 0 },
-      byDistrict: {},
-      redList: [],
-    });
-    expect(readSupervision(undefined)).toBeUndefined();
-    expect(readSupervision({ byLevel: {} })).toBeUndefined();
+  it('accepts the snapshot only as the wire contract defines it', () => {
+    const snapshot: Snapshot = { serverTime: '', simulated: true, today, recent: [ev(1)], supervision: supervision([summary('A', 'red', 1)]) };
+    expect(SnapshotSchema.safeParse(snapshot).success).toBe(true);
+    // The shapes the two sides used to disagree on: an empty township and a missing supervision.
+    expect(SnapshotSchema.safeParse({ ...snapshot, supervision: supervision([{ ...summary('A', 'red', 1), townshipCode: undefined as unknown as null }]) }).success).toBe(false);
+    expect(SnapshotSchema.safeParse({ serverTime: '', today, recent: [] }).success).toBe(false);
   });
 });

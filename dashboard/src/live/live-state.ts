@@ -1,7 +1,6 @@
 import { feedAfterEvents, feedAfterQuiet, feedAfterSnapshot, initialFeed, type FeedState } from './feed-state.ts';
-import type { CaseWarning, LiveEvent, Snapshot, Stats, SupervisionSummary, TodayCounts } from './live-types.ts';
+import type { CaseWarning, LiveEvent, Snapshot, Stats, SupervisionOverview, TodayCounts } from '@tongban/shared';
 import { applyWarnings, redFlagsFromList, type RedFlag } from './red-flags.ts';
-import { readSupervision } from './supervision-summary.ts';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting';
 
@@ -12,8 +11,8 @@ export interface LiveState {
   feed: FeedState;
   /** Change with snapshot and stats only (at most twice a second). */
   today: TodayCounts | undefined;
-  /** Undefined while the server has no supervision engine: its panels show their empty state. */
-  supervision: SupervisionSummary | undefined;
+  /** Undefined until a snapshot brings it (or on a server without the supervision engine). */
+  supervision: SupervisionOverview | undefined;
   /** The server's red list, with `case:warning`s applied as they come. */
   redFlags: RedFlag[];
 }
@@ -38,11 +37,11 @@ export type LiveAction =
 export function liveReducer(state: LiveState, action: LiveAction): LiveState {
   switch (action.type) {
     case 'snapshot': {
-      const supervision = readSupervision(action.snapshot.supervision);
+      const supervision = action.snapshot.supervision ?? undefined;
       return {
         ...state,
-        simulated: action.snapshot.simulated ?? false,
-        feed: feedAfterSnapshot(state.feed, action.snapshot.recent ?? []),
+        simulated: action.snapshot.simulated,
+        feed: feedAfterSnapshot(state.feed, action.snapshot.recent),
         today: action.snapshot.today,
         supervision,
         redFlags: supervision ? redFlagsFromList(supervision.redList) : [],
@@ -59,10 +58,10 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       return feed === state.feed ? state : { ...state, feed };
     }
     case 'stats': {
-      const supervision = readSupervision(action.stats.supervision) ?? state.supervision;
+      const supervision = action.stats.supervision ?? state.supervision;
       return {
         ...state,
-        today: action.stats.today ?? state.today,
+        today: action.stats.today,
         supervision,
         redFlags: supervision && supervision !== state.supervision ? redFlagsFromList(supervision.redList) : state.redFlags,
       };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RED_FLAG_LIMIT, applyWarnings, compareRedFlags, type RedFlag } from './red-flags.ts';
-import type { CaseWarning } from './live-types.ts';
+import type { CaseWarning } from '@tongban/shared';
 
 const flag = (caseId: string, warning: RedFlag['warning'], daysOverdue: number): RedFlag => ({
   caseId,

@@ -1,5 +1,4 @@
-import type { Level } from '@tongban/shared';
-import type { CaseSummary, CaseWarning, Warning } from './live-types.ts';
+import type { Level, CaseSummary, CaseWarning, Warning } from '@tongban/shared';
 
 /** One row of the red-flag list: what a supervisor needs to see at a glance. */
 export interface RedFlag {

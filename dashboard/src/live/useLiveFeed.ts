@@ -4,7 +4,8 @@ import { ArrivalBus, type SubscribeArrivals } from './arrival-bus.ts';
 import { CaseItems } from './case-items.ts';
 import { pendingCardDue } from './feed-state.ts';
 import { initialLiveState, liveReducer, type LiveState } from './live-state.ts';
-import type { CaseWarning, LiveEvent, Snapshot, Stats } from './live-types.ts';
+import { CaseWarningSchema, LiveEventSchema, SnapshotSchema, StatsSchema, type CaseWarning, type LiveEvent, type Stats } from '@tongban/shared';
+import { wireParser } from '../data/wire-parse.ts';
 import { latestThrottle } from './throttle.ts';
 
 /** Stats re-render the wall at most this often; the feed does not wait. */
@@ -16,6 +17,12 @@ export const STATS_INTERVAL_MS = 500;
 const FLUSH_FALLBACK_MS = 50;
 /** Events held for one flush beyond which the oldest are dropped: only the newest can be seen anyway. */
 const MAX_QUEUED = 5_000;
+
+// A message that does not match the wire contract is logged once and ignored: it never reaches the state.
+const parseSnapshot = wireParser(SnapshotSchema, 'a snapshot');
+const parseStats = wireParser(StatsSchema, 'a stats message');
+const parseEvent = wireParser(LiveEventSchema, 'a case:event');
+const parseWarning = wireParser(CaseWarningSchema, 'a case:warning');
 
 /**
  * The wall's live connection: snapshot on (re)connect, then case events, warnings and stats. Socket.IO
@@ -59,14 +66,24 @@ export function useLiveFeed(): { live: LiveState; subscribeArrivals: SubscribeAr
       if (reason === 'io server disconnect') socket.connect();
     });
     socket.on('connect_error', () => dispatch({ type: 'connection', connection: 'reconnecting' }));
-    socket.on('snapshot', (snapshot: Snapshot) => dispatch({ type: 'snapshot', snapshot }));
-    socket.on('stats', (s: Stats) => stats.push(s));
-    socket.on('case:event', (e: LiveEvent) => {
+    socket.on('snapshot', (raw: unknown) => {
+      const snapshot = parseSnapshot(raw);
+      if (snapshot) dispatch({ type: 'snapshot', snapshot });
+    });
+    socket.on('stats', (raw: unknown) => {
+      const s = parseStats(raw);
+      if (s) stats.push(s);
+    });
+    socket.on('case:event', (raw: unknown) => {
+      const e = parseEvent(raw);
+      if (!e) return;
       events.push(caseItems.enrich(e));
       if (events.length > MAX_QUEUED) events = events.slice(-MAX_QUEUED / 2);
       schedule();
     });
-    socket.on('case:warning', (w: CaseWarning) => {
+    socket.on('case:warning', (raw: unknown) => {
+      const w = parseWarning(raw);
+      if (!w) return;
       warnings.push(w);
       if (warnings.length > MAX_QUEUED) warnings = warnings.slice(-MAX_QUEUED / 2);
       schedule();

@@ -1,10 +1,9 @@
 import geoJson from '@tongban/fixtures/geo';
-import { DISTRICTS, districtByCode, districtShortName } from '@tongban/shared';
+import { DISTRICTS, districtByCode, districtShortName, type LiveEvent } from '@tongban/shared';
 
 const CODE_BY_NAME = new Map(DISTRICTS.map((d) => [d.name, d.code]));
 /** The simulator's and source systems' wording: 全渝通办：申请人属地永川区，异地申办. */
 const HOME_IN_NOTE = /申请人属地([^，,。；;\s]+?[区县])/;
-import type { LiveEvent } from '../live/live-types.ts';
 
 export type LonLat = [number, number];
 

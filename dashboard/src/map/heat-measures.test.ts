@@ -10,6 +10,7 @@ const src: MeasureSources = {
     byLevel: { city: 0, district: 30, township: 0, village: 0 },
     byDistrict: { '500118': { open: 20, yellow: 4, red: 2 }, '500101': { open: 10, yellow: 0, red: 1 } },
     redList: [],
+    orders: { open: 0, overdue: 0 },
   },
   ranking: [{ code: '500118', name: '永川区', index: 1.12, rank: 1, rankChange: 2, total: 88 }],
 };

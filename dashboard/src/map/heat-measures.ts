@@ -1,5 +1,4 @@
-import type { RankingRow } from '@tongban/shared';
-import type { SupervisionSummary, TodayCounts } from '../live/live-types.ts';
+import type { RankingRow, SupervisionOverview, TodayCounts } from '@tongban/shared';
 
 export type MeasureKey = 'today' | 'open' | 'overdueRate' | 'index';
 export type Rgba = [number, number, number, number];
@@ -9,7 +8,7 @@ export type { RankingRow };
 
 export interface MeasureSources {
   today: TodayCounts | undefined;
-  supervision: SupervisionSummary | undefined;
+  supervision: SupervisionOverview | undefined;
   ranking: RankingRow[] | undefined;
 }
 

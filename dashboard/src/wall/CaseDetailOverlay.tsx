@@ -1,6 +1,5 @@
 import { useEffect } from 'react';
-import { districtName } from '@tongban/shared';
-import type { CaseDetail } from '../data/wall-api.ts';
+import { districtName, type CaseDetail } from '@tongban/shared';
 import { useCaseDetail } from '../data/wall-hooks.ts';
 import { EmptyState } from './Panel.tsx';
 import { applicantLabel, eventTypeName, formatShanghaiClock, levelName } from './wall-format.ts';
@@ -29,7 +28,7 @@ export function CaseDetailOverlay(props: { caseId: string; onClose: () => void }
           <button onClick={onClose}>关闭</button>
         </header>
         {detail.state !== 'ok' ? (
-          <EmptyState note={detail.state === 'loading' ? '加载中' : detail.state === 'absent' ? '未找到该办件' : detail.reason} />
+          <EmptyState note={detail.state === 'loading' ? '加载中' : detail.reason} />
         ) : (
           <>
             <dl className="case-facts">

@@ -1,13 +1,12 @@
 import { memo, useMemo } from 'react';
-import { districtName, districtShortName, type Level } from '@tongban/shared';
+import { districtName, districtShortName, type HourlyTrend, type Level, type WallRankingRow } from '@tongban/shared';
 import { EChart } from '../charts/EChart.tsx';
 import { caseLevelOption } from '../charts/case-level-option.ts';
 import { districtRankingOption, rankedRows } from '../charts/district-ranking-option.ts';
-import { hourlyTrendOption, type HourlyTrend } from '../charts/hourly-trend-option.ts';
+import { hourlyTrendOption } from '../charts/hourly-trend-option.ts';
 import { wuduRadarOption } from '../charts/wudu-radar-option.ts';
 import type { Remote } from '../data/remote.ts';
 import type { Wudu } from '../data/wall-api.ts';
-import type { RankingRow } from '../map/heat-measures.ts';
 import { EmptyState, Panel } from './Panel.tsx';
 
 interface Size {
@@ -16,14 +15,14 @@ interface Size {
   pixelRatio: number;
 }
 
-const absentNote = (r: Remote<unknown>, source: string) => (r.state === 'loading' ? '加载中' : r.state === 'error' ? `${source}：${r.reason}` : `${source}未接入`);
+const remoteNote = (r: Remote<unknown>, source: string) => (r.state === 'loading' ? '加载中' : r.state === 'error' ? `${source}：${r.reason}` : '暂无数据');
 
 /** Open cases by the level holding them now (市/区县/乡镇/村), from the supervision engine. */
 export const CaseLevelPanel = memo(function CaseLevelPanel(props: Size & { byLevel: Record<Level, number> | undefined }) {
   const option = useMemo(() => props.byLevel && caseLevelOption(props.byLevel), [props.byLevel]);
   return (
     <Panel title="办件所在层级" className="case-levels" testId="case-levels">
-      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note="监察引擎未接入" />}
+      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note="等待实时数据" />}
     </Panel>
   );
 });
@@ -40,13 +39,13 @@ export const WuduRadarPanel = memo(function WuduRadarPanel(props: Size & { city:
   const index = city.state === 'ok' && city.data.index !== null ? ` · 指数 ${city.data.index.toFixed(2)}` : '';
   return (
     <Panel title="五度监察" className="wudu" testId="wudu" extra={<span className="muted">{districtCode ? `全市 / ${districtShortName(districtCode)}` : '全市'} {period}{index}</span>}>
-      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note={absentNote(city, '效能指标')} />}
+      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note={remoteNote(city, '效能指标')} />}
     </Panel>
   );
 });
 
 /** Districts by efficiency index (1.0 = on target), with the change in rank. */
-export const DistrictRankingPanel = memo(function DistrictRankingPanel(props: Size & { ranking: Remote<RankingRow[]>; selected: string | undefined }) {
+export const DistrictRankingPanel = memo(function DistrictRankingPanel(props: Size & { ranking: Remote<WallRankingRow[]>; selected: string | undefined }) {
   const { ranking, selected } = props;
   const ranked = ranking.state === 'ok' ? rankedRows(ranking.data).length : 0;
   const option = useMemo(() => (ranking.state === 'ok' && ranked > 0 ? districtRankingOption(ranking.data, selected, districtShortName) : undefined), [ranking, ranked, selected]);
@@ -55,7 +54,7 @@ export const DistrictRankingPanel = memo(function DistrictRankingPanel(props: Si
       {option ? (
         <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} />
       ) : (
-        <EmptyState note={ranking.state === 'ok' ? '本期尚无有办件的区县' : absentNote(ranking, '效能指标')} />
+        <EmptyState note={ranking.state === 'ok' ? '本期尚无有办件的区县' : remoteNote(ranking, '效能指标')} />
       )}
     </Panel>
   );
@@ -67,7 +66,7 @@ export const HourlyTrendPanel = memo(function HourlyTrendPanel(props: Size & { t
   const option = useMemo(() => (trend.state === 'ok' ? hourlyTrendOption(trend.data) : undefined), [trend]);
   return (
     <Panel title="今日分时申办" className="trend" testId="hourly-trend">
-      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note={absentNote(trend, '分时统计')} />}
+      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note={remoteNote(trend, '分时统计')} />}
     </Panel>
   );
 });

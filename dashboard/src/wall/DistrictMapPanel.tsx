@@ -27,7 +27,7 @@ function Legend({ measure, coloring }: { measure: MeasureKey; coloring: ReturnTy
     return (
       <div className="map-legend" data-testid="map-legend">
         <span className="legend-title">{m.label}</span>
-        <span className="legend-empty">暂无数据（{m.source}未接入）</span>
+        <span className="legend-empty">暂无数据（{m.source}）</span>
       </div>
     );
   }

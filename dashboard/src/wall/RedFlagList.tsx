@@ -1,5 +1,5 @@
 import { memo, useEffect, useState } from 'react';
-import type { WarningCounts } from '../live/live-types.ts';
+import type { WarningCounts } from '@tongban/shared';
 import type { RedFlag } from '../live/red-flags.ts';
 import { EmptyState, Panel } from './Panel.tsx';
 import { SCROLL_START, nextScroll, settleScroll } from './step-scroll.ts';
@@ -59,7 +59,7 @@ export const RedFlagList = memo(function RedFlagList(props: { flags: RedFlag[]; 
       extra={props.counts ? <span className="muted">超期 {props.counts.red.toLocaleString('zh-CN')} · 预警 {props.counts.yellow.toLocaleString('zh-CN')}</span> : undefined}
     >
       {!props.counts ? (
-        <EmptyState note="监察引擎未接入" />
+        <EmptyState note="等待实时数据" />
       ) : flags.length === 0 ? (
         <div className="all-clear">当前无超期、预警办件</div>
       ) : (

@@ -28,7 +28,7 @@ describe('wall formatting', () => {
   });
 
   it('names the place down to the village when the names are known', () => {
-    const e = { districtCode: '500118', townshipCode: '500118001', villageCode: '500118001001' };
+    const e = { districtCode: '500118', districtName: null, townshipCode: '500118001', villageCode: '500118001001' };
     expect(placeLabel(e, {})).toBe('永川区');
     expect(placeLabel(e, { '500118001': '中山路街道', '500118001001': '萱花社区' })).toBe('永川区 · 中山路街道 · 萱花社区');
   });
@@ -46,7 +46,7 @@ describe('wall formatting', () => {
   });
 
   it('computes today’s rates, and none from zero cases', () => {
-    const tiles = todayCounterTiles(undefined, { counts: { open: 5, yellow: 1, red: 2 }, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {}, redList: [] }, {
+    const tiles = todayCounterTiles(undefined, { counts: { open: 5, yellow: 1, red: 2 }, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {}, redList: [], orders: { open: 0, overdue: 0 } }, {
       day: 'd',
       goodRating: { good: 9, rated: 10 },
       onTime: { onTime: 0, completed: 0 },

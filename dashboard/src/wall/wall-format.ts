@@ -1,23 +1,24 @@
-import { EVENT_TYPE_NAMES, LEVEL_NAMES, districtName, type Applicant, type EventType, type Level } from '@tongban/shared';
-import type { LiveEvent, SupervisionSummary, TodayCounts } from '../live/live-types.ts';
-import { ratio, type TodayRates } from '../data/wall-api.ts';
+import { EVENT_TYPE_NAMES, LEVEL_NAMES, districtName, shanghaiDateTime, type Applicant, type EventType, type Level, type LiveEvent, type SupervisionOverview, type TodayCounts, type TodayRates } from '@tongban/shared';
 
-const SHANGHAI = 8 * 3600_000;
+/** Ratio or null when nothing was counted: 0 of 0 is not 0%. */
+export function ratio(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
 
 /** HH:mm:ss of an instant in Asia/Shanghai, whatever the browser's time zone. */
 export function formatShanghaiTime(iso: string): string {
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? '—' : new Date(ms + SHANGHAI).toISOString().slice(11, 19);
+  return Number.isNaN(ms) ? '—' : shanghaiDateTime(ms).slice(11, 19);
 }
 
+/** 'YYYY-MM-DD HH:mm:ss' in Asia/Shanghai. */
 export function formatShanghaiClock(ms: number): string {
-  const s = new Date(ms + SHANGHAI).toISOString();
-  return `${s.slice(0, 10)} ${s.slice(11, 19)}`;
+  return shanghaiDateTime(ms).slice(0, 19);
 }
 
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 export function formatShanghaiWeekday(ms: number): string {
-  return WEEKDAYS[new Date(ms + SHANGHAI).getUTCDay()]!;
+  return WEEKDAYS[new Date(`${shanghaiDateTime(ms).slice(0, 10)}T00:00:00Z`).getUTCDay()]!;
 }
 
 /** The applicant as the wall shows it: already masked by the server (name and phone only). */
@@ -53,7 +54,7 @@ export interface CounterTile {
 }
 
 /** Pure: today's eight counters, each from its own source. */
-export function todayCounterTiles(today: TodayCounts | undefined, supervision: SupervisionSummary | undefined, rates: TodayRates | undefined): CounterTile[] {
+export function todayCounterTiles(today: TodayCounts | undefined, supervision: SupervisionOverview | undefined, rates: TodayRates | undefined): CounterTile[] {
   const t = (key: EventType) => (today ? (today.totals[key] ?? 0) : null);
   const onTime = rates?.onTime ? ratio(rates.onTime.onTime, rates.onTime.completed) : null;
   const good = rates?.goodRating ? ratio(rates.goodRating.good, rates.goodRating.rated) : null;

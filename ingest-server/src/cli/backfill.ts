@@ -18,7 +18,7 @@ import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { lockDataDir } from '../data-dir-lock.ts';
 import { createLogger } from '../logger.ts';
-import { shanghaiDateTime, shanghaiIso } from '../time-format.ts';
+import { shanghaiDateTime, shanghaiIso } from '@tongban/shared';
 import { STEP_COLUMNS, StepLines, writeBulk } from './bulk-writer.ts';
 
 const DAY = 86_400_000;

@@ -1,12 +1,11 @@
 import { Readable } from 'node:stream';
-import type { CaseEvent } from '@tongban/shared';
+import { type CaseEvent, shanghaiDateTime } from '@tongban/shared';
 import type { StepRef } from '@tongban/fixtures';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
 import { dataQualityFlags } from '../events/data-quality.ts';
 import { eventKey } from '../events/event-key.ts';
 import type { EventRow } from '../events/event-row.ts';
-import { shanghaiDateTime } from '../time-format.ts';
 
 /*
  * Bulk writes into the `events` table as TabSeparated lines: at backfill volume JSON rows cost about

@@ -1,5 +1,4 @@
-import type { CaseEvent } from '@tongban/shared';
-import { shanghaiDateTime, shanghaiIso } from '../time-format.ts';
+import { msOfShanghaiDateTime, shanghaiDateTime, shanghaiIso, type CaseEvent } from '@tongban/shared';
 import { eventKey } from './event-key.ts';
 
 /** One row of the `events` table, exactly as inserted (JSONEachRow). */
@@ -102,5 +101,5 @@ export function fromEventRow(r: StoredEventRow): CaseEvent {
 
 /** An accepted row not yet read back from ClickHouse, as its event. */
 export function eventOfRow(r: EventRow): CaseEvent {
-  return fromEventRow({ ...r, occurred_ms: Date.parse(`${r.occurred_at.replace(' ', 'T')}+08:00`) });
+  return fromEventRow({ ...r, occurred_ms: msOfShanghaiDateTime(r.occurred_at) });
 }

@@ -1,8 +1,7 @@
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
 import { fromEventRow, type EventRow, type RejectedRow, type StoredEventRow } from './event-row.ts';
-import type { CaseEvent } from '@tongban/shared';
-import { shanghaiIso } from '../time-format.ts';
+import { type CaseEvent, shanghaiIso } from '@tongban/shared';
 
 const LOOKUP_CHUNK = 5_000;
 const KEY_PAGE = 1_000_000;

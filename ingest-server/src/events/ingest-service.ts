@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { validateEvent, type CaseEvent } from '@tongban/shared';
+import { validateEvent, type CaseEvent, shanghaiDateTime } from '@tongban/shared';
 import { overloaded } from '../errors.ts';
-import { shanghaiDateTime } from '../time-format.ts';
 import { BloomFilter } from './bloom-filter.ts';
 import { eventKey } from './event-key.ts';
 import { toEventRow, type EventRow, type RejectedRow } from './event-row.ts';

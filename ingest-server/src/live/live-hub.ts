@@ -2,7 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { isKnownDistrict } from '@tongban/shared';
-import { toLiveEvent, type LiveEvent } from './live-event.ts';
+import type { LiveEvent } from '@tongban/shared';
+import { toLiveEvent } from './live-event.ts';
 
 const ALL = 'all';
 const STATS_INTERVAL_MS = 500;

@@ -1,6 +1,5 @@
-import { DEFAULT_METRIC_CONFIG, validateMetricConfig, type MetricConfig } from '@tongban/shared';
+import { DEFAULT_METRIC_CONFIG, validateMetricConfig, type MetricConfig, shanghaiDateTime } from '@tongban/shared';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
-import { shanghaiDateTime } from '../time-format.ts';
 import { METRIC_SETTINGS, selectRows } from './clickhouse-rows.ts';
 
 /**

@@ -1,18 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  DEFAULT_METRIC_CONFIG,
-  HEADLINE_NAMES,
-  isIsoDate,
-  METRIC_DEFINITION_VERSION,
-  SUB_MEASURES,
-  validateMetricConfig,
-  WUDU_DIMENSIONS,
-  WUDU_NAMES,
-  type RankingResponse,
-} from '@tongban/shared';
+import { DEFAULT_METRIC_CONFIG, HEADLINE_NAMES, isIsoDate, METRIC_DEFINITION_VERSION, SUB_MEASURES, validateMetricConfig, WUDU_DIMENSIONS, WUDU_NAMES, type RankingResponse, shanghaiIso } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import { requireSource } from '../routes/auth.ts';
-import { shanghaiIso } from '../time-format.ts';
 import type { MetricConfigStore } from './metric-config.store.ts';
 import { cutoffParam, periodParam, scopeParams } from './metric-params.ts';
 import type { FactMode, MetricsService } from './metrics-service.ts';

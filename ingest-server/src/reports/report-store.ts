@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReportDocument, ReportFormat, ReportKind, ReportListEntry } from '@tongban/shared';
+import { type ReportDocument, type ReportFormat, type ReportKind, type ReportListEntry, shanghaiDateTime } from '@tongban/shared';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { METRIC_SETTINGS, selectRows } from '../metrics/clickhouse-rows.ts';
-import { shanghaiDateTime } from '../time-format.ts';
 
 export interface Renderers {
   xlsx(doc: ReportDocument): Promise<Buffer>;

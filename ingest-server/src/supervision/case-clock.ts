@@ -1,6 +1,8 @@
 import { addCalendarDays, type ClockPause, type IsoDate, type WorkingCalendar } from '@tongban/shared';
 
-export type Warning = 'none' | 'yellow' | 'red';
+import type { Warning } from '@tongban/shared';
+
+export type { Warning };
 export const WARNING_RANK: Record<Warning, number> = { none: 0, yellow: 1, red: 2 };
 
 /**

@@ -5,7 +5,7 @@ import type { EventStore } from '../events/event-store.ts';
 import type { Warning } from './case-clock.ts';
 import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './case-state.ts';
 import type { CaseStateStore } from './case-state-store.ts';
-import type { CaseSummary, OpenCase, OpenCaseIndex } from './open-case-index.ts';
+import type { OpenCase, OpenCaseIndex, OpenCaseRow } from './open-case-index.ts';
 import { dayNumber } from './day-number.ts';
 
 const day = (iso: string | null | undefined) => (iso ? dayNumber(iso) : null);
@@ -46,11 +46,14 @@ export function openCaseOf(s: CaseState): OpenCase {
 }
 
 /** The list/warning summary of a case that has left the index (completed, rejected, withdrawn). */
-export function closedCaseSummary(s: CaseState, warning: Warning): CaseSummary {
+export function closedCaseSummary(s: CaseState, warning: Warning): OpenCaseRow {
   // The index's numeric fields stay out of the message.
   const { submittedMs: _s, acceptedMs: _a, promisedDeadlineDay: _p, statutoryDeadlineDay: _d, yellowFromDay: _y, pauses: _u, ...o } = openCaseOf(s);
   return {
     ...o,
+    townshipCode: o.townshipCode || null,
+    departmentCode: o.departmentCode || null,
+    holder: o.holder || null,
     submittedAt: s.submittedAt,
     acceptedAt: s.acceptedAt,
     promisedDeadline: s.promised?.deadline ?? null,

@@ -1,6 +1,5 @@
-import type { ClockPause } from '@tongban/shared';
+import { shanghaiDateTime, type ClockPause, type Level } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
-import { shanghaiDateTime } from '../time-format.ts';
 import type { CaseState } from './case-state.ts';
 import type { OpenCase } from './open-case-index.ts';
 
@@ -93,7 +92,7 @@ export class CaseStateStore {
           departmentCode: r[4],
           status: r[5],
           stage: r[6],
-          level: r[7],
+          level: r[7] as Level,
           holder: r[8],
           submittedMs: r[9],
           acceptedMs: r[10],

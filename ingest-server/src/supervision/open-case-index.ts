@@ -1,4 +1,4 @@
-import type { ClockPause, IsoDate, WorkingCalendar } from '@tongban/shared';
+import { shanghaiIsoOrNull, type CaseSummary, type ClockPause, type Level, type WorkingCalendar } from '@tongban/shared';
 import { WARNING_RANK, type Warning } from './case-clock.ts';
 import { isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
@@ -12,7 +12,7 @@ interface CaseFields {
   departmentCode: string;
   status: string;
   stage: string;
-  level: string;
+  level: Level;
   holder: string;
 }
 
@@ -28,15 +28,8 @@ export interface OpenCase extends CaseFields {
   pauses: ClockPause[];
 }
 
-/** One open case as `GET /api/v1/cases` and `case:warning` carry it. */
-export interface CaseSummary extends CaseFields {
-  submittedAt: string | null;
-  acceptedAt: string | null;
-  promisedDeadline: IsoDate | null;
-  statutoryDeadline: IsoDate | null;
-  warning: Warning;
-  daysOverdue: number;
-}
+/** One open case as the index knows it: the wire's `CaseSummary` without the names the feature adds. */
+export type OpenCaseRow = Omit<CaseSummary, 'itemName' | 'districtName'>;
 
 export interface CaseFilter {
   warning?: Warning | 'any';
@@ -187,7 +180,7 @@ export class OpenCaseIndex {
   }
 
   /** Open cases for `GET /api/v1/cases`: red first, then yellow, by days overdue, paged by cursor. */
-  list(filter: CaseFilter, nowMs: number, limit: number, cursor?: string): { cases: CaseSummary[]; nextCursor: string | null } {
+  list(filter: CaseFilter, nowMs: number, limit: number, cursor?: string): { cases: OpenCaseRow[]; nextCursor: string | null } {
     const today = shanghaiDay(nowMs);
     const want = (v: string | undefined) => (v === undefined ? -1 : this.lookup(v));
     const fDistrict = want(filter.districtCode);
@@ -232,25 +225,25 @@ export class OpenCaseIndex {
   }
 
   /** One open case as the list shows it, or undefined when it is not open. */
-  summary(caseId: string, nowMs: number): CaseSummary | undefined {
+  summary(caseId: string, nowMs: number): OpenCaseRow | undefined {
     const slot = this.slotOf.get(caseId);
     return slot === undefined ? undefined : this.summaryAt(slot, this.overdueCounter(shanghaiDay(nowMs)));
   }
 
-  private summaryAt(slot: number, overdue: (deadline: number) => number): CaseSummary {
+  private summaryAt(slot: number, overdue: (deadline: number) => number): OpenCaseRow {
     const s = this.strings.values;
     return {
       caseId: this.ids[slot]!,
       itemCode: s[this.item[slot]!]!,
       districtCode: s[this.district[slot]!]!,
-      townshipCode: s[this.township[slot]!]!,
-      departmentCode: s[this.department[slot]!]!,
+      townshipCode: s[this.township[slot]!] || null,
+      departmentCode: s[this.department[slot]!] || null,
       status: s[this.status[slot]!]!,
       stage: s[this.stage[slot]!]!,
-      level: s[this.level[slot]!]!,
-      holder: s[this.holder[slot]!]!,
-      submittedAt: isoOrNull(this.submittedMs[slot]!),
-      acceptedAt: isoOrNull(this.acceptedMs[slot]!),
+      level: s[this.level[slot]!]! as Level,
+      holder: s[this.holder[slot]!] || null,
+      submittedAt: shanghaiIsoOrNull(this.submittedMs[slot]!),
+      acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!),
       promisedDeadline: dayOrNull(this.promisedDl[slot]!),
       statutoryDeadline: dayOrNull(this.statutoryDl[slot]!),
       warning: WARNINGS[this.warning[slot]!]!,
@@ -289,7 +282,7 @@ export class OpenCaseIndex {
   clockInputs(caseId: string): { itemCode: string; acceptedAt: string | null; pauses: ClockPause[] } | undefined {
     const slot = this.slotOf.get(caseId);
     if (slot === undefined) return undefined;
-    return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: isoOrNull(this.acceptedMs[slot]!), pauses: this.pauses.get(slot) ?? [] };
+    return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!), pauses: this.pauses.get(slot) ?? [] };
   }
 
   private warningOf(slot: number, today: number): Warning {
@@ -383,5 +376,4 @@ function decodeCursor(c: string): Key | undefined {
     return undefined;
   }
 }
-const isoOrNull = (ms: number) => (Number.isNaN(ms) ? null : new Date(ms + 8 * 3600_000).toISOString().slice(0, 23) + '+08:00');
 const dayOrNull = (d: number) => (d === NONE ? null : isoOfDay(d));

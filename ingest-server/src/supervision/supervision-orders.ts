@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { shanghaiDate, type IsoDate } from '@tongban/shared';
+import { shanghaiDate, type IsoDate, shanghaiDateTime, shanghaiIso } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
-import { shanghaiDateTime, shanghaiIso } from '../time-format.ts';
 
 /** A supervision order (督办) on a case: who issued it, why, by when it must be dealt with. */
 export interface SupervisionOrder {

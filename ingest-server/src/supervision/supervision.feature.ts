@@ -1,10 +1,10 @@
-import { districtByCode, type CaseEvent } from '@tongban/shared';
+import { districtByCode, shanghaiIso, type CaseEvent, type CaseWarning, type SupervisionOverview } from '@tongban/shared';
 import type { FeatureFactory } from '../feature.ts';
 import type { Warning } from './case-clock.ts';
 import { CaseProjector, closedCaseSummary } from './case-projector.ts';
 import { deriveCaseState, type CaseState } from './case-state.ts';
 import { CaseStateStore } from './case-state-store.ts';
-import { OpenCaseIndex, type CaseSummary } from './open-case-index.ts';
+import { OpenCaseIndex, type OpenCaseRow } from './open-case-index.ts';
 import { ratingClock, ratingClockStatus, type RatingClock } from './rating-clocks.ts';
 import { SupervisionOrders } from './supervision-orders.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
@@ -16,9 +16,6 @@ const HISTORY_REFRESH_MS = 10 * 60_000;
 const RED_LIST = 100;
 /** More cases than this behind the event log are projected in one ordered pass rather than one by one. */
 const BULK_PROJECTION_ABOVE = 100_000;
-
-/** The shape `case:warning` carries (and the wall's red list shows). */
-export type WarningMessage = CaseSummary & { itemName: string; districtName: string; previous: Warning | null; at: string };
 
 /**
  * The supervision engine: derives every case's state and clocks from its events, keeps the open cases
@@ -45,15 +42,15 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     typicalMinutes: (code: string) => typical.get(code),
   });
 
-  const warningMessage = (summary: CaseSummary, previous: Warning | null): WarningMessage => ({
+  const warningMessage = (summary: OpenCaseRow, previous: Warning | null): CaseWarning => ({
     ...summary,
     itemName: itemName(summary.itemCode),
     districtName: districtName(summary.districtCode),
     previous,
-    at: new Date(ctx.now()).toISOString(),
+    at: shanghaiIso(ctx.now()),
   });
 
-  const emitWarning = (msg: WarningMessage) => {
+  const emitWarning = (msg: CaseWarning) => {
     ctx.live.emit('case:warning', msg, msg.districtCode);
     ctx.live.statsChanged();
   };
@@ -99,7 +96,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     }
   };
 
-  let cached: { at: number; value: Record<string, unknown> } | undefined;
+  let cached: { at: number; value: { supervision: SupervisionOverview } } | undefined;
   const overview = () => {
     const now = ctx.now();
     if (cached && now - cached.at < 500) return cached.value;

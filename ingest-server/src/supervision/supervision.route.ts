@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isIsoDate, maskApplicant, shanghaiDate } from '@tongban/shared';
+import { isIsoDate, maskApplicant, shanghaiDate, shanghaiIso, type CaseDetail, type CaseList } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
 import { requireSource } from '../routes/auth.ts';
@@ -52,7 +52,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     return s;
   };
 
-  app.get<{ Querystring: ListQuery }>('/api/v1/cases', { schema: { querystring: listQuery } }, async (req) => {
+  app.get<{ Querystring: ListQuery }>('/api/v1/cases', { schema: { querystring: listQuery } }, async (req): Promise<CaseList> => {
     const { limit, cursor, daysOverdue, minDaysOverdue, ...filter } = req.query;
     const page = d.index.list({ ...filter, minDaysOverdue: minDaysOverdue ?? daysOverdue }, d.ctx.now(), limit, cursor);
     return {
@@ -61,7 +61,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     };
   });
 
-  app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId', async (req) => {
+  app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId', async (req): Promise<CaseDetail> => {
     const s = await load(req.params.caseId);
     const submitted = s.events.find((e) => e.type === 'submitted');
     let previous: number | undefined;
@@ -85,7 +85,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       promisedDeadline: s.promised?.deadline ?? null,
       statutoryDeadline: s.statutory?.deadline ?? null,
       provisional: s.flags.includes('provisional_deadline'),
-      pauses: s.pauses,
+      pauses: s.pauses.map((p) => ({ from: p.from, to: p.to ?? null })),
       workingDaysUsed: s.workingDaysUsed,
       warning: s.warning,
       daysOverdue: s.daysOverdue,
@@ -165,7 +165,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       if (s.rating === null || s.rating > 2) throw new AppError(409, 'no_bad_rating', 'the case has no bad rating to follow up');
       const at = req.body.at ?? new Date(d.ctx.now()).toISOString();
       if (Number.isNaN(Date.parse(at))) throw new AppError(400, 'invalid_request', 'at must be an ISO 8601 date-time');
-      const shanghai = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 23) + '+08:00';
+      const shanghai = shanghaiIso(Date.parse(at));
       await d.addFollowUp(s.caseId, req.body.kind, shanghai, req.source, req.body.note ?? '');
       return reply.status(201).send({ caseId: s.caseId, kind: req.body.kind, at: shanghai });
     },

@@ -1,15 +1,6 @@
-import { addCalendarDays } from '@tongban/shared';
+import { addCalendarDays, type HourlyTrend } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 
-/** Submissions per hour of one Asia/Shanghai day against the same weekday a week earlier. */
-export interface HourlyTrend {
-  day: string;
-  compareDay: string;
-  /** The event type counted. */
-  type: 'submitted';
-  /** 24 rows; `today` is null for hours that have not begun yet. */
-  hours: Array<{ hour: number; today: number | null; compare: number }>;
-}
 
 export interface HourRow {
   day: string;

@@ -1,18 +1,6 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 
-/**
- * Today's two headline ratios for the wall's counters. `null` where the data source is absent (no case
- * state table yet) so the wall shows an empty state instead of a made-up zero.
- */
-export interface TodayRates {
-  day: string;
-  /** 好差评 of the day: 非常满意 and 满意 (4–5) over all ratings given today. */
-  goodRating: { good: number; rated: number } | null;
-  /** Cases completed today by their promised deadline, over cases completed today (case state). */
-  onTime: { onTime: number; completed: number } | null;
-}
-
 const SETTINGS: ClickHouseSettings = { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 };
 const DAY_RANGE = (column: string) =>
   `${column} >= toDateTime64({day:String}, 3, 'Asia/Shanghai') AND ${column} < toDateTime64({day:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY`;

@@ -1,5 +1,5 @@
 import type { FeatureFactory } from '../feature.ts';
-import { wallRoutes } from './wall.routes.ts';
+import { wallRoutes } from './wall.route.ts';
 
 /** Endpoints for the wall screen (dashboard/): trend, today's rates, name dictionaries. No tables. */
 export const wallFeature: FeatureFactory = (ctx) => ({

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { shanghaiDate } from '@tongban/shared';
+import { shanghaiDate, shanghaiHour, type HourlyTrend, type ItemNames, type PlaceNames, type TodayRates } from '@tongban/shared';
 import type { ItemCatalogue } from '../catalogue/item-catalogue.ts';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
-import { queryHourlyTrend, type HourlyTrend } from './hourly-trend.query.ts';
+import { queryHourlyTrend } from './hourly-trend.query.ts';
 import { parsePlaceCodes, placeNames } from './place-names.ts';
-import { queryGoodRating, queryOnTime, type TodayRates } from './today-rates.query.ts';
+import { queryGoodRating, queryOnTime } from './today-rates.query.ts';
 
 interface Deps {
   clickhouse: Clickhouse;
@@ -39,8 +39,6 @@ export function memoize<T>(ttlMs: number, compute: () => Promise<T>, now: () => 
 
 /** ClickHouse's error code for a table that does not exist. */
 const UNKNOWN_TABLE = '60';
-
-const shanghaiHour = (ms: number) => new Date(ms + 8 * 3600_000).getUTCHours();
 
 /**
  * Reading endpoints the wall screen needs beyond the core's: today's hourly trend against the same weekday
@@ -79,13 +77,13 @@ export function wallRoutes(app: FastifyInstance, deps: Deps): void {
     deps.now,
   );
 
-  app.get('/api/v1/wall/hourly-trend', async () => trend());
-  app.get('/api/v1/wall/today-rates', async () => rates());
-  app.get('/api/v1/wall/item-names', async (_req, reply) => {
+  app.get('/api/v1/wall/hourly-trend', async (): Promise<HourlyTrend> => trend());
+  app.get('/api/v1/wall/today-rates', async (): Promise<TodayRates> => rates());
+  app.get('/api/v1/wall/item-names', async (_req, reply): Promise<ItemNames> => {
     void reply.header('cache-control', 'max-age=60');
     return { items: Object.fromEntries(deps.catalogue.list().map((i) => [i.itemCode, i.name])) };
   });
-  app.get<{ Querystring: { codes?: string } }>('/api/v1/wall/place-names', async (req, reply) => {
+  app.get<{ Querystring: { codes?: string } }>('/api/v1/wall/place-names', async (req, reply): Promise<PlaceNames> => {
     // The administrative tree is large: loaded on the first request, not at start-up.
     const tree = await import('@tongban/fixtures/admin-tree');
     void reply.header('cache-control', 'max-age=3600');

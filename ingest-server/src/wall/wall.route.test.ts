@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, shanghaiDate } from '@tongban/shared';
 import { ServerProcess } from '../../test/server-process.ts';
-import { memoize } from './wall.routes.ts';
+import { memoize } from './wall.route.ts';
 
 describe('memoize', () => {
   it('computes once per period, shares the computation and retries after a failure', async () => {

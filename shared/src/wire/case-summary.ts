@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { LEVELS } from '../event-schema.ts';
+
+export const WARNINGS = ['none', 'yellow', 'red'] as const;
+export const WarningSchema = z.enum(WARNINGS);
+/** A case's rung on the warning ladder (promised clock): none, yellow (预警), red (超期). */
+export type Warning = z.infer<typeof WarningSchema>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** One open case as `GET /api/v1/cases` lists it and the wall's red list shows it. */
+export const CaseSummarySchema = z.object({
+  caseId: z.string(),
+  itemCode: z.string(),
+  itemName: z.string(),
+  districtCode: z.string(),
+  districtName: z.string(),
+  townshipCode: z.string().nullable(),
+  departmentCode: z.string().nullable(),
+  status: z.string(),
+  stage: z.string(),
+  level: z.enum(LEVELS),
+  holder: z.string().nullable(),
+  submittedAt: z.string().nullable(),
+  acceptedAt: z.string().nullable(),
+  promisedDeadline: isoDate.nullable(),
+  statutoryDeadline: isoDate.nullable(),
+  warning: WarningSchema,
+  daysOverdue: z.number(),
+});
+export type CaseSummary = z.infer<typeof CaseSummarySchema>;
+
+/** `case:warning`: a case changed rung (`previous` null in the red list, which is not a change). */
+export const CaseWarningSchema = CaseSummarySchema.extend({
+  previous: WarningSchema.nullable(),
+  at: z.string(),
+});
+export type CaseWarning = z.infer<typeof CaseWarningSchema>;
+
+export const CaseListSchema = z.object({ cases: z.array(CaseSummarySchema), nextCursor: z.string().nullable() });
+export type CaseList = z.infer<typeof CaseListSchema>;

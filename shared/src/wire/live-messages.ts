@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { ApplicantSchema, CHANNELS, EVENT_TYPES, LEVELS } from '../event-schema.ts';
+import { CaseWarningSchema, CaseSummarySchema } from './case-summary.ts';
+
+/**
+ * `case:event`: a case event as ingested, with personal data masked and the district named. Optional
+ * event fields are absent when the source did not send them (the one exception to the null rule).
+ */
+export const LiveEventSchema = z.object({
+  eventId: z.string(),
+  caseId: z.string(),
+  type: z.enum(EVENT_TYPES),
+  occurredAt: z.string(),
+  itemCode: z.string().optional(),
+  districtCode: z.string(),
+  districtName: z.string().nullable(),
+  townshipCode: z.string().optional(),
+  villageCode: z.string().optional(),
+  level: z.enum(LEVELS),
+  departmentCode: z.string().optional(),
+  channel: z.enum(CHANNELS).optional(),
+  actorId: z.string().optional(),
+  applicant: ApplicantSchema.optional(),
+  rating: z.number().optional(),
+  visits: z.number().optional(),
+  note: z.string().optional(),
+});
+export type LiveEvent = z.infer<typeof LiveEventSchema>;
+
+const countsByType = z.partialRecord(z.enum(EVENT_TYPES), z.number());
+export type EventTypeCounts = z.infer<typeof countsByType>;
+
+/** Today's events (Asia/Shanghai day) by type, city-wide and per district. */
+export const TodayCountsSchema = z.object({
+  day: z.string(),
+  totals: countsByType,
+  districts: z.record(z.string(), countsByType),
+});
+export type TodayCounts = z.infer<typeof TodayCountsSchema>;
+
+export const WarningCountsSchema = z.object({ open: z.number(), yellow: z.number(), red: z.number() });
+export type WarningCounts = z.infer<typeof WarningCountsSchema>;
+
+/** The supervision engine's part of `snapshot`, `stats` and `GET /api/v1/overview`. */
+export const SupervisionOverviewSchema = z.object({
+  counts: WarningCountsSchema,
+  byLevel: z.record(z.enum(LEVELS), z.number()),
+  byDistrict: z.record(z.string(), WarningCountsSchema),
+  /** Red first, then yellow, most overdue first; at most 100. */
+  redList: z.array(CaseWarningSchema),
+  /** 督办 orders: open, and open past their due date. */
+  orders: z.object({ open: z.number(), overdue: z.number() }),
+});
+export type SupervisionOverview = z.infer<typeof SupervisionOverviewSchema>;
+
+/** `snapshot`, sent on every (re)connect. `supervision` is null on a server without the engine. */
+export const SnapshotSchema = z.object({
+  serverTime: z.string(),
+  simulated: z.boolean(),
+  today: TodayCountsSchema,
+  recent: z.array(LiveEventSchema),
+  supervision: SupervisionOverviewSchema.nullable(),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;
+
+/** `stats`, at most twice a second while events arrive. */
+export const StatsSchema = z.object({
+  serverTime: z.string(),
+  today: TodayCountsSchema,
+  supervision: SupervisionOverviewSchema.nullable(),
+});
+export type Stats = z.infer<typeof StatsSchema>;
+
+/** `rating:warning`: a bad rating's return visit or rectification passed its due date undone. */
+export const RatingWarningSchema = z.object({
+  caseId: z.string(),
+  kind: z.enum(['returnVisit', 'rectification']),
+  due: z.string(),
+  districtCode: z.string(),
+});
+export type RatingWarning = z.infer<typeof RatingWarningSchema>;
+
+/** Every live message by event name: the server emits these, the wall parses them. */
+export const LIVE_MESSAGES = {
+  snapshot: SnapshotSchema,
+  stats: StatsSchema,
+  'case:event': LiveEventSchema,
+  'case:warning': CaseWarningSchema,
+  'rating:warning': RatingWarningSchema,
+} as const;
+export type LiveMessageName = keyof typeof LIVE_MESSAGES;
+export type LiveMessage<K extends LiveMessageName> = z.infer<(typeof LIVE_MESSAGES)[K]>;
+
+export { CaseSummarySchema };
