@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/config.ts', '**/*.test.ts', '**/test/**', '**/scripts/**', '**/bench/**', 'dashboard/vite.config.ts', 'vitest.config.ts', 'fixtures/src/cli/**'],
+    files: ['**/config.ts', '**/*.test.ts', '**/test/**', 'fixtures/src/harness/**', '**/scripts/**', '**/bench/**', 'dashboard/vite.config.ts', 'vitest.config.ts', 'fixtures/src/cli/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

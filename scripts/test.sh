@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== typecheck"; pnpm -s typecheck
 echo "== lint"; pnpm -s lint
+echo "== dependencies"; pnpm -s deps:check
 echo "== tests (TZ=UTC)"; TZ=UTC pnpm exec vitest run
 for tz in Asia/Shanghai America/New_York; do
   echo "== time-sensitive tests (TZ=$tz)"

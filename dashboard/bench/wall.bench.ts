@@ -11,7 +11,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ServerProcess } from '../../ingest-server/test/server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 import { ensureDashboardBuilt, launchWallBrowser, openWall, takeProbe } from '../test/browser-harness.ts';
 import { CaseTraffic } from '../test/wall-traffic.ts';
 

@@ -3,8 +3,8 @@
  * across Chongqing (weighted to busy districts), then each case moves on — 受理, 审核, 办结, 好差评 — and a few
  * are submitted in another district than the one handling them (全渝通办). Same seed, same stream.
  */
-import { townshipsOf, villagesOf } from '@tongban/fixtures/admin-tree';
-import { catalogue } from '@tongban/fixtures/catalogue';
+import { townshipsOf, villagesOf } from '@tongban/reference/admin-tree';
+import { catalogue } from '@tongban/reference/catalogue';
 import { DISTRICTS } from '@tongban/shared';
 
 export interface TrafficEvent {

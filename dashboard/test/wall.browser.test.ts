@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerProcess } from '../../ingest-server/test/server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 import { REPO_ROOT, countForegroundPixels, ensureDashboardBuilt, heapAfterGc, launchWallBrowser, openWall, takeProbe, type WallBrowser } from './browser-harness.ts';
 import { CaseTraffic, shanghaiIso } from './wall-traffic.ts';
 

@@ -13,7 +13,7 @@ import { DISTRICTS } from '@tongban/shared';
 import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
 import { migrate } from '../src/clickhouse/migrations.ts';
 import { toEventRow } from '../src/events/event-row.ts';
-import { ServerProcess } from '../test/server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 const { values: args } = parseArgs({
   options: { events: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '4' } },

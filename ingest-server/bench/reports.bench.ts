@@ -18,12 +18,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { catalogue } from '@tongban/fixtures/catalogue';
+import { catalogue } from '@tongban/reference/catalogue';
 import { DISTRICTS, type ReportDocument } from '@tongban/shared';
 import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
 import { migrate, MIGRATIONS } from '../src/clickhouse/migrations.ts';
 import { METRIC_SETTINGS as SETTINGS } from '../src/metrics/clickhouse-rows.ts';
-import { freePort } from '../test/server-process.ts';
+import { freePort } from '@tongban/fixtures/server-process';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { addCalendarDays, defaultWorkingCalendar, DISTRICTS, LEVELS } from '@tongban/shared';
 import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
 import { migrate, MIGRATIONS } from '../src/clickhouse/migrations.ts';
-import { CaseStateStore } from '../src/supervision/case-state-store.ts';
+import { CaseStateStore } from '../src/supervision/case-state.store.ts';
 import { dayNumber, shanghaiMidnight } from '../src/supervision/day-number.ts';
 import { OpenCaseIndex, type OpenCase } from '../src/supervision/open-case-index.ts';
 import { SUPERVISION_MIGRATIONS } from '../src/supervision/supervision.migrations.ts';

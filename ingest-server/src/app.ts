@@ -7,12 +7,12 @@ import type { Logger } from 'pino';
 import { createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
 import { MIGRATIONS, migrate } from './clickhouse/migrations.ts';
 import { CalendarHolder } from './calendar/calendar-holder.ts';
-import { ItemCatalogue } from './catalogue/item-catalogue.ts';
+import { ItemCatalogue } from './catalogue/item-catalogue.store.ts';
 import type { Feature, FeatureContext } from './feature.ts';
-import { FEATURES } from './features.ts';
+import { createFeatures } from './features.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
-import { EventStore } from './events/event-store.ts';
+import { EventStore } from './events/event.store.ts';
 import { IngestLog } from './events/ingest-log.ts';
 import { IngestService, type LogRecord } from './events/ingest-service.ts';
 import { attachLiveHub, toLiveEvent } from './live/live-hub.ts';
@@ -117,8 +117,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       }
     },
   });
-  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, unflushedEvents: (ids) => ingest.unflushedEvents(ids), now: Date.now };
-  for (const make of FEATURES) features.push(make(ctx));
+  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, eventsOfCases: (ids) => ingest.eventsOfCases(ids), now: Date.now };
+  features.push(...createFeatures(ctx));
 
   const tongban: Tongban = {
     clickhouse,

@@ -2,12 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CaseEvent, Snapshot, Stats } from '@tongban/shared';
 import type { CalendarHolder } from './calendar/calendar-holder.ts';
-import type { ItemCatalogue } from './catalogue/item-catalogue.ts';
+import type { ItemCatalogue } from './catalogue/item-catalogue.store.ts';
 import type { Clickhouse } from './clickhouse/clickhouse-client.ts';
 import type { Migration } from './clickhouse/migrations.ts';
 import type { Config } from './config.ts';
-import type { EventRow } from './events/event-row.ts';
-import type { EventStore } from './events/event-store.ts';
+import type { EventStore } from './events/event.store.ts';
 import type { LiveHub } from './live/live-hub.ts';
 
 /** What the core hands every feature (supervision, metrics, reports …). */
@@ -21,8 +20,8 @@ export interface FeatureContext {
   catalogue: ItemCatalogue;
   calendar: CalendarHolder;
   live: LiveHub;
-  /** Accepted events of these cases that may not be readable from ClickHouse yet. */
-  unflushedEvents: (caseIds: ReadonlySet<string>) => EventRow[];
+  /** Every accepted event of these cases, stored in ClickHouse or not yet flushed. */
+  eventsOfCases: (caseIds: readonly string[]) => Promise<Map<string, CaseEvent[]>>;
   now: () => number;
 }
 

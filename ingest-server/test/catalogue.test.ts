@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServerProcess } from './server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 type Item = { itemCode: string; name: string; promisedLimitDays: number; statutoryLimitDays: number };
 let server: ServerProcess;

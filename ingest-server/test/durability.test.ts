@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { caseEvents, ndjson } from './events.fixture.ts';
-import { ServerProcess } from './server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 type CaseBody = { timeline: Array<{ eventId: string }> };
 let server: ServerProcess | undefined;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPLICANT, caseEvents, ndjson } from './events.fixture.ts';
-import { ServerProcess } from './server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 type CaseBody = { timeline: Array<{ eventId: string; type: string }>; applicant: { name?: string; idNumber?: string; phone?: string } };
 type RejectedBody = { rejected: Array<{ index: number; eventId: string; raw: string; errors: string[] }> };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { APPLICANT, caseEvents } from './events.fixture.ts';
-import { ServerProcess } from './server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 type LiveEvent = { eventId: string; districtCode: string; applicant?: { name?: string; idNumber?: string; phone?: string } };
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateEvents } from '@tongban/fixtures';
 import { shanghaiDate, type CaseEvent, type RankingResponse, type WuduResponse } from '@tongban/shared';
 import { ndjson } from './events.fixture.ts';
-import { ServerProcess } from './server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 /*
  * The daily rollup against the raw-log reference on simulator data: four weeks of a seeded simulated city

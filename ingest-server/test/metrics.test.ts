@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RankingResponse, WuduResponse } from '@tongban/shared';
-import { HAND_CASES, HAND_ITEMS, HAND_RECTIFICATION } from '../src/metrics/hand-built-cases.ts';
-import { ServerProcess } from './server-process.ts';
+import { HAND_CASES, HAND_ITEMS, HAND_RECTIFICATION } from './hand-built-cases.fixture.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 /*
- * Every formula on the hand-built fixture set (src/metrics/hand-built-cases.ts documents each case and its
+ * Every formula on the hand-built fixture set (test/hand-built-cases.fixture.ts documents each case and its
  * clock), posted through the real server; expected values are worked out in the comments.
  */
 

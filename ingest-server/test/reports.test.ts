@@ -5,11 +5,11 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, periodAt, shanghaiDate, type ReportDocument, type ReportListEntry } from '@tongban/shared';
-import { HAND_CASES, HAND_ITEMS, HAND_RECTIFICATION, handCase } from '../src/metrics/hand-built-cases.ts';
-import { ServerProcess } from './server-process.ts';
+import { HAND_CASES, HAND_ITEMS, HAND_RECTIFICATION, handCase } from './hand-built-cases.fixture.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 /*
- * Reports on the hand-built fixture set (src/metrics/hand-built-cases.ts), scoped to its test department so
+ * Reports on the hand-built fixture set (test/hand-built-cases.fixture.ts), scoped to its test department so
  * every figure is known: October 2025 总分 70.7, 效能指数 0.910 (worked out in metrics.test.ts).
  */
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { defaultCalendarData, defaultWorkingCalendar as cal, shanghaiDate } from '@tongban/shared';
 import { APPLICANT } from './events.fixture.ts';
-import { ServerProcess } from './server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 /** A test item with known limits: 5 working days promised, 15 statutory, at least 10 minutes of handling. */
 const ITEM = {

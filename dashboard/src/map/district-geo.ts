@@ -1,4 +1,4 @@
-import geoJson from '@tongban/fixtures/geo';
+import geoJson from '@tongban/reference/geo';
 import { DISTRICTS, districtByCode, districtShortName, type LiveEvent } from '@tongban/shared';
 
 const CODE_BY_NAME = new Map(DISTRICTS.map((d) => [d.name, d.code]));
@@ -18,7 +18,7 @@ export interface DistrictCollection {
   features: DistrictFeature[];
 }
 
-/** The 38 district polygons (GCJ-02), bundled: one copy in fixtures/data, imported, never fetched. */
+/** The 38 district polygons (GCJ-02), bundled: one copy in reference/data, imported, never fetched. */
 export const DISTRICT_GEO = geoJson as unknown as DistrictCollection;
 
 export interface DistrictLabel {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { casesPerDayForEvents, simulateCases, type SimulatedCase } from '@tongban/fixtures';
-import { ServerProcess } from '../../test/server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TO = '2025-09-24T12:00:00+08:00';

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { casesPerDayForEvents, simulateSteps } from '@tongban/fixtures';
 import { buildApp } from '../app.ts';
-import { ItemCatalogue } from '../catalogue/item-catalogue.ts';
+import { ItemCatalogue } from '../catalogue/item-catalogue.store.ts';
 import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { lockDataDir } from '../data-dir-lock.ts';

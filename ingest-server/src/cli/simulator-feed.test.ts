@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLive } from '@tongban/fixtures';
-import { ServerProcess } from '../../test/server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 

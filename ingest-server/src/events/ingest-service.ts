@@ -4,8 +4,8 @@ import { validateEvent, type CaseEvent, shanghaiDateTime } from '@tongban/shared
 import { overloaded } from '../errors.ts';
 import { BloomFilter } from './bloom-filter.ts';
 import { eventKey } from './event-key.ts';
-import { toEventRow, type EventRow, type RejectedRow } from './event-row.ts';
-import type { EventStore } from './event-store.ts';
+import { eventOfRow, toEventRow, type EventRow, type RejectedRow } from './event-row.ts';
+import type { EventStore } from './event.store.ts';
 import type { IngestLog } from './ingest-log.ts';
 import { dataQualityFlags } from './data-quality.ts';
 
@@ -228,7 +228,22 @@ export class IngestService {
   }
 
   /** Accepted events of these cases that may not be in ClickHouse yet (pending or being written). */
-  unflushedEvents(caseIds: ReadonlySet<string>): EventRow[] {
+  /**
+   * Every accepted event of these cases, stored in ClickHouse or not yet flushed: what deriving a case needs.
+   * The buffers are read before ClickHouse, so an event being flushed meanwhile is found in one or the other.
+   */
+  async eventsOfCases(caseIds: readonly string[]): Promise<Map<string, CaseEvent[]>> {
+    const unflushed = this.unflushedEvents(new Set(caseIds));
+    const stored = await this.o.store.eventsOfCases([...caseIds]);
+    for (const row of unflushed) {
+      const list = stored.get(row.case_id) ?? [];
+      if (!list.some((e) => e.eventId === row.event_id)) list.push(eventOfRow(row));
+      stored.set(row.case_id, list);
+    }
+    return stored;
+  }
+
+  private unflushedEvents(caseIds: ReadonlySet<string>): EventRow[] {
     const out: EventRow[] = [];
     for (const r of this.inserting) if ('e' in r && caseIds.has(r.e.case_id)) out.push(r.e);
     for (const p of this.pending) if ('e' in p.record && caseIds.has(p.record.e.case_id)) out.push(p.record.e);

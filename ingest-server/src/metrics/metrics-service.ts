@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { addCalendarDays, addFacts, computeWudu, consistentItemCodes, DISTRICTS, districtByCode, emptyFacts, itemDepartment, METRIC_DEFINITION_VERSION, previousPeriod, rankRows, rowInScope, scopeItems, scopeKey, scopeLevel, shanghaiDate, sumFacts, type CatalogueItem, type FactRow, type FactSource, type IsoDate, type MetricConfig, type MetricFacts, type MetricScope, type Period, type RankingInput, type RectificationFacts, type ScopeView, type StageRow, type WorkingCalendar, type WuduResponse, type WuduResult, shanghaiIso } from '@tongban/shared';
-import type { ItemCatalogue } from '../catalogue/item-catalogue.ts';
+import type { ItemCatalogue } from '../catalogue/item-catalogue.store.ts';
 import { RECTIFICATION_DAYS } from '../supervision/rating-clocks.ts';
 import type { MetricConfigStore } from './metric-config.store.ts';
-import type { BadRatingGroup, MetricFactsRepository, StageFilter } from './metric-facts.repository.ts';
+import type { BadRatingGroup, MetricFactsRepository, StageFilter } from './metric-facts.store.ts';
 import type { RollupBuilder } from './rollup-builder.ts';
 
 /**

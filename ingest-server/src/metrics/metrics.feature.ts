@@ -1,17 +1,6 @@
-import path from 'node:path';
-import type { FeatureFactory } from '../feature.ts';
-import { ReportBuilder } from '../reports/report-builder.ts';
-import { reportCsv } from '../reports/report-csv.ts';
-import { ReportListsQuery } from '../reports/report-lists.query.ts';
-import { reportPdf } from '../reports/report-pdf.ts';
-import { ReportScheduler, systemClock } from '../reports/report-scheduler.ts';
-import { ReportService } from '../reports/report-service.ts';
-import { ReportStore } from '../reports/report-store.ts';
-import { reportXlsx } from '../reports/report-xlsx.ts';
-import { reportsRoutes } from '../reports/reports.route.ts';
-import { selectRows } from './clickhouse-rows.ts';
+import type { Feature, FeatureContext } from '../feature.ts';
 import { MetricConfigStore } from './metric-config.store.ts';
-import { MetricFactsRepository } from './metric-facts.repository.ts';
+import { MetricFactsRepository } from './metric-facts.store.ts';
 import { METRICS_MIGRATIONS } from './metrics.migrations.ts';
 import { metricsRoutes } from './metrics.route.ts';
 import { MetricsService } from './metrics-service.ts';
@@ -22,12 +11,14 @@ const REFRESH_INTERVAL_MS = 15_000;
 /** Every this many refreshes, the event count of every day is checked against its build (the safety net). */
 const COUNT_CHECK_EVERY = 40;
 
-/**
- * 五度 metrics, the efficiency index and rankings (GET /api/v1/metrics/…), their daily rollups, and the
- * reports 日扫描 · 周调度 · 月通报 · 季分析 · 年考评 (generated on schedule and on demand, stored under
- * DATA_DIR/reports, GET /api/v1/reports/…).
- */
-export const metricsFeature: FeatureFactory = (ctx) => {
+/** The metrics engine as other features use it (reports are built from its figures). */
+export interface MetricsFeature extends Feature {
+  metrics: MetricsService;
+  repo: MetricFactsRepository;
+}
+
+/** 五度 metrics, the efficiency index and rankings (GET /api/v1/metrics/…) and their daily rollups. */
+export function metricsFeature(ctx: FeatureContext): MetricsFeature {
   const { clickhouse: ch, db } = ctx;
   const log = ctx.logger.child({ component: 'metrics' });
   // An accepted event reaches ClickHouse within the batcher's age bound; a margin covers the insert itself.
@@ -37,35 +28,6 @@ export const metricsFeature: FeatureFactory = (ctx) => {
   const builder = new RollupBuilder({ ch, db, logger: log, now: ctx.now, settleMs });
   const config = new MetricConfigStore(ch, db);
   const metrics = new MetricsService({ repo, builder, catalogue: ctx.catalogue, config, calendar, now: ctx.now, settleMs });
-  const store = new ReportStore(ch, db, path.join(ctx.config.dataDir, 'reports'), { xlsx: reportXlsx, pdf: reportPdf, csv: reportCsv });
-  const reports = new ReportService({
-    builder: new ReportBuilder({ metrics, lists: new ReportListsQuery(ch, db), repo, calendar, now: ctx.now }),
-    store,
-    now: ctx.now,
-    logger: log,
-  });
-  const scheduler = new ReportScheduler({
-    clock: { ...systemClock, now: ctx.now },
-    logger: log,
-    // Missed runs are caught up two minutes after start, not during start-up (and not in short test runs).
-    catchUpDelayMs: 2 * 60_000,
-    async run(kind, period) {
-      const doc = await reports.generate({ kind, period, scope: {}, trigger: 'schedule' });
-      // Excel and CSV are ready with the report; the PDF is printed on first download.
-      await store.file(doc, 'xlsx');
-      await store.file(doc, 'csv');
-    },
-    async done(kind, period) {
-      if ((await store.list({ kind, period: period.key, scope: 'city', limit: 1 })).length) return true;
-      // Nothing to report on before the first event (a fresh installation).
-      const rows = await selectRows<{ n: number }>(
-        ch,
-        `SELECT count() AS n FROM (SELECT 1 FROM ${db}.events WHERE occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai') LIMIT 1)`,
-        { to: period.to },
-      );
-      return Number(rows[0]?.n ?? 0) === 0;
-    },
-  });
 
   let timer: NodeJS.Timeout | undefined;
   let ticks = 0;
@@ -93,10 +55,11 @@ export const metricsFeature: FeatureFactory = (ctx) => {
   return {
     name: 'metrics',
     migrations: METRICS_MIGRATIONS,
+    metrics,
+    repo,
 
     register(app) {
       metricsRoutes(app, { metrics, builder, config, adminTokens: ctx.config.adminTokens, now: ctx.now });
-      reportsRoutes(app, { reports, metrics, now: ctx.now });
     },
 
     async start() {
@@ -105,7 +68,6 @@ export const metricsFeature: FeatureFactory = (ctx) => {
       void runTick();
       timer = setInterval(() => void runTick(), REFRESH_INTERVAL_MS);
       timer.unref();
-      scheduler.start();
     },
 
     onAccepted(events) {
@@ -121,8 +83,7 @@ export const metricsFeature: FeatureFactory = (ctx) => {
 
     async stop() {
       clearInterval(timer);
-      await scheduler.stop();
       await tickRunning;
     },
   };
-};
+}

@@ -24,7 +24,7 @@ const STAGE_COLUMNS_DDL = `
         max_wait_minutes UInt32`;
 
 /**
- * Metrics and reports tables (versions 200–299).
+ * Metrics tables (versions 200–249).
  *
  * The daily rollup is not a materialized view: a day's facts need each event's case (its submitted item,
  * its state at completion), which arrive in other blocks and later. The rollup builder recomputes whole
@@ -35,7 +35,7 @@ const STAGE_COLUMNS_DDL = `
 export const METRICS_MIGRATIONS: Migration[] = [
   {
     version: 200,
-    name: 'metric rollups, metric configuration, reports',
+    name: 'metric rollups, metric configuration',
     statements: (db) => [
       `CREATE TABLE IF NOT EXISTS ${db}.metric_daily (
         day Date,
@@ -85,19 +85,6 @@ export const METRICS_MIGRATIONS: Migration[] = [
         updated_at DateTime64(3, 'Asia/Shanghai'),
         updated_by String
       ) ENGINE = MergeTree ORDER BY updated_at`,
-      `CREATE TABLE IF NOT EXISTS ${db}.reports (
-        report_id String,
-        kind LowCardinality(String),
-        period String,
-        scope String,
-        title String,
-        generated_at DateTime64(3, 'Asia/Shanghai'),
-        cutoff DateTime64(3, 'Asia/Shanghai'),
-        definition_version LowCardinality(String),
-        trigger LowCardinality(String),
-        source LowCardinality(String),
-        dir String COMMENT 'directory under DATA_DIR/reports holding report.json and the rendered files'
-      ) ENGINE = ReplacingMergeTree(generated_at) ORDER BY (kind, period, scope, report_id)`,
     ],
   },
 ];

@@ -1,5 +1,5 @@
 import { addCalendarDays, districtByCode, EVENT_TYPE_NAMES, gradeFor, itemDepartment, maskFreeText, METRIC_DEFINITION_VERSION, previousPeriod, REPORT_KIND_NAMES, rowInScope, samePeriodLastYear, scopeKey, shanghaiDate, subPeriods, type BadRatingRow, type BottleneckRow, type CaseRow, type ComparisonRow, type EventType, type IsoDate, type MetricScope, type Period, type RankingRow, type ReportDocument, type ReportKind, type StageSummaryRow, type SupervisionSummary, type TrendPoint, type UnitRow, type WorkingCalendar, shanghaiIso } from '@tongban/shared';
-import type { MetricFactsRepository } from '../metrics/metric-facts.repository.ts';
+import type { MetricFactsRepository } from '../metrics/metric-facts.store.ts';
 import type { MetricsService, PeriodData, UnitFigures } from '../metrics/metrics-service.ts';
 import { workingDaysOverdue } from '../supervision/case-clock.ts';
 import { RECTIFICATION_DAYS } from '../supervision/rating-clocks.ts';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { scopeKey, shanghaiMidnightMs, type MetricScope, type Period, type ReportDocument, type ReportKind } from '@tongban/shared';
 import type { ReportBuilder, ReportRequest } from './report-builder.ts';
-import type { ReportStore } from './report-store.ts';
+import type { ReportStore } from './report.store.ts';
 
 /** A report of a period still running is reused for this long before it is computed again. */
 const OPEN_PERIOD_REUSE_MS = 5 * 60_000;

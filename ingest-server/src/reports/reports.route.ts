@@ -5,7 +5,7 @@ import { cutoffParam, periodParam, scopeParams } from '../metrics/metric-params.
 import type { MetricsService } from '../metrics/metrics-service.ts';
 import { csvTables } from './report-csv.ts';
 import type { ReportService } from './report-service.ts';
-import { CONTENT_TYPES } from './report-store.ts';
+import { CONTENT_TYPES } from './report.store.ts';
 
 const isKind = (k: string): k is ReportKind => (REPORT_KINDS as readonly string[]).includes(k);
 const isFormat = (f: string): f is ReportFormat => (REPORT_FORMATS as readonly string[]).includes(f);

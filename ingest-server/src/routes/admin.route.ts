@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EventStore } from '../events/event-store.ts';
+import type { EventStore } from '../events/event.store.ts';
 import { requireSource } from './auth.ts';
 
 /** For operators: rejected events as received, newest first. Admin token only (raw text may hold personal data). */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { validateServiceItem } from '@tongban/shared';
-import type { ItemCatalogue } from '../catalogue/item-catalogue.ts';
+import type { ItemCatalogue } from '../catalogue/item-catalogue.store.ts';
 import { AppError } from '../errors.ts';
 import { requireSource } from './auth.ts';
 

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import type { CaseEvent } from '@tongban/shared';
-import { eventOfRow, type EventRow } from '../events/event-row.ts';
-import type { EventStore } from '../events/event-store.ts';
+import type { EventStore } from '../events/event.store.ts';
 import type { Warning } from './case-clock.ts';
 import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './case-state.ts';
-import type { CaseStateStore } from './case-state-store.ts';
+import type { CaseStateStore } from './case-state.store.ts';
 import type { OpenCase, OpenCaseIndex, OpenCaseRow } from './open-case-index.ts';
 import { dayNumber } from './day-number.ts';
 
@@ -16,8 +15,8 @@ interface Options {
   events: EventStore;
   states: CaseStateStore;
   index: OpenCaseIndex;
-  /** Accepted events not yet readable from ClickHouse. */
-  unflushed: (caseIds: ReadonlySet<string>) => EventRow[];
+  /** Every accepted event of these cases, stored or not yet flushed. */
+  eventsOfCases: (caseIds: readonly string[]) => Promise<Map<string, CaseEvent[]>>;
   derive: () => DeriveContext;
   /** A case's open-case warning changed (`previous` undefined for a case new to the index). */
   onWarningChange: (state: CaseState, previous: Warning | undefined, warning: Warning) => void;
@@ -119,15 +118,7 @@ export class CaseProjector {
 
   /** Re-derives these cases from their events, updates the index and writes their state. */
   async project(caseIds: string[]): Promise<CaseState[]> {
-    const ids = new Set(caseIds);
-    const unflushed = this.o.unflushed(ids); // before the read: an event is either here or in ClickHouse by then
-    const stored = await this.o.events.eventsOfCases(caseIds);
-    for (const row of unflushed) {
-      const list = stored.get(row.case_id) ?? [];
-      if (!list.some((e) => e.eventId === row.event_id)) list.push(eventOfRow(row));
-      stored.set(row.case_id, list);
-    }
-    return this.apply(stored);
+    return this.apply(await this.o.eventsOfCases(caseIds));
   }
 
   /** Derives all cases of the event log, page by page (after a bulk backfill, or a first start). */

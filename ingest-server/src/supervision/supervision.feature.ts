@@ -1,15 +1,14 @@
-import { districtByCode, shanghaiIso, type CaseEvent, type CaseWarning, type SupervisionOverview } from '@tongban/shared';
+import { districtByCode, shanghaiIso, type CaseWarning, type SupervisionOverview } from '@tongban/shared';
 import type { FeatureFactory } from '../feature.ts';
 import type { Warning } from './case-clock.ts';
 import { CaseProjector, closedCaseSummary } from './case-projector.ts';
 import { deriveCaseState, type CaseState } from './case-state.ts';
-import { CaseStateStore } from './case-state-store.ts';
+import { CaseStateStore } from './case-state.store.ts';
 import { OpenCaseIndex, type OpenCaseRow } from './open-case-index.ts';
 import { ratingClock, ratingClockStatus, type RatingClock } from './rating-clocks.ts';
-import { SupervisionOrders } from './supervision-orders.ts';
+import { SupervisionOrders } from './supervision-orders.store.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
-import { eventOfRow } from '../events/event-row.ts';
 
 const SCAN_INTERVAL_MS = 1_000;
 const HISTORY_REFRESH_MS = 10 * 60_000;
@@ -66,7 +65,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     events: ctx.store,
     states,
     index,
-    unflushed: ctx.unflushedEvents,
+    eventsOfCases: ctx.eventsOfCases,
     derive: deriveContext,
     logger: log,
     now: ctx.now,
@@ -121,9 +120,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
         itemName,
         districtName,
         async caseState(caseId) {
-          const stored = (await ctx.store.eventsOfCases([caseId])).get(caseId) ?? [];
-          const pending = ctx.unflushedEvents(new Set([caseId])).map(eventOfRow);
-          const events: CaseEvent[] = [...stored, ...pending.filter((p) => !stored.some((e) => e.eventId === p.eventId))];
+          const events = (await ctx.eventsOfCases([caseId])).get(caseId) ?? [];
           return events.length ? deriveCaseState(events, deriveContext()) : undefined;
         },
         ratingClock: (caseId) => {

@@ -8,7 +8,7 @@ import type { CaseState } from './case-state.ts';
 import { traceCase } from './case-trace.ts';
 import type { CaseFilter, OpenCaseIndex } from './open-case-index.ts';
 import type { RatingClockStatus } from './rating-clocks.ts';
-import type { SupervisionOrders } from './supervision-orders.ts';
+import type { SupervisionOrders } from './supervision-orders.store.ts';
 
 interface Deps {
   ctx: FeatureContext;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, shanghaiDate } from '@tongban/shared';
-import { ServerProcess } from '../../test/server-process.ts';
+import { ServerProcess } from '@tongban/fixtures/server-process';
 import { memoize } from './wall.route.ts';
 
 describe('memoize', () => {

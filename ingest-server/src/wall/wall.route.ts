@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { shanghaiDate, shanghaiHour, type HourlyTrend, type ItemNames, type PlaceNames, type TodayRates } from '@tongban/shared';
-import type { ItemCatalogue } from '../catalogue/item-catalogue.ts';
+import type { ItemCatalogue } from '../catalogue/item-catalogue.store.ts';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { queryHourlyTrend } from './hourly-trend.query.ts';
 import { parsePlaceCodes, placeNames } from './place-names.ts';
@@ -85,7 +85,7 @@ export function wallRoutes(app: FastifyInstance, deps: Deps): void {
   });
   app.get<{ Querystring: { codes?: string } }>('/api/v1/wall/place-names', async (req, reply): Promise<PlaceNames> => {
     // The administrative tree is large: loaded on the first request, not at start-up.
-    const tree = await import('@tongban/fixtures/admin-tree');
+    const tree = await import('@tongban/reference/admin-tree');
     void reply.header('cache-control', 'max-age=3600');
     return { places: placeNames(parsePlaceCodes(req.query.codes), tree.getTownship, tree.getVillage) };
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApplicantSchema, EVENT_TYPES, LEVELS } from '../event-schema.ts';
-import { WarningSchema } from './case-summary.ts';
+import { CaseFieldsSchema } from './case-summary.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -48,30 +48,16 @@ export const TimelineStepSchema = z.object({
 });
 
 /** `GET /api/v1/cases/:caseId`: one case, its clocks, flags, orders and timeline (applicant masked). */
-export const CaseDetailSchema = z.object({
-  caseId: z.string(),
+export const CaseDetailSchema = CaseFieldsSchema.extend({
+  /** Null for a case whose submission has not arrived (its other events came first). */
   itemCode: z.string().nullable(),
   itemName: z.string().nullable(),
-  districtCode: z.string(),
-  districtName: z.string(),
-  townshipCode: z.string().nullable(),
-  departmentCode: z.string().nullable(),
-  status: z.string(),
-  stage: z.string(),
-  level: z.enum(LEVELS),
-  holder: z.string().nullable(),
-  submittedAt: z.string().nullable(),
-  acceptedAt: z.string().nullable(),
   completedAt: z.string().nullable(),
   promisedLimitDays: z.number().nullable(),
   statutoryLimitDays: z.number().nullable(),
-  promisedDeadline: isoDate.nullable(),
-  statutoryDeadline: isoDate.nullable(),
   provisional: z.boolean(),
   pauses: z.array(CasePauseSchema),
   workingDaysUsed: z.number().nullable(),
-  warning: WarningSchema,
-  daysOverdue: z.number(),
   statutoryBreached: z.boolean(),
   completedOnTime: z.boolean().nullable(),
   handlingMinutes: z.number().nullable(),

@@ -8,11 +8,9 @@ export type Warning = z.infer<typeof WarningSchema>;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-/** One open case as `GET /api/v1/cases` lists it and the wall's red list shows it. */
-export const CaseSummarySchema = z.object({
+/** What describes a case wherever it is shown: place, stage, holder, clocks and its rung on the ladder. */
+export const CaseFieldsSchema = z.object({
   caseId: z.string(),
-  itemCode: z.string(),
-  itemName: z.string(),
   districtCode: z.string(),
   districtName: z.string(),
   townshipCode: z.string().nullable(),
@@ -28,6 +26,9 @@ export const CaseSummarySchema = z.object({
   warning: WarningSchema,
   daysOverdue: z.number(),
 });
+
+/** One open case as `GET /api/v1/cases` lists it and the wall's red list shows it. */
+export const CaseSummarySchema = CaseFieldsSchema.extend({ itemCode: z.string(), itemName: z.string() });
 export type CaseSummary = z.infer<typeof CaseSummarySchema>;
 
 /** `case:warning`: a case changed rung (`previous` null in the red list, which is not a change). */

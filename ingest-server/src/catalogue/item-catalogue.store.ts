@@ -1,4 +1,4 @@
-import { catalogue as referenceCatalogue } from '@tongban/fixtures/catalogue';
+import { catalogue as referenceCatalogue } from '@tongban/reference/catalogue';
 import type { ServiceItemRecord } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 

@@ -163,4 +163,16 @@ export class EventStore {
     const ids = [...cases.keys()];
     return { cases, lastCaseId: ids.length ? ids.at(-1)! : null };
   }
+
+  /** Whether any event occurred before this Shanghai date (a report period with nothing before its end has nothing to report). */
+  async anyEventBefore(date: string): Promise<boolean> {
+    const rs = await this.ch.query({
+      query: `SELECT count() AS n FROM (SELECT 1 FROM ${this.db}.events WHERE occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai') LIMIT 1)`,
+      query_params: { to: date },
+      format: 'JSONEachRow',
+      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+    });
+    const [row] = await rs.json<{ n: number }>();
+    return Number(row?.n ?? 0) > 0;
+  }
 }

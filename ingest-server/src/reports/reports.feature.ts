@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { Feature, FeatureContext } from '../feature.ts';
+import type { MetricFactsRepository } from '../metrics/metric-facts.store.ts';
+import type { MetricsService } from '../metrics/metrics-service.ts';
+import { ReportBuilder } from './report-builder.ts';
+import { reportCsv } from './report-csv.ts';
+import { ReportListsQuery } from './report-lists.query.ts';
+import { reportPdf } from './report-pdf.ts';
+import { ReportScheduler, systemClock } from './report-scheduler.ts';
+import { ReportService } from './report-service.ts';
+import { ReportStore } from './report.store.ts';
+import { reportXlsx } from './report-xlsx.ts';
+import { REPORTS_MIGRATIONS } from './reports.migrations.ts';
+import { reportsRoutes } from './reports.route.ts';
+
+/**
+ * The reports 日扫描 · 周调度 · 月通报 · 季分析 · 年考评: built from the metrics engine's figures, generated on
+ * schedule and on demand, stored under DATA_DIR/reports (GET /api/v1/reports/…). Reports depend on metrics,
+ * never the other way.
+ */
+export function reportsFeature(ctx: FeatureContext, m: { metrics: MetricsService; repo: MetricFactsRepository }): Feature {
+  const { clickhouse: ch, db } = ctx;
+  const log = ctx.logger.child({ component: 'reports' });
+  const calendar = () => ctx.calendar.calendar;
+  const store = new ReportStore(ch, db, path.join(ctx.config.dataDir, 'reports'), { xlsx: reportXlsx, pdf: reportPdf, csv: reportCsv });
+  const reports = new ReportService({
+    builder: new ReportBuilder({ metrics: m.metrics, lists: new ReportListsQuery(ch, db), repo: m.repo, calendar, now: ctx.now }),
+    store,
+    now: ctx.now,
+    logger: log,
+  });
+  const scheduler = new ReportScheduler({
+    clock: { ...systemClock, now: ctx.now },
+    logger: log,
+    // Missed runs are caught up two minutes after start, not during start-up (and not in short test runs).
+    catchUpDelayMs: 2 * 60_000,
+    async run(kind, period) {
+      const doc = await reports.generate({ kind, period, scope: {}, trigger: 'schedule' });
+      // Excel and CSV are ready with the report; the PDF is printed on first download.
+      await store.file(doc, 'xlsx');
+      await store.file(doc, 'csv');
+    },
+    async done(kind, period) {
+      if ((await store.list({ kind, period: period.key, scope: 'city', limit: 1 })).length) return true;
+      // Nothing to report on before the first event (a fresh installation).
+      return !(await ctx.store.anyEventBefore(period.to));
+    },
+  });
+
+  return {
+    name: 'reports',
+    migrations: REPORTS_MIGRATIONS,
+    register(app) {
+      reportsRoutes(app, { reports, metrics: m.metrics, now: ctx.now });
+    },
+    async start() {
+      scheduler.start();
+    },
+    async stop() {
+      await scheduler.stop();
+    },
+  };
+}
