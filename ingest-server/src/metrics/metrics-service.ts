@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   addCalendarDays,
   addFacts,
+  cityFromDistricts,
   computeWudu,
   consistentItemCodes,
   DISTRICTS,
@@ -18,6 +19,7 @@ import {
   shanghaiDate,
   sumFacts,
   type CatalogueItem,
+  type CityFigures,
   type FactRow,
   type FactSource,
   type IsoDate,
@@ -61,6 +63,8 @@ export interface PeriodData {
   implemented: Map<string, Set<string>>;
   /** Bad ratings whose rectification deadline falls in the period (grouped, with their outcome). */
   badRatings: BadRatingOutcome[];
+  /** Whether any rectification had been recorded by the cut-off (else 差评按期整改率 is unknown). */
+  rectificationRecorded: boolean;
   cutoffMs: number;
   source: FactSource;
 }
@@ -110,6 +114,7 @@ export class MetricsService {
   private readonly cache = new Map<string, PeriodData>();
   private view: CatalogueView | undefined;
   private readonly indexes = new WeakMap<PeriodData, RowIndex>();
+  private readonly cities = new WeakMap<PeriodData, CityFigures>();
 
   constructor(
     private readonly o: {
@@ -265,11 +270,12 @@ export class MetricsService {
   private async read(period: Period, implementedFrom: IsoDate, cutoffMs: number, facts: FactSource, window: FactSource): Promise<PeriodData> {
     const { repo } = this.o;
     const w = { from: period.from, to: period.to, cutoffMs };
-    const [rows, pairs, bad] = await Promise.all([
+    const [rows, pairs, bad, rectificationRecorded] = await Promise.all([
       facts === 'rollup' ? repo.rollupFacts(period.from, period.to) : repo.rawFacts(w),
       window === 'rollup' ? repo.rollupSubmittedPairs(implementedFrom, period.to) : repo.rawSubmittedPairs({ from: implementedFrom, to: period.to, cutoffMs }),
       // The ratings reach back before the period: from the rollup only where the window's builds hold too.
       repo.badRatingGroups(facts === 'rollup' && window === 'rollup' ? 'rollup' : 'raw', addCalendarDays(period.from, -RECTIFICATION_LOOKBACK_DAYS), period.to, cutoffMs),
+      repo.rectificationRecorded(cutoffMs),
     ]);
     const implemented = new Map<string, Set<string>>();
     for (const p of pairs) {
@@ -281,6 +287,7 @@ export class MetricsService {
       rows,
       implemented,
       badRatings: this.rectificationOutcomes(bad, period, cutoffMs),
+      rectificationRecorded,
       cutoffMs,
       source: facts === 'raw' || window === 'raw' ? 'raw' : 'rollup',
     };
@@ -319,8 +326,33 @@ export class MetricsService {
       : this.o.repo.rawStages({ from: period.from, to: period.to, cutoffMs }, filter);
   }
 
-  /** The 五度 of one scope from period data. */
+  /**
+   * The 五度 of one scope from period data. For the whole city the scores, total and index are the
+   * case-weighted means of the districts (CITY_DEFINITION); everything else is city-wide facts.
+   */
   figures(data: PeriodData, scope: MetricScope): WuduResult {
+    const own = this.scopeFigures(data, scope);
+    if (scopeLevel(scope) !== 'city') return own;
+    const city = this.cityOf(data);
+    return { ...own, scores: city.scores, total: city.total, index: city.index };
+  }
+
+  /** CITY_DEFINITION over the districts' figures of a period (memoised per period data). */
+  cityOf(data: PeriodData): CityFigures {
+    let city = this.cities.get(data);
+    if (!city) {
+      city = cityFromDistricts(
+        DISTRICTS.map((d) => {
+          const r = this.scopeFigures(data, { districtCode: d.code });
+          return { code: d.code, index: r.index, total: r.total, scores: r.scores, submitted: r.facts.submitted };
+        }),
+      );
+      this.cities.set(data, city);
+    }
+    return city;
+  }
+
+  private scopeFigures(data: PeriodData, scope: MetricScope): WuduResult {
     const { items, byCode, consistent } = this.catalogueView();
     const inScope = scopeItems(items, scope);
     const implemented = scope.districtCode ? (data.implemented.get(scope.districtCode) ?? new Set<string>()) : this.rowIndex(data).implementedAnywhere;
@@ -342,6 +374,7 @@ export class MetricsService {
       consistent,
       implemented,
       rectification: rect,
+      rectificationRecorded: data.rectificationRecorded,
       config: this.config,
     });
   }
@@ -387,9 +420,10 @@ export class MetricsService {
     return { data, previous, ...this.rank(data, previous, kind) };
   }
 
-  rank(data: PeriodData, previous: PeriodData, kind: 'district' | 'department', within: MetricScope = {}) {
+  /** Ranks a period's units; without `previous` (not comparable, see COMPARISON_RULE) no rank changes. */
+  rank(data: PeriodData, previous: PeriodData | undefined, kind: 'district' | 'department', within: MetricScope = {}) {
     const current = this.units(data, kind, within);
-    const before = rankRows(this.units(previous, kind, within).map(toRankingInput));
+    const before = previous ? rankRows(this.units(previous, kind, within).map(toRankingInput)) : [];
     const prevRanks = new Map(before.filter((r) => r.rank !== null).map((r) => [r.code, r.rank!]));
     const rows = rankRows(current.map(toRankingInput), prevRanks);
     const byCode = new Map(current.map((u) => [u.code, u]));

@@ -8,6 +8,7 @@ import { ReportScheduler, systemClock } from '../reports/report-scheduler.ts';
 import { ReportService } from '../reports/report-service.ts';
 import { ReportStore } from '../reports/report-store.ts';
 import { reportXlsx } from '../reports/report-xlsx.ts';
+import { reportSettings } from '../reports/report-settings.ts';
 import { reportsRoutes } from '../reports/reports.route.ts';
 import { selectRows } from './clickhouse-rows.ts';
 import { MetricConfigStore } from './metric-config.store.ts';
@@ -37,9 +38,10 @@ export const metricsFeature: FeatureFactory = (ctx) => {
   const builder = new RollupBuilder({ ch, db, logger: log, now: ctx.now, settleMs });
   const config = new MetricConfigStore(ch, db);
   const metrics = new MetricsService({ repo, builder, catalogue: ctx.catalogue, config, calendar, now: ctx.now, settleMs });
+  const settings = reportSettings(ctx.config);
   const store = new ReportStore(ch, db, path.join(ctx.config.dataDir, 'reports'), { xlsx: reportXlsx, pdf: reportPdf, csv: reportCsv });
   const reports = new ReportService({
-    builder: new ReportBuilder({ metrics, lists: new ReportListsQuery(ch, db), repo, calendar, now: ctx.now }),
+    builder: new ReportBuilder({ metrics, lists: new ReportListsQuery(ch, db), repo, calendar, now: ctx.now, settings }),
     store,
     now: ctx.now,
     logger: log,
@@ -47,6 +49,8 @@ export const metricsFeature: FeatureFactory = (ctx) => {
   const scheduler = new ReportScheduler({
     clock: { ...systemClock, now: ctx.now },
     logger: log,
+    schedule: settings.schedule,
+    prune: () => store.prune(settings, ctx.now()),
     // Missed runs are caught up two minutes after start, not during start-up (and not in short test runs).
     catchUpDelayMs: 2 * 60_000,
     async run(kind, period) {

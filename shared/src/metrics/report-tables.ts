@@ -26,6 +26,15 @@ export interface ReportTable {
   total?: number;
 }
 
+/**
+ * Text a spreadsheet could run as a formula (starting with = + - @, a tab or a carriage return) prefixed with
+ * an apostrophe, so Excel, WPS and LibreOffice show it as text (SPEC: CSV/formula injection). The one helper
+ * of every XLSX and CSV cell that holds text.
+ */
+export function neutralizeFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 /** A comparison figure, or the words saying why there is none (COMPARISON_RULE). */
 export function comparisonCell(value: number | null, coverage: Coverage | undefined): Cell {
   if (coverage && coverage.status !== 'ok') return COVERAGE_TEXT[coverage.status];
