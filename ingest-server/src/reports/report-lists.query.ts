@@ -119,7 +119,7 @@ export class ReportListsQuery {
     await runCommand(
       this.ch,
       `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY seq AS
-       SELECT row_number() OVER (ORDER BY od DESC, promised_deadline, case_id) AS seq, * FROM (
+       SELECT row_number() OVER (ORDER BY od DESC, deadline, case_id) AS seq, * FROM (
          SELECT ${COLUMNS}, ${OVERDUE_DAYS} AS od FROM ${this.db}.case_state FINAL WHERE ${this.overdueWhere(filter)})`,
       params,
     );
