@@ -234,9 +234,11 @@ export class ReportBuilder {
 
   private unitRow(r: RankingRow, u: UnitFigures, graded: boolean): UnitRow {
     const h = u.result.headline;
+    // A unit without cases in the period has no figures (catalogue measures alone are not a score).
+    const scores = u.activity > 0 ? u.result.scores : (Object.fromEntries(Object.keys(u.result.scores).map((k) => [k, null])) as UnitRow['scores']);
     return {
       ...r,
-      scores: u.result.scores,
+      scores,
       submitted: h.counts.submitted,
       completed: h.counts.completed,
       onTimeRate: h.onTimeRate,

@@ -229,7 +229,7 @@ export function reportHtml(doc: ReportDocument, opts: { overdueRows?: number } =
   .redhead .docno { font-size: 11pt; margin-top: 8pt; }
   .redhead .redline { border-top: 2pt solid #c00000; margin-top: 6pt; }
   h1 { font-size: 17pt; text-align: center; margin: 6pt 0; word-break: keep-all; }
-  h2 { font-size: 13pt; border-left: 4pt solid #1f6fb2; padding-left: 6pt; margin: 14pt 0 6pt; }
+  h2 { break-after: avoid; font-size: 13pt; border-left: 4pt solid #1f6fb2; padding-left: 6pt; margin: 14pt 0 6pt; }
   .lead { text-indent: 2em; }
   .para { text-indent: 2em; margin: 3pt 0; line-height: 1.6; }
   ol { margin: 2pt 0 4pt 0; padding-left: 2.4em; line-height: 1.6; }
