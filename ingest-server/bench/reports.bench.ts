@@ -5,7 +5,11 @@
  * Also: the full rollup rebuild (the backfill step), the wudu and ranking endpoints, XLSX and PDF rendering.
  *
  *   pnpm bench:reports [--events 10000000] [--days 184] [--to 2025-12-31T23:00:00+08:00] [--rounds 3]
- *                      [--data-dir DIR] [--generator backfill|sql] [--log-level info]
+ *                      [--data-dir DIR] [--generator backfill|sql] [--log-level info] [--overdue 100000] [--only overdue]
+ *
+ * Then (unless --overdue 0): a quarter with 100,000 overdue cases in a data dir of its own: the quarterly
+ * report, its streamed XLSX and the overdue CSV, timed, with the server's peak resident set in each phase.
+ * `--only overdue` runs just that part (no backfill).
  *
  * Data: `pnpm backfill` (ingest-server/src/cli/backfill.ts, the seeded simulator written in bulk) into a
  * fresh data dir, or with --generator sql an INSERT … SELECT from numbers() (simpler cases) when the
@@ -13,7 +17,8 @@
  * kept and reused by the next run (no second backfill); without it a temporary one is removed at the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +40,10 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     generator: { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
+    /** Overdue cases of the quarterly XLSX export benchmark (0: skip it). */
+    overdue: { type: 'string', default: '100000' },
+    /** `overdue`: only the export benchmark (it needs no backfill). */
+    only: { type: 'string' },
   },
 });
 const EVENTS = Number(args.events);
@@ -104,11 +113,11 @@ function backfill(): void {
   if (r.status !== 0) throw new Error(`backfill failed (${r.status})`);
 }
 
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(dir = dataDir, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: serverDir,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: args['log-level']!, DASHBOARD_DIR: '/nonexistent' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dir, LOG_LEVEL: args['log-level']!, DASHBOARD_DIR: '/nonexistent', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -218,7 +227,108 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+/** Resident set of a process now and its peak since the last reset (Linux /proc). */
+function rss(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { now: kb('VmRSS'), peak: kb('VmHWM') };
+}
+/** Resets the peak resident set of a process (writing 5 to clear_refs), so the next peak is one phase's. */
+const resetPeak = (pid: number) => writeFileSync(`/proc/${pid}/clear_refs`, '5');
+const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+
+/**
+ * A quarter with N overdue cases (default 100,000: 申办 and 受理 in July–August 2025, never completed): the
+ * quarterly report (which writes the complete overdue list beside it), then its XLSX (streamed) and the
+ * overdue CSV, each timed, with the server's resident set before and its peak during each phase.
+ */
+async function overdueExportBench(count: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tongban-bench-overdue-'));
+  try {
+    log(`overdue export: ${n(count)} overdue cases into ${dir}`);
+    const ch = createClickhouse({ clickhouseUrl: undefined, dataDir: dir, clickhouseDatabase: DB });
+    try {
+      await migrate(ch, DB, MIGRATIONS);
+      const usable = catalogue.filter((i) => i.level !== 'city' && i.promisedLimitDays > 0 && i.promisedLimitDays <= 20);
+      const items = `[${usable.map((i) => `'${i.itemCode}'`).join(',')}]`;
+      const districts = `[${DISTRICTS.map((d) => `'${d.code}'`).join(',')}]`;
+      const start = Date.parse('2025-07-01T09:00:00+08:00');
+      const span = 61 * 86_400_000;
+      await ch.command({
+        query: `INSERT INTO ${DB}.events
+          SELECT concat(case_id, '.', toString(step)) AS event_id, cityHash64(event_id) AS event_key, case_id,
+            ['submitted', 'accepted'][step + 1] AS type,
+            fromUnixTimestamp64Milli(toInt64(t + step * 1800000), 'Asia/Shanghai') AS occurred_at,
+            now64(3) AS received_at, 'bench' AS source, if(step = 0, item, '') AS item_code, district AS district_code, '' AS township_code,
+            '' AS village_code, 'district' AS level, '' AS department_code, if(step = 0, 'window', '') AS channel,
+            concat('staff-', toString(c % 5000)) AS actor_id, if(step = 0, 'person', '') AS applicant_type, if(step = 0, '王晓红', '') AS applicant_name,
+            '' AS applicant_id_number, if(step = 0, '13987654321', '') AS applicant_phone, NULL AS rating, NULL AS visits, '' AS note, [] AS dq_flags
+          FROM (
+            SELECT number AS c, concat('OD', toString(number)) AS case_id, ${items}[number % ${usable.length} + 1] AS item,
+              ${districts}[cityHash64(number) % ${DISTRICTS.length} + 1] AS district,
+              ${start} + (cityHash64(number, 1) % ${span / 3_600_000}) * 3600000 AS t
+            FROM numbers(${count})
+          ) ARRAY JOIN range(2) AS step`,
+        clickhouse_settings: { ...SETTINGS, max_partitions_per_insert_block: '1000' },
+      });
+    } finally {
+      await ch.close();
+    }
+    const { url, child } = await startServer(dir, { REPORTS_SCHEDULE: 'off' });
+    const pid = child.pid!;
+    try {
+      const get = async (p: string) => {
+        const r = await fetch(`${url}${p}`);
+        if (!r.ok) throw new Error(`${p}: HTTP ${r.status} ${(await r.text()).slice(0, 300)}`);
+        return r;
+      };
+      // The case states are derived at start-up; wait until every case is overdue in the report's terms.
+      let doc: ReportDocument | undefined;
+      const report = await timed(async () => {
+        for (const until = Date.now() + 10 * 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 2000))) {
+          const w = (await (await get('/api/v1/metrics/wudu?period=2025-Q3&source=raw')).json()) as { headline: { counts: { accepted: number } } };
+          if (w.headline.counts.accepted >= count) return;
+        }
+        throw new Error('case states not derived in time');
+      });
+      log(`case states ready (${(report.ms / 1000).toFixed(1)} s)`);
+      const before = rss(pid);
+      resetPeak(pid);
+      const built = await timed(async () => (doc = (await (await get('/api/v1/reports/quarterly?period=2025-Q3&fresh=1')).json()) as ReportDocument));
+      const afterBuild = rss(pid);
+      resetPeak(pid);
+      const xlsx = await timed(async () => (await get(`/api/v1/reports/quarterly?id=${doc!.id}&format=xlsx`)).arrayBuffer());
+      const afterXlsx = rss(pid);
+      resetPeak(pid);
+      const csv = await timed(async () => (await get(`/api/v1/reports/quarterly?id=${doc!.id}&format=csv&table=overdue`)).arrayBuffer());
+      const afterCsv = rss(pid);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(xlsx.value);
+      const rows = wb.getWorksheet('超期办件')!.rowCount - 1;
+      const csvRows = Buffer.from(csv.value).toString('utf8').split('\r\n').filter(Boolean).length - 1;
+      console.log(`\nquarterly report 2025-Q3 with ${n(doc!.overdue.total)} overdue cases (server resident set ${mb(before.now)} before):\n`);
+      console.log('| phase | time | peak RSS of the server during it | RSS after |');
+      console.log('|---|---:|---:|---:|');
+      console.log(`| build (JSON + complete overdue list written) | ${(built.ms / 1000).toFixed(1)} s | ${mb(afterBuild.peak)} | ${mb(afterBuild.now)} |`);
+      console.log(`| XLSX, streamed (${n(xlsx.value.byteLength / 1024)} KB, ${n(rows)} overdue rows) | ${(xlsx.ms / 1000).toFixed(1)} s | ${mb(afterXlsx.peak)} | ${mb(afterXlsx.now)} |`);
+      console.log(`| overdue CSV (${n(csv.value.byteLength / 1024)} KB, ${n(csvRows)} rows) | ${(csv.ms / 1000).toFixed(1)} s | ${mb(afterCsv.peak)} | ${mb(afterCsv.now)} |`);
+      if (rows !== doc!.overdue.total || csvRows !== doc!.overdue.total || doc!.overdue.total < count) {
+        console.log(`MISMATCH: ${count} cases, report ${doc!.overdue.total}, XLSX ${rows}, CSV ${csvRows}`);
+        process.exitCode = 1;
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const overdueCount = Number(args.overdue);
+(args.only === 'overdue' ? Promise.resolve() : main())
+  .then(() => (overdueCount > 0 && process.exitCode !== 1 ? overdueExportBench(overdueCount) : undefined))
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });

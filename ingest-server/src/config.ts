@@ -33,6 +33,57 @@ export interface Config {
   holidaysFile: string | undefined;
   logLevel: string;
   simulate: boolean;
+  reports: ReportsConfig;
+}
+
+export const REPORT_KIND_LIST = ['daily', 'weekly', 'monthly', 'quarterly', 'annual'] as const;
+export type ScheduledReportKind = (typeof REPORT_KIND_LIST)[number];
+
+/** Reports: schedule, retention of stored reports, the bulletin's 红头 and 文号, the comparison rule. */
+export interface ReportsConfig {
+  /** REPORTS_SCHEDULE: `off`, or the kinds generated on schedule and the time of day (Asia/Shanghai). */
+  schedule: { kinds: ScheduledReportKind[]; hour: number; minute: number } | 'off';
+  /** REPORTS_RETENTION: days a stored report of a kind is kept (absent: forever). */
+  retentionDays: Partial<Record<ScheduledReportKind, number>>;
+  /** REPORTS_SUPERSEDED_DAYS: a report replaced by a newer one of the same kind, period and scope is removed after this many days. */
+  supersededDays: number;
+  /** REPORTS_ISSUING_OFFICE: the 红头 of every bulletin. */
+  issuingOffice: string;
+  /** REPORTS_DOC_PREFIX: the 文号 prefix (渝效监 → 渝效监〔2026〕12号). */
+  docNumberPrefix: string;
+  /** REPORTS_MIN_COVERAGE: share (0–1] of a comparison period's days that must hold events. */
+  minCoverage: number;
+}
+
+/** `off`, or `kind,kind…[@HH:MM]` (`all` for every kind); default every kind at 08:00. */
+export function parseReportsSchedule(spec: string): ReportsConfig['schedule'] {
+  const s = spec.trim();
+  if (s === 'off' || s === '0' || s === 'false') return 'off';
+  const m = /^([a-z,\s]+?)(?:@(\d{1,2})(?::(\d{2}))?)?$/.exec(s);
+  if (!m) throw new ConfigError([`REPORTS_SCHEDULE: "${spec}" must be off or kinds[@HH:MM], e.g. monthly,quarterly,annual@08:00`]);
+  const names = m[1]!.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = names.includes('all') ? [...REPORT_KIND_LIST] : names;
+  const bad = kinds.filter((k) => !(REPORT_KIND_LIST as readonly string[]).includes(k));
+  const hour = m[2] === undefined ? 8 : Number(m[2]);
+  const minute = m[3] === undefined ? 0 : Number(m[3]);
+  if (bad.length || !kinds.length || hour > 23 || minute > 59) {
+    throw new ConfigError([`REPORTS_SCHEDULE: "${spec}": kinds are ${REPORT_KIND_LIST.join(', ')} or all, the time HH:MM (00:00–23:59)`]);
+  }
+  return { kinds: kinds as ScheduledReportKind[], hour, minute };
+}
+
+/** `daily:90,weekly:365` (days per kind; a kind not named is kept forever; `keep` keeps everything). */
+export function parseRetention(spec: string): ReportsConfig['retentionDays'] {
+  const out: ReportsConfig['retentionDays'] = {};
+  if (spec.trim() === 'keep' || spec.trim() === '') return out;
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [kind, days] = part.split(':');
+    if (!(REPORT_KIND_LIST as readonly string[]).includes(kind ?? '') || !/^\d+$/.test(days ?? '') || Number(days) < 1) {
+      throw new ConfigError([`REPORTS_RETENTION: "${part}" must be kind:days (days ≥ 1), kinds ${REPORT_KIND_LIST.join(', ')}`]);
+    }
+    out[kind as ScheduledReportKind] = Number(days);
+  }
+  return out;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,6 +108,12 @@ const Env = z.object({
   HOLIDAYS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIMULATE: z.enum(['0', '1', 'true', 'false']).default('0'),
+  REPORTS_SCHEDULE: z.string().default('all@08:00'),
+  REPORTS_RETENTION: z.string().default('daily:90,weekly:365'),
+  REPORTS_SUPERSEDED_DAYS: int(30, 1),
+  REPORTS_ISSUING_OFFICE: z.string().trim().min(1).max(60).default('重庆市政务服务效能监察指挥中心'),
+  REPORTS_DOC_PREFIX: z.string().trim().min(1).max(20).default('渝效监'),
+  REPORTS_MIN_COVERAGE: z.coerce.number().gt(0).max(1).default(0.8),
 });
 
 /** Parses `name:token,name:token` into token → name. */
@@ -115,5 +172,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     holidaysFile: e.HOLIDAYS_FILE,
     logLevel: e.LOG_LEVEL,
     simulate: e.SIMULATE === '1' || e.SIMULATE === 'true',
+    reports: {
+      schedule: parseReportsSchedule(e.REPORTS_SCHEDULE),
+      retentionDays: parseRetention(e.REPORTS_RETENTION),
+      supersededDays: e.REPORTS_SUPERSEDED_DAYS,
+      issuingOffice: e.REPORTS_ISSUING_OFFICE,
+      docNumberPrefix: e.REPORTS_DOC_PREFIX,
+      minCoverage: e.REPORTS_MIN_COVERAGE,
+    },
   };
 }

@@ -51,7 +51,7 @@ describe('五度 of the test department in October 2025, by hand', () => {
   });
 
   it('says what it is about', () => {
-    expect(w).toMatchObject({ period: '2025-10', scope: { level: 'department', departmentCode: 'TESTDEPT', name: '测试局' }, definitionVersion: '1.0.0', source: 'raw' });
+    expect(w).toMatchObject({ period: '2025-10', scope: { level: 'department', departmentCode: 'TESTDEPT', name: '测试局' }, definitionVersion: '1.1.0', source: 'raw' });
     expect(w.periodRange).toMatchObject({ from: '2025-10-01', to: '2025-11-01' });
   });
 

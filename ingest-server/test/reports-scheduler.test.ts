@@ -51,9 +51,10 @@ describe('the report schedule (Asia/Shanghai)', () => {
 });
 
 describe('the report scheduler', () => {
-  const run = (clock: FakeClock, done: (kind: ReportKind, p: Period) => boolean = () => true) => {
+  const run = (clock: FakeClock, done: (kind: ReportKind, p: Period) => boolean = () => true, extra: Partial<ConstructorParameters<typeof ReportScheduler>[0]> = {}) => {
     const runs: string[] = [];
     const scheduler = new ReportScheduler({
+      ...extra,
       clock,
       logger: pino({ level: 'silent' }),
       catchUpDelayMs: 60_000,
@@ -110,5 +111,28 @@ describe('the report scheduler', () => {
     scheduler.start();
     expect(Math.max(...[...clock.timers.values()].map((x) => x.at - clock.t))).toBeLessThanOrEqual(3_600_000);
     void scheduler.stop();
+  });
+
+  it('runs nothing, catches nothing up, but still applies retention when REPORTS_SCHEDULE=off', async () => {
+    const clock = new FakeClock(at('2025-10-31T07:00:00+08:00'));
+    let pruned = 0;
+    const { runs, scheduler } = run(clock, () => false, { schedule: 'off', prune: async () => void pruned++ });
+    scheduler.start();
+    await clock.advanceTo(at('2025-12-01T09:00:00+08:00'));
+    expect(runs).toEqual([]);
+    expect(pruned).toBe(1);
+    await scheduler.stop();
+  });
+
+  it('runs only the configured kinds at the configured time', async () => {
+    const clock = new FakeClock(at('2025-10-31T07:00:00+08:00'));
+    let pruned = 0;
+    const { runs, scheduler } = run(clock, () => true, { schedule: { kinds: ['monthly'], hour: 6, minute: 30 }, prune: async () => void pruned++ });
+    scheduler.start();
+    await clock.advanceTo(at('2025-12-01T07:00:00+08:00'));
+    expect(runs).toEqual(['monthly 2025-10 @2025-10-31T22:30:00.000Z', 'monthly 2025-11 @2025-11-30T22:30:00.000Z']);
+    // After the catch-up and after each run.
+    expect(pruned).toBe(3);
+    await scheduler.stop();
   });
 });

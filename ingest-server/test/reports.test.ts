@@ -67,7 +67,7 @@ describe('the monthly bulletin (月通报)', () => {
   });
 
   it('records what it is, its metric-definition version and its data cut-off', () => {
-    expect(doc).toMatchObject({ kind: 'monthly', kindName: '月通报', title: '测试局2025年10月政务服务效能月通报', definitionVersion: '1.0.0', trigger: 'demand' });
+    expect(doc).toMatchObject({ kind: 'monthly', kindName: '月通报', title: '测试局2025年10月政务服务效能月通报', definitionVersion: '1.1.0', trigger: 'demand' });
     expect(Date.parse(doc.cutoff)).toBe(Date.parse(cutoff));
     expect(doc.config.weights.completeness).toBe(20);
     expect(doc.catalogueDigest).toMatch(/^[0-9a-f]{16}$/);
@@ -78,7 +78,8 @@ describe('the monthly bulletin (月通报)', () => {
     expect(doc.ranking.previousPeriod).toBe('2025-09');
     const ranked = doc.ranking.districts.filter((r) => r.rank !== null);
     expect(ranked.map((r) => r.name).sort()).toEqual(['万州区', '永川区']);
-    expect(doc.ranking.departments.find((r) => r.code === 'TESTDEPT')).toMatchObject({ rank: 1, rankChange: 0, total: 70.7 });
+    // September holds events on 4 of its 30 days: not comparable, so no rank changes (COMPARISON_RULE).
+    expect(doc.ranking.departments.find((r) => r.code === 'TESTDEPT')).toMatchObject({ rank: 1, rankChange: null, total: 70.7 });
   });
 
   it('lists the overdue cases as of the end of the month, applicants masked', () => {
@@ -103,7 +104,7 @@ describe('the monthly bulletin (月通报)', () => {
     expect(decodeURIComponent(disposition)).toContain('测试局2025年10月政务服务效能月通报.xlsx');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(body as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '排名', '五度明细', '超期办件', '堵点', '环节停留']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '排名', '五度明细', '超期办件', '堵点', '环节停留', '对比', '说明']);
     const summary = wb.getWorksheet('汇总')!;
     expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(summary.getRow(1).values).toEqual([undefined, '项目', '数值', '说明']);
@@ -119,7 +120,7 @@ describe('the monthly bulletin (月通报)', () => {
     const overdue = wb.getWorksheet('超期办件')!;
     expect(overdue.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(overdue.getColumn(1).values).toEqual(expect.arrayContaining(['案件编号', 'hb-c3', 'hb-c11']));
-    expect(overdue.getColumn(10).values).toContain('王**（139****4321）');
+    expect(overdue.getColumn(12).values).toContain('王**（139****4321）');
     const wudu = wb.getWorksheet('五度明细')!;
     expect(wudu.rowCount).toBeGreaterThan(17 * 41);
   });
@@ -140,7 +141,7 @@ describe('the monthly bulletin (月通报)', () => {
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = body.toString('utf8').slice(1).split('\r\n');
     expect(lines[0]).toBe('类别,排名,名次变化,代码,名称,效能指数,五度总分,服务方式完备度,服务事项覆盖度,办事指南准确度,在线服务深度,在线服务成效度,申办件数,办结件数,按时办结率,好评率,网上办件率,最多跑一次率');
-    expect(lines.find((l) => l.includes('TESTDEPT'))).toMatch(/^部门,1,0,TESTDEPT,测试局,0\.910,70\.7,/);
+    expect(lines.find((l) => l.includes('TESTDEPT'))).toMatch(/^部门,1,,TESTDEPT,测试局,0\.910,70\.7,/);
     const overdue = (await download('monthly', `id=${doc.id}&format=csv&table=overdue`)).body.toString('utf8');
     expect(overdue).toContain('王**（139****4321）');
     expect((await server.get(`/api/v1/reports/monthly?id=${doc.id}&format=csv&table=nope`)).status).toBe(400);
@@ -167,7 +168,7 @@ describe('日扫描 and 周调度', () => {
     const { body } = await download('weekly', `id=${week.id}&format=xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(body as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '排名', '五度明细', '超期办件', '堵点', '环节停留', '督办汇总', '督办清单']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '排名', '五度明细', '超期办件', '堵点', '环节停留', '督办汇总', '督办清单', '说明']);
   });
 });
 
@@ -214,7 +215,7 @@ describe('reproducibility', () => {
   it('lists the stored reports with their cut-off and definition version', async () => {
     const list = (await server.get<{ reports: ReportListEntry[] }>('/api/v1/reports?kind=quarterly')).body.reports;
     expect(list.length).toBeGreaterThanOrEqual(4);
-    expect(list[0]).toMatchObject({ kind: 'quarterly', period: '2025-Q4', scope: 'department:TESTDEPT', definitionVersion: '1.0.0' });
+    expect(list[0]).toMatchObject({ kind: 'quarterly', period: '2025-Q4', scope: 'department:TESTDEPT', definitionVersion: '1.1.0' });
     expect(list.every((r) => r.cutoff.endsWith('+08:00'))).toBe(true);
   });
 

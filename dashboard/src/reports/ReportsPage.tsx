@@ -1,10 +1,12 @@
 import { useMemo, useState } from 'react';
-import { REPORT_PERIOD_KIND, type ReportDocument, type ReportKind } from '@tongban/shared';
+import { REPORT_PERIOD_KIND, type ReportAnswer, type ReportKind } from '@tongban/shared';
 import { ReportChart } from './ReportChart.tsx';
 import {
   DISTRICT_OPTIONS,
   KIND_OPTIONS,
   PERIOD_HINT,
+  choiceOf,
+  cutoffLine,
   departmentOptions,
   downloadUrl,
   headlineTiles,
@@ -14,6 +16,7 @@ import {
   provenance,
   reportCharts,
   reportUrl,
+  staleNotice,
   type PreviewTable,
   type ReportChoice,
   type ScopeChoice,
@@ -112,7 +115,7 @@ export function ReportsPage() {
           {report.state === 'idle' && <p className="reports-hint">选择报告类型、期间和范围后点击“预览”。</p>}
           {report.state === 'loading' && <p className="reports-hint">正在生成报告…</p>}
           {report.state === 'error' && <p className="reports-error">无法生成报告：{report.reason}</p>}
-          {report.state === 'ok' && <ReportPreview doc={report.data} />}
+          {report.state === 'ok' && <ReportPreview doc={report.data} regenerate={() => open(reportUrl(choiceOf(report.data), { fresh: true }))} />}
         </main>
         <aside className="reports-list" aria-label="已生成的报告">
           <h2>已生成的{KIND_OPTIONS.find((k) => k.value === kind)!.label}</h2>
@@ -137,7 +140,8 @@ export function ReportsPage() {
   );
 }
 
-function ReportPreview({ doc }: { doc: ReportDocument }) {
+function ReportPreview({ doc, regenerate }: { doc: ReportAnswer; regenerate: () => void }) {
+  const stale = staleNotice(doc);
   const tables = useMemo(() => previewTables(doc), [doc]);
   const charts = useMemo(() => reportCharts(doc), [doc]);
   const [tab, setTab] = useState(0);
@@ -145,6 +149,15 @@ function ReportPreview({ doc }: { doc: ReportDocument }) {
   return (
     <article>
       <h2 className="report-title">{doc.title}</h2>
+      <p className="report-cutoff">{cutoffLine(doc)}</p>
+      {stale && (
+        <div className="report-stale" role="status">
+          <span>{stale}</span>
+          <button type="button" onClick={regenerate}>
+            按最新数据重新生成
+          </button>
+        </div>
+      )}
       <p className="report-provenance">{provenance(doc)}</p>
       <div className="report-downloads">
         <a href={downloadUrl(doc, 'xlsx')} download>

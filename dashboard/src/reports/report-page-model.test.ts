@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_METRIC_CONFIG, type ReportDocument, type UnitRow } from '@tongban/shared';
-import { departmentOptions, downloadUrl, headlineTiles, periodChoices, periodFits, previewTables, provenance, reportCharts, reportUrl } from './report-page-model.ts';
+import { choiceOf, cutoffLine, departmentOptions, staleNotice, downloadUrl, headlineTiles, periodChoices, periodFits, previewTables, provenance, reportCharts, reportUrl } from './report-page-model.ts';
 
 const scores = { completeness: 80, coverage: 70.5, guideAccuracy: 90, onlineDepth: 60, effectiveness: 88.8 };
 const unit = (code: string, name: string, rank: number | null, index: number | null): UnitRow => ({
@@ -63,7 +63,7 @@ describe('the reports page model', () => {
 
   it('previews the report as the same tables the Excel file has, formatted', () => {
     const tables = previewTables(doc);
-    expect(tables.map((t) => t.title)).toEqual(['汇总', '排名', '五度明细', '超期办件', '堵点', '环节停留']);
+    expect(tables.map((t) => t.title)).toEqual(['汇总', '排名', '五度明细', '超期办件', '堵点', '环节停留', '说明']);
     const ranking = tables.find((t) => t.key === 'ranking')!;
     expect(ranking.rows[0]!.slice(0, 7)).toEqual(['区县', '1', '+1', '500118', '永川区', '1.012', '77.9']);
     expect(ranking.rows[1]!.slice(1, 3)).toEqual(['—', '—']);
@@ -90,5 +90,15 @@ describe('the reports page model', () => {
     const radar = charts[0]!.option as { series: Array<{ data: Array<{ value: number[] }> }> };
     expect(radar.series[0]!.data[0]!.value).toEqual([80, 70.5, 90, 60, 88.8]);
     expect(radar.series[0]!.data[1]!.value).toEqual([70, 70, 90, 70, 90]);
+  });
+
+  it('says when the report on screen is older than the data, and which report to compute again', () => {
+    expect(staleNotice({ ...doc, freshness: { eventsAfterCutoff: 0, checkedAt: '' } })).toBeUndefined();
+    expect(staleNotice(doc)).toBeUndefined();
+    expect(staleNotice({ ...doc, freshness: { eventsAfterCutoff: 12, checkedAt: '' } })).toBe('数据截止后又收到 2025年10月的 12 条事件，本报告未包含这些数据。');
+    expect(reportUrl(choiceOf({ ...doc, scope: { level: 'district', key: 'district:500118', districtCode: '500118', name: '永川区' } }), { fresh: true })).toBe(
+      '/api/v1/reports/monthly?period=2025-10&districtCode=500118&fresh=1',
+    );
+    expect(cutoffLine({ ...doc, issue: { office: '办', docNumber: '渝效监〔2025〕3号', issuedOn: '2025年11月1日' } })).toBe('本报告数据截止 2025-11-01 07:59（北京时间） · 渝效监〔2025〕3号');
   });
 });

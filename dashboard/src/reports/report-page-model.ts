@@ -14,6 +14,7 @@ import {
   type ChartOption,
   type Period,
   type PeriodKind,
+  type ReportAnswer,
   type ReportDocument,
   type ReportFormat,
   type ReportKind,
@@ -92,7 +93,7 @@ export function previewTables(doc: ReportDocument, limit = 200): PreviewTable[] 
     headers: t.columns.map((c) => c.header),
     numeric: t.columns.map((c) => c.format !== 'text' && c.format !== 'datetime'),
     rows: t.rows.slice(0, limit).map((r) => r.map((cell, i) => formatCell(cell, t.columns[i]!.format, '—'))),
-    more: Math.max(0, t.rows.length - limit),
+    more: Math.max(0, (t.total ?? t.rows.length) - Math.min(limit, t.rows.length)),
   }));
 }
 
@@ -142,4 +143,26 @@ export function reportCharts(doc: ReportDocument): ReportChart[] {
 export function provenance(doc: ReportDocument): string {
   const at = (iso: string) => iso.slice(0, 16).replace('T', ' ');
   return `数据截止 ${at(doc.cutoff)} · 指标定义版本 ${doc.definitionVersion} · 生成于 ${at(doc.generatedAt)}（${doc.trigger === 'schedule' ? '定时' : '按需'}，${doc.source === 'rollup' ? '日汇总表' : '原始日志'}）· 编号 ${doc.id}`;
+}
+
+/** The choice a shown report answers (kind, period, scope), for computing it again with the latest data. */
+export function choiceOf(doc: Pick<ReportDocument, 'kind' | 'period' | 'scope'>): ReportChoice {
+  const scope: ScopeChoice = doc.scope.districtCode
+    ? { kind: 'district', code: doc.scope.districtCode }
+    : doc.scope.departmentCode
+      ? { kind: 'department', code: doc.scope.departmentCode }
+      : { kind: 'city' };
+  return { kind: doc.kind, period: doc.period.key, scope };
+}
+
+/** The cut-off of what is on screen, as the page shows it. */
+export function cutoffLine(doc: Pick<ReportDocument, 'cutoff' | 'issue'>): string {
+  return `本报告数据截止 ${doc.cutoff.slice(0, 16).replace('T', ' ')}（北京时间）${doc.issue ? ` · ${doc.issue.docNumber}` : ''}`;
+}
+
+/** Says when the report on screen is older than the data (events of its period arrived after its cut-off). */
+export function staleNotice(doc: Pick<ReportAnswer, 'freshness' | 'period'>): string | undefined {
+  const n = doc.freshness?.eventsAfterCutoff ?? 0;
+  if (n <= 0) return undefined;
+  return `数据截止后又收到 ${doc.period.label}的 ${n} 条事件，本报告未包含这些数据。`;
 }

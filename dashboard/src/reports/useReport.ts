@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ReportDocument, ReportListEntry } from '@tongban/shared';
+import type { ReportAnswer, ReportListEntry } from '@tongban/shared';
 
 export type Loaded<T> = { state: 'idle' } | { state: 'loading' } | { state: 'ok'; data: T } | { state: 'error'; reason: string };
 
@@ -41,6 +41,6 @@ export function useJson<T>(url: string | null): Loaded<T> {
   return value.url === url ? value.loaded : { state: 'loading' };
 }
 
-export const useReport = (url: string | null) => useJson<ReportDocument>(url);
+export const useReport = (url: string | null) => useJson<ReportAnswer>(url);
 export const useReportList = (url: string | null) => useJson<{ reports: ReportListEntry[] }>(url);
 export const useCatalogue = () => useJson<{ items: Array<{ department: string; departmentCode?: string }> }>('/api/v1/items');

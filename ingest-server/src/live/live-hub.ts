@@ -1,8 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import { isKnownDistrict } from '@tongban/shared';
-import type { LiveEvent } from '@tongban/shared';
+import { isKnownDistrict, type LiveEvent } from '@tongban/shared';
 import { toLiveEvent } from './live-event.ts';
 
 const ALL = 'all';

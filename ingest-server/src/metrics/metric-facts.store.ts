@@ -152,6 +152,40 @@ export class MetricFactsRepository {
     }));
   }
 
+  /** Days of [from, to) (Asia/Shanghai) with at least one event received by the cut-off (COMPARISON_RULE). */
+  async activeDays(from: IsoDate, to: IsoDate, cutoffMs: number): Promise<number> {
+    const rows = await selectRows<{ n: number }>(
+      this.ch,
+      `SELECT uniqExact(toDate(occurred_at, 'Asia/Shanghai')) AS n FROM ${this.db}.events
+       WHERE occurred_at >= toDateTime64({from:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai')
+         AND received_at <= ${CUTOFF}`,
+      { from, to, cutoff: cutoffMs },
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Events that occurred in [from, to) and were received after the cut-off (a stored report is then stale). */
+  async eventsAfterCutoff(from: IsoDate, to: IsoDate, cutoffMs: number): Promise<number> {
+    const rows = await selectRows<{ n: number }>(
+      this.ch,
+      `SELECT count() AS n FROM ${this.db}.events
+       WHERE occurred_at >= toDateTime64({from:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai')
+         AND received_at > ${CUTOFF}`,
+      { from, to, cutoff: cutoffMs },
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Whether any rectification of a bad rating has been recorded by the cut-off (anywhere in the city). */
+  async rectificationRecorded(cutoffMs: number): Promise<boolean> {
+    const rows = await selectRows<{ n: number }>(
+      this.ch,
+      `SELECT count() AS n FROM (SELECT 1 FROM ${this.db}.rating_followups WHERE kind = 'rectified' AND at <= ${CUTOFF} LIMIT 1)`,
+      { cutoff: cutoffMs },
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
+  }
+
   private badSource(source: 'rollup' | 'raw'): string {
     return source === 'rollup'
       ? `SELECT day, district_code, item_code, case_id, rated_at, rating FROM ${this.db}.metric_bad_ratings WHERE day >= {from:Date} AND day < {to:Date}`

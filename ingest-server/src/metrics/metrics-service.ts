@@ -1,5 +1,40 @@
 import { createHash } from 'node:crypto';
-import { addCalendarDays, addFacts, computeWudu, consistentItemCodes, DISTRICTS, districtByCode, emptyFacts, itemDepartment, METRIC_DEFINITION_VERSION, previousPeriod, rankRows, rowInScope, scopeItems, scopeKey, scopeLevel, shanghaiDate, sumFacts, type CatalogueItem, type FactRow, type FactSource, type IsoDate, type MetricConfig, type MetricFacts, type MetricScope, type Period, type RankingInput, type RectificationFacts, type ScopeView, type StageRow, type WorkingCalendar, type WuduResponse, type WuduResult, shanghaiIso } from '@tongban/shared';
+import {
+  addCalendarDays,
+  addFacts,
+  cityFromDistricts,
+  computeWudu,
+  consistentItemCodes,
+  DISTRICTS,
+  districtByCode,
+  emptyFacts,
+  itemDepartment,
+  METRIC_DEFINITION_VERSION,
+  previousPeriod,
+  rankRows,
+  rowInScope,
+  scopeItems,
+  scopeKey,
+  scopeLevel,
+  shanghaiDate,
+  sumFacts,
+  type CatalogueItem,
+  type CityFigures,
+  type FactRow,
+  type FactSource,
+  type IsoDate,
+  type MetricConfig,
+  type MetricFacts,
+  type MetricScope,
+  type Period,
+  type RankingInput,
+  type RectificationFacts,
+  type ScopeView,
+  type StageRow,
+  type WorkingCalendar,
+  type WuduResponse,
+  type WuduResult,
+} from '@tongban/shared';
 import type { ItemCatalogue } from '../catalogue/item-catalogue.store.ts';
 import { RECTIFICATION_DAYS } from '../supervision/rating-clocks.ts';
 import type { MetricConfigStore } from './metric-config.store.ts';
@@ -27,6 +62,8 @@ export interface PeriodData {
   implemented: Map<string, Set<string>>;
   /** Bad ratings whose rectification deadline falls in the period (grouped, with their outcome). */
   badRatings: BadRatingOutcome[];
+  /** Whether any rectification had been recorded by the cut-off (else 差评按期整改率 is unknown). */
+  rectificationRecorded: boolean;
   cutoffMs: number;
   source: FactSource;
 }
@@ -76,6 +113,7 @@ export class MetricsService {
   private readonly cache = new Map<string, PeriodData>();
   private view: CatalogueView | undefined;
   private readonly indexes = new WeakMap<PeriodData, RowIndex>();
+  private readonly cities = new WeakMap<PeriodData, CityFigures>();
 
   constructor(
     private readonly o: {
@@ -231,11 +269,12 @@ export class MetricsService {
   private async read(period: Period, implementedFrom: IsoDate, cutoffMs: number, facts: FactSource, window: FactSource): Promise<PeriodData> {
     const { repo } = this.o;
     const w = { from: period.from, to: period.to, cutoffMs };
-    const [rows, pairs, bad] = await Promise.all([
+    const [rows, pairs, bad, rectificationRecorded] = await Promise.all([
       facts === 'rollup' ? repo.rollupFacts(period.from, period.to) : repo.rawFacts(w),
       window === 'rollup' ? repo.rollupSubmittedPairs(implementedFrom, period.to) : repo.rawSubmittedPairs({ from: implementedFrom, to: period.to, cutoffMs }),
       // The ratings reach back before the period: from the rollup only where the window's builds hold too.
       repo.badRatingGroups(facts === 'rollup' && window === 'rollup' ? 'rollup' : 'raw', addCalendarDays(period.from, -RECTIFICATION_LOOKBACK_DAYS), period.to, cutoffMs),
+      repo.rectificationRecorded(cutoffMs),
     ]);
     const implemented = new Map<string, Set<string>>();
     for (const p of pairs) {
@@ -247,6 +286,7 @@ export class MetricsService {
       rows,
       implemented,
       badRatings: this.rectificationOutcomes(bad, period, cutoffMs),
+      rectificationRecorded,
       cutoffMs,
       source: facts === 'raw' || window === 'raw' ? 'raw' : 'rollup',
     };
@@ -285,8 +325,33 @@ export class MetricsService {
       : this.o.repo.rawStages({ from: period.from, to: period.to, cutoffMs }, filter);
   }
 
-  /** The 五度 of one scope from period data. */
+  /**
+   * The 五度 of one scope from period data. For the whole city the scores, total and index are the
+   * case-weighted means of the districts (CITY_DEFINITION); everything else is city-wide facts.
+   */
   figures(data: PeriodData, scope: MetricScope): WuduResult {
+    const own = this.scopeFigures(data, scope);
+    if (scopeLevel(scope) !== 'city') return own;
+    const city = this.cityOf(data);
+    return { ...own, scores: city.scores, total: city.total, index: city.index };
+  }
+
+  /** CITY_DEFINITION over the districts' figures of a period (memoised per period data). */
+  cityOf(data: PeriodData): CityFigures {
+    let city = this.cities.get(data);
+    if (!city) {
+      city = cityFromDistricts(
+        DISTRICTS.map((d) => {
+          const r = this.scopeFigures(data, { districtCode: d.code });
+          return { code: d.code, index: r.index, total: r.total, scores: r.scores, submitted: r.facts.submitted };
+        }),
+      );
+      this.cities.set(data, city);
+    }
+    return city;
+  }
+
+  private scopeFigures(data: PeriodData, scope: MetricScope): WuduResult {
     const { items, byCode, consistent } = this.catalogueView();
     const inScope = scopeItems(items, scope);
     const implemented = scope.districtCode ? (data.implemented.get(scope.districtCode) ?? new Set<string>()) : this.rowIndex(data).implementedAnywhere;
@@ -308,6 +373,7 @@ export class MetricsService {
       consistent,
       implemented,
       rectification: rect,
+      rectificationRecorded: data.rectificationRecorded,
       config: this.config,
     });
   }
@@ -353,9 +419,10 @@ export class MetricsService {
     return { data, previous, ...this.rank(data, previous, kind) };
   }
 
-  rank(data: PeriodData, previous: PeriodData, kind: 'district' | 'department', within: MetricScope = {}) {
+  /** Ranks a period's units; without `previous` (not comparable, see COMPARISON_RULE) no rank changes. */
+  rank(data: PeriodData, previous: PeriodData | undefined, kind: 'district' | 'department', within: MetricScope = {}) {
     const current = this.units(data, kind, within);
-    const before = rankRows(this.units(previous, kind, within).map(toRankingInput));
+    const before = previous ? rankRows(this.units(previous, kind, within).map(toRankingInput)) : [];
     const prevRanks = new Map(before.filter((r) => r.rank !== null).map((r) => [r.code, r.rank!]));
     const rows = rankRows(current.map(toRankingInput), prevRanks);
     const byCode = new Map(current.map((u) => [u.code, u]));

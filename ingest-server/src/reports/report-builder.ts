@@ -1,9 +1,15 @@
-import { addCalendarDays, districtByCode, EVENT_TYPE_NAMES, gradeFor, itemDepartment, maskFreeText, METRIC_DEFINITION_VERSION, previousPeriod, REPORT_KIND_NAMES, rowInScope, samePeriodLastYear, scopeKey, shanghaiDate, subPeriods, type BadRatingRow, type BottleneckRow, type CaseRow, type ComparisonRow, type EventType, type IsoDate, type MetricScope, type Period, type RankingRow, type ReportDocument, type ReportKind, type StageSummaryRow, type SupervisionSummary, type TrendPoint, type UnitRow, type WorkingCalendar, shanghaiIso } from '@tongban/shared';
+import { addCalendarDays, CITY_DEFINITION, periodDays, scopeLevel, type Coverage, districtByCode, EVENT_TYPE_NAMES, gradeFor, itemDepartment, maskFreeText, METRIC_DEFINITION_VERSION, previousPeriod, REPORT_KIND_NAMES, rowInScope, samePeriodLastYear, scopeKey, shanghaiDate, subPeriods, type BadRatingRow, type BottleneckRow, type CaseRow, type ComparisonRow, type EventType, type IsoDate, type MetricScope, type Period, type RankingRow, type ReportDocument, type ReportKind, type StageSummaryRow, type SupervisionSummary, type TrendPoint, type UnitRow, type WorkingCalendar, shanghaiIso } from '@tongban/shared';
 import type { MetricFactsRepository } from '../metrics/metric-facts.store.ts';
 import type { MetricsService, PeriodData, UnitFigures } from '../metrics/metrics-service.ts';
 import { workingDaysOverdue } from '../supervision/case-clock.ts';
 import { RECTIFICATION_DAYS } from '../supervision/rating-clocks.ts';
-import type { ReportListsQuery, StateRow } from './report-lists.query.ts';
+import type { OverdueWindow, ReportListsQuery, StateRow } from './report-lists.query.ts';
+import { buildNarrative, type OverdueItem } from './report-narrative.ts';
+import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './report-settings.ts';
+
+/** A district's total where it had cases; null without (catalogue measures alone are not a score). */
+const activeTotal = (r: { total: number | null; facts: { submitted: number; accepted: number; completed: number; rated: number } }) =>
+  r.facts.submitted + r.facts.accepted + r.facts.completed + r.facts.rated > 0 ? r.total : null;
 
 export interface ReportRequest {
   kind: ReportKind;
@@ -16,9 +22,8 @@ export interface ReportRequest {
   source?: 'auto' | 'raw' | undefined;
 }
 
-/** Rows of a case list kept in a report (the total is always given). */
-const MAX_LIST = 500;
-const MAX_BOTTLENECKS = 30;
+/** Overdue cases kept in the document itself (the preview and the PDF); the XLSX and CSV hold every one. */
+export const DOC_OVERDUE_ROWS = 200;
 /** Stages where the case waits on the applicant or an outside procedure, not on the department. */
 const APPLICANT_SIDE = new Set(['supplement_requested', 'suspended']);
 
@@ -41,8 +46,46 @@ export class ReportBuilder {
       repo: MetricFactsRepository;
       calendar: () => WorkingCalendar;
       now: () => number;
+      /** The reports' configuration (REPORTS_* and SIMULATE); defaults when absent. */
+      settings?: ReportSettings | undefined;
     },
   ) {}
+
+  get settings(): ReportSettings {
+    return this.o.settings ?? DEFAULT_REPORT_SETTINGS;
+  }
+
+  /** COMPARISON_RULE: how many of a period's days (up to the cut-off's day) hold events received by the cut-off. */
+  async coverage(p: Period, cutoffMs: number): Promise<Coverage> {
+    const days = periodDays(p).length;
+    const coveredDays = await this.o.repo.activeDays(p.from, p.to, cutoffMs);
+    const status = coveredDays === 0 ? 'none' : coveredDays < this.settings.minCoverage * days ? 'insufficient' : 'ok';
+    return { days, coveredDays, status };
+  }
+
+  private overdueWindow(period: Period, cutoffMs: number): OverdueWindow {
+    const cutoffDay = shanghaiDate(cutoffMs);
+    const lastDay = addCalendarDays(period.to, -1);
+    return { from: period.from, to: period.to, cutoffMs, asOfOpen: cutoffDay < lastDay ? cutoffDay : lastDay, calendar: this.o.calendar() };
+  }
+
+  private overdueFilter(scope: MetricScope) {
+    return { districtCode: scope.districtCode, itemCodes: this.o.metrics.itemCodesOf(scope) };
+  }
+
+  /** Events of a report's period received after its cut-off. */
+  eventsAfterCutoff(doc: ReportDocument): Promise<number> {
+    return this.o.repo.eventsAfterCutoff(doc.period.from, doc.period.to, Date.parse(doc.cutoff));
+  }
+
+  /** Every overdue case of a built report, most overdue first, in pages (for the XLSX and CSV). */
+  async *overdueList(doc: ReportDocument): AsyncGenerator<CaseRow[]> {
+    const scope: MetricScope = { districtCode: doc.scope.districtCode, departmentCode: doc.scope.departmentCode, itemCode: doc.scope.itemCode };
+    const cutoffMs = Date.parse(doc.cutoff);
+    for await (const page of this.o.lists.overduePages(this.overdueWindow(doc.period, cutoffMs), this.overdueFilter(scope))) {
+      yield await this.caseRows(page, doc.period, cutoffMs);
+    }
+  }
 
   async build(req: ReportRequest): Promise<ReportDocument> {
     const { metrics } = this.o;
@@ -67,12 +110,16 @@ export class ReportBuilder {
     const generatedAt = this.o.now();
     const view = metrics.scopeView(scope);
     const summary = metrics.wuduResponse(data, scope);
+    // Rank changes only against a previous period that holds enough data (COMPARISON_RULE).
+    const prevCoverage = await this.coverage(prev.period, cutoffMs);
+    const comparable = prevCoverage.status === 'ok' ? prev : undefined;
+    const districtsWithin: MetricScope = scope.departmentCode ? { departmentCode: scope.departmentCode } : {};
 
-    const districts = metrics.rank(data, prev, 'district', scope.departmentCode ? { departmentCode: scope.departmentCode } : {});
-    const departments = metrics.rank(data, prev, 'department', scope.districtCode ? { districtCode: scope.districtCode } : {});
+    const districts = metrics.rank(data, comparable, 'district', districtsWithin);
+    const departments = metrics.rank(data, comparable, 'department', scope.districtCode ? { districtCode: scope.districtCode } : {});
     const graded = kind === 'annual';
     lap('rankings');
-    const overdue = await this.o.lists.overdue(period.from, period.to, cutoffMs, { districtCode: scope.districtCode, itemCodes: metrics.itemCodesOf(scope) }, MAX_LIST);
+    const overdue = await this.o.lists.overdue(this.overdueWindow(period, cutoffMs), this.overdueFilter(scope), DOC_OVERDUE_ROWS);
     const overdueRows = await this.caseRows(overdue.rows, period, cutoffMs);
 
     lap('overdue');
@@ -98,6 +145,8 @@ export class ReportBuilder {
       },
       overdue: { total: overdue.total, rows: overdueRows },
       bottlenecks: await this.bottlenecks(data, scope, overdue.byItem),
+      simulated: this.settings.simulated,
+      ...(scopeLevel(scope) === 'city' ? { city: { districts: metrics.cityOf(data).districts, weight: metrics.cityOf(data).weight, definition: CITY_DEFINITION } } : {}),
     };
 
     lap('document');
@@ -106,35 +155,42 @@ export class ReportBuilder {
     if (kind === 'weekly') doc.weekly = { supervision: await this.supervision(period, scope, cutoffMs) };
     if (kind === 'quarterly' || kind === 'annual') {
       const subs = subPeriods(period, kind === 'quarterly' ? 'month' : 'quarter');
-      const subData = await Promise.all(subs.map(dataOf));
+      const [subData, subCoverage] = await Promise.all([Promise.all(subs.map(dataOf)), Promise.all(subs.map((p) => this.coverage(p, cutoffMs)))]);
       doc.trends = {
-        points: subData.map((d) => this.trendPoint(d, scope)),
+        points: subData.map((d, i) => this.trendPoint(d, scope, subCoverage[i]!, false)),
         districts: districts.rows.map((r) => ({
           code: r.code,
           name: r.name,
-          totals: subData.map((d) => metrics.figures(d, { ...scope, districtCode: r.code }).total),
+          totals: subData.map((d, i) => (subCoverage[i]!.status === 'none' ? null : activeTotal(metrics.figures(d, { ...scope, districtCode: r.code })))),
         })),
       };
-      const [lastYear, beforePrev] = await Promise.all([dataOf(samePeriodLastYear(period)), dataOf(previousPeriod(prev.period))]);
-      const before = metrics.rank(prev, beforePrev, 'district', scope.departmentCode ? { departmentCode: scope.departmentCode } : {});
-      const yearAgo = metrics.units(lastYear, 'district', scope.departmentCode ? { departmentCode: scope.departmentCode } : {});
-      const yearAgoBy = new Map(yearAgo.map((u) => [u.code, u]));
+    }
+    if (kind === 'monthly' || kind === 'quarterly' || kind === 'annual') {
+      const lastYearPeriod = samePeriodLastYear(period);
+      const [lastYear, lastYearCoverage] = await Promise.all([dataOf(lastYearPeriod), this.coverage(lastYearPeriod, cutoffMs)]);
+      const unitsOf = (d: PeriodData, cov: Coverage) =>
+        cov.status === 'ok' ? new Map(metrics.units(d, 'district', districtsWithin).map((u) => [u.code, u])) : new Map<string, UnitFigures>();
+      const before = unitsOf(prev, prevCoverage);
+      const yearAgo = unitsOf(lastYear, lastYearCoverage);
+      // A unit without cases in the comparison period has no figure there (catalogue measures alone are not a score).
+      const active = (u: UnitFigures | undefined) => (u && u.activity > 0 ? u.result : undefined);
       doc.comparisons = {
-        previous: this.trendPoint(prev, scope),
-        lastYear: this.trendPoint(lastYear, scope),
+        previous: this.trendPoint(prev, scope, prevCoverage),
+        lastYear: this.trendPoint(lastYear, scope, lastYearCoverage),
         rows: districts.rows.map((r): ComparisonRow => ({
           code: r.code,
           name: r.name,
           total: r.total,
-          previousTotal: before.units.get(r.code)?.result.total ?? null,
-          lastYearTotal: yearAgoBy.get(r.code)?.result.total ?? null,
+          previousTotal: active(before.get(r.code))?.total ?? null,
+          lastYearTotal: active(yearAgo.get(r.code))?.total ?? null,
           index: r.index,
-          previousIndex: before.units.get(r.code)?.result.index ?? null,
+          previousIndex: active(before.get(r.code))?.index ?? null,
           rank: r.rank,
           rankChange: r.rankChange,
         })),
       };
     }
+    if (kind !== 'daily' && kind !== 'weekly') doc.narrative = buildNarrative(doc, this.overdueItems(overdue.byItem), metrics.config);
     lap('kind');
     this.timings.set(doc, timings);
     return doc;
@@ -142,9 +198,11 @@ export class ReportBuilder {
 
   private unitRow(r: RankingRow, u: UnitFigures, graded: boolean): UnitRow {
     const h = u.result.headline;
+    // A unit without cases in the period has no figures (catalogue measures alone are not a score).
+    const scores = u.activity > 0 ? u.result.scores : (Object.fromEntries(Object.keys(u.result.scores).map((k) => [k, null])) as UnitRow['scores']);
     return {
       ...r,
-      scores: u.result.scores,
+      scores,
       submitted: h.counts.submitted,
       completed: h.counts.completed,
       onTimeRate: h.onTimeRate,
@@ -156,24 +214,44 @@ export class ReportBuilder {
     };
   }
 
-  private trendPoint(d: PeriodData, scope: MetricScope): TrendPoint {
+  /**
+   * A period's figures for a comparison (`strict`: null unless the period holds enough data) or for a trend
+   * within the report's own period (null only without any data).
+   */
+  private trendPoint(d: PeriodData, scope: MetricScope, coverage: Coverage, strict = true): TrendPoint {
     const r = this.o.metrics.figures(d, scope);
     const h = r.headline;
+    const known = coverage.status === 'ok' || (!strict && coverage.status === 'insufficient');
+    const none = <T>(v: T) => (known ? v : null);
     return {
       period: d.period.key,
       label: d.period.label,
-      total: r.total,
-      index: r.index,
-      scores: r.scores,
+      coverage,
+      total: none(r.total),
+      index: none(r.index),
+      scores: Object.fromEntries(Object.entries(r.scores).map(([k, v]) => [k, none(v)])) as TrendPoint['scores'],
       headline: {
-        onTimeRate: h.onTimeRate,
-        goodRatingRate: h.goodRatingRate,
-        onlineShare: h.onlineShare,
-        zeroOrOneTripRate: h.zeroOrOneTripRate,
-        badRectifiedOnTimeRate: h.badRectifiedOnTimeRate,
+        onTimeRate: none(h.onTimeRate),
+        goodRatingRate: none(h.goodRatingRate),
+        onlineShare: none(h.onlineShare),
+        zeroOrOneTripRate: none(h.zeroOrOneTripRate),
+        badRectifiedOnTimeRate: none(h.badRectifiedOnTimeRate),
         submitted: h.counts.submitted,
       },
     };
+  }
+
+  /** The items with overdue cases, most first, with their names and departments (for the narrative). */
+  private overdueItems(byItem: Map<string, number>): OverdueItem[] {
+    const byCode = this.o.metrics.itemByCode();
+    const departments = this.o.metrics.departments();
+    return [...byItem.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 5)
+      .map(([code, n]) => {
+        const item = byCode.get(code);
+        return { itemCode: code, itemName: item?.name ?? code, departmentName: item ? (departments.get(itemDepartment(item)) ?? item.department) : '', overdue: n };
+      });
   }
 
   /** Department and item filters of a scope, applied to case rows (the district is filtered in SQL). */
@@ -184,7 +262,7 @@ export class ReportBuilder {
   }
 
   /** Case rows as of the end of the period (or the cut-off, when earlier), applicants masked. */
-  private async caseRows(rows: StateRow[], period: Period, cutoffMs: number, status?: (r: StateRow) => string): Promise<CaseRow[]> {
+  private async caseRows(rows: Array<StateRow & { workingDaysOverdue?: number }>, period: Period, cutoffMs: number, status?: (r: StateRow) => string): Promise<CaseRow[]> {
     const cal = this.o.calendar();
     const byCode = this.o.metrics.itemByCode();
     const departments = this.o.metrics.departments();
@@ -207,7 +285,7 @@ export class ReportBuilder {
         acceptedAt: r.acceptedMs === null ? null : shanghaiIso(r.acceptedMs),
         promisedDeadline: r.promisedDeadline,
         completedAt: completed ? shanghaiIso(r.completedMs!) : null,
-        workingDaysOverdue: workingDaysOverdue(cal, r.promisedDeadline, asOf),
+        workingDaysOverdue: r.workingDaysOverdue ?? workingDaysOverdue(cal, r.promisedDeadline, asOf),
         status: status?.(r) ?? (completed ? '已办结（超期）' : ended ? '期末未办结' : '未办结'),
         applicant: applicants.get(r.caseId) ?? '—',
       };
@@ -236,7 +314,6 @@ export class ReportBuilder {
     }
     const rows = [...byKey.values()]
       .sort((a, b) => b.minutes - a.minutes || a.item.localeCompare(b.item) || a.stage.localeCompare(b.stage))
-      .slice(0, MAX_BOTTLENECKS)
       .map((k): BottleneckRow => {
         const item = byCode.get(k.item);
         const dept = item ? itemDepartment(item) : '';
@@ -245,6 +322,7 @@ export class ReportBuilder {
           departmentName: departments.get(dept) ?? dept,
           itemCode: k.item,
           itemName: item?.name ?? k.item,
+          ...(item ? { itemLevel: item.level } : {}),
           stage: k.stage,
           stageName: stageName(k.stage),
           waits: k.waits,
@@ -273,9 +351,9 @@ export class ReportBuilder {
     );
     const tooFast = this.inScope(await lists.tooFast(day, cutoffMs, scope.districtCode), scope);
     return {
-      newRed: await this.caseRows(newRed.slice(0, MAX_LIST), period, cutoffMs, () => '新增超期'),
-      longOverdue: await this.caseRows(long.sort((a, b) => (a.promisedDeadline ?? '').localeCompare(b.promisedDeadline ?? '')).slice(0, MAX_LIST), period, cutoffMs, () => '长期超期'),
-      tooFast: await this.caseRows(tooFast.slice(0, MAX_LIST), period, cutoffMs, () => '办结过快'),
+      newRed: await this.caseRows(newRed, period, cutoffMs, () => '新增超期'),
+      longOverdue: await this.caseRows(long.sort((a, b) => (a.promisedDeadline ?? '').localeCompare(b.promisedDeadline ?? '') || a.caseId.localeCompare(b.caseId)), period, cutoffMs, () => '长期超期'),
+      tooFast: await this.caseRows(tooFast, period, cutoffMs, () => '办结过快'),
       badRatingsDue: await this.badRatingsDue(day, scope, cutoffMs, source),
     };
   }
@@ -304,7 +382,7 @@ export class ReportBuilder {
     }
     rows.sort((a, b) => a.workingDaysLeft - b.workingDaysLeft || a.caseId.localeCompare(b.caseId));
     const applicants = await this.o.lists.maskedApplicants(rows.map((r) => r.caseId));
-    return rows.slice(0, MAX_LIST).map((r) => ({ ...r, applicant: applicants.get(r.caseId) ?? '—' }));
+    return rows.map((r) => ({ ...r, applicant: applicants.get(r.caseId) ?? '—' }));
   }
 
   /** 周调度: 督办 issued, resolved, open and overdue at the end of the week, by district. */
@@ -348,7 +426,6 @@ export class ReportBuilder {
         .sort((a, b) => b.overdueOpen - a.overdueOpen || b.openAtEnd - a.openAtEnd || a.code.localeCompare(b.code)),
       orders: facts
         .filter((f) => f.issued || f.open)
-        .slice(0, MAX_LIST)
         .map((f) => ({
           orderId: f.o.order_id,
           caseId: f.o.case_id,

@@ -1,6 +1,7 @@
-import { maskApplicant, type IsoDate } from '@tongban/shared';
+import { randomUUID } from 'node:crypto';
+import { addCalendarDays, maskApplicant, type IsoDate, type WorkingCalendar } from '@tongban/shared';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
-import { selectRows } from '../metrics/clickhouse-rows.ts';
+import { runCommand, selectRows } from '../metrics/clickhouse-rows.ts';
 import { DATA_QUALITY_FLAGS } from '../metrics/fact-columns.ts';
 
 /** A case of `case_state` as the report lists need it. */
@@ -44,6 +45,26 @@ const DQ = `hasAny(flags, ['${DATA_QUALITY_FLAGS.join("', '")}'])`;
 const CUTOFF = `fromUnixTimestamp64Milli({cutoff:Int64}, 'Asia/Shanghai')`;
 const COLUMNS = `case_id, item_code, district_code, holder, toUnixTimestamp64Milli(accepted_at) AS accepted_ms,
   toString(promised_deadline) AS deadline, toUnixTimestamp64Milli(completed_at) AS completed_ms, status, flags`;
+/** workingDaysOverdue() of case-clock.ts in SQL: working days past the promised deadline to completion (within the period and by the cut-off) or to the as-of day, at least 1. */
+const OVERDUE_DAYS = `if((if(completed_at IS NOT NULL AND completed_at <= ${CUTOFF} AND toDate(assumeNotNull(completed_at)) < {to:Date},
+      toDate(assumeNotNull(completed_at)), toDate({asOfOpen:String})) AS as_of) <= assumeNotNull(promised_deadline), 0,
+    greatest(1, transform(toString(as_of), {dates:Array(String)}, {ords:Array(Int32)}, 0)
+      - transform(toString(assumeNotNull(promised_deadline)), {dates:Array(String)}, {ords:Array(Int32)}, 0)))`;
+
+export interface OverdueWindow {
+  from: IsoDate;
+  to: IsoDate;
+  cutoffMs: number;
+  /** The day an open case's lateness is counted to: the period's last day, or the cut-off's day when earlier. */
+  asOfOpen: IsoDate;
+  calendar: WorkingCalendar;
+}
+
+export interface OverdueFilter {
+  districtCode?: string | undefined;
+  itemCodes?: string[] | undefined;
+}
+
 /** Not completed by `at` (a completion after the cut-off does not count either). */
 const notCompletedBy = (at: string) => `(completed_at IS NULL OR completed_at >= ${at} OR completed_at > ${CUTOFF})`;
 
@@ -54,27 +75,88 @@ export class ReportListsQuery {
     private readonly db: string,
   ) {}
 
-  /**
-   * Cases overdue at some time in [from, to): accepted by the cut-off, promised deadline before `to` (and
-   * before the cut-off's day), and either completed late within or after the period or not completed by its
-   * end. Data-quality cases and cases closed without completion (不予受理, 撤回) are left out. Gives the
-   * count per item and the first `limit` cases by deadline.
-   */
-  async overdue(from: IsoDate, to: IsoDate, cutoffMs: number, filter: { districtCode?: string | undefined; itemCodes?: string[] | undefined }, limit: number) {
-    const where = `promised_deadline IS NOT NULL AND promised_deadline < {to:Date} AND promised_deadline < toDate(${CUTOFF})
+  /** The WHERE of the overdue list (see overdue()). */
+  private overdueWhere(filter: OverdueFilter): string {
+    return `promised_deadline IS NOT NULL AND promised_deadline < {to:Date} AND promised_deadline < toDate(${CUTOFF})
          AND accepted_at <= ${CUTOFF}
          AND (completed_at IS NULL OR completed_at >= toDateTime64({from:String}, 3, 'Asia/Shanghai'))
          AND (completed_at IS NULL OR toDate(completed_at) > promised_deadline)
          AND status NOT IN ('rejected', 'withdrawn') AND NOT ${DQ}
          ${filter.districtCode ? 'AND district_code = {district:String}' : ''}
          ${filter.itemCodes ? 'AND item_code IN {items:Array(String)}' : ''}`;
-    const params = { from, to, cutoff: cutoffMs, district: filter.districtCode ?? '', items: filter.itemCodes ?? [], limit };
+  }
+
+  /**
+   * Cases overdue at some time in [from, to): accepted by the cut-off, promised deadline before `to` (and
+   * before the cut-off's day), and either completed late within or after the period or not completed by its
+   * end. Data-quality cases and cases closed without completion (不予受理, 撤回) are left out. Gives the
+   * count per item and the `limit` most overdue cases (working days past the promised deadline, counted to
+   * completion or to `asOfOpen` for a case open at the end; then by deadline and case id).
+   */
+  async overdue(w: OverdueWindow, filter: OverdueFilter, limit: number) {
+    const params = await this.overdueParams(w, filter);
+    const where = this.overdueWhere(filter);
     const [counts, rows] = await Promise.all([
       selectRows<{ item_code: string; n: number }>(this.ch, `SELECT item_code, count() AS n FROM ${this.db}.case_state FINAL WHERE ${where} GROUP BY item_code`, params),
-      selectRows<Raw>(this.ch, `SELECT ${COLUMNS} FROM ${this.db}.case_state FINAL WHERE ${where} ORDER BY promised_deadline, case_id LIMIT {limit:UInt32}`, params),
+      selectRows<Raw & { od: number }>(
+        this.ch,
+        `SELECT ${COLUMNS}, ${OVERDUE_DAYS} AS od FROM ${this.db}.case_state FINAL WHERE ${where} ORDER BY od DESC, promised_deadline, case_id LIMIT {limit:UInt32}`,
+        { ...params, limit },
+      ),
     ]);
     const byItem = new Map(counts.map((c) => [c.item_code, Number(c.n)]));
-    return { total: [...byItem.values()].reduce((a, b) => a + b, 0), byItem, rows: rows.map(toRow) };
+    return { total: [...byItem.values()].reduce((a, b) => a + b, 0), byItem, rows: rows.map((r) => ({ ...toRow(r), workingDaysOverdue: Number(r.od) })) };
+  }
+
+  /**
+   * Every overdue case in the order of overdue(), in pages of `pageSize`: the list is written once into a
+   * scratch table (one pass over case_state) and read back by row number, so memory stays bounded however
+   * long the list is.
+   */
+  async *overduePages(w: OverdueWindow, filter: OverdueFilter, pageSize = 5_000): AsyncGenerator<Array<StateRow & { workingDaysOverdue: number }>> {
+    const params = await this.overdueParams(w, filter);
+    const table = `${this.db}.report_list_${randomUUID().replace(/-/g, '')}`;
+    await runCommand(
+      this.ch,
+      `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY seq AS
+       SELECT row_number() OVER (ORDER BY od DESC, deadline, case_id) AS seq, * FROM (
+         SELECT ${COLUMNS}, ${OVERDUE_DAYS} AS od FROM ${this.db}.case_state FINAL WHERE ${this.overdueWhere(filter)})`,
+      params,
+    );
+    try {
+      for (let from = 0; ; from += pageSize) {
+        const rows = await selectRows<Raw & { od: number }>(
+          this.ch,
+          `SELECT case_id, item_code, district_code, holder, accepted_ms, deadline, completed_ms, status, flags, od FROM ${table}
+           WHERE seq > {a:UInt64} AND seq <= {b:UInt64} ORDER BY seq`,
+          { a: from, b: from + pageSize },
+        );
+        if (!rows.length) return;
+        yield rows.map((r) => ({ ...toRow(r), workingDaysOverdue: Number(r.od) }));
+        if (rows.length < pageSize) return;
+      }
+    } finally {
+      await runCommand(this.ch, `DROP TABLE IF EXISTS ${table}`);
+    }
+  }
+
+  /**
+   * Query parameters of the overdue list, with the working-day ordinal of every date the list can hold
+   * (deadlines, completion days, the as-of day): working days between two dates are then a subtraction
+   * in SQL, so the list can be sorted by working days overdue where it is stored.
+   */
+  private async overdueParams(w: OverdueWindow, filter: OverdueFilter) {
+    const base = { from: w.from, to: w.to, cutoff: w.cutoffMs, district: filter.districtCode ?? '', items: filter.itemCodes ?? [], asOfOpen: w.asOfOpen };
+    const [d] = await selectRows<{ deadlines: string[]; completions: string[] }>(
+      this.ch,
+      `SELECT groupUniqArray(toString(promised_deadline)) AS deadlines, groupUniqArray(toString(toDate(completed_at))) AS completions
+       FROM ${this.db}.case_state FINAL WHERE ${this.overdueWhere(filter)}`,
+      base,
+    );
+    const dates = [...new Set([...(d?.deadlines ?? []), ...(d?.completions ?? []).filter((x) => x && x !== '1970-01-01'), w.asOfOpen])].sort();
+    const epoch = addCalendarDays(dates[0]!, -1);
+    const ords = dates.map((x) => w.calendar.countWorkingDays(epoch, x).days);
+    return { ...base, dates, ords };
   }
 
   /** 日扫描: cases whose promised deadline was `day` and that were not completed by its end. */

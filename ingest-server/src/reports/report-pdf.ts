@@ -23,8 +23,8 @@ export async function reportPdf(doc: ReportDocument, executablePath = CHROMIUM_P
       format: 'A4',
       printBackground: true,
       displayHeaderFooter: true,
-      headerTemplate: `<div style="${small}text-align:right;">${esc(doc.title)}</div>`,
-      footerTemplate: `<div style="${small}text-align:center;">第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · 数据截止 ${esc(doc.cutoff.slice(0, 16).replace('T', ' '))}</div>`,
+      headerTemplate: `<div style="${small}display:flex;justify-content:space-between;">${doc.simulated ? '<span style="color:#c00000;font-weight:bold;">演示数据 · 模拟生成，不作考核依据</span>' : '<span></span>'}<span>${esc(doc.issue?.docNumber ?? '')} ${esc(doc.title)}</span></div>`,
+      footerTemplate: `<div style="${small}text-align:center;">${doc.simulated ? '<b style="color:#c00000;">演示数据</b> · ' : ''}第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页 · 数据截止 ${esc(doc.cutoff.slice(0, 16).replace('T', ' '))}</div>`,
       margin: { top: '18mm', bottom: '18mm', left: '14mm', right: '14mm' },
     });
   } finally {

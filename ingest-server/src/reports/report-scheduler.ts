@@ -11,7 +11,8 @@ export interface Run {
   period: Period;
 }
 
-const runAt = (p: Period, hour: number) => shanghaiMidnightMs(p.from) + hour * 3_600_000;
+/** `hour` may carry minutes as a fraction (8.5 = 08:30). */
+const runAt = (p: Period, hour: number) => shanghaiMidnightMs(p.from) + Math.round(hour * 3_600_000);
 
 /** The first run of a kind strictly after an instant. */
 export function nextRun(kind: ReportKind, afterMs: number, hour = REPORT_HOUR): Run {
@@ -51,6 +52,10 @@ interface Options {
   done: (kind: ReportKind, period: Period) => Promise<boolean>;
   logger: Logger;
   kinds?: readonly ReportKind[];
+  /** REPORTS_SCHEDULE: `off` (nothing runs, nothing is caught up) or the kinds and time of day; overrides `kinds`. */
+  schedule?: 'off' | { kinds: readonly ReportKind[]; hour: number; minute: number } | undefined;
+  /** Retention: removes old stored reports (after the catch-up and after every scheduled run). */
+  prune?: (() => Promise<unknown>) | undefined;
   /** After start, the missed runs are caught up this much later (not during start-up itself). */
   catchUpDelayMs?: number;
   /** Timers sleep at most this long, then look at the clock again (long timers drift and overflow). */
@@ -70,9 +75,21 @@ export class ReportScheduler {
 
   constructor(private readonly o: Options) {}
 
+  private get kinds(): readonly ReportKind[] {
+    const s = this.o.schedule;
+    if (s === 'off') return [];
+    return s ? s.kinds : (this.o.kinds ?? REPORT_KINDS);
+  }
+
+  private get hour(): number {
+    const s = this.o.schedule;
+    return s && s !== 'off' ? s.hour + s.minute / 60 : REPORT_HOUR;
+  }
+
   start(): void {
     this.stopped = false;
-    for (const kind of this.o.kinds ?? REPORT_KINDS) this.arm(kind, nextRun(kind, this.o.clock.now()));
+    // Retention still applies with the schedule off (reports made on demand age too).
+    for (const kind of this.kinds) this.arm(kind, nextRun(kind, this.o.clock.now(), this.hour));
     this.set('catch-up', () => this.track(this.catchUp()), this.o.catchUpDelayMs ?? 60_000);
   }
 
@@ -104,8 +121,8 @@ export class ReportScheduler {
     const wait = run.at - this.o.clock.now();
     this.set(kind, () => {
       if (this.o.clock.now() < run.at) return this.arm(kind, run);
-      this.track(this.fire(kind, run.period));
-      this.arm(kind, nextRun(kind, run.at));
+      this.track(this.fire(kind, run.period).then(() => this.prune()));
+      this.arm(kind, nextRun(kind, run.at, this.hour));
     }, Math.min(wait, this.o.maxSleepMs ?? 3_600_000));
   }
 
@@ -122,15 +139,24 @@ export class ReportScheduler {
     }
   }
 
+  private async prune(): Promise<void> {
+    try {
+      await this.o.prune?.();
+    } catch (err) {
+      this.o.logger.error({ err }, 'report retention failed');
+    }
+  }
+
   private async catchUp(): Promise<void> {
-    for (const kind of this.o.kinds ?? REPORT_KINDS) {
+    for (const kind of this.kinds) {
       if (this.stopped) return;
-      const { period } = lastRun(kind, this.o.clock.now());
+      const { period } = lastRun(kind, this.o.clock.now(), this.hour);
       try {
         if (!(await this.o.done(kind, period))) await this.fire(kind, period);
       } catch (err) {
         this.o.logger.error({ err, kind, period: period.key }, 'report catch-up failed');
       }
     }
+    await this.prune();
   }
 }

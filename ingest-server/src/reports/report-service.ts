@@ -39,6 +39,10 @@ export class ReportService {
     const job = this.o.builder
       .build(req)
       .then(async (doc) => {
+        // The complete lists first: once the report is listed, any download of it holds every row.
+        await this.o.store.saveList(doc.id, 'overdue', this.o.builder.overdueList(doc));
+        doc.overdue.complete = true;
+        if (doc.kind !== 'daily' && doc.kind !== 'weekly') doc.issue = await this.issue(doc);
         await this.o.store.save(doc);
         this.o.logger.info({ report: doc.id, source: doc.source, ms: Date.now() - started, phases: this.o.builder.timings.get(doc) }, 'report generated');
         return doc;
@@ -46,6 +50,22 @@ export class ReportService {
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, job);
     return job;
+  }
+
+  /** The 红头, 文号 and date of issue of a bulletin (the 文号 sequence runs per year of issue). */
+  private async issue(doc: ReportDocument): Promise<NonNullable<ReportDocument['issue']>> {
+    const { issuingOffice, docNumberPrefix } = this.o.builder.settings;
+    const issuedOn = doc.generatedAt.slice(0, 10);
+    const year = Number(issuedOn.slice(0, 4));
+    const n = await this.o.store.nextDocNumber(year);
+    const [y, m, d] = issuedOn.split('-').map(Number) as [number, number, number];
+    return { office: issuingOffice, docNumber: `${docNumberPrefix}〔${year}〕${n}号`, issuedOn: `${y}年${m}月${d}日` };
+  }
+
+  /** Events of a stored report's period that arrived after its cut-off (the report is then older than the data). */
+  async freshness(doc: ReportDocument): Promise<{ eventsAfterCutoff: number; checkedAt: string }> {
+    const n = await this.o.builder.eventsAfterCutoff(doc);
+    return { eventsAfterCutoff: n, checkedAt: new Date(this.o.now()).toISOString() };
   }
 
   /**

@@ -9,6 +9,7 @@ import { reportPdf } from './report-pdf.ts';
 import { ReportScheduler, systemClock } from './report-scheduler.ts';
 import { ReportService } from './report-service.ts';
 import { ReportStore } from './report.store.ts';
+import { reportSettings } from './report-settings.ts';
 import { reportXlsx } from './report-xlsx.ts';
 import { REPORTS_MIGRATIONS } from './reports.migrations.ts';
 import { reportsRoutes } from './reports.route.ts';
@@ -22,9 +23,10 @@ export function reportsFeature(ctx: FeatureContext, m: { metrics: MetricsService
   const { clickhouse: ch, db } = ctx;
   const log = ctx.logger.child({ component: 'reports' });
   const calendar = () => ctx.calendar.calendar;
+  const settings = reportSettings(ctx.config);
   const store = new ReportStore(ch, db, path.join(ctx.config.dataDir, 'reports'), { xlsx: reportXlsx, pdf: reportPdf, csv: reportCsv });
   const reports = new ReportService({
-    builder: new ReportBuilder({ metrics: m.metrics, lists: new ReportListsQuery(ch, db), repo: m.repo, calendar, now: ctx.now }),
+    builder: new ReportBuilder({ metrics: m.metrics, lists: new ReportListsQuery(ch, db), repo: m.repo, calendar, now: ctx.now, settings }),
     store,
     now: ctx.now,
     logger: log,
@@ -32,6 +34,8 @@ export function reportsFeature(ctx: FeatureContext, m: { metrics: MetricsService
   const scheduler = new ReportScheduler({
     clock: { ...systemClock, now: ctx.now },
     logger: log,
+    schedule: settings.schedule,
+    prune: () => store.prune(settings, ctx.now()),
     // Missed runs are caught up two minutes after start, not during start-up (and not in short test runs).
     catchUpDelayMs: 2 * 60_000,
     async run(kind, period) {

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { periodAt, previousPeriod, REPORT_FORMATS, REPORT_KINDS, REPORT_PERIOD_KIND, type ReportFormat, type ReportKind } from '@tongban/shared';
 import { AppError } from '../errors.ts';
@@ -55,12 +56,13 @@ export function reportsRoutes(app: FastifyInstance, d: { reports: ReportService;
     }
 
     void reply.header('x-report-id', doc.id);
-    if (format === 'json') return doc;
+    if (format === 'json') return { ...doc, freshness: await d.reports.freshness(doc) };
     if (format === 'csv' && req.query.table !== undefined && !csvTables(doc).includes(req.query.table)) {
       throw new AppError(400, 'invalid_request', `table takes ${csvTables(doc).join(', ')}`);
     }
-    const body = await d.reports.store.file(doc, format, format === 'csv' ? req.query.table : undefined);
-    if (!body) throw new AppError(404, 'not_found', 'the report has no such table');
+    const file = await d.reports.store.file(doc, format, format === 'csv' ? req.query.table : undefined);
+    if (!file) throw new AppError(404, 'not_found', 'the report has no such table');
+    const body = createReadStream(file);
     const name = `${doc.title}${format === 'csv' && req.query.table ? `-${req.query.table}` : ''}.${EXT[format]}`;
     return reply
       .type(CONTENT_TYPES[format])

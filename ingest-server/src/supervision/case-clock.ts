@@ -1,6 +1,5 @@
-import { addCalendarDays, type ClockPause, type IsoDate, type WorkingCalendar } from '@tongban/shared';
+import { addCalendarDays, type ClockPause, type IsoDate, type WorkingCalendar, type Warning } from '@tongban/shared';
 
-import type { Warning } from '@tongban/shared';
 
 export type { Warning };
 export const WARNING_RANK: Record<Warning, number> = { none: 0, yellow: 1, red: 2 };

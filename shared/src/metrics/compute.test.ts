@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceItemRecord } from '../service-item.ts';
-import { computeWudu, consistentItemCodes, efficiencyIndex, gradeFor, rankRows, rowInScope, scopeItems, scopeKey } from './compute.ts';
+import { cityFromDistricts, computeWudu, consistentItemCodes, efficiencyIndex, gradeFor, rankRows, rowInScope, scopeItems, scopeKey } from './compute.ts';
 import { DEFAULT_METRIC_CONFIG, SUB_MEASURES, validateMetricConfig } from './definitions.ts';
 import { addFacts, emptyFacts, FACT_KEYS, type FactRow, type MetricFacts } from './facts.ts';
 
@@ -153,7 +153,27 @@ describe('the efficiency index and rankings', () => {
       ],
       new Map([['a', 1], ['b', 3]]),
     );
-    expect(rows.map((r) => [r.code, r.rank, r.rankChange])).toEqual([['b', 1, 2], ['c', 2, null], ['a', 3, -2], ['d', null, null]]);
+    // a and c tie at 0.900: both 2nd (listed by code), and nobody is 3rd.
+    expect(rows.map((r) => [r.code, r.rank, r.rankChange])).toEqual([['b', 1, 2], ['a', 2, -1], ['c', 2, null], ['d', null, null]]);
+  });
+
+  it('gives equal indexes an equal rank and skips the next ranks (competition ranking)', () => {
+    const unit = (code: string, index: number) => ({ code, name: code, index, total: 50, activity: 1 });
+    const rows = rankRows([unit('e', 0.95), unit('a', 0.977), unit('d', 0.977), unit('b', 0.9771), unit('c', 0.977), unit('f', 0.99)]);
+    // 0.9771 publishes as 0.977: four districts tie for 2nd; the next is 6th.
+    expect(rows.map((r) => [r.code, r.rank])).toEqual([['f', 1], ['a', 2], ['b', 2], ['c', 2], ['d', 2], ['e', 6]]);
+  });
+
+  it('forms the city figures as the case-weighted mean of the districts', () => {
+    const scores = (v: number | null) => ({ completeness: v, coverage: v, guideAccuracy: v, onlineDepth: v, effectiveness: v });
+    const city = cityFromDistricts([
+      { code: 'a', index: 0.9, total: 60, scores: scores(60), submitted: 300 },
+      { code: 'b', index: 1.0, total: 80, scores: scores(null), submitted: 100 },
+      { code: 'c', index: null, total: null, scores: scores(null), submitted: 0 },
+      { code: 'd', index: 2.0, total: 99, scores: scores(99), submitted: 0 },
+    ]);
+    expect(city).toMatchObject({ index: 0.925, total: 65, districts: 2, weight: 400 });
+    expect(city.scores.coverage).toBe(60);
   });
 
   it('validates configuration with every reason', () => {

@@ -157,6 +157,11 @@ export interface WuduInput {
   /** Items of the scope with at least one 申办 in the 12 months to the period's end. */
   implemented: ReadonlySet<string>;
   rectification: RectificationFacts;
+  /**
+   * Whether any rectification has been recorded anywhere by the cut-off. While none has, the source systems
+   * do not report follow-ups at all and 差评按期整改率 is unknown (null), not 0. Default true.
+   */
+  rectificationRecorded?: boolean | undefined;
   config: MetricConfig;
   /** The rows' facts already summed (a caller computing many scopes sums once); summed here when absent. */
   facts?: MetricFacts | undefined;
@@ -243,7 +248,8 @@ export function computeWudu(input: WuduInput): WuduResult {
   put('effectiveness.onTime', f.onTime, f.onTimeKnown);
   put('effectiveness.timeUsed', f.usedDays, f.statutoryDays, { promisedDays: f.promisedDays, cases: f.daysKnown });
   put('effectiveness.goodRating', f.ratedGood, f.rated);
-  put('effectiveness.rectifiedOnTime', input.rectification.onTime, input.rectification.due, { pending: input.rectification.pending });
+  const rectKnown = input.rectificationRecorded !== false;
+  put('effectiveness.rectifiedOnTime', rectKnown ? input.rectification.onTime : null, input.rectification.due, { pending: input.rectification.pending });
 
   const subMeasures: SubMeasureResult[] = SUB_MEASURES.map((def) => {
     const v = values.get(def.key)!;
@@ -285,7 +291,7 @@ export function computeWudu(input: WuduInput): WuduResult {
     onlineShare: round(ratio(f.submittedPc + f.submittedMobile, f.submitted), 4),
     goodRatingRate: round(ratio(f.ratedGood, f.rated), 4),
     badRatingRate: round(ratio(f.ratedBad, f.rated), 4),
-    badRectifiedOnTimeRate: round(ratio(input.rectification.onTime, input.rectification.due), 4),
+    badRectifiedOnTimeRate: rectKnown ? round(ratio(input.rectification.onTime, input.rectification.due), 4) : null,
     averageHandlingHours: round(f.handlingKnown > 0 ? f.handlingMinutes / f.handlingKnown / 60 : null, 2),
     counts: {
       items: n,
@@ -336,18 +342,67 @@ export interface RankingRow {
   total: number | null;
 }
 
-/** Ranks by index (then total, then code); units without activity or index come last, unranked (and without cases, without index or total). */
+/**
+ * Ranks by index, best first, by the competition rule of RANKING_RULE: equal index (three decimals, as
+ * published) → equal rank, and the next rank skips (1, 2, 2, 4). Tied units are listed by code. Units without
+ * activity or index come last, unranked (and without cases, without index or total).
+ */
 export function rankRows(rows: readonly RankingInput[], previousRanks: ReadonlyMap<string, number> = new Map()): RankingRow[] {
+  const key = (x: number) => Math.round(x * 1000);
   const ranked = rows
     .filter((r) => r.activity > 0 && r.index !== null)
-    .sort((a, b) => b.index! - a.index! || (b.total ?? 0) - (a.total ?? 0) || a.code.localeCompare(b.code));
+    .sort((a, b) => key(b.index!) - key(a.index!) || a.code.localeCompare(b.code));
   const unranked = rows.filter((r) => !(r.activity > 0 && r.index !== null)).sort((a, b) => a.code.localeCompare(b.code));
+  let rank = 0;
   return [
     ...ranked.map((r, i) => {
+      if (i === 0 || key(ranked[i - 1]!.index!) !== key(r.index!)) rank = i + 1;
       const prev = previousRanks.get(r.code);
-      return { code: r.code, name: r.name, index: r.index, rank: i + 1, rankChange: prev === undefined ? null : prev - (i + 1), total: r.total };
+      return { code: r.code, name: r.name, index: r.index, rank, rankChange: prev === undefined ? null : prev - rank, total: r.total };
     }),
     // Without cases in the period there is no index to speak of (only catalogue measures would score).
     ...unranked.map((r) => ({ code: r.code, name: r.name, index: r.activity > 0 ? r.index : null, rank: null, rankChange: null, total: r.activity > 0 ? r.total : null })),
   ];
+}
+
+export interface DistrictFigure {
+  code: string;
+  index: number | null;
+  total: number | null;
+  scores: WuduScores;
+  /** 申办件数 in the period: the weight. */
+  submitted: number;
+}
+
+export interface CityFigures {
+  index: number | null;
+  total: number | null;
+  scores: WuduScores;
+  /** Districts that entered the index (with 申办 and an index). */
+  districts: number;
+  /** Σ 申办 of those districts. */
+  weight: number;
+}
+
+/** CITY_DEFINITION: the city's index, total and 五度 as 申办-weighted means of the districts' (published) figures. */
+export function cityFromDistricts(districts: readonly DistrictFigure[]): CityFigures {
+  const mean = (pick: (d: DistrictFigure) => number | null, digits: number) => {
+    let sum = 0;
+    let w = 0;
+    for (const d of districts) {
+      const v = pick(d);
+      if (v === null || d.submitted <= 0) continue;
+      sum += v * d.submitted;
+      w += d.submitted;
+    }
+    return w > 0 ? Math.round((sum / w) * 10 ** digits) / 10 ** digits : null;
+  };
+  const counted = districts.filter((d) => d.submitted > 0 && d.index !== null);
+  return {
+    index: mean((d) => d.index, 3),
+    total: mean((d) => d.total, 1),
+    scores: Object.fromEntries(WUDU_DIMENSIONS.map((k) => [k, mean((d) => d.scores[k], 1)])) as WuduScores,
+    districts: counted.length,
+    weight: counted.reduce((s, d) => s + d.submitted, 0),
+  };
 }

@@ -8,7 +8,39 @@ import { z } from 'zod';
  */
 
 /** Bump on any change to a formula, a sub-measure's membership or weight, or how a score is derived. */
-export const METRIC_DEFINITION_VERSION = '1.0.0';
+export const METRIC_DEFINITION_VERSION = '1.1.0';
+
+/**
+ * What changed between versions (each report records the version it was computed with).
+ * 1.1.0: the city's 五度, total and index are the case-weighted means of the districts (CITY_DEFINITION);
+ * equal indexes share a rank (RANKING_RULE); a comparison period without enough data is not compared
+ * (COMPARISON_RULE); 差评按期整改率 is null while no rectification has ever been recorded.
+ */
+export const DEFINITION_CHANGES: Record<string, string> = {
+  '1.0.0': '首个版本',
+  '1.1.0': '全市效能指数改为各区县按申办件数加权平均；并列同名次；对比期数据不足不作比较；未登记任何整改时差评按期整改率为无数据',
+};
+
+/**
+ * The city's figures (效能指数, 五度总分 and each 度) when a report or the API speaks of the whole city: the
+ * mean of the districts' figures weighted by each district's 申办件数 in the period, over the districts with
+ * at least one 申办 and a figure. So the city figure always lies between the lowest and the highest district.
+ * The city's sub-measures and headline ratios stay city-wide facts (ratios of city-wide counts).
+ */
+export const CITY_DEFINITION =
+  '全市效能指数、五度总分及各“度”得分 = 各区县相应数值按期内申办件数加权平均（只计期内有申办且有该数值的区县），因此全市数值总在各区县最低值与最高值之间；全市各分项指标与核心比率按全市汇总的件数计算。';
+
+/** Competition ranking ("1224"): equal index (as published, three decimals) gives an equal rank; the next rank skips. */
+export const RANKING_RULE =
+  '按效能指数（保留三位小数）从高到低排名；指数相同者名次相同，其后名次顺延跳过（如 1、2、2、4）；期内无办件的单位不排名。';
+
+/** A comparison period (上期, 去年同期) counts only when enough of its days hold events. */
+export const COMPARISON_RULE =
+  '对比期（上期、去年同期）须有事件数据的天数不少于该期天数的规定比例，否则显示“无数据”（一天也没有）或“数据不足”，不计算环比、同比与名次变化。';
+
+/** What a 堵点 row measures. */
+export const BOTTLENECK_RULE =
+  '堵点按“部门 × 事项（编码）× 环节”分组：停留次数 = 本期在该环节结束的停留次数；平均/最长停留 = 从进入该环节到下一办理环节的日历小时；超期件数 = 该事项本期超期办件数。补正、特别程序为申请人或外部程序一方的等待，单列不计入部门堵点。';
 
 export const WUDU_DIMENSIONS = ['completeness', 'coverage', 'guideAccuracy', 'onlineDepth', 'effectiveness'] as const;
 export type WuduDimension = (typeof WUDU_DIMENSIONS)[number];
@@ -82,8 +114,18 @@ export const SUB_MEASURES: readonly SubMeasureDefinition[] = Object.freeze([
     '期内办结件实际用去的工作日之和 ÷ 其法定时限工作日之和（法定时限为 0 的即办件不计）；得分 = 100 × (1 − 比值)'),
   sub('effectiveness', 'goodRating', '好评率', 'E', 'direct', '期内“非常满意”“满意”评价数 ÷ 期内评价数'),
   sub('effectiveness', 'rectifiedOnTime', '差评按期整改率', 'E', 'direct',
-    '整改期限（差评后第 15 个工作日）落在本期、且已到期或已整改的差评中，在期限内登记了整改（rectified 回访记录）的比例'),
+    '整改期限（差评后第 15 个工作日）落在本期、且已到期或已整改的差评中，在期限内登记了整改（rectified 回访记录）的比例；截至数据截止时全系统从未登记过整改的，为无数据（不是 0）'),
 ]);
+
+/** The method notes every report carries (说明 sheet, PDF 附注). */
+export const METHOD_NOTES: ReadonlyArray<[string, string]> = [
+  ['全市数值', CITY_DEFINITION],
+  ['排名规则', RANKING_RULE],
+  ['对比规则', COMPARISON_RULE],
+  ['堵点口径', BOTTLENECK_RULE],
+  ['无数据', '“无数据”或空白表示期内没有可计算该数值的数据，不是 0。'],
+  ...SUB_MEASURES.map((m): [string, string] => [m.name, m.formula]),
+];
 
 export const SUB_MEASURE_BY_KEY: ReadonlyMap<string, SubMeasureDefinition> = new Map(SUB_MEASURES.map((s) => [s.key, s]));
 

@@ -31,13 +31,14 @@ export function wuduRadarOption(scores: WuduScores, targets: MetricConfig['targe
     legend: { bottom: 0, data: ['得分', '目标'] },
     radar: {
       radius: '62%',
-      indicator: WUDU_DIMENSIONS.map((d) => ({ name: WUDU_NAMES[d], max: 100 })),
+      indicator: WUDU_DIMENSIONS.map((d) => ({ name: scores[d] === null ? `${WUDU_NAMES[d]}（无数据）` : WUDU_NAMES[d], max: 100 })),
     },
     series: [
       {
         type: 'radar',
         data: [
-          { name: '得分', value: WUDU_DIMENSIONS.map((d) => scores[d] ?? 0), areaStyle: { opacity: 0.25 }, label: { show: true, formatter: '{c}' } },
+          // A 度 without data is a gap ('-'), not a point at the centre.
+          { name: '得分', value: WUDU_DIMENSIONS.map((d) => scores[d] ?? '-'), areaStyle: { opacity: 0.25 }, label: { show: true, formatter: '{c}' } },
           { name: '目标', value: WUDU_DIMENSIONS.map((d) => targets[d]), lineStyle: { type: 'dashed' } },
         ],
       },

@@ -121,6 +121,8 @@ export interface BottleneckRow {
   departmentName: string;
   itemCode: string;
   itemName: string;
+  /** The item's catalogue level (two items of one name differ by code and level). */
+  itemLevel?: string;
   stage: string;
   stageName: string;
   waits: number;
@@ -149,9 +151,24 @@ export interface SupervisionSummary {
   orders: Array<{ orderId: string; caseId: string; districtName: string; itemName: string; issuedAt: string; dueOn: string; status: string; reason: string }>;
 }
 
+/**
+ * How much of a period holds data (COMPARISON_RULE): `none` = not one day with events, `insufficient` =
+ * fewer days than the configured share, `ok` = comparable.
+ */
+export interface Coverage {
+  days: number;
+  coveredDays: number;
+  status: 'ok' | 'insufficient' | 'none';
+}
+
+/** The text a comparison shows instead of a figure. */
+export const COVERAGE_TEXT: Record<Exclude<Coverage['status'], 'ok'>, string> = { none: '无数据', insufficient: '数据不足' };
+
 export interface TrendPoint {
   period: string;
   label: string;
+  /** Absent in reports of definition 1.0.0. */
+  coverage?: Coverage;
   total: number | null;
   index: number | null;
   scores: WuduScores;
@@ -162,12 +179,36 @@ export interface ComparisonRow {
   code: string;
   name: string;
   total: number | null;
+  /** null: the previous period is not comparable (see comparisons.previous.coverage) or the unit had no cases in it. */
   previousTotal: number | null;
   lastYearTotal: number | null;
   index: number | null;
   previousIndex: number | null;
   rank: number | null;
   rankChange: number | null;
+}
+
+/** The 红头 of a bulletin: who issues it, its 文号 and the date of issue. */
+export interface ReportIssue {
+  office: string;
+  /** 文号: configured prefix〔year〕sequence号, e.g. 渝效监〔2026〕12号; one sequence per year of issue. */
+  docNumber: string;
+  /** Date of issue (Asia/Shanghai). */
+  issuedOn: string;
+}
+
+/** The findings a bulletin states in words; every comparison in it is one the data holds. */
+export interface Narrative {
+  /** Paragraphs of the 总体情况 (plain text). */
+  overview: string[];
+  improvements: string[];
+  declines: string[];
+  /** Why no improvements or declines are stated (the comparison period lacks data), if so. */
+  noComparison?: string;
+  belowTarget: string[];
+  overdueItems: string[];
+  /** 整改要求 for the worst districts and items. */
+  requirements: string[];
 }
 
 /** A stored report: everything needed to render it in any format, and to say how it was computed. */
@@ -189,12 +230,32 @@ export interface ReportDocument {
   trigger: 'schedule' | 'demand';
   summary: Omit<WuduResponse, 'cutoff' | 'source' | 'period' | 'periodRange' | 'scope' | 'definitionVersion'>;
   ranking: { previousPeriod: string; districts: UnitRow[]; departments: UnitRow[] };
-  overdue: { total: number; rows: CaseRow[] };
+  /**
+   * The overdue cases, most overdue first: `rows` holds the first ones (the PDF and the preview); the XLSX and
+   * CSV hold every one of the `total` (read from the list stored beside the report when `complete` is set).
+   */
+  overdue: { total: number; rows: CaseRow[]; complete?: boolean };
+  /** The bulletin's 红头, 文号 and date (absent in reports made before 1.1.0). */
+  issue?: ReportIssue;
+  narrative?: Narrative;
+  /** Built from simulated data (SIMULATE=1): every page says 演示数据. */
+  simulated?: boolean;
+  /** How the city's figures were formed (CITY_DEFINITION), for a city report. */
+  city?: { districts: number; weight: number; definition: string };
   bottlenecks: { stages: StageSummaryRow[]; rows: BottleneckRow[] };
   daily?: { newRed: CaseRow[]; longOverdue: CaseRow[]; tooFast: CaseRow[]; badRatingsDue: BadRatingRow[] };
   weekly?: { supervision: SupervisionSummary };
   trends?: { points: TrendPoint[]; districts: Array<{ code: string; name: string; totals: Array<number | null> }> };
   comparisons?: { previous: TrendPoint; lastYear: TrendPoint; rows: ComparisonRow[] };
+}
+
+/** GET /api/v1/reports/:kind as JSON: the stored document and whether newer data exists for its period. */
+export interface ReportAnswer extends ReportDocument {
+  freshness?: {
+    /** Events of the report's period received after its cut-off. */
+    eventsAfterCutoff: number;
+    checkedAt: string;
+  };
 }
 
 /** One line of GET /api/v1/reports. */

@@ -1,12 +1,12 @@
-import { WUDU_DIMENSIONS, WUDU_NAMES, SUB_MEASURE_BY_KEY, HEADLINE_NAMES, type HeadlineKey } from './definitions.ts';
-import type { ReportDocument, ReportKind, UnitRow } from './report-model.ts';
+import { WUDU_DIMENSIONS, WUDU_NAMES, SUB_MEASURE_BY_KEY, HEADLINE_NAMES, METHOD_NOTES, type HeadlineKey } from './definitions.ts';
+import { COVERAGE_TEXT, type CaseRow, type Coverage, type ReportDocument, type ReportKind, type UnitRow } from './report-model.ts';
 
 /*
  * A report as tables: the one layout the XLSX sheets, the CSV files and the analysts' preview all render,
  * so the three never disagree. Pure functions of a ReportDocument.
  */
 
-export type CellFormat = 'text' | 'int' | 'ratio' | 'score' | 'index' | 'hours' | 'datetime' | 'signed';
+export type CellFormat = 'text' | 'int' | 'ratio' | 'score' | 'index' | 'hours' | 'datetime' | 'signed' | 'delta';
 export type Cell = string | number | null | { value: number | null; format: CellFormat };
 
 export interface ReportColumn {
@@ -22,7 +22,55 @@ export interface ReportTable {
   title: string;
   columns: ReportColumn[];
   rows: Cell[][];
+  /** Rows of the complete table when `rows` holds only the first ones (the overdue list). */
+  total?: number;
 }
+
+/**
+ * Text a spreadsheet could run as a formula (starting with = + - @, a tab or a carriage return) prefixed with
+ * an apostrophe, so Excel, WPS and LibreOffice show it as text (SPEC: CSV/formula injection). The one helper
+ * of every XLSX and CSV cell that holds text.
+ */
+export function neutralizeFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** A comparison figure, or the words saying why there is none (COMPARISON_RULE). */
+export function comparisonCell(value: number | null, coverage: Coverage | undefined): Cell {
+  if (coverage && coverage.status !== 'ok') return COVERAGE_TEXT[coverage.status];
+  return value === null ? '无数据' : value;
+}
+
+/** The columns of the overdue list (超期办件), one layout for the preview, the PDF, the XLSX and the CSV. */
+export const OVERDUE_COLUMNS: ReportColumn[] = [
+  { header: '案件编号', format: 'text', width: 22 },
+  { header: '事项编码', format: 'text', width: 14 },
+  { header: '事项', format: 'text', width: 28 },
+  { header: '区县代码', format: 'text', width: 10 },
+  { header: '区县', format: 'text', width: 12 },
+  { header: '部门', format: 'text', width: 14 },
+  { header: '受理时间', format: 'datetime', width: 17 },
+  { header: '承诺办结期限', format: 'text', width: 13 },
+  { header: '办结时间', format: 'datetime', width: 17 },
+  { header: '超期（工作日）', format: 'int', width: 13 },
+  { header: '状态', format: 'text', width: 14 },
+  { header: '申请人（已脱敏）', format: 'text', width: 24 },
+];
+
+export const overdueCells = (r: CaseRow): Cell[] => [
+  r.caseId,
+  r.itemCode,
+  r.itemName,
+  r.districtCode,
+  r.districtName,
+  r.departmentName,
+  r.acceptedAt,
+  r.promisedDeadline,
+  r.completedAt,
+  r.workingDaysOverdue,
+  r.status,
+  r.applicant,
+];
 
 export const DEFAULT_CSV_TABLE: Record<ReportKind, string> = {
   daily: 'daily',
@@ -31,6 +79,8 @@ export const DEFAULT_CSV_TABLE: Record<ReportKind, string> = {
   quarterly: 'ranking',
   annual: 'ranking',
 };
+
+const LEVEL_NAMES: Record<string, string> = { city: '市级', district: '区县级', township: '乡镇级', village: '村级' };
 
 const col = (header: string, format: CellFormat = 'text', width = format === 'text' ? 14 : 11): ReportColumn => ({ header, format, width });
 
@@ -60,6 +110,8 @@ export function formatCell(cell: Cell, format: CellFormat, empty = ''): string {
       return value.toFixed(2);
     case 'signed':
       return value > 0 ? `+${value}` : String(value);
+    case 'delta':
+      return value > 0 ? `+${value.toFixed(1)}` : value.toFixed(1);
     default:
       return String(value);
   }
@@ -104,6 +156,8 @@ function summaryTable(doc: ReportDocument): ReportTable {
   const weights = WUDU_DIMENSIONS.map((d) => `${WUDU_NAMES[d]} ${doc.config.weights[d]}`).join('，');
   const rows: Cell[][] = [
     ['报告', doc.title, ''],
+    ...(doc.issue ? [['发文机关', doc.issue.office, ''] as Cell[], ['文号', doc.issue.docNumber, ''] as Cell[], ['印发日期', doc.issue.issuedOn, ''] as Cell[]] : []),
+    ...(doc.simulated ? [['数据性质', '演示数据（模拟生成，不作为考核依据）', ''] as Cell[]] : []),
     ['报告类型', doc.kindName, ''],
     ['期间', doc.period.label, `${doc.period.from} 至 ${doc.period.to}（不含）`],
     ['范围', doc.scope.name, doc.scope.key],
@@ -114,7 +168,7 @@ function summaryTable(doc: ReportDocument): ReportTable {
     ['五度权重', weights, '按权重之和归一'],
     ...WUDU_DIMENSIONS.map((d): Cell[] => [WUDU_NAMES[d], { value: s.scores[d], format: 'score' }, `目标 ${doc.config.targets[d]}`]),
     ['五度总分', { value: s.total, format: 'score' }, '0–100'],
-    ['效能指数', { value: s.index, format: 'index' }, '1.000 = 达到目标'],
+    ['效能指数', { value: s.index, format: 'index' }, doc.city ? `1.000 = 达到目标；全市为 ${doc.city.districts} 个区县按申办件数加权平均` : '1.000 = 达到目标'],
     ...HEADLINE_ORDER.map((k): Cell[] => [HEADLINE_NAMES[k], { value: s.headline[k], format: 'ratio' }, '']),
     ['平均办理时长（小时）', { value: s.headline.averageHandlingHours, format: 'hours' }, '申办（或受理）至办结'],
     ...Object.entries(s.headline.counts).map(([k, v]): Cell[] => [COUNT_NAMES[k] ?? k, { value: v, format: 'int' }, '']),
@@ -185,22 +239,15 @@ function wuduTable(doc: ReportDocument): ReportTable {
 }
 
 function overdueTable(doc: ReportDocument): ReportTable {
+  return { key: 'overdue', title: '超期办件', columns: OVERDUE_COLUMNS, rows: doc.overdue.rows.map(overdueCells), total: doc.overdue.total };
+}
+
+function methodTable(doc: ReportDocument): ReportTable {
   return {
-    key: 'overdue',
-    title: '超期办件',
-    columns: [
-      col('案件编号', 'text', 22),
-      col('事项', 'text', 28),
-      col('区县', 'text', 12),
-      col('部门', 'text', 14),
-      col('受理时间', 'datetime', 17),
-      col('承诺办结期限', 'text', 13),
-      col('办结时间', 'datetime', 17),
-      col('超期（工作日）', 'int', 13),
-      col('状态', 'text', 14),
-      col('申请人（已脱敏）', 'text', 24),
-    ],
-    rows: doc.overdue.rows.map((r) => [r.caseId, r.itemName, r.districtName, r.departmentName, r.acceptedAt, r.promisedDeadline, r.completedAt, r.workingDaysOverdue, r.status, r.applicant]),
+    key: 'method',
+    title: '说明',
+    columns: [col('项目', 'text', 20), col('口径', 'text', 100)],
+    rows: [['指标定义版本', doc.definitionVersion], ...METHOD_NOTES.map(([k, v]): Cell[] => [k, v])],
   };
 }
 
@@ -209,8 +256,32 @@ function bottleneckTables(doc: ReportDocument): ReportTable[] {
     {
       key: 'bottlenecks',
       title: '堵点',
-      columns: [col('部门', 'text', 14), col('事项', 'text', 28), col('环节', 'text', 14), col('停留次数', 'int'), col('平均停留（小时）', 'hours', 15), col('最长停留（小时）', 'hours', 15), col('该事项超期件数', 'int', 14)],
-      rows: doc.bottlenecks.rows.map((r) => [r.departmentName, r.itemName, r.stageName, r.waits, r.averageHours, r.maxHours, r.overdue]),
+      columns: [
+        col('部门代码', 'text', 10),
+        col('部门', 'text', 14),
+        col('事项编码', 'text', 14),
+        col('事项', 'text', 28),
+        col('事项层级', 'text', 9),
+        col('环节', 'text', 14),
+        col('停留次数', 'int'),
+        col('平均停留（小时）', 'hours', 15),
+        col('最长停留（小时）', 'hours', 15),
+        col('该事项超期件数', 'int', 14),
+        col('说明', 'text', 40),
+      ],
+      rows: doc.bottlenecks.rows.map((r) => [
+        r.departmentCode,
+        r.departmentName,
+        r.itemCode,
+        r.itemName,
+        LEVEL_NAMES[r.itemLevel ?? ''] ?? r.itemLevel ?? '',
+        r.stageName,
+        r.waits,
+        r.averageHours,
+        r.maxHours,
+        r.overdue,
+        `本期 ${r.waits} 次在${r.stageName}结束停留，平均 ${r.averageHours.toFixed(1)} 小时`,
+      ]),
     },
     {
       key: 'stages',
@@ -285,8 +356,9 @@ function trendTables(doc: ReportDocument): ReportTable[] {
         col('最多跑一次率', 'ratio', 12),
         col('差评按期整改率', 'ratio', 13),
         col('申办件数', 'int'),
+        col('有数据天数', 'text', 12),
       ],
-      rows: doc.trends.points.map((p) => [
+      rows: doc.trends.points.map((p) => p.coverage?.status === 'none' ? [p.label, ...Array<Cell>(13).fill('无数据'), `0/${p.coverage.days}`] : [
         p.label,
         p.total,
         p.index,
@@ -297,6 +369,7 @@ function trendTables(doc: ReportDocument): ReportTable[] {
         p.headline.zeroOrOneTripRate,
         p.headline.badRectifiedOnTimeRate,
         p.headline.submitted,
+        p.coverage ? `${p.coverage.coveredDays}/${p.coverage.days}${p.coverage.status === 'insufficient' ? '（数据不足）' : ''}` : '',
       ]),
     });
     out.push({
@@ -308,7 +381,10 @@ function trendTables(doc: ReportDocument): ReportTable[] {
   }
   if (doc.comparisons) {
     const c = doc.comparisons;
-    const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10) / 10);
+    const diff = (a: number | null, b: number | null, cov: Coverage | undefined): Cell =>
+      cov && cov.status !== 'ok' ? COVERAGE_TEXT[cov.status] : a === null || b === null ? '无数据' : Math.round((a - b) * 10) / 10;
+    const pc = c.previous.coverage;
+    const lc = c.lastYear.coverage;
     out.push({
       key: 'comparisons',
       title: '对比',
@@ -317,15 +393,27 @@ function trendTables(doc: ReportDocument): ReportTable[] {
         col('区县', 'text', 16),
         col('本期总分', 'score'),
         col(`上期（${c.previous.label}）总分`, 'score', 22),
-        col('环比变化', 'score'),
+        col('环比变化', 'delta'),
         col(`同期（${c.lastYear.label}）总分`, 'score', 22),
-        col('同比变化', 'score'),
+        col('同比变化', 'delta'),
         col('效能指数', 'index'),
         col('上期效能指数', 'index', 12),
         col('排名', 'int', 7),
         col('名次变化', 'signed', 9),
       ],
-      rows: c.rows.map((r) => [r.code, r.name, r.total, r.previousTotal, diff(r.total, r.previousTotal), r.lastYearTotal, diff(r.total, r.lastYearTotal), r.index, r.previousIndex, r.rank, r.rankChange]),
+      rows: c.rows.map((r) => [
+        r.code,
+        r.name,
+        r.total,
+        comparisonCell(r.previousTotal, pc),
+        diff(r.total, r.previousTotal, pc),
+        comparisonCell(r.lastYearTotal, lc),
+        diff(r.total, r.lastYearTotal, lc),
+        r.index,
+        comparisonCell(r.previousIndex, pc),
+        r.rank,
+        pc && pc.status !== 'ok' ? COVERAGE_TEXT[pc.status] : r.rankChange,
+      ]),
     });
   }
   return out;
@@ -343,5 +431,6 @@ export function reportTables(doc: ReportDocument): ReportTable[] {
     ...(daily ? [daily] : []),
     ...supervisionTables(doc),
     ...trendTables(doc),
+    methodTable(doc),
   ];
 }
