@@ -3,7 +3,7 @@
 # Asia/Shanghai and America/New_York (day boundaries are Asia/Shanghai whatever TZ says).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "== typecheck"; pnpm -s typecheck
+echo "== typecheck"; pnpm typecheck
 echo "== lint"; pnpm -s lint
 echo "== dependencies"; pnpm -s deps:check
 echo "== tests (TZ=UTC)"; TZ=UTC pnpm exec vitest run

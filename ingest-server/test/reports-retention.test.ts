@@ -6,6 +6,7 @@ import { DEFAULT_METRIC_CONFIG, parsePeriod, type ReportDocument, type ReportKin
 import { createClickhouse, type Clickhouse } from '../src/clickhouse/clickhouse-client.ts';
 import { migrate, MIGRATIONS } from '../src/clickhouse/migrations.ts';
 import { METRICS_MIGRATIONS } from '../src/metrics/metrics.migrations.ts';
+import { REPORTS_MIGRATIONS } from '../src/reports/reports.migrations.ts';
 import { ReportStore } from '../src/reports/report.store.ts';
 import { SUPERVISION_MIGRATIONS } from '../src/supervision/supervision.migrations.ts';
 
@@ -36,7 +37,7 @@ const doc = (id: string, kind: ReportKind, period: string, generatedMs: number):
 
 beforeAll(async () => {
   ch = createClickhouse({ clickhouseUrl: undefined, dataDir: dir, clickhouseDatabase: 'tongban' });
-  await migrate(ch, 'tongban', [...MIGRATIONS, ...SUPERVISION_MIGRATIONS, ...METRICS_MIGRATIONS]);
+  await migrate(ch, 'tongban', [...MIGRATIONS, ...SUPERVISION_MIGRATIONS, ...METRICS_MIGRATIONS, ...REPORTS_MIGRATIONS]);
   const none = async () => {
     throw new Error('not rendered here');
   };

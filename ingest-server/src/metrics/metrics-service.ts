@@ -17,6 +17,7 @@ import {
   scopeKey,
   scopeLevel,
   shanghaiDate,
+  shanghaiIso,
   sumFacts,
   type CatalogueItem,
   type CityFigures,
