@@ -33,6 +33,8 @@ export interface Config {
   holidaysFile: string | undefined;
   logLevel: string;
   simulate: boolean;
+  /** Working days a 补正 may stay open before the case is flagged `pause_overdue` (SPEC: PAUSE_FLAG_DAYS). */
+  pauseFlagDays: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,6 +59,7 @@ const Env = z.object({
   HOLIDAYS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIMULATE: z.enum(['0', '1', 'true', 'false']).default('0'),
+  PAUSE_FLAG_DAYS: int(30, 1),
 });
 
 /** Parses `name:token,name:token` into token → name. */
@@ -115,5 +118,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     holidaysFile: e.HOLIDAYS_FILE,
     logLevel: e.LOG_LEVEL,
     simulate: e.SIMULATE === '1' || e.SIMULATE === 'true',
+    pauseFlagDays: e.PAUSE_FLAG_DAYS,
   };
 }

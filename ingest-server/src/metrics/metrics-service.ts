@@ -34,7 +34,7 @@ import {
   type WuduResult,
 } from '@tongban/shared';
 import type { ItemCatalogue } from '../catalogue/item-catalogue.ts';
-import { RECTIFICATION_DAYS } from '../supervision/rating-clocks.ts';
+import { RECTIFICATION_LOOKBACK_DAYS, rectificationDue } from '../supervision/rating-clocks/rating-clock.ts';
 import { shanghaiIso } from '../time-format.ts';
 import type { MetricConfigStore } from './metric-config.store.ts';
 import type { BadRatingGroup, MetricFactsRepository, StageFilter } from './metric-facts.repository.ts';
@@ -65,8 +65,6 @@ export interface PeriodData {
   source: FactSource;
 }
 
-/** Bad ratings up to this many calendar days before a period can have their 15-working-day deadline in it. */
-const RECTIFICATION_LOOKBACK_DAYS = 45;
 const CACHE_SIZE = 24;
 
 /** The date one year before (29 February → 1 March). */
@@ -294,7 +292,7 @@ export class MetricsService {
     const out: BadRatingOutcome[] = [];
     for (const g of groups) {
       let deadline = deadlines.get(g.ratedDay);
-      if (deadline === undefined) deadlines.set(g.ratedDay, (deadline = cal.addWorkingDays(g.ratedDay, RECTIFICATION_DAYS).date));
+      if (deadline === undefined) deadlines.set(g.ratedDay, (deadline = rectificationDue(cal, g.ratedDay)));
       if (deadline < period.from || deadline >= period.to) continue;
       const status = g.rectifiedDay !== null && g.rectifiedDay <= deadline ? 'onTime' : cutoffDay > deadline ? 'late' : 'pending';
       out.push({ ratedDay: g.ratedDay, districtCode: g.districtCode, itemCode: g.itemCode, rectifiedDay: g.rectifiedDay, n: g.n, deadline, status });

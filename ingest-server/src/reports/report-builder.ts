@@ -33,7 +33,7 @@ import {
 import type { MetricFactsRepository } from '../metrics/metric-facts.repository.ts';
 import type { MetricsService, PeriodData, UnitFigures } from '../metrics/metrics-service.ts';
 import { workingDaysOverdue } from '../supervision/case-clock.ts';
-import { RECTIFICATION_DAYS } from '../supervision/rating-clocks.ts';
+import { RECTIFICATION_LOOKBACK_DAYS, rectificationDue } from '../supervision/rating-clocks/rating-clock.ts';
 import { shanghaiIso } from '../time-format.ts';
 import type { ReportListsQuery, StateRow } from './report-lists.query.ts';
 
@@ -317,11 +317,11 @@ export class ReportBuilder {
     const cal = this.o.calendar();
     const warn = this.o.metrics.config.rectificationWarnWorkingDays;
     const byCode = this.o.metrics.itemByCode();
-    const bad = (await this.o.repo.badRatingCases(source, addCalendarDays(day, -45), addCalendarDays(day, 1), cutoffMs)).filter((b) => rowInScope(b, scope, byCode));
+    const bad = (await this.o.repo.badRatingCases(source, addCalendarDays(day, -RECTIFICATION_LOOKBACK_DAYS), addCalendarDays(day, 1), cutoffMs)).filter((b) => rowInScope(b, scope, byCode));
     const rows: Array<Omit<BadRatingRow, 'applicant'>> = [];
     for (const b of bad) {
       if (b.rectifiedAtMs !== null) continue;
-      const deadline = cal.addWorkingDays(shanghaiDate(b.ratedAtMs), RECTIFICATION_DAYS).date;
+      const deadline = rectificationDue(cal, shanghaiDate(b.ratedAtMs));
       const left = deadline >= day ? cal.countWorkingDays(day, deadline).days : -cal.countWorkingDays(deadline, day).days;
       if (left > warn) continue;
       rows.push({

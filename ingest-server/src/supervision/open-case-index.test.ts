@@ -23,6 +23,8 @@ const base: OpenCase = {
   statutoryDeadlineDay: d('2025-10-13'),
   yellowFromDay: d('2025-09-18'),
   pauses: [],
+  stageDueDay: null,
+  flags: [],
 };
 
 describe('OpenCaseIndex', () => {
@@ -80,7 +82,7 @@ describe('OpenCaseIndex', () => {
     expect(index.list({ minDaysOverdue: 3 }, now, 10).cases.map((c) => c.caseId)).toEqual(['B', 'A']);
     expect(index.list({ minDaysOverdue: 4 }, now, 10).cases.map((c) => c.caseId)).toEqual(['B']);
     expect(index.list({ districtCode: '509999' }, now, 10).cases).toEqual([]);
-    expect(index.counts()).toMatchObject({ open: 4, red: 2, yellow: 1, byLevel: { district: 4 } });
+    expect(index.counts(now)).toMatchObject({ open: 4, red: 2, yellow: 1, byLevel: { district: 4 } });
   });
 
   it('holds no transition while a pause keeps the deadline open', () => {

@@ -4,10 +4,12 @@ import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
 import { requireSource } from '../routes/auth.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, type BottleneckDimension } from './bottlenecks.query.ts';
-import type { CaseState } from './case-state.ts';
+import { CASE_FLAGS, type CaseState } from './case-state.ts';
+import type { DeadlineChange } from './deadline-history.store.ts';
+import { isDataQuality } from './overdue-rule.ts';
 import { traceCase } from './case-trace.ts';
 import type { CaseFilter, OpenCaseIndex } from './open-case-index.ts';
-import type { RatingClockStatus } from './rating-clocks.ts';
+import type { RatingClockView } from './rating-clocks/rating-clock.ts';
 import type { SupervisionOrders } from './supervision-orders.ts';
 
 interface Deps {
@@ -17,8 +19,8 @@ interface Deps {
   itemName: (code: string) => string;
   districtName: (code: string) => string;
   caseState: (caseId: string) => Promise<CaseState | undefined>;
-  ratingClock: (caseId: string) => RatingClockStatus | undefined;
-  addFollowUp: (caseId: string, kind: 'return_visit' | 'rectified', at: string, by: string, note: string) => Promise<void>;
+  ratingClocks: (caseId: string) => Promise<RatingClockView[]>;
+  deadlineHistory: (caseId: string) => Promise<DeadlineChange[]>;
 }
 
 const listQuery = {
@@ -33,6 +35,7 @@ const listQuery = {
     stage: { type: 'string', maxLength: 32 },
     level: { type: 'string', enum: ['city', 'district', 'township', 'village'] },
     minDaysOverdue: { type: 'integer', minimum: 0 },
+    flag: { type: 'string', enum: [...CASE_FLAGS] },
     daysOverdue: { type: 'integer', minimum: 0 },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
     cursor: { type: 'string', maxLength: 200 },
@@ -45,7 +48,6 @@ type ListQuery = CaseFilter & { daysOverdue?: number; limit: number; cursor?: st
 /** Reading and supervision endpoints of SPEC.md: cases, 督办, 倒查, 堵点, bad-rating follow-ups. */
 export function supervisionRoutes(app: FastifyInstance, d: Deps) {
   const admin = requireSource(d.ctx.config.adminTokens);
-  const sourceOrAdmin = requireSource(new Map([...d.ctx.config.sourceTokens, ...d.ctx.config.adminTokens]));
   const load = async (caseId: string) => {
     const s = await d.caseState(caseId);
     if (!s) throw new AppError(404, 'not_found', `no case ${caseId}`);
@@ -64,6 +66,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
   app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId', async (req) => {
     const s = await load(req.params.caseId);
     const submitted = s.events.find((e) => e.type === 'submitted');
+    const [ratingClocks, deadlineHistory, supervision] = await Promise.all([d.ratingClocks(s.caseId), d.deadlineHistory(s.caseId), d.orders.ofCase(s.caseId)]);
     let previous: number | undefined;
     return {
       caseId: s.caseId,
@@ -96,8 +99,13 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       rating: s.rating,
       flags: s.flags,
       applicant: submitted?.applicant ? maskApplicant(submitted.applicant) : null,
-      supervision: await d.orders.ofCase(s.caseId),
-      ratingClock: d.ratingClock(s.caseId) ?? null,
+      extension: s.extension,
+      stageClock: s.stageClock,
+      deadlineHistory,
+      supervision,
+      // The latest bad rating's clock (SPEC.md); every one of them when the case was rated badly more than once.
+      ratingClock: ratingClocks.at(-1) ?? null,
+      ratingClocks,
       timeline: s.events.map((e) => {
         const at = Date.parse(e.occurredAt);
         const minutesSincePrevious = previous === undefined ? null : Math.round((at - previous) / 60_000);
@@ -109,7 +117,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
 
   app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId/trace', async (req) => {
     const s = await load(req.params.caseId);
-    return { caseId: s.caseId, ...traceCase(s.events, d.ctx.calendar.calendar, d.ctx.now()) };
+    return { caseId: s.caseId, ...traceCase(s.events, d.ctx.calendar.calendar, d.ctx.now(), isDataQuality(s.flags)) };
   });
 
   app.post<{ Params: { caseId: string }; Body: { reason: string; dueOn: string; issuer?: string } }>(
@@ -145,29 +153,6 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const order = await d.orders.resolve(req.params.caseId, req.params.orderId, req.body.resolution, d.ctx.now());
       if (!order) throw new AppError(404, 'not_found', `no supervision order ${req.params.orderId} on case ${req.params.caseId}`);
       return order;
-    },
-  );
-
-  app.post<{ Params: { caseId: string }; Body: { kind: 'return_visit' | 'rectified'; at?: string; note?: string } }>(
-    '/api/v1/cases/:caseId/rating-followups',
-    {
-      preHandler: sourceOrAdmin,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['kind'],
-          properties: { kind: { type: 'string', enum: ['return_visit', 'rectified'] }, at: { type: 'string' }, note: { type: 'string', maxLength: 500 } },
-        },
-      },
-    },
-    async (req, reply) => {
-      const s = await load(req.params.caseId);
-      if (s.rating === null || s.rating > 2) throw new AppError(409, 'no_bad_rating', 'the case has no bad rating to follow up');
-      const at = req.body.at ?? new Date(d.ctx.now()).toISOString();
-      if (Number.isNaN(Date.parse(at))) throw new AppError(400, 'invalid_request', 'at must be an ISO 8601 date-time');
-      const shanghai = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 23) + '+08:00';
-      await d.addFollowUp(s.caseId, req.body.kind, shanghai, req.source, req.body.note ?? '');
-      return reply.status(201).send({ caseId: s.caseId, kind: req.body.kind, at: shanghai });
     },
   );
 
