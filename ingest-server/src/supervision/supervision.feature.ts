@@ -131,7 +131,10 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     const red = index.list({ warning: 'red' }, now, RED_LIST).cases;
     const yellow = red.length < RED_LIST ? index.list({ warning: 'yellow' }, now, RED_LIST - red.length).cases : [];
     const redList = [...red, ...yellow].map((c) => warningMessage(c, null));
-    cached = { at: now, value: { supervision: {
+    cached = {
+      at: now,
+      value: {
+        supervision: {
           counts: { open: counts.open, yellow: counts.yellow, red: counts.red, stageOverdue: counts.stageOverdue.total, pauseOverdue: counts.pauseOverdue },
           byLevel: counts.byLevel,
           byDistrict: counts.byDistrict,
@@ -140,7 +143,11 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
           redList,
           orders: orders.counts(now),
           ratingClocks: { active: book.activeCount },
-        } } };
+        },
+        // SPEC.md: data-quality cases are counted apart in the overview.
+        dataQuality: counts.dataQuality,
+      },
+    };
     return cached.value;
   };
 
