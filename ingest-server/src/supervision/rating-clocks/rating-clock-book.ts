@@ -49,8 +49,19 @@ export class RatingClockBook {
   private lastScanDay = '';
   private dirty = false;
   private scanning: Promise<void> | undefined;
+  /**
+   * Every change of clocks runs in turn: an opening, a follow-up, a scan and a recomputation each read the
+   * store or memory and write a new version; interleaved, an older picture could be written last and win.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: Options) {}
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   get activeCount(): number {
     return this.active.size;
@@ -66,7 +77,11 @@ export class RatingClockBook {
    * Opens the clocks of bad ratings these derived cases carry and that have none yet (idempotent: a case is
    * derived again with every event it receives). `quiet`: a bulk derivation of history announces nothing.
    */
-  async observe(states: readonly CaseState[], quiet = false): Promise<number> {
+  observe(states: readonly CaseState[], quiet = false): Promise<number> {
+    return this.serial(() => this.observeNow(states, quiet));
+  }
+
+  private async observeNow(states: readonly CaseState[], quiet: boolean): Promise<number> {
     const candidates = new Map<string, { state: CaseState; eventId: string; rating: number; ratedAt: string }>();
     for (const s of states) {
       for (const e of s.events) {
@@ -108,7 +123,11 @@ export class RatingClockBook {
    * Records a follow-up on the latest bad rating given at or before `at` that lacks one of this kind.
    * `at` before every bad rating, or in the future (beyond the events' clock-skew allowance), is a 400.
    */
-  async followUp(caseId: string, kind: FollowUpKind, atIso: string, by: string, note: string): Promise<{ clock: RatingClockView; at: string }> {
+  followUp(caseId: string, kind: FollowUpKind, atIso: string, by: string, note: string): Promise<{ clock: RatingClockView; at: string }> {
+    return this.serial(() => this.followUpNow(caseId, kind, atIso, by, note));
+  }
+
+  private async followUpNow(caseId: string, kind: FollowUpKind, atIso: string, by: string, note: string): Promise<{ clock: RatingClockView; at: string }> {
     const now = this.o.now();
     const atMs = Date.parse(atIso);
     if (Number.isNaN(atMs)) throw new AppError(400, 'invalid_request', 'at must be an ISO 8601 date-time');
@@ -131,7 +150,11 @@ export class RatingClockBook {
   }
 
   /** Due dates of the active clocks again (the calendar changed). */
-  async recompute(): Promise<number> {
+  recompute(): Promise<number> {
+    return this.serial(() => this.recomputeNow());
+  }
+
+  private async recomputeNow(): Promise<number> {
     const cal = this.o.calendar();
     const changed: RatingClock[] = [];
     for (const c of this.active.values()) {
@@ -151,7 +174,7 @@ export class RatingClockBook {
    * opened or recomputed, so the active clocks are walked only then, not every second.
    */
   scan(): Promise<void> {
-    this.scanning ??= this.scanOnce().finally(() => (this.scanning = undefined));
+    this.scanning ??= this.serial(() => this.scanOnce()).finally(() => (this.scanning = undefined));
     return this.scanning;
   }
 
