@@ -47,6 +47,8 @@ function openCase(i: number): OpenCase {
     statutoryDeadlineDay: dayNumber(dl) + 20,
     yellowFromDay: dayNumber(dl) - 3,
     pauses: i % 20 === 0 ? [{ from: '2025-10-09', to: '2025-10-10' }] : [],
+    stageDueDay: null,
+    flags: [],
   };
 }
 
@@ -105,7 +107,7 @@ console.log(
 console.log(`scanner tick at Shanghai midnight: ${tMidnight.toFixed(0)} ms for ${changed.toLocaleString('en-US')} warning changes`);
 // The wall's supervision figures (sent with stats at most twice a second): counts plus the top-100 red list.
 const tOverview = med(Array.from({ length: 3 }, () => time(() => {
-  index.counts();
+  index.counts(Date.now());
   index.list({ warning: 'red' }, midnight, 100);
 })));
 console.log(`wall overview (counts by level and district + top-100 red list): ${tOverview.toFixed(0)} ms`);

@@ -34,6 +34,8 @@ export interface Config {
   logLevel: string;
   simulate: boolean;
   reports: ReportsConfig;
+  /** Working days a 补正 may stay open before the case is flagged `pause_overdue` (SPEC: PAUSE_FLAG_DAYS). */
+  pauseFlagDays: number;
 }
 
 export const REPORT_KIND_LIST = ['daily', 'weekly', 'monthly', 'quarterly', 'annual'] as const;
@@ -114,6 +116,7 @@ const Env = z.object({
   REPORTS_ISSUING_OFFICE: z.string().trim().min(1).max(60).default('重庆市政务服务效能监察指挥中心'),
   REPORTS_DOC_PREFIX: z.string().trim().min(1).max(20).default('渝效监'),
   REPORTS_MIN_COVERAGE: z.coerce.number().gt(0).max(1).default(0.8),
+  PAUSE_FLAG_DAYS: int(30, 1),
 });
 
 /** Parses `name:token,name:token` into token → name. */
@@ -180,5 +183,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       docNumberPrefix: e.REPORTS_DOC_PREFIX,
       minCoverage: e.REPORTS_MIN_COVERAGE,
     },
+    pauseFlagDays: e.PAUSE_FLAG_DAYS,
   };
 }

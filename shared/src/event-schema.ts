@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'completed',
   'delivered',
   'withdrawn',
+  'extended',
   'rated',
   'complained',
 ] as const;
@@ -32,6 +33,7 @@ export const EVENT_TYPE_NAMES: Record<EventType, string> = {
   completed: '办结',
   delivered: '送达',
   withdrawn: '撤回',
+  extended: '延期',
   rated: '好差评',
   complained: '投诉',
 };
@@ -90,6 +92,8 @@ export const CaseEventSchema = z
     rating: z.number().int().min(1).max(5).optional(),
     visits: z.number().int().min(0).max(1000).optional(),
     note: z.string().max(500).optional(),
+    /** 延期 (行政许可法 Art. 42): working days the clocks gain; on `extended` only. */
+    extensionDays: z.number().int().min(1).max(60).optional(),
   })
   .superRefine((e, ctx) => {
     if (e.type === 'submitted') {
@@ -98,6 +102,10 @@ export const CaseEventSchema = z
     }
     if (e.type === 'rated' && e.rating === undefined)
       ctx.addIssue({ code: 'custom', path: ['rating'], message: 'is required on rated' });
+    if (e.type === 'extended' && e.extensionDays === undefined)
+      ctx.addIssue({ code: 'custom', path: ['extensionDays'], message: 'is required on extended' });
+    if (e.type !== 'extended' && e.extensionDays !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['extensionDays'], message: 'is allowed on extended only' });
   });
 
 export type CaseEvent = z.infer<typeof CaseEventSchema>;

@@ -28,3 +28,13 @@ describe('validateServiceItem', () => {
     if (!r.ok) expect(r.errors.join(' ')).toMatch(/name.*channels|channels.*name/s);
   });
 });
+
+describe('stage limits (环节时限)', () => {
+  it('accepts working-day limits for some stages', () => {
+    const r = validateServiceItem({ ...item, stageLimitDays: { accepted: 1, reviewed: 2 } });
+    expect(r.ok && r.item.stageLimitDays).toEqual({ accepted: 1, reviewed: 2 });
+  });
+  it('refuses a limit for a stage that is not one', () => {
+    expect(validateServiceItem({ ...item, stageLimitDays: { rated: 1 } }).ok).toBe(false);
+  });
+});

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { CHANNELS, LEVELS } from './event-schema.ts';
 
+/** Stages that may carry a limit of their own (环节时限): the lifecycle steps after which the administration acts. */
+export const STAGE_TYPES = ['submitted', 'accepted', 'reviewed', 'approved'] as const;
+export type StageType = (typeof STAGE_TYPES)[number];
+
 export const POWER_TYPES = ['行政许可', '行政确认', '行政给付', '行政裁决', '行政奖励', '行政征收', '公共服务', '其他行政权力'] as const;
 
 /** 办事指南 required elements (办事指南准确度 counts how many are filled). */
@@ -27,6 +31,11 @@ export const ServiceItemSchema = z
     typicalHandlingMinutes: z.number().int().min(0).optional(),
     visitsRequired: z.number().int().min(0).optional(),
     guide: z.record(z.string(), z.boolean()),
+    /**
+     * 环节时限: working days a case may stay at a stage, by the stage's event type (`accepted` = 受理 → next
+     * step, `reviewed` = 审核 → next step …). A stage without a limit has no stage clock.
+     */
+    stageLimitDays: z.partialRecord(z.enum(STAGE_TYPES), z.number().int().min(0).max(3650)).optional(),
   })
   .passthrough()
   .refine((i) => i.promisedLimitDays <= i.statutoryLimitDays, { message: 'promisedLimitDays must not exceed statutoryLimitDays', path: ['promisedLimitDays'] });

@@ -17,6 +17,11 @@ export type IsoDate = string;
 export interface ClockPause {
   from: IsoDate;
   to?: IsoDate | undefined;
+  /**
+   * 补正 (`supplement`) or 特别程序 (`special`). Pauses of different kinds may overlap; the clock stops for
+   * their union (the calendar treats every pause alike). Absent on pauses stored before kinds existed.
+   */
+  kind?: 'supplement' | 'special' | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { overview } from '../../test/wire-fixtures.ts';
 import { initialLiveState, liveReducer } from './live-state.ts';
 import { SnapshotSchema, type CaseSummary, type CaseWarning, type LiveEvent, type Snapshot } from '@tongban/shared';
 
@@ -22,14 +23,15 @@ const summary = (caseId: string, warning: CaseSummary['warning'], daysOverdue: n
   statutoryDeadline: '2025-09-01',
   warning,
   daysOverdue,
+  flags: [],
 });
-const supervision = (redList: CaseSummary[]) => ({
-  orders: { open: 0, overdue: 0 },
-  counts: { open: 10, yellow: 2, red: 1 },
-  byLevel: { city: 1, district: 6, township: 2, village: 1 },
-  byDistrict: { '500118': { open: 10, yellow: 2, red: 1 } },
-  redList: redList.map((c) => ({ ...c, previous: null, at: '2025-08-24T14:37:00+08:00' })),
-});
+const supervision = (redList: CaseSummary[]) =>
+  overview({
+    counts: { open: 10, yellow: 2, red: 1 },
+    byLevel: { city: 1, district: 6, township: 2, village: 1 },
+    byDistrict: { '500118': { open: 10, yellow: 2, red: 1 } },
+    redList: redList.map((c) => ({ ...c, previous: null, at: '2025-08-24T14:37:00+08:00' })),
+  });
 const warning = (caseId: string, w: CaseWarning['warning'], daysOverdue = 0): CaseWarning => ({
   ...summary(caseId, w, daysOverdue),
   previous: 'none',

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { overview } from '../../test/wire-fixtures.ts';
 import { districtFigures } from './district-figures.ts';
 import { MEASURES, NO_DATA_COLOR, colorScale, heatColoring, measureValues, type MeasureSources } from './heat-measures.ts';
 
 const codes = ['500118', '500101', '500103'];
 const src: MeasureSources = {
   today: { day: '2025-10-15', totals: {}, districts: { '500118': { submitted: 40, accepted: 30 }, '500101': { submitted: 10 } } },
-  supervision: {
+  supervision: overview({
     counts: { open: 30, yellow: 4, red: 3 },
     byLevel: { city: 0, district: 30, township: 0, village: 0 },
     byDistrict: { '500118': { open: 20, yellow: 4, red: 2 }, '500101': { open: 10, yellow: 0, red: 1 } },
     redList: [],
-    orders: { open: 0, overdue: 0 },
-  },
+  }),
   ranking: [{ code: '500118', name: '永川区', index: 1.12, rank: 1, rankChange: 2, total: 88 }],
 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { overview } from '../../test/wire-fixtures.ts';
 import {
   applicantLabel,
   eventTypeName,
@@ -46,7 +47,7 @@ describe('wall formatting', () => {
   });
 
   it('computes today’s rates, and none from zero cases', () => {
-    const tiles = todayCounterTiles(undefined, { counts: { open: 5, yellow: 1, red: 2 }, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {}, redList: [], orders: { open: 0, overdue: 0 } }, {
+    const tiles = todayCounterTiles(undefined, overview({ counts: { open: 5, yellow: 1, red: 2 } }), {
       day: 'd',
       goodRating: { good: 9, rated: 10 },
       onTime: { onTime: 0, completed: 0 },

@@ -25,6 +25,8 @@ export interface EventRow {
   rating: number | null;
   visits: number | null;
   note: string;
+  /** 延期 working days on `extended` (column added by supervision migration 101). */
+  extension_days: number | null;
   dq_flags: string[];
 }
 
@@ -63,6 +65,7 @@ export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqF
     rating: e.rating ?? null,
     visits: e.visits ?? null,
     note: e.note ?? '',
+    extension_days: e.extensionDays ?? null,
     dq_flags: dqFlags,
   };
 }
@@ -96,6 +99,7 @@ export function fromEventRow(r: StoredEventRow): CaseEvent {
     rating: opt(r.rating),
     visits: opt(r.visits),
     note: opt(r.note),
+    extensionDays: opt(r.extension_days ?? null),
   };
 }
 

@@ -1,4 +1,5 @@
 import { FACT_KEYS, type FactKey, type MetricFacts } from '@tongban/shared';
+import { dataQualitySql, notDataQualitySql } from '../supervision/overdue-rule.ts';
 
 /*
  * Each metric fact as a rollup column and as the ClickHouse aggregate that computes it over the joined rows
@@ -8,9 +9,8 @@ import { FACT_KEYS, type FactKey, type MetricFacts } from '@tongban/shared';
 
 const COMPLETED = `x_type = 'completed'`;
 const WITH_STATE = `${COMPLETED} AND x_st_found = 1`;
-/** Data-quality flags of supervision (kept apart from lateness). */
-export const DATA_QUALITY_FLAGS = ['completion_before_acceptance', 'events_after_completion', 'missing_completion', 'unknown_item', 'unknown_district'];
-const DQ = `hasAny(x_flags, ['${DATA_QUALITY_FLAGS.join("', '")}'])`;
+/** Data-quality cases are not late nor on time (supervision's one rule, overdue-rule.ts). */
+const DQ = dataQualitySql('x_flags');
 const CLOCKED = `${WITH_STATE} AND x_statutory > 0 AND x_was_accepted = 1`;
 
 export const FACT_SQL: Record<FactKey, { column: string; expr: string }> = {
@@ -35,10 +35,10 @@ export const FACT_SQL: Record<FactKey, { column: string; expr: string }> = {
   ratedNeutral: { column: 'rated_neutral', expr: `countIf(x_type = 'rated' AND x_rating = 3)` },
   ratedBad: { column: 'rated_bad', expr: `countIf(x_type = 'rated' AND x_rating <= 2)` },
   ratingSum: { column: 'rating_sum', expr: `sumIf(toUInt64(ifNull(x_rating, 0)), x_type = 'rated')` },
-  onTimeKnown: { column: 'on_time_known', expr: `countIf(${WITH_STATE} AND x_on_time IS NOT NULL AND NOT has(x_flags, 'completion_before_acceptance'))` },
-  onTime: { column: 'on_time', expr: `countIf(${WITH_STATE} AND x_on_time = 1 AND NOT has(x_flags, 'completion_before_acceptance'))` },
-  statutoryKnown: { column: 'statutory_known', expr: `countIf(${WITH_STATE} AND x_stat_on_time IS NOT NULL AND NOT has(x_flags, 'completion_before_acceptance'))` },
-  statutoryOnTime: { column: 'statutory_on_time', expr: `countIf(${WITH_STATE} AND x_stat_on_time = 1 AND NOT has(x_flags, 'completion_before_acceptance'))` },
+  onTimeKnown: { column: 'on_time_known', expr: `countIf(${WITH_STATE} AND x_on_time IS NOT NULL AND ${notDataQualitySql('x_flags')})` },
+  onTime: { column: 'on_time', expr: `countIf(${WITH_STATE} AND x_on_time = 1 AND ${notDataQualitySql('x_flags')})` },
+  statutoryKnown: { column: 'statutory_known', expr: `countIf(${WITH_STATE} AND x_stat_on_time IS NOT NULL AND ${notDataQualitySql('x_flags')})` },
+  statutoryOnTime: { column: 'statutory_on_time', expr: `countIf(${WITH_STATE} AND x_stat_on_time = 1 AND ${notDataQualitySql('x_flags')})` },
   daysKnown: { column: 'days_known', expr: `countIf(${CLOCKED})` },
   usedDays: { column: 'used_days', expr: `sumIf(toUInt64(greatest(x_used, 0)), ${CLOCKED})` },
   promisedDays: { column: 'promised_days', expr: `sumIf(toUInt64(greatest(x_promised, 0)), ${CLOCKED})` },

@@ -1,43 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  addCalendarDays,
-  addFacts,
-  cityFromDistricts,
-  computeWudu,
-  consistentItemCodes,
-  DISTRICTS,
-  districtByCode,
-  emptyFacts,
-  itemDepartment,
-  METRIC_DEFINITION_VERSION,
-  previousPeriod,
-  rankRows,
-  rowInScope,
-  scopeItems,
-  scopeKey,
-  scopeLevel,
-  shanghaiDate,
-  shanghaiIso,
-  sumFacts,
-  type CatalogueItem,
-  type CityFigures,
-  type FactRow,
-  type FactSource,
-  type IsoDate,
-  type MetricConfig,
-  type MetricFacts,
-  type MetricScope,
-  type Period,
-  type RankingInput,
-  type RectificationFacts,
-  type ScopeView,
-  type StageRow,
-  type WorkingCalendar,
-  type WuduResponse,
-  type WuduResult,
-} from '@tongban/shared';
+import { addCalendarDays, addFacts, cityFromDistricts, computeWudu, consistentItemCodes, DISTRICTS, districtByCode, emptyFacts, itemDepartment, METRIC_DEFINITION_VERSION, previousPeriod, rankRows, rowInScope, scopeItems, scopeKey, scopeLevel, shanghaiDate, shanghaiIso, sumFacts, type CatalogueItem, type CityFigures, type FactRow, type FactSource, type IsoDate, type MetricConfig, type MetricFacts, type MetricScope, type Period, type RankingInput, type RectificationFacts, type ScopeView, type StageRow, type WorkingCalendar, type WuduResponse, type WuduResult } from '@tongban/shared';
 import type { ItemCatalogue } from '../catalogue/item-catalogue.store.ts';
-import { RECTIFICATION_DAYS } from '../supervision/rating-clocks.ts';
+import { RECTIFICATION_LOOKBACK_DAYS, rectificationDue } from '../supervision/rating-clocks/rating-clock.ts';
 import type { MetricConfigStore } from './metric-config.store.ts';
 import type { BadRatingGroup, MetricFactsRepository, StageFilter } from './metric-facts.store.ts';
 import type { RollupBuilder } from './rollup-builder.ts';
@@ -69,8 +33,6 @@ export interface PeriodData {
   source: FactSource;
 }
 
-/** Bad ratings up to this many calendar days before a period can have their 15-working-day deadline in it. */
-const RECTIFICATION_LOOKBACK_DAYS = 45;
 const CACHE_SIZE = 24;
 
 /** The date one year before (29 February → 1 March). */
@@ -301,7 +263,7 @@ export class MetricsService {
     const out: BadRatingOutcome[] = [];
     for (const g of groups) {
       let deadline = deadlines.get(g.ratedDay);
-      if (deadline === undefined) deadlines.set(g.ratedDay, (deadline = cal.addWorkingDays(g.ratedDay, RECTIFICATION_DAYS).date));
+      if (deadline === undefined) deadlines.set(g.ratedDay, (deadline = rectificationDue(cal, g.ratedDay)));
       if (deadline < period.from || deadline >= period.to) continue;
       const status = g.rectifiedDay !== null && g.rectifiedDay <= deadline ? 'onTime' : cutoffDay > deadline ? 'late' : 'pending';
       out.push({ ratedDay: g.ratedDay, districtCode: g.districtCode, itemCode: g.itemCode, rectifiedDay: g.rectifiedDay, n: g.n, deadline, status });

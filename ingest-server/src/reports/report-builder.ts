@@ -2,7 +2,6 @@ import { addCalendarDays, CITY_DEFINITION, periodDays, scopeLevel, type Coverage
 import type { MetricFactsRepository } from '../metrics/metric-facts.store.ts';
 import type { MetricsService, PeriodData, UnitFigures } from '../metrics/metrics-service.ts';
 import { workingDaysOverdue } from '../supervision/case-clock.ts';
-import { RECTIFICATION_DAYS } from '../supervision/rating-clocks.ts';
 import type { OverdueWindow, ReportListsQuery, StateRow } from './report-lists.query.ts';
 import { buildNarrative, type OverdueItem } from './report-narrative.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './report-settings.ts';
@@ -10,6 +9,7 @@ import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './report-settings.
 /** A district's total where it had cases; null without (catalogue measures alone are not a score). */
 const activeTotal = (r: { total: number | null; facts: { submitted: number; accepted: number; completed: number; rated: number } }) =>
   r.facts.submitted + r.facts.accepted + r.facts.completed + r.facts.rated > 0 ? r.total : null;
+import { RECTIFICATION_LOOKBACK_DAYS, rectificationDue } from '../supervision/rating-clocks/rating-clock.ts';
 
 export interface ReportRequest {
   kind: ReportKind;
@@ -363,11 +363,11 @@ export class ReportBuilder {
     const cal = this.o.calendar();
     const warn = this.o.metrics.config.rectificationWarnWorkingDays;
     const byCode = this.o.metrics.itemByCode();
-    const bad = (await this.o.repo.badRatingCases(source, addCalendarDays(day, -45), addCalendarDays(day, 1), cutoffMs)).filter((b) => rowInScope(b, scope, byCode));
+    const bad = (await this.o.repo.badRatingCases(source, addCalendarDays(day, -RECTIFICATION_LOOKBACK_DAYS), addCalendarDays(day, 1), cutoffMs)).filter((b) => rowInScope(b, scope, byCode));
     const rows: Array<Omit<BadRatingRow, 'applicant'>> = [];
     for (const b of bad) {
       if (b.rectifiedAtMs !== null) continue;
-      const deadline = cal.addWorkingDays(shanghaiDate(b.ratedAtMs), RECTIFICATION_DAYS).date;
+      const deadline = rectificationDue(cal, shanghaiDate(b.ratedAtMs));
       const left = deadline >= day ? cal.countWorkingDays(day, deadline).days : -cal.countWorkingDays(deadline, day).days;
       if (left > warn) continue;
       rows.push({

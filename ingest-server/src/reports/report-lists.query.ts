@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { addCalendarDays, maskApplicant, type IsoDate, type WorkingCalendar } from '@tongban/shared';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { runCommand, selectRows } from '../metrics/clickhouse-rows.ts';
-import { DATA_QUALITY_FLAGS } from '../metrics/fact-columns.ts';
+import { dataQualitySql } from '../supervision/overdue-rule.ts';
 
 /** A case of `case_state` as the report lists need it. */
 export interface StateRow {
@@ -41,7 +41,8 @@ const toRow = (r: Raw): StateRow => ({
   flags: r.flags,
 });
 
-const DQ = `hasAny(flags, ['${DATA_QUALITY_FLAGS.join("', '")}'])`;
+/** Data-quality cases are never overdue (the one rule: supervision/overdue-rule.ts). */
+const DQ = dataQualitySql('flags');
 const CUTOFF = `fromUnixTimestamp64Milli({cutoff:Int64}, 'Asia/Shanghai')`;
 const COLUMNS = `case_id, item_code, district_code, holder, toUnixTimestamp64Milli(accepted_at) AS accepted_ms,
   toString(promised_deadline) AS deadline, toUnixTimestamp64Milli(completed_at) AS completed_ms, status, flags`;

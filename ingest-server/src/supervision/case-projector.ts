@@ -20,6 +20,8 @@ interface Options {
   derive: () => DeriveContext;
   /** A case's open-case warning changed (`previous` undefined for a case new to the index). */
   onWarningChange: (state: CaseState, previous: Warning | undefined, warning: Warning) => void;
+  /** After a batch is derived and written (bad-rating clocks, deadline history). `bulk`: a pass over history. */
+  afterApply?: (states: CaseState[], bulk: boolean) => Promise<void>;
   logger: Logger;
   now: () => number;
 }
@@ -40,14 +42,16 @@ export function openCaseOf(s: CaseState): OpenCase {
     promisedDeadlineDay: day(s.promised?.deadline),
     statutoryDeadlineDay: day(s.statutory?.deadline),
     yellowFromDay: day(s.promised?.yellowFrom),
+    stageDueDay: day(s.stageClock?.due),
     pauses: s.pauses,
+    flags: s.flags,
   };
 }
 
 /** The list/warning summary of a case that has left the index (completed, rejected, withdrawn). */
 export function closedCaseSummary(s: CaseState, warning: Warning): OpenCaseRow {
   // The index's numeric fields stay out of the message.
-  const { submittedMs: _s, acceptedMs: _a, promisedDeadlineDay: _p, statutoryDeadlineDay: _d, yellowFromDay: _y, pauses: _u, ...o } = openCaseOf(s);
+  const { submittedMs: _s, acceptedMs: _a, promisedDeadlineDay: _p, statutoryDeadlineDay: _d, yellowFromDay: _y, stageDueDay: _g, pauses: _u, flags, ...o } = openCaseOf(s);
   return {
     ...o,
     townshipCode: o.townshipCode || null,
@@ -59,6 +63,7 @@ export function closedCaseSummary(s: CaseState, warning: Warning): OpenCaseRow {
     statutoryDeadline: s.statutory?.deadline ?? null,
     warning,
     daysOverdue: s.daysOverdue,
+    flags: [...flags],
   };
 }
 
@@ -128,14 +133,14 @@ export class CaseProjector {
     for (;;) {
       const { cases, lastCaseId } = await this.o.events.casesPage(after, 200_000);
       if (lastCaseId === null) return total;
-      await this.apply(cases);
+      await this.apply(cases, true);
       total += cases.size;
       onProgress?.(total);
       after = lastCaseId;
     }
   }
 
-  private async apply(cases: Map<string, CaseEvent[]>): Promise<CaseState[]> {
+  private async apply(cases: Map<string, CaseEvent[]>, bulk = false): Promise<CaseState[]> {
     const now = this.o.now();
     const ctx = this.o.derive();
     const states: CaseState[] = [];
@@ -152,6 +157,7 @@ export class CaseProjector {
       }
     }
     await this.o.states.write(states, now);
+    await this.o.afterApply?.(states, bulk);
     this.counters.projected += states.length;
     return states;
   }

@@ -1,5 +1,6 @@
 import { districtByCode, shanghaiDate, type CaseEvent, type ClockPause, type EventType, type IsoDate, type ServiceItemRecord, type WorkingCalendar } from '@tongban/shared';
 import { caseClock, warningOn, workingDaysOverdue, type Clock, type Warning } from './case-clock.ts';
+import { countsAsOverdue, isDataQuality } from './overdue-rule.ts';
 
 export type CaseStatus = 'submitted' | 'in_progress' | 'paused' | 'completed' | 'rejected' | 'withdrawn';
 export const OPEN_STATUSES: readonly CaseStatus[] = ['submitted', 'in_progress', 'paused'];
@@ -11,7 +12,36 @@ export type CaseFlag =
   | 'missing_completion'
   | 'unknown_item'
   | 'unknown_district'
-  | 'provisional_deadline';
+  | 'provisional_deadline'
+  | 'completed_while_paused'
+  | 'extension_rejected'
+  | 'pause_overdue'
+  | 'accepted_while_paused'
+  | 'stage_overdue';
+
+/** Every flag, in a fixed order (the open-case index keeps them as a bit mask). */
+export const CASE_FLAGS: readonly CaseFlag[] = [
+  'too_fast', 'completion_before_acceptance', 'events_after_completion', 'missing_completion', 'unknown_item', 'unknown_district',
+  'provisional_deadline', 'completed_while_paused', 'extension_rejected', 'pause_overdue', 'accepted_while_paused', 'stage_overdue',
+];
+
+/** 延期 granted under 行政许可法 Art. 42 (the first `extended` of a case; a second is flagged, not applied). */
+export interface Extension {
+  days: number;
+  approvedBy: string | null;
+  at: string;
+  note: string | null;
+}
+
+/** 环节时限: the current stage's own clock, when the item gives that stage a limit. */
+export interface StageClock {
+  stage: EventType;
+  limitDays: number;
+  since: string;
+  /** Last working day the stage may last (pauses do not count); null while a pause keeps it open. */
+  due: IsoDate | null;
+  overdue: boolean;
+}
 
 /** Everything supervision knows about a case, derived from its events alone (plus catalogue and calendar). */
 export interface CaseState {
@@ -50,13 +80,15 @@ export interface CaseState {
   ratedAt: string | null;
   supplements: number;
   flags: CaseFlag[];
+  extension: Extension | null;
+  stageClock: StageClock | null;
   events: CaseEvent[];
 }
 
 // Tie-break for events at the same instant: lifecycle order.
 const ORDER: Record<EventType, number> = {
   submitted: 0, accepted: 1, rejected: 2, supplement_requested: 3, supplement_received: 4, suspended: 5, resumed: 6,
-  reviewed: 7, approved: 8, completed: 9, delivered: 10, withdrawn: 11, rated: 12, complained: 13,
+  reviewed: 7, extended: 7.5, approved: 8, completed: 9, delivered: 10, withdrawn: 11, rated: 12, complained: 13,
 };
 const AFTER_COMPLETION_OK = new Set<EventType>(['delivered', 'rated', 'complained']);
 const CLOSED_BY = new Set<EventType>(['completed', 'rejected', 'withdrawn']);
@@ -73,7 +105,12 @@ export interface DeriveContext {
   now: number;
   /** Typical handling minutes of the item from its own history, if known (too-fast against history). */
   typicalMinutes?: (itemCode: string) => number | undefined;
+  /** Working days a 补正 may stay open before the case is flagged `pause_overdue` (default 30). */
+  pauseFlagDays?: number;
 }
+
+export const DEFAULT_PAUSE_FLAG_DAYS = 30;
+const PAUSE_KIND = { supplement_requested: 'supplement', suspended: 'special', supplement_received: 'supplement', resumed: 'special' } as const;
 
 /** Below this fraction of the item's typical handling time a completion is suspicious. */
 export const TOO_FAST_FRACTION_OF_HISTORY = 0.1;
@@ -100,6 +137,8 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
   let rating: number | null = null;
   let ratedAt: string | null = null;
   let supplements = 0;
+  let extension: Extension | null = null;
+  let stageSince = first.occurredAt;
   const districts = new Set<string>();
   let districtCode = first.districtCode;
 
@@ -116,34 +155,49 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
       level = e.level;
       holder = e.actorId ?? holder;
       districtCode = e.districtCode;
+      stageSince = e.occurredAt;
     }
+    const openPause = (kind: 'supplement' | 'special') => pauses.find((p) => p.to === undefined && (p.kind ?? 'supplement') === kind);
     const day = shanghaiDate(e.occurredAt);
     switch (e.type) {
       case 'submitted':
         submittedAt ??= e.occurredAt;
         break;
       case 'accepted':
+        if (acceptedAt === null && openPause('supplement')) flags.add('accepted_while_paused');
         acceptedAt ??= e.occurredAt;
         if (status === 'submitted') status = 'in_progress';
         break;
+      // 补正 and 特别程序 are intervals of their own kind: one may start while the other is open, and each
+      // ends with its own event. The clock stops for their union (the calendar skips any paused day).
       case 'supplement_requested':
       case 'suspended':
         if (e.type === 'supplement_requested') supplements++;
-        if (!pauses.some((p) => p.to === undefined)) pauses.push({ from: day });
+        if (!openPause(PAUSE_KIND[e.type])) pauses.push({ from: day, kind: PAUSE_KIND[e.type] });
         if (!CLOSED_BY.has(stageStatusEvent(status))) status = 'paused';
         break;
       case 'supplement_received':
       case 'resumed': {
-        const open = pauses.find((p) => p.to === undefined);
+        const open = openPause(PAUSE_KIND[e.type]);
         if (open) open.to = day < open.from ? open.from : day;
-        if (status === 'paused') status = 'in_progress';
+        if (status === 'paused' && !pauses.some((p) => p.to === undefined)) status = 'in_progress';
         break;
       }
+      case 'extended':
+        if (extension === null && e.extensionDays !== undefined) extension = { days: e.extensionDays, approvedBy: e.actorId ?? null, at: e.occurredAt, note: e.note ?? null };
+        else flags.add('extension_rejected');
+        break;
       case 'completed':
         if (completedAt === null) {
           completedAt = e.occurredAt;
           if (acceptedAt === null) flags.add('completion_before_acceptance');
           visits = e.visits ?? null;
+          // Completed while a pause is open: the pause ends at completion, so the case gets its verdict.
+          for (const p of pauses) {
+            if (p.to !== undefined) continue;
+            p.to = day < p.from ? p.from : day;
+            flags.add('completed_while_paused');
+          }
         }
         status = 'completed';
         break;
@@ -170,23 +224,36 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
   const today = shanghaiDate(ctx.now);
   const acceptedOn = acceptedAt ? shanghaiDate(acceptedAt) : null;
   const completedOn = completedAt ? shanghaiDate(completedAt) : null;
-  const promised = item && acceptedOn ? caseClock(ctx.calendar, acceptedOn, item.promisedLimitDays, pauses) : null;
-  const statutory = item && acceptedOn ? caseClock(ctx.calendar, acceptedOn, item.statutoryLimitDays, pauses) : null;
+  // 延期 lengthens both clocks by the same working days (it does not pause them).
+  const extra = extension?.days ?? 0;
+  const promisedLimitDays = item ? item.promisedLimitDays + extra : 0;
+  const statutoryLimitDays = item ? item.statutoryLimitDays + extra : 0;
+  const promised = item && acceptedOn ? caseClock(ctx.calendar, acceptedOn, promisedLimitDays, pauses) : null;
+  const statutory = item && acceptedOn ? caseClock(ctx.calendar, acceptedOn, statutoryLimitDays, pauses) : null;
   if (promised?.provisional || statutory?.provisional) flags.add('provisional_deadline');
 
   const open = OPEN_STATUSES.includes(status);
   const asOf = completedOn ?? today;
+  const openSupplement = pauses.find((p) => p.to === undefined && (p.kind ?? 'supplement') === 'supplement');
+  if (open && openSupplement && ctx.calendar.countWorkingDays(openSupplement.from, today).days > (ctx.pauseFlagDays ?? DEFAULT_PAUSE_FLAG_DAYS)) flags.add('pause_overdue');
+
+  const stageClock = open && item ? stageClockOf(ctx.calendar, item, stage, stageSince, pauses, today) : null;
+  if (stageClock?.overdue) flags.add('stage_overdue');
+
+  // A data-quality case is not judged at all: no warning, no on-time verdict, nothing overdue.
+  const judged = !isDataQuality([...flags]);
   let warning: Warning = 'none';
   let completedOnTime: boolean | null = null;
   let statutoryOnTime: boolean | null = null;
-  if (promised && open) warning = warningOn(promised, today);
-  if (promised?.deadline && completedOn) {
+  if (judged && promised && open) warning = warningOn(promised, today);
+  if (judged && promised?.deadline && completedOn) {
     completedOnTime = completedOn <= promised.deadline;
     warning = completedOnTime ? 'none' : 'red';
   }
-  if (statutory?.deadline && completedOn) statutoryOnTime = completedOn <= statutory.deadline;
-  const statutoryBreached = statutory?.deadline ? (open ? today > statutory.deadline : statutoryOnTime === false) : false;
-  const daysOverdue = promised && (open || completedOn) ? workingDaysOverdue(ctx.calendar, promised.deadline, asOf) : 0;
+  if (judged && statutory?.deadline && completedOn) statutoryOnTime = completedOn <= statutory.deadline;
+  const statutoryBreached = judged && statutory?.deadline ? (open ? today > statutory.deadline : statutoryOnTime === false) : false;
+  const overdue = countsAsOverdue({ flags: [...flags], status, promisedDeadline: promised?.deadline ?? null, completedOn }, asOf);
+  const daysOverdue = overdue && promised && (open || completedOn) ? workingDaysOverdue(ctx.calendar, promised.deadline, asOf) : 0;
 
   const used = acceptedOn ? ctx.calendar.workingDaysUsed({ acceptedOn, asOf, pauses }).days : 0;
   const unpaused = acceptedOn ? ctx.calendar.workingDaysUsed({ acceptedOn, asOf }).days : 0;
@@ -217,8 +284,8 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
     submittedAt,
     acceptedAt,
     completedAt,
-    promisedLimitDays: item?.promisedLimitDays ?? 0,
-    statutoryLimitDays: item?.statutoryLimitDays ?? 0,
+    promisedLimitDays,
+    statutoryLimitDays,
     promised,
     statutory,
     pauses,
@@ -235,8 +302,19 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
     ratedAt,
     supplements,
     flags: [...flags],
+    extension,
+    stageClock,
     events,
   };
+}
+
+function stageClockOf(cal: WorkingCalendar, item: ServiceItemRecord, stage: EventType, since: string, pauses: readonly ClockPause[], today: IsoDate): StageClock | null {
+  const limitDays = (item.stageLimitDays as Partial<Record<string, number>> | undefined)?.[stage];
+  if (limitDays === undefined) return null;
+  const sinceOn = shanghaiDate(since);
+  // Pauses count for a stage as for the case: only the part of each pause after the stage began.
+  const d = cal.deadline({ acceptedOn: sinceOn, limitDays, pauses: pauses.filter((p) => p.to === undefined || p.to >= sinceOn).map((p) => ({ ...p, from: p.from < sinceOn ? sinceOn : p.from })) });
+  return { stage, limitDays, since, due: d.deadline, overdue: d.deadline !== null && today > d.deadline };
 }
 
 function stageStatusEvent(status: CaseStatus): EventType {

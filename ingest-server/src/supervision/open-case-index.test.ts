@@ -23,6 +23,8 @@ const base: OpenCase = {
   statutoryDeadlineDay: d('2025-10-13'),
   yellowFromDay: d('2025-09-18'),
   pauses: [],
+  stageDueDay: null,
+  flags: [],
 };
 
 describe('OpenCaseIndex', () => {
@@ -80,7 +82,7 @@ describe('OpenCaseIndex', () => {
     expect(index.list({ minDaysOverdue: 3 }, now, 10).cases.map((c) => c.caseId)).toEqual(['B', 'A']);
     expect(index.list({ minDaysOverdue: 4 }, now, 10).cases.map((c) => c.caseId)).toEqual(['B']);
     expect(index.list({ districtCode: '509999' }, now, 10).cases).toEqual([]);
-    expect(index.counts()).toMatchObject({ open: 4, red: 2, yellow: 1, byLevel: { district: 4 } });
+    expect(index.counts(now)).toMatchObject({ open: 4, red: 2, yellow: 1, byLevel: { district: 4 } });
   });
 
   it('holds no transition while a pause keeps the deadline open', () => {
@@ -90,5 +92,40 @@ describe('OpenCaseIndex', () => {
     index.advance(at('2025-12-31T00:00:00+08:00'), (id) => changes.push(id));
     expect(changes).toEqual([]);
     expect(index.clockInputs('C1')?.pauses).toEqual([{ from: '2025-09-10' }]);
+  });
+});
+
+describe('OpenCaseIndex and the flags kept apart from lateness', () => {
+  it('never turns a data-quality case red: it is listed under its flag and counted in dataQuality', () => {
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar);
+    // Deadline 09-22: on 09-30 a real case is red.
+    const now = at('2025-09-30T09:00:00+08:00');
+    index.upsert({ ...base, caseId: 'REAL' }, now);
+    index.upsert({ ...base, caseId: 'DQ', flags: ['missing_completion'] }, now);
+    const red = index.list({ warning: 'red' }, now, 10).cases;
+    expect(red.map((c) => c.caseId)).toEqual(['REAL']);
+    // 09-23, 24, 25, 26, 28 (make-up Sunday), 29, 30 = 7 working days past 09-22.
+    expect(red[0]!.daysOverdue).toBe(7);
+    const dq = index.list({ flag: 'missing_completion' }, now, 10).cases;
+    expect(dq).toEqual([expect.objectContaining({ caseId: 'DQ', warning: 'none', daysOverdue: 0, flags: ['missing_completion'] })]);
+    expect(index.counts(now)).toMatchObject({ open: 2, red: 1, yellow: 0, dataQuality: { total: 1, byDistrict: { '500118': 1 } } });
+    // And no transition is ever due for it.
+    const changes: string[] = [];
+    index.advance(at('2025-12-31T00:00:00+08:00'), (id) => changes.push(id));
+    expect(changes).toEqual([]);
+  });
+
+  it('judges pause_overdue and stage_overdue by the date, without any event', () => {
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar, 30);
+    // 补正 open since Mon 09-01: the 30th working day after it is Fri 10-17 (see case-rules.test.ts), the 31st 10-20.
+    index.upsert({ ...base, caseId: 'P', status: 'paused', promisedDeadlineDay: null, yellowFromDay: null, pauses: [{ from: '2025-09-01', kind: 'supplement' }] }, at('2025-09-01T12:00:00+08:00'));
+    // Stage due 09-16: late from 09-17.
+    index.upsert({ ...base, caseId: 'S', stageDueDay: d('2025-09-16') }, at('2025-09-15T12:00:00+08:00'));
+    const ids = (flag: string, when: string) => index.list({ flag }, at(when), 10).cases.map((c) => c.caseId);
+    expect(ids('pause_overdue', '2025-10-17T23:59:00+08:00')).toEqual([]);
+    expect(ids('pause_overdue', '2025-10-20T00:01:00+08:00')).toEqual(['P']);
+    expect(ids('stage_overdue', '2025-09-16T23:59:00+08:00')).toEqual([]);
+    expect(ids('stage_overdue', '2025-09-17T00:01:00+08:00')).toEqual(['S']);
+    expect(index.counts(at('2025-10-20T10:00:00+08:00'))).toMatchObject({ pauseOverdue: 1, stageOverdue: { total: 1, byStage: { accepted: 1 } } });
   });
 });

@@ -1,5 +1,6 @@
 import { shanghaiIsoOrNull, type CaseSummary, type ClockPause, type Level, type WorkingCalendar } from '@tongban/shared';
 import { WARNING_RANK, type Warning } from './case-clock.ts';
+import { DATA_QUALITY_FLAGS } from './overdue-rule.ts';
 import { isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 
@@ -25,7 +26,11 @@ export interface OpenCase extends CaseFields {
   promisedDeadlineDay: number | null;
   statutoryDeadlineDay: number | null;
   yellowFromDay: number | null;
+  /** Last day of the current stage's own limit (环节时限), when the item sets one. */
+  stageDueDay: number | null;
   pauses: ClockPause[];
+  /** Flags as derived (those that depend on the date, pause_overdue and stage_overdue, are judged here anew). */
+  flags: readonly string[];
 }
 
 /** One open case as the index knows it: the wire's `CaseSummary` without the names the feature adds. */
@@ -40,6 +45,8 @@ export interface CaseFilter {
   stage?: string;
   level?: string;
   minDaysOverdue?: number;
+  /** Cases carrying this flag (data-quality cases, pause_overdue, stage_overdue …). */
+  flag?: string;
 }
 
 export interface IndexCounts {
@@ -48,7 +55,18 @@ export interface IndexCounts {
   red: number;
   byLevel: Record<string, number>;
   byDistrict: Record<string, { open: number; yellow: number; red: number }>;
+  /** Open cases with a data-quality flag: never yellow or red, counted apart. */
+  dataQuality: { total: number; byDistrict: Record<string, number> };
+  /** Open cases past their current stage's own limit (环节超时), by stage. */
+  stageOverdue: { total: number; byStage: Record<string, number> };
+  pauseOverdue: number;
 }
+
+/** Flags as bits: FLAG_BITS[flag] is the flag's bit. */
+const FLAG_NAMES = [...DATA_QUALITY_FLAGS, 'too_fast', 'provisional_deadline', 'completed_while_paused', 'extension_rejected', 'accepted_while_paused'] as const;
+const FLAG_BITS = new Map<string, number>(FLAG_NAMES.map((f, i) => [f, 1 << i]));
+const DQ_MASK = DATA_QUALITY_FLAGS.reduce((m, f) => m | FLAG_BITS.get(f)!, 0);
+const flagMask = (flags: readonly string[]) => flags.reduce((m, f) => m | (FLAG_BITS.get(f) ?? 0), 0);
 
 const NONE = -2147483648;
 const WARNINGS: Warning[] = ['none', 'yellow', 'red'];
@@ -94,10 +112,16 @@ export class OpenCaseIndex {
   private promisedDl = new Int32Array(0);
   private statutoryDl = new Int32Array(0);
   private yellowFrom = new Int32Array(0);
+  private stageDue = new Int32Array(0);
+  private flagBits = new Uint16Array(0);
   private readonly pauses = new Map<number, ClockPause[]>();
   private readonly heap = new TransitionHeap();
 
-  constructor(private readonly calendar: () => WorkingCalendar) {}
+  constructor(
+    private readonly calendar: () => WorkingCalendar,
+    /** Working days an open 补正 may last before `pause_overdue`. */
+    private readonly pauseFlagDays = 30,
+  ) {}
 
   get size(): number {
     return this.slotOf.size;
@@ -109,7 +133,7 @@ export class OpenCaseIndex {
 
   /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
   get arrayBytes(): number {
-    return this.capacity * (4 * 12 + 1 + 8 * 2) + this.heap.bytes;
+    return this.capacity * (4 * 13 + 2 + 1 + 8 * 2) + this.heap.bytes;
   }
 
   /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
@@ -135,6 +159,8 @@ export class OpenCaseIndex {
     this.promisedDl[slot] = c.promisedDeadlineDay ?? NONE;
     this.statutoryDl[slot] = c.statutoryDeadlineDay ?? NONE;
     this.yellowFrom[slot] = c.yellowFromDay ?? NONE;
+    this.stageDue[slot] = c.stageDueDay ?? NONE;
+    this.flagBits[slot] = flagMask(c.flags);
     if (c.pauses.length) this.pauses.set(slot, c.pauses);
     else this.pauses.delete(slot);
     const today = shanghaiDay(nowMs);
@@ -191,6 +217,7 @@ export class OpenCaseIndex {
     const fLevel = want(filter.level);
     const fWarning = filter.warning && filter.warning !== 'any' ? WARNING_RANK[filter.warning] : -1;
     if ([fDistrict, fTownship, fItem, fDept, fStage, fLevel].includes(-2)) return { cases: [], nextCursor: null };
+    const hasFlag = filter.flag === undefined ? undefined : this.flagTest(filter.flag, today);
     const after = cursor ? decodeCursor(cursor) : undefined;
     const overdue = this.overdueCounter(today);
     const top: Array<{ slot: number; key: Key }> = [];
@@ -203,6 +230,7 @@ export class OpenCaseIndex {
       if (fDept >= 0 && this.department[slot] !== fDept) continue;
       if (fStage >= 0 && this.stage[slot] !== fStage) continue;
       if (fLevel >= 0 && this.level[slot] !== fLevel) continue;
+      if (hasFlag && !hasFlag(slot)) continue;
       if (filter.minDaysOverdue !== undefined && overdue(this.promisedDl[slot]!) < filter.minDaysOverdue) continue;
       const key = this.key(slot);
       if (after && compareKey(key, after) <= 0) continue;
@@ -219,7 +247,7 @@ export class OpenCaseIndex {
       top.splice(lo, 0, { slot, key });
       if (top.length > limit) top.pop();
     }
-    const cases = top.map((h) => this.summaryAt(h.slot, overdue));
+    const cases = top.map((h) => this.summaryAt(h.slot, overdue, today));
     const last = top.at(-1);
     return { cases, nextCursor: total > limit && last !== undefined ? encodeCursor(last.key) : null };
   }
@@ -227,11 +255,40 @@ export class OpenCaseIndex {
   /** One open case as the list shows it, or undefined when it is not open. */
   summary(caseId: string, nowMs: number): OpenCaseRow | undefined {
     const slot = this.slotOf.get(caseId);
-    return slot === undefined ? undefined : this.summaryAt(slot, this.overdueCounter(shanghaiDay(nowMs)));
+    const today = shanghaiDay(nowMs);
+    return slot === undefined ? undefined : this.summaryAt(slot, this.overdueCounter(today), today);
   }
 
-  private summaryAt(slot: number, overdue: (deadline: number) => number): OpenCaseRow {
+  /** The flags of a slot on a day: the derived ones plus those judged by date. */
+  private flagsAt(slot: number, today: number): string[] {
+    const bits = this.flagBits[slot]!;
+    const out: string[] = FLAG_NAMES.filter((f) => bits & FLAG_BITS.get(f)!);
+    if (this.pauseOverdue(slot, today)) out.push('pause_overdue');
+    if (this.stageOverdue(slot, today)) out.push('stage_overdue');
+    return out;
+  }
+
+  private stageOverdue(slot: number, today: number): boolean {
+    const d = this.stageDue[slot]!;
+    return d !== NONE && today > d;
+  }
+
+  private pauseOverdue(slot: number, today: number): boolean {
+    const open = this.pauses.get(slot)?.find((p) => p.to === undefined && (p.kind ?? 'supplement') === 'supplement');
+    return open !== undefined && this.calendar().countWorkingDays(open.from, isoOfDay(today)).days > this.pauseFlagDays;
+  }
+
+  /** A predicate for `flag=…` (undefined slots never match an unknown flag). */
+  private flagTest(flag: string, today: number): (slot: number) => boolean {
+    if (flag === 'pause_overdue') return (slot) => this.pauseOverdue(slot, today);
+    if (flag === 'stage_overdue') return (slot) => this.stageOverdue(slot, today);
+    const bit = FLAG_BITS.get(flag) ?? 0;
+    return (slot) => (this.flagBits[slot]! & bit) !== 0;
+  }
+
+  private summaryAt(slot: number, overdue: (deadline: number) => number, today: number): OpenCaseRow {
     const s = this.strings.values;
+    const dq = (this.flagBits[slot]! & DQ_MASK) !== 0;
     return {
       caseId: this.ids[slot]!,
       itemCode: s[this.item[slot]!]!,
@@ -247,14 +304,30 @@ export class OpenCaseIndex {
       promisedDeadline: dayOrNull(this.promisedDl[slot]!),
       statutoryDeadline: dayOrNull(this.statutoryDl[slot]!),
       warning: WARNINGS[this.warning[slot]!]!,
-      daysOverdue: overdue(this.promisedDl[slot]!),
+      daysOverdue: dq ? 0 : overdue(this.promisedDl[slot]!),
+      flags: this.flagsAt(slot, today),
     };
   }
 
-  counts(): IndexCounts {
+  counts(nowMs: number): IndexCounts {
     const s = this.strings.values;
-    const c: IndexCounts = { open: 0, yellow: 0, red: 0, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {} };
+    const today = shanghaiDay(nowMs);
+    const c: IndexCounts = {
+      open: 0, yellow: 0, red: 0, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {},
+      dataQuality: { total: 0, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0,
+    };
     for (const slot of this.slotOf.values()) {
+      if (this.flagBits[slot]! & DQ_MASK) {
+        const district = s[this.district[slot]!]!;
+        c.dataQuality.total++;
+        c.dataQuality.byDistrict[district] = (c.dataQuality.byDistrict[district] ?? 0) + 1;
+      }
+      if (this.stageOverdue(slot, today)) {
+        const stage = s[this.stage[slot]!]!;
+        c.stageOverdue.total++;
+        c.stageOverdue.byStage[stage] = (c.stageOverdue.byStage[stage] ?? 0) + 1;
+      }
+      if (this.pauses.has(slot) && this.pauseOverdue(slot, today)) c.pauseOverdue++;
       const w = this.warning[slot]!;
       c.open++;
       if (w === 1) c.yellow++;
@@ -286,6 +359,8 @@ export class OpenCaseIndex {
   }
 
   private warningOf(slot: number, today: number): Warning {
+    // The one rule (overdue-rule.ts): a data-quality case is never yellow or red.
+    if (this.flagBits[slot]! & DQ_MASK) return 'none';
     const dl = this.promisedDl[slot]!;
     if (dl !== NONE && today > dl) return 'red';
     const y = this.yellowFrom[slot]!;
@@ -295,6 +370,7 @@ export class OpenCaseIndex {
 
   private schedule(slot: number, today: number): void {
     const gen = ++this.gen[slot]!;
+    if (this.flagBits[slot]! & DQ_MASK) return;
     const y = this.yellowFrom[slot]!;
     const dl = this.promisedDl[slot]!;
     let next = NONE;
@@ -345,6 +421,10 @@ export class OpenCaseIndex {
     this.promisedDl = grow32(this.promisedDl);
     this.statutoryDl = grow32(this.statutoryDl);
     this.yellowFrom = grow32(this.yellowFrom);
+    this.stageDue = grow32(this.stageDue);
+    const fb = new Uint16Array(n);
+    fb.set(this.flagBits);
+    this.flagBits = fb;
     const w = new Uint8Array(n);
     w.set(this.warning);
     this.warning = w;

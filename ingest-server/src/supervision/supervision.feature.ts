@@ -5,7 +5,11 @@ import { CaseProjector, closedCaseSummary } from './case-projector.ts';
 import { deriveCaseState, type CaseState } from './case-state.ts';
 import { CaseStateStore } from './case-state.store.ts';
 import { OpenCaseIndex, type OpenCaseRow } from './open-case-index.ts';
-import { ratingClock, ratingClockStatus, type RatingClock } from './rating-clocks.ts';
+import { DeadlineHistoryStore, deadlineChanges } from './deadline-history.store.ts';
+import { RatingClockBook } from './rating-clocks/rating-clock-book.ts';
+import { RatingClockStore } from './rating-clocks/rating-clock.store.ts';
+import { RATING_CLOCK_MIGRATIONS } from './rating-clocks/rating-clocks.migrations.ts';
+import { ratingClockRoutes } from './rating-clocks/rating-clocks.route.ts';
 import { SupervisionOrders } from './supervision-orders.store.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
@@ -23,11 +27,11 @@ const BULK_PROJECTION_ABOVE = 100_000;
  */
 export const supervisionFeature: FeatureFactory = (ctx) => {
   const states = new CaseStateStore(ctx.clickhouse, ctx.db);
-  const index = new OpenCaseIndex(() => ctx.calendar.calendar);
+  const index = new OpenCaseIndex(() => ctx.calendar.calendar, ctx.config.pauseFlagDays);
   const orders = new SupervisionOrders(ctx.clickhouse, ctx.db);
-  const ratingClocks = new Map<string, RatingClock>();
-  const followUps = new Map<string, Array<{ kind: 'return_visit' | 'rectified'; at: string }>>();
-  const breachedRatings = new Set<string>();
+  const history = new DeadlineHistoryStore(ctx.clickhouse, ctx.db);
+  /** Open cases queued by a repair (calendar or item change): their deadlines before it, and the cause. */
+  const repairs = new Map<string, { promised: string | null; statutory: string | null; cause: string }>();
   let typical = new Map<string, number>();
   const timers: NodeJS.Timeout[] = [];
   const log = ctx.logger.child({ component: 'supervision' });
@@ -36,6 +40,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
   const districtName = (code: string) => districtByCode(code)?.name ?? code;
   const deriveContext = () => ({
     calendar: ctx.calendar.calendar,
+    pauseFlagDays: ctx.config.pauseFlagDays,
     item: (code: string) => ctx.catalogue.get(code),
     now: ctx.now(),
     typicalMinutes: (code: string) => typical.get(code),
@@ -54,11 +59,35 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     ctx.live.statsChanged();
   };
 
-  const trackRating = (s: CaseState) => {
-    if (s.rating === null || s.ratedAt === null) return;
-    const clock = ratingClock(ctx.calendar.calendar, { caseId: s.caseId, districtCode: s.districtCode, rating: s.rating, ratedAt: s.ratedAt }, followUps.get(s.caseId) ?? []);
-    if (clock) ratingClocks.set(s.caseId, clock);
-    else ratingClocks.delete(s.caseId);
+  const book = new RatingClockBook({
+    store: new RatingClockStore(ctx.clickhouse, ctx.db),
+    calendar: () => ctx.calendar.calendar,
+    now: ctx.now,
+    logger: log,
+    emit: (m) => ctx.live.emit('rating:warning', m, m.districtCode),
+  });
+
+  /** Queues open cases for recomputation by a repair, remembering their deadlines before it. */
+  const repair = (caseIds: string[], cause: string) => {
+    const now = ctx.now();
+    for (const id of caseIds) {
+      const c = index.summary(id, now);
+      if (c && !repairs.has(id)) repairs.set(id, { promised: c.promisedDeadline, statutory: c.statutoryDeadline, cause });
+    }
+    projector.enqueue(caseIds);
+  };
+
+  const recordRepairs = async (states: CaseState[]) => {
+    if (!repairs.size) return;
+    const at = new Date(ctx.now()).toISOString();
+    const changes = [];
+    for (const s of states) {
+      const before = repairs.get(s.caseId);
+      if (!before) continue;
+      repairs.delete(s.caseId);
+      changes.push(...deadlineChanges(s.caseId, before, { promised: s.promised?.deadline ?? null, statutory: s.statutory?.deadline ?? null }, before.cause, at));
+    }
+    await history.write(changes);
   };
 
   const projector = new CaseProjector({
@@ -69,8 +98,11 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     derive: deriveContext,
     logger: log,
     now: ctx.now,
+    async afterApply(states, bulk) {
+      await book.observe(states, bulk);
+      await recordRepairs(states);
+    },
     onWarningChange(s, previous, warning) {
-      trackRating(s);
       const summary = index.summary(s.caseId, ctx.now());
       emitWarning(warningMessage(summary ?? closedCaseSummary(s, warning), previous ?? null));
     },
@@ -83,73 +115,65 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       if (summary) emitWarning(warningMessage(summary, previous));
     });
     for (const o of orders.newlyOverdue(now)) ctx.live.emit('supervision:overdue', { ...o, districtCode: undefined }, undefined);
-    for (const clock of ratingClocks.values()) {
-      const st = ratingClockStatus(clock, now);
-      for (const kind of ['returnVisit', 'rectification'] as const) {
-        const key = `${clock.caseId}:${kind}`;
-        if (st[kind] === 'breached' && !breachedRatings.has(key)) {
-          breachedRatings.add(key);
-          ctx.live.emit('rating:warning', { caseId: clock.caseId, kind, due: kind === 'returnVisit' ? clock.returnVisitDue : clock.rectificationDue, districtCode: clock.districtCode }, clock.districtCode);
-        }
-      }
-    }
+    void book.scan();
   };
 
-  let cached: { at: number; value: { supervision: SupervisionOverview } } | undefined;
+  let cached: { at: number; value: { supervision: SupervisionOverview; dataQuality: SupervisionOverview['dataQuality'] } } | undefined;
   const overview = () => {
     const now = ctx.now();
     if (cached && now - cached.at < 500) return cached.value;
-    const counts = index.counts();
+    const counts = index.counts(now);
     // Red first, then yellow: only those are sorted, never every open case.
     const red = index.list({ warning: 'red' }, now, RED_LIST).cases;
     const yellow = red.length < RED_LIST ? index.list({ warning: 'yellow' }, now, RED_LIST - red.length).cases : [];
     const redList = [...red, ...yellow].map((c) => warningMessage(c, null));
-    cached = { at: now, value: { supervision: { counts: { open: counts.open, yellow: counts.yellow, red: counts.red }, byLevel: counts.byLevel, byDistrict: counts.byDistrict, redList, orders: orders.counts(now) } } };
+    cached = {
+      at: now,
+      value: {
+        supervision: {
+          counts: { open: counts.open, yellow: counts.yellow, red: counts.red, stageOverdue: counts.stageOverdue.total, pauseOverdue: counts.pauseOverdue },
+          byLevel: counts.byLevel,
+          byDistrict: counts.byDistrict,
+          dataQuality: counts.dataQuality,
+          stageOverdue: counts.stageOverdue,
+          redList,
+          orders: orders.counts(now),
+          ratingClocks: { active: book.activeCount },
+        },
+        // SPEC.md: data-quality cases are counted apart in the overview.
+        dataQuality: counts.dataQuality,
+      },
+    };
     return cached.value;
   };
 
   return {
     name: 'supervision',
-    migrations: SUPERVISION_MIGRATIONS,
+    migrations: [...SUPERVISION_MIGRATIONS, ...RATING_CLOCK_MIGRATIONS],
 
     async register(app) {
+      const caseState = async (caseId: string) => {
+        const events = (await ctx.eventsOfCases([caseId])).get(caseId) ?? [];
+        return events.length ? deriveCaseState(events, deriveContext()) : undefined;
+      };
       supervisionRoutes(app, {
         ctx,
         index,
         orders,
         itemName,
         districtName,
-        async caseState(caseId) {
-          const events = (await ctx.eventsOfCases([caseId])).get(caseId) ?? [];
-          return events.length ? deriveCaseState(events, deriveContext()) : undefined;
-        },
-        ratingClock: (caseId) => {
-          const c = ratingClocks.get(caseId);
-          return c ? ratingClockStatus(c, ctx.now()) : undefined;
-        },
-        async addFollowUp(caseId, kind, at, by, note) {
-          await ctx.clickhouse.insert({
-            table: `${ctx.db}.rating_followups`,
-            format: 'JSONEachRow',
-            values: [{ case_id: caseId, kind, at: at.replace('T', ' ').slice(0, 23), by, note }],
-          });
-          const list = followUps.get(caseId) ?? [];
-          list.push({ kind, at });
-          followUps.set(caseId, list);
-          projector.enqueue([caseId]);
-        },
+        caseState,
+        ratingClocks: (caseId) => book.views(caseId),
+        deadlineHistory: (caseId) => history.ofCase(caseId),
       });
+      ratingClockRoutes(app, { ctx, book, caseState });
     },
 
     async start() {
       typical = await states.typicalMinutes();
       await orders.load();
-      const rs = await ctx.clickhouse.query({ query: `SELECT case_id, kind, toString(at) AS at FROM ${ctx.db}.rating_followups`, format: 'JSONEachRow' });
-      for (const r of await rs.json<{ case_id: string; kind: 'return_visit' | 'rectified'; at: string }>()) {
-        const list = followUps.get(r.case_id) ?? [];
-        list.push({ kind: r.kind, at: `${r.at.replace(' ', 'T')}+08:00` });
-        followUps.set(r.case_id, list);
-      }
+      const ratings = await book.load();
+      log.info({ activeRatingClocks: ratings }, 'bad-rating clocks loaded');
       const started = Date.now();
       const last = await states.lastVersion();
       const loaded = await states.loadOpen((c) => index.upsert(c, ctx.now()));
@@ -174,9 +198,10 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       for (const t of timers) t.unref();
       ctx.calendar.onChange(() => {
         log.info({ openCases: index.size }, 'calendar updated: recomputing open deadlines');
-        projector.enqueue(index.caseIds());
+        repair(index.caseIds(), `calendar:${ctx.calendar.calendar.source}`);
+        void book.recompute().catch((err: unknown) => log.warn({ err }, 'recomputing bad-rating clocks failed'));
       });
-      ctx.catalogue.onChange((item) => projector.enqueue(index.caseIds({ itemCode: item.itemCode })));
+      ctx.catalogue.onChange((item) => repair(index.caseIds({ itemCode: item.itemCode }), `item:${item.itemCode}`));
       scan();
     },
 

@@ -74,4 +74,32 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
       ) ENGINE = MergeTree ORDER BY (case_id, at)`,
     ],
   },
+  {
+    version: 101,
+    name: 'extension days on events, stage deadline on case state',
+    // 延期 (`extended`) carries `extensionDays`; the event log and its per-case copy gain the column
+    // (`case_events_mv` selects *, so it fills the copy by name).
+    statements: (db) => [
+      `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS extension_days Nullable(UInt16) AFTER note`,
+      `ALTER TABLE ${db}.case_events ADD COLUMN IF NOT EXISTS extension_days Nullable(UInt16) AFTER note`,
+      // The current stage's own deadline (环节时限), so the index rebuilt after a restart knows it.
+      `ALTER TABLE ${db}.case_state ADD COLUMN IF NOT EXISTS stage_due Nullable(Date) AFTER yellow_from`,
+    ],
+  },
+  {
+    version: 102,
+    name: 'deadline history',
+    // Every recomputation of an open case's deadline by a repair (a new calendar, an item's new limits):
+    // which clock, from which date to which, and why. Read per case (GET /api/v1/cases/:caseId).
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.deadline_changes (
+        case_id String,
+        at DateTime64(3, 'Asia/Shanghai'),
+        clock LowCardinality(String) COMMENT 'promised | statutory',
+        old_deadline Nullable(Date),
+        new_deadline Nullable(Date),
+        cause String COMMENT 'calendar:<source> | item:<itemCode>'
+      ) ENGINE = MergeTree ORDER BY (case_id, at)`,
+    ],
+  },
 ];

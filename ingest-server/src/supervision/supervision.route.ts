@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { isIsoDate, maskApplicant, shanghaiDate, shanghaiIso, type CaseDetail, type CaseList } from '@tongban/shared';
+import { isIsoDate, maskApplicant, shanghaiDate, type CaseDetail, type CaseList } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
 import { requireSource } from '../routes/auth.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, type BottleneckDimension } from './bottlenecks.query.ts';
-import type { CaseState } from './case-state.ts';
+import { CASE_FLAGS, type CaseState } from './case-state.ts';
+import type { DeadlineChange } from './deadline-history.store.ts';
+import { isDataQuality } from './overdue-rule.ts';
 import { traceCase } from './case-trace.ts';
 import type { CaseFilter, OpenCaseIndex } from './open-case-index.ts';
-import type { RatingClockStatus } from './rating-clocks.ts';
+import type { RatingClockView } from './rating-clocks/rating-clock.ts';
 import type { SupervisionOrders } from './supervision-orders.store.ts';
 
 interface Deps {
@@ -17,8 +19,8 @@ interface Deps {
   itemName: (code: string) => string;
   districtName: (code: string) => string;
   caseState: (caseId: string) => Promise<CaseState | undefined>;
-  ratingClock: (caseId: string) => RatingClockStatus | undefined;
-  addFollowUp: (caseId: string, kind: 'return_visit' | 'rectified', at: string, by: string, note: string) => Promise<void>;
+  ratingClocks: (caseId: string) => Promise<RatingClockView[]>;
+  deadlineHistory: (caseId: string) => Promise<DeadlineChange[]>;
 }
 
 const listQuery = {
@@ -33,6 +35,7 @@ const listQuery = {
     stage: { type: 'string', maxLength: 32 },
     level: { type: 'string', enum: ['city', 'district', 'township', 'village'] },
     minDaysOverdue: { type: 'integer', minimum: 0 },
+    flag: { type: 'string', enum: [...CASE_FLAGS] },
     daysOverdue: { type: 'integer', minimum: 0 },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
     cursor: { type: 'string', maxLength: 200 },
@@ -45,7 +48,6 @@ type ListQuery = CaseFilter & { daysOverdue?: number; limit: number; cursor?: st
 /** Reading and supervision endpoints of SPEC.md: cases, 督办, 倒查, 堵点, bad-rating follow-ups. */
 export function supervisionRoutes(app: FastifyInstance, d: Deps) {
   const admin = requireSource(d.ctx.config.adminTokens);
-  const sourceOrAdmin = requireSource(new Map([...d.ctx.config.sourceTokens, ...d.ctx.config.adminTokens]));
   const load = async (caseId: string) => {
     const s = await d.caseState(caseId);
     if (!s) throw new AppError(404, 'not_found', `no case ${caseId}`);
@@ -64,6 +66,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
   app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId', async (req): Promise<CaseDetail> => {
     const s = await load(req.params.caseId);
     const submitted = s.events.find((e) => e.type === 'submitted');
+    const [ratingClocks, deadlineHistory, supervision] = await Promise.all([d.ratingClocks(s.caseId), d.deadlineHistory(s.caseId), d.orders.ofCase(s.caseId)]);
     let previous: number | undefined;
     return {
       caseId: s.caseId,
@@ -85,7 +88,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       promisedDeadline: s.promised?.deadline ?? null,
       statutoryDeadline: s.statutory?.deadline ?? null,
       provisional: s.flags.includes('provisional_deadline'),
-      pauses: s.pauses.map((p) => ({ from: p.from, to: p.to ?? null })),
+      pauses: s.pauses.map((p) => ({ from: p.from, to: p.to ?? null, kind: p.kind ?? null })),
       workingDaysUsed: s.workingDaysUsed,
       warning: s.warning,
       daysOverdue: s.daysOverdue,
@@ -96,8 +99,13 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       rating: s.rating,
       flags: s.flags,
       applicant: submitted?.applicant ? maskApplicant(submitted.applicant) : null,
-      supervision: await d.orders.ofCase(s.caseId),
-      ratingClock: d.ratingClock(s.caseId) ?? null,
+      extension: s.extension,
+      stageClock: s.stageClock,
+      deadlineHistory,
+      supervision,
+      // The latest bad rating's clock (SPEC.md); every one of them when the case was rated badly more than once.
+      ratingClock: ratingClocks.at(-1) ?? null,
+      ratingClocks,
       timeline: s.events.map((e) => {
         const at = Date.parse(e.occurredAt);
         const minutesSincePrevious = previous === undefined ? null : Math.round((at - previous) / 60_000);
@@ -109,7 +117,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
 
   app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId/trace', async (req) => {
     const s = await load(req.params.caseId);
-    return { caseId: s.caseId, ...traceCase(s.events, d.ctx.calendar.calendar, d.ctx.now()) };
+    return { caseId: s.caseId, ...traceCase(s.events, d.ctx.calendar.calendar, d.ctx.now(), isDataQuality(s.flags)) };
   });
 
   app.post<{ Params: { caseId: string }; Body: { reason: string; dueOn: string; issuer?: string } }>(
@@ -148,29 +156,6 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     },
   );
 
-  app.post<{ Params: { caseId: string }; Body: { kind: 'return_visit' | 'rectified'; at?: string; note?: string } }>(
-    '/api/v1/cases/:caseId/rating-followups',
-    {
-      preHandler: sourceOrAdmin,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['kind'],
-          properties: { kind: { type: 'string', enum: ['return_visit', 'rectified'] }, at: { type: 'string' }, note: { type: 'string', maxLength: 500 } },
-        },
-      },
-    },
-    async (req, reply) => {
-      const s = await load(req.params.caseId);
-      if (s.rating === null || s.rating > 2) throw new AppError(409, 'no_bad_rating', 'the case has no bad rating to follow up');
-      const at = req.body.at ?? new Date(d.ctx.now()).toISOString();
-      if (Number.isNaN(Date.parse(at))) throw new AppError(400, 'invalid_request', 'at must be an ISO 8601 date-time');
-      const shanghai = shanghaiIso(Date.parse(at));
-      await d.addFollowUp(s.caseId, req.body.kind, shanghai, req.source, req.body.note ?? '');
-      return reply.status(201).send({ caseId: s.caseId, kind: req.body.kind, at: shanghai });
-    },
-  );
-
   app.get<{ Querystring: { from: string; to: string; by?: string; districtCode?: string; limit: number } }>(
     '/api/v1/bottlenecks',
     {
@@ -195,7 +180,9 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const bad = by.filter((b) => !(BOTTLENECK_DIMENSIONS as readonly string[]).includes(b));
       if (bad.length || !by.length) throw new AppError(400, 'invalid_request', `by takes ${BOTTLENECK_DIMENSIONS.join(', ')}; got ${bad.join(', ')}`);
       const rows = await bottlenecks(d.ctx.clickhouse, d.ctx.db, { from, to, by: by as BottleneckDimension[], districtCode, limit });
-      return { from, to, by, rows: rows.map((r) => ({ ...r, ...(r.item !== undefined ? { itemName: d.itemName(r.item) } : {}), ...(r.district !== undefined ? { districtName: d.districtName(r.district) } : {}) })) };
+      // 环节超时 now: open cases past their current stage's own limit (list them with /api/v1/cases?flag=stage_overdue).
+      const stageOverdue = d.index.counts(d.ctx.now()).stageOverdue;
+      return { from, to, by, stageOverdue, rows: rows.map((r) => ({ ...r, ...(r.item !== undefined ? { itemName: d.itemName(r.item) } : {}), ...(r.district !== undefined ? { districtName: d.districtName(r.district) } : {}) })) };
     },
   );
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ApplicantSchema, EVENT_TYPES, LEVELS } from '../event-schema.ts';
-import { CaseFieldsSchema } from './case-summary.ts';
+import { CaseFieldsSchema, WarningSchema } from './case-summary.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
-/** A paused stretch of a case's clock (补正, 特别程序): Shanghai dates; `to` null while it is open. */
-export const CasePauseSchema = z.object({ from: isoDate, to: isoDate.nullable() });
+/** A paused stretch of a case's clock (补正 `supplement`, 特别程序 `special`): Shanghai dates; `to` null while open. */
+export const CasePauseSchema = z.object({ from: isoDate, to: isoDate.nullable(), kind: z.enum(['supplement', 'special']).nullable() });
 
 /** A 督办 order on a case. */
 export const SupervisionOrderSchema = z.object({
@@ -24,16 +24,39 @@ export type SupervisionOrder = z.infer<typeof SupervisionOrderSchema>;
 const followUpState = z.enum(['done', 'due', 'breached']);
 /** The clocks a bad rating (1 or 2) opens: return visit within 1 working day, rectification within 15. */
 export const RatingClockSchema = z.object({
-  caseId: z.string(),
-  districtCode: z.string(),
   rating: z.number(),
-  ratedOn: isoDate,
+  ratedAt: z.string(),
   returnVisitDue: isoDate,
   rectificationDue: isoDate,
-  returnVisitAt: z.string().nullable(),
-  rectifiedAt: z.string().nullable(),
   returnVisit: followUpState,
   rectification: followUpState,
+  returnVisitAt: z.string().nullable(),
+  rectifiedAt: z.string().nullable(),
+  warning: z.object({ returnVisit: WarningSchema, rectification: WarningSchema }),
+  provisional: z.boolean(),
+});
+
+/** 延期 granted under 行政许可法 Art. 42 (the first `extended` of a case; a second is flagged, not applied). */
+export const ExtensionSchema = z.object({ days: z.number(), approvedBy: z.string().nullable(), at: z.string(), note: z.string().nullable() });
+
+/** 环节时限: the current stage's own clock, when the item gives that stage a limit. */
+export const StageClockSchema = z.object({
+  stage: z.enum(EVENT_TYPES),
+  limitDays: z.number(),
+  since: z.string(),
+  /** Last working day the stage may last; null while a pause keeps it open. */
+  due: isoDate.nullable(),
+  overdue: z.boolean(),
+});
+
+/** A deadline moved by a repair (a calendar or item change). */
+export const DeadlineChangeSchema = z.object({
+  caseId: z.string(),
+  at: z.string(),
+  clock: z.enum(['promised', 'statutory']),
+  from: isoDate.nullable(),
+  to: isoDate.nullable(),
+  cause: z.string(),
 });
 export type RatingClockView = z.infer<typeof RatingClockSchema>;
 
@@ -63,10 +86,14 @@ export const CaseDetailSchema = CaseFieldsSchema.extend({
   handlingMinutes: z.number().nullable(),
   visits: z.number().nullable(),
   rating: z.number().nullable(),
-  flags: z.array(z.string()),
   applicant: ApplicantSchema.nullable(),
+  extension: ExtensionSchema.nullable(),
+  stageClock: StageClockSchema.nullable(),
+  deadlineHistory: z.array(DeadlineChangeSchema),
   supervision: z.array(SupervisionOrderSchema),
+  /** The latest bad rating's clocks; `ratingClocks` holds every one when the case was rated badly more than once. */
   ratingClock: RatingClockSchema.nullable(),
+  ratingClocks: z.array(RatingClockSchema),
   timeline: z.array(TimelineStepSchema),
 });
 export type CaseDetail = z.infer<typeof CaseDetailSchema>;

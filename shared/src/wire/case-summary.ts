@@ -25,6 +25,8 @@ export const CaseFieldsSchema = z.object({
   statutoryDeadline: isoDate.nullable(),
   warning: WarningSchema,
   daysOverdue: z.number(),
+  /** Data-quality and supervision flags (`missing_completion`, `pause_overdue`, `stage_overdue` …). */
+  flags: z.array(z.string()),
 });
 
 /** One open case as `GET /api/v1/cases` lists it and the wall's red list shows it. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApplicantSchema, CHANNELS, EVENT_TYPES, LEVELS } from '../event-schema.ts';
-import { CaseWarningSchema, CaseSummarySchema } from './case-summary.ts';
+import { CaseWarningSchema, CaseSummarySchema, WarningSchema } from './case-summary.ts';
 
 /**
  * `case:event`: a case event as ingested, with personal data masked and the district named. Optional
@@ -41,15 +41,23 @@ export type TodayCounts = z.infer<typeof TodayCountsSchema>;
 export const WarningCountsSchema = z.object({ open: z.number(), yellow: z.number(), red: z.number() });
 export type WarningCounts = z.infer<typeof WarningCountsSchema>;
 
+/** Open cases with a data-quality flag: never yellow or red, counted apart (SPEC.md). */
+export const DataQualityCountsSchema = z.object({ total: z.number(), byDistrict: z.record(z.string(), z.number()) });
+
 /** The supervision engine's part of `snapshot`, `stats` and `GET /api/v1/overview`. */
 export const SupervisionOverviewSchema = z.object({
-  counts: WarningCountsSchema,
+  counts: WarningCountsSchema.extend({ stageOverdue: z.number(), pauseOverdue: z.number() }),
   byLevel: z.record(z.enum(LEVELS), z.number()),
   byDistrict: z.record(z.string(), WarningCountsSchema),
   /** Red first, then yellow, most overdue first; at most 100. */
   redList: z.array(CaseWarningSchema),
+  dataQuality: DataQualityCountsSchema,
+  /** Open cases past their current stage's own limit (环节超时), by stage. */
+  stageOverdue: z.object({ total: z.number(), byStage: z.record(z.string(), z.number()) }),
   /** 督办 orders: open, and open past their due date. */
   orders: z.object({ open: z.number(), overdue: z.number() }),
+  /** Bad-rating clocks still waiting for a follow-up. */
+  ratingClocks: z.object({ active: z.number() }),
 });
 export type SupervisionOverview = z.infer<typeof SupervisionOverviewSchema>;
 
@@ -71,12 +79,16 @@ export const StatsSchema = z.object({
 });
 export type Stats = z.infer<typeof StatsSchema>;
 
-/** `rating:warning`: a bad rating's return visit or rectification passed its due date undone. */
+/** `rating:warning`: a bad rating's return visit or rectification turned yellow (due soon) or red (missed). */
 export const RatingWarningSchema = z.object({
   caseId: z.string(),
-  kind: z.enum(['returnVisit', 'rectification']),
-  due: z.string(),
   districtCode: z.string(),
+  kind: z.enum(['returnVisit', 'rectification']),
+  warning: WarningSchema,
+  rating: z.number(),
+  ratedAt: z.string(),
+  due: z.string(),
+  at: z.string(),
 });
 export type RatingWarning = z.infer<typeof RatingWarningSchema>;
 

@@ -1,0 +1,118 @@
+import { addCalendarDays, shanghaiDate, shanghaiDateTime, shanghaiIso } from '@tongban/shared';
+import { QUERY_SETTINGS, type Clickhouse } from '../../clickhouse/clickhouse-client.ts';
+import type { Warning } from '../case-clock.ts';
+import { isActive, RECTIFICATION_LOOKBACK_DAYS, type FollowUpKind, type RatingClock } from './rating-clock.ts';
+
+type Row = {
+  case_id: string;
+  event_id: string;
+  district_code: string;
+  rating: number;
+  rated_ms: number;
+  return_visit_due: string;
+  rectification_due: string;
+  return_visit_yellow_from: string;
+  rectification_yellow_from: string;
+  provisional: number;
+  return_visit_ms: number | null;
+  rectified_ms: number | null;
+  return_visit_warned: string;
+  rectification_warned: string;
+};
+
+const SELECT = `SELECT case_id, event_id, district_code, rating, toUnixTimestamp64Milli(rated_at) AS rated_ms,
+  toString(return_visit_due) AS return_visit_due, toString(rectification_due) AS rectification_due,
+  toString(return_visit_yellow_from) AS return_visit_yellow_from, toString(rectification_yellow_from) AS rectification_yellow_from,
+  provisional, toUnixTimestamp64Milli(return_visit_at) AS return_visit_ms, toUnixTimestamp64Milli(rectified_at) AS rectified_ms,
+  return_visit_warned, rectification_warned`;
+
+const iso = (ms: number | null) => (ms === null ? null : shanghaiIso(Number(ms)));
+const dt = (s: string | null) => (s === null ? null : shanghaiDateTime(Date.parse(s)));
+
+function clockOf(r: Row): RatingClock {
+  const ratedAt = shanghaiIso(Number(r.rated_ms));
+  return {
+    caseId: r.case_id,
+    eventId: r.event_id,
+    districtCode: r.district_code,
+    rating: Number(r.rating),
+    ratedAt,
+    ratedOn: shanghaiDate(ratedAt),
+    returnVisitDue: r.return_visit_due,
+    rectificationDue: r.rectification_due,
+    returnVisitYellowFrom: r.return_visit_yellow_from,
+    rectificationYellowFrom: r.rectification_yellow_from,
+    provisional: Number(r.provisional) === 1,
+    returnVisitAt: iso(r.return_visit_ms),
+    rectifiedAt: iso(r.rectified_ms),
+    warned: { returnVisit: r.return_visit_warned as Warning, rectification: r.rectification_warned as Warning },
+  };
+}
+
+/** `rating_clocks` (latest version per clock) and the follow-ups of `rating_followups`. */
+export class RatingClockStore {
+  private lastVersion = 0;
+
+  constructor(
+    private readonly ch: Clickhouse,
+    private readonly db: string,
+  ) {}
+
+  async write(clocks: readonly RatingClock[], now: number): Promise<void> {
+    if (!clocks.length) return;
+    // Strictly increasing versions: two writes of one clock within a millisecond must still order.
+    const version = (this.lastVersion = Math.max(now, this.lastVersion + 1));
+    await this.ch.insert({
+      table: `${this.db}.rating_clocks`,
+      format: 'JSONEachRow',
+      clickhouse_settings: QUERY_SETTINGS,
+      values: clocks.map((c) => ({
+        case_id: c.caseId,
+        event_id: c.eventId,
+        version: shanghaiDateTime(version),
+        district_code: c.districtCode,
+        rating: c.rating,
+        rated_at: dt(c.ratedAt),
+        return_visit_due: c.returnVisitDue,
+        rectification_due: c.rectificationDue,
+        return_visit_yellow_from: c.returnVisitYellowFrom,
+        rectification_yellow_from: c.rectificationYellowFrom,
+        provisional: c.provisional ? 1 : 0,
+        return_visit_at: dt(c.returnVisitAt),
+        rectified_at: dt(c.rectifiedAt),
+        return_visit_warned: c.warned.returnVisit,
+        rectification_warned: c.warned.rectification,
+        active: isActive(c) ? 1 : 0,
+      })),
+    });
+  }
+
+  /** Clocks still being watched, from the partitions of the last RECTIFICATION_LOOKBACK_DAYS (+ a month). */
+  async loadActive(now: number): Promise<RatingClock[]> {
+    const since = addCalendarDays(shanghaiDate(now), -(RECTIFICATION_LOOKBACK_DAYS + 31));
+    return this.read(`rated_at >= toDateTime64({since:String}, 3, 'Asia/Shanghai') AND active = 1`, { since });
+  }
+
+  ofCases(caseIds: readonly string[]): Promise<RatingClock[]> {
+    return caseIds.length ? this.read('case_id IN {ids:Array(String)}', { ids: caseIds }) : Promise.resolve([]);
+  }
+
+  async addFollowUp(caseId: string, kind: FollowUpKind, at: string, by: string, note: string): Promise<void> {
+    await this.ch.insert({
+      table: `${this.db}.rating_followups`,
+      format: 'JSONEachRow',
+      clickhouse_settings: QUERY_SETTINGS,
+      values: [{ case_id: caseId, kind, at: dt(at), by, note }],
+    });
+  }
+
+  private async read(where: string, params: Record<string, unknown>): Promise<RatingClock[]> {
+    const rs = await this.ch.query({
+      query: `${SELECT} FROM ${this.db}.rating_clocks FINAL WHERE ${where} ORDER BY rated_at, event_id`,
+      query_params: params,
+      format: 'JSONEachRow',
+      clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+    });
+    return (await rs.json<Row>()).map(clockOf);
+  }
+}
