@@ -58,7 +58,7 @@ describe('reading the wall’s HTTP answers', () => {
       status: 'completed', stage: 'completed', level: 'district', holder: null, submittedAt: '2025-08-24T14:37:00.000+08:00', acceptedAt: null, completedAt: null,
       promisedLimitDays: 5, statutoryLimitDays: 20, promisedDeadline: null, statutoryDeadline: null, provisional: false, pauses: [], workingDaysUsed: null,
       warning: 'none', daysOverdue: 0, statutoryBreached: false, completedOnTime: null, handlingMinutes: null, visits: null, rating: null, flags: ['too_fast'],
-      applicant: null, supervision: [], ratingClock: null,
+      applicant: null, extension: null, stageClock: null, deadlineHistory: [], supervision: [], ratingClock: null, ratingClocks: [],
       timeline: [{ eventId: 'e1', type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', level: 'district', actorId: null, departmentCode: null, minutesSincePrevious: null }],
     };
     expect(parseCaseDetail(c)?.timeline).toHaveLength(1);
