@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parsePiiKeys, PiiKeyError, type PiiKeyring } from '@tongban/shared/pii-crypto';
 
 /**
  * The one place that reads the environment (STYLE.md habit 2). Everything else receives a Config.
@@ -33,6 +34,8 @@ export interface Config {
   holidaysFile: string | undefined;
   logLevel: string;
   simulate: boolean;
+  /** PII_KEY: applicants' name, ID number and phone are stored encrypted with it when set (required in production). */
+  piiKeys: PiiKeyring | undefined;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -57,6 +60,7 @@ const Env = z.object({
   HOLIDAYS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIMULATE: z.enum(['0', '1', 'true', 'false']).default('0'),
+  PII_KEY: z.string().optional(),
 });
 
 /** Parses `name:token,name:token` into token → name. */
@@ -90,6 +94,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && (sourceTokens.size === 0 || adminTokens.size === 0)) {
     throw new ConfigError(['production mode needs SOURCE_TOKENS and ADMIN_TOKENS (name:token,…); there are no default tokens']);
   }
+  let piiKeys: PiiKeyring | undefined;
+  try {
+    piiKeys = e.PII_KEY ? parsePiiKeys(e.PII_KEY) : undefined;
+  } catch (err) {
+    if (err instanceof PiiKeyError) throw new ConfigError([err.message]);
+    throw err;
+  }
+  if (production && !piiKeys) {
+    throw new ConfigError(['production mode needs PII_KEY (keyId:base64key[,…], 32-byte keys, e.g. `k1:$(openssl rand -base64 32)`): personal data is stored encrypted']);
+  }
   if (!production && sourceTokens.size === 0 && adminTokens.size === 0) {
     sourceTokens = new Map([['dev-token', 'dev']]);
     adminTokens = new Map([['dev-admin', 'dev-admin']]);
@@ -115,5 +129,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     holidaysFile: e.HOLIDAYS_FILE,
     logLevel: e.LOG_LEVEL,
     simulate: e.SIMULATE === '1' || e.SIMULATE === 'true',
+    piiKeys,
   };
 }
