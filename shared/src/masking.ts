@@ -272,6 +272,11 @@ export function maskFreeText(text: string, context: FreeTextContext = {}): strin
   return out.replace(NUMBER_RUN, (run: string, offset: number, whole: string) => maskNumberRun(whole, offset, run));
 }
 
+/** The applicant of a case from its events: its 申办 event's, else the first one recorded. */
+export function applicantOfEvents(events: readonly { type: string; applicant?: Applicant | undefined }[]): Applicant | undefined {
+  return (events.find((e) => e.type === 'submitted' && e.applicant) ?? events.find((e) => e.applicant))?.applicant;
+}
+
 /**
  * An event (or any record with an applicant and a note) with its personal data masked, for outputs such as
  * the live `case:event` and the case timeline. Returns a copy; the input is not changed.
@@ -279,7 +284,7 @@ export function maskFreeText(text: string, context: FreeTextContext = {}): strin
 export function maskEvent<T extends { applicant?: Applicant | undefined; note?: string | undefined }>(event: T): T {
   const out = { ...event };
   if (event.applicant !== undefined) out.applicant = maskApplicant(event.applicant);
-  if (event.note !== undefined) out.note = maskFreeText(event.note);
+  if (event.note !== undefined) out.note = maskFreeText(event.note, { applicant: event.applicant });
   return out;
 }
 

@@ -6,6 +6,7 @@ import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
 import { dataQualityFlags } from '../events/data-quality.ts';
 import { eventKey } from '../events/event-key.ts';
 import type { EventRow } from '../events/event-row.ts';
+import { encryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 
 /*
  * Bulk writes into the `events` table as TabSeparated lines: at backfill volume JSON rows cost about
@@ -72,6 +73,8 @@ export class StepLines {
     private readonly source: string,
     private readonly receivedAt: string,
     private readonly isKnownItem: (itemCode: string) => boolean,
+    /** PII_KEY: the applicant's fields are written encrypted, as toEventRow writes them. */
+    private readonly piiKeys?: PiiKeyring,
   ) {}
 
   line(ref: StepRef): string {
@@ -95,7 +98,9 @@ export class StepLines {
     if (step.type === 'submitted') {
       const a = info.applicant;
       channel = info.channel;
-      applicant = `${a.type}\t${tsv(a.name)}\t${tsv(a.idNumber)}\t${tsv(a.phone)}`;
+      const pii = this.piiKeys;
+      const seal = pii ? (v: string | undefined) => (v === undefined ? undefined : encryptPii(v, pii)) : (v: string | undefined) => v;
+      applicant = `${a.type}\t${tsv(seal(a.name))}\t${tsv(seal(a.idNumber))}\t${tsv(seal(a.phone))}`;
     }
     return `${prefix}${tsv(id)}\t${eventKey(id)}\t${step.type}\t${this.wallTime(step.at)}\t${step.level}\t${channel}\t${tsv(step.actorId)}\t${applicant}\t${tsvNumber(step.rating)}\t${tsvNumber(step.visits)}\t${tsv(step.note)}`;
   }

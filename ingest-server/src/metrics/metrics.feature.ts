@@ -39,7 +39,7 @@ export const metricsFeature: FeatureFactory = (ctx) => {
   const metrics = new MetricsService({ repo, builder, catalogue: ctx.catalogue, config, calendar, now: ctx.now, settleMs });
   const store = new ReportStore(ch, db, path.join(ctx.config.dataDir, 'reports'), { xlsx: reportXlsx, pdf: reportPdf, csv: reportCsv });
   const reports = new ReportService({
-    builder: new ReportBuilder({ metrics, lists: new ReportListsQuery(ch, db), repo, calendar, now: ctx.now }),
+    builder: new ReportBuilder({ metrics, lists: new ReportListsQuery(ch, db, ctx.config.piiKeys), repo, calendar, now: ctx.now }),
     store,
     now: ctx.now,
     logger: log,

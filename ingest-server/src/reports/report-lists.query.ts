@@ -1,4 +1,5 @@
 import { maskApplicant, type IsoDate } from '@tongban/shared';
+import { tryDecryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { selectRows } from '../metrics/clickhouse-rows.ts';
 import { DATA_QUALITY_FLAGS } from '../metrics/fact-columns.ts';
@@ -52,6 +53,8 @@ export class ReportListsQuery {
   constructor(
     private readonly ch: Clickhouse,
     private readonly db: string,
+    /** PII_KEY: decrypts the applicant's fields before masking them. */
+    private readonly piiKeys?: PiiKeyring,
   ) {}
 
   /**
@@ -130,7 +133,9 @@ export class ReportListsQuery {
       { ids: caseIds },
     );
     const out = new Map<string, string>();
-    for (const r of rows) {
+    for (const stored of rows) {
+      const open = (v: string) => (v ? (tryDecryptPii(v, this.piiKeys) ?? '') : '');
+      const r = { ...stored, name: open(stored.name), id: open(stored.id), phone: open(stored.phone) };
       const m = maskApplicant({
         type: r.t === 'enterprise' ? 'enterprise' : 'person',
         ...(r.name ? { name: r.name } : {}),
