@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isIsoDate, maskApplicant, shanghaiDate, shanghaiIso, type CaseDetail, type CaseList } from '@tongban/shared';
+import { applicantOfEvents, isIsoDate, maskApplicant, maskFreeText, shanghaiDate, shanghaiIso, type CaseDetail, type CaseList } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
 import { requireSource } from '../routes/auth.ts';
@@ -96,7 +96,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       rating: s.rating,
       flags: s.flags,
       applicant: submitted?.applicant ? maskApplicant(submitted.applicant) : null,
-      supervision: await d.orders.ofCase(s.caseId),
+      supervision: (await d.orders.ofCase(s.caseId)).map((o) => ({ ...o, reason: maskFreeText(o.reason, { applicant: applicantOfEvents(s.events) }), resolution: maskFreeText(o.resolution, { applicant: applicantOfEvents(s.events) }) })),
       ratingClock: d.ratingClock(s.caseId) ?? null,
       timeline: s.events.map((e) => {
         const at = Date.parse(e.occurredAt);
@@ -129,8 +129,8 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const { reason, dueOn, issuer } = req.body;
       if (!isIsoDate(dueOn)) throw new AppError(400, 'invalid_request', 'dueOn must be a date YYYY-MM-DD (Asia/Shanghai)');
       if (dueOn < shanghaiDate(d.ctx.now())) throw new AppError(400, 'invalid_request', 'dueOn is in the past');
-      await load(req.params.caseId);
-      const order = await d.orders.issue(req.params.caseId, { reason, dueOn, issuer: issuer ?? req.source }, d.ctx.now());
+      const s = await load(req.params.caseId);
+      const order = await d.orders.issue(req.params.caseId, { reason: maskFreeText(reason, { applicant: applicantOfEvents(s.events) }), dueOn, issuer: issuer ?? req.source }, d.ctx.now());
       return reply.status(201).send(order);
     },
   );
@@ -142,7 +142,8 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       schema: { body: { type: 'object', required: ['resolution'], properties: { resolution: { type: 'string', minLength: 1, maxLength: 500 } } } },
     },
     async (req) => {
-      const order = await d.orders.resolve(req.params.caseId, req.params.orderId, req.body.resolution, d.ctx.now());
+      const applicant = applicantOfEvents((await d.caseState(req.params.caseId))?.events ?? []);
+      const order = await d.orders.resolve(req.params.caseId, req.params.orderId, maskFreeText(req.body.resolution, { applicant }), d.ctx.now());
       if (!order) throw new AppError(404, 'not_found', `no supervision order ${req.params.orderId} on case ${req.params.caseId}`);
       return order;
     },
@@ -166,7 +167,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const at = req.body.at ?? new Date(d.ctx.now()).toISOString();
       if (Number.isNaN(Date.parse(at))) throw new AppError(400, 'invalid_request', 'at must be an ISO 8601 date-time');
       const shanghai = shanghaiIso(Date.parse(at));
-      await d.addFollowUp(s.caseId, req.body.kind, shanghai, req.source, req.body.note ?? '');
+      await d.addFollowUp(s.caseId, req.body.kind, shanghai, req.source, maskFreeText(req.body.note ?? '', { applicant: applicantOfEvents(s.events) }));
       return reply.status(201).send({ caseId: s.caseId, kind: req.body.kind, at: shanghai });
     },
   );
