@@ -41,11 +41,12 @@ export class ServerProcess {
     return s;
   }
 
-  async restart(): Promise<void> {
+  /** Starts (again) on the same data dir; `env` adds to (or overrides) the environment given at start. */
+  async restart(env: Record<string, string> = {}): Promise<void> {
     // `node --import tsx`, not the tsx CLI: one process, so SIGKILL really kills the server.
     this.child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: serverDir,
-      env: { ...process.env, PORT: String(this.port), DATA_DIR: this.dataDir, LOG_LEVEL: 'info', DASHBOARD_DIR: '/nonexistent', ...this.env },
+      env: { ...process.env, PORT: String(this.port), DATA_DIR: this.dataDir, LOG_LEVEL: 'info', DASHBOARD_DIR: '/nonexistent', ...this.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));

@@ -303,7 +303,11 @@ describe("maskFreeText: the case's applicant", () => {
     expect(maskFreeText('护照 e 1234 5678，电话 02363851234', { applicant: person })).toBe('护照 e **** **78，电话 *******1234');
   });
 
-  it("shows an enterprise's name but masks its contact phone", () => {
+  it("keeps the applicant's mobile masked as a mobile when written with dots, in place", () => {
+    expect(maskFreeText('电话139.1234.5678', { applicant: { type: 'person', phone: '13912345678' } })).toBe('电话139.****.5678');
+  });
+
+    it("shows an enterprise's name but masks its contact phone", () => {
     const enterprise: Applicant = { type: 'enterprise', name: '重庆某某商贸有限公司', phone: '13812345678' };
     expect(maskFreeText('重庆某某商贸有限公司联系人手机13812345678', { applicant: enterprise })).toBe('重庆某某商贸有限公司联系人手机138****5678');
   });

@@ -247,6 +247,16 @@ function literalPattern(value: string, dropped: RegExp): RegExp | undefined {
 
 const NAME_SEPARATORS = /[\s\u00B7\u2022\u2027\u30FB.\uFF0E-]/;
 const NUMBER_SEPARATORS = /[^0-9A-Za-z]/;
+const isAlnumLike = (ch: string) => /^[0-9A-Za-z]$/.test(ch.normalize('NFKC'));
+/** As maskIdNumber keeps, in place (separators and full-width forms stay as written). */
+const idKeepOf = (n: number): [number, number] => (n >= 8 ? idKeep(n) : [0, 0]);
+/** As maskPhone keeps, in place: a mobile its prefix, first 3 and last 4; another number its last 4. */
+function phoneKeepOf(written: string): [number, number] {
+  const digits = Array.from(written.normalize('NFKC')).filter((ch) => /\d/.test(ch)).join('');
+  const mobile = /^(0086|86)?1[3-9]\d{9}$/.exec(digits);
+  if (mobile) return [(mobile[1]?.length ?? 0) + 3, 4];
+  return [0, digits.length >= 7 ? 4 : 0];
+}
 const alnumCount = (s: string) => Array.from(s.normalize('NFKC')).filter((ch) => !NUMBER_SEPARATORS.test(ch)).length;
 
 /**
@@ -263,11 +273,11 @@ export function maskFreeText(text: string, context: FreeTextContext = {}): strin
   }
   if (applicant?.idNumber) {
     const pattern = literalPattern(applicant.idNumber, NUMBER_SEPARATORS);
-    if (pattern && alnumCount(applicant.idNumber) >= 6) out = out.replace(pattern, (m) => maskIdNumber(m));
+    if (pattern && alnumCount(applicant.idNumber) >= 6) out = out.replace(pattern, (m) => maskInPlace(m, isAlnumLike, ...idKeepOf(alnumCount(m))));
   }
   if (applicant?.phone) {
     const pattern = literalPattern(applicant.phone, NUMBER_SEPARATORS);
-    if (pattern && alnumCount(applicant.phone) >= 6) out = out.replace(pattern, (m) => maskPhone(m));
+    if (pattern && alnumCount(applicant.phone) >= 6) out = out.replace(pattern, (m) => maskInPlace(m, isAlnumLike, ...phoneKeepOf(m)));
   }
   return out.replace(NUMBER_RUN, (run: string, offset: number, whole: string) => maskNumberRun(whole, offset, run));
 }

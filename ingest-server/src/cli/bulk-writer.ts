@@ -98,11 +98,14 @@ export class StepLines {
     if (step.type === 'submitted') {
       const a = info.applicant;
       channel = info.channel;
-      const pii = this.piiKeys;
-      const seal = pii ? (v: string | undefined) => (v === undefined ? undefined : encryptPii(v, pii)) : (v: string | undefined) => v;
-      applicant = `${a.type}\t${tsv(seal(a.name))}\t${tsv(seal(a.idNumber))}\t${tsv(seal(a.phone))}`;
+      applicant = `${a.type}\t${tsv(this.seal(a.name))}\t${tsv(this.seal(a.idNumber))}\t${tsv(this.seal(a.phone))}`;
     }
-    return `${prefix}${tsv(id)}\t${eventKey(id)}\t${step.type}\t${this.wallTime(step.at)}\t${step.level}\t${channel}\t${tsv(step.actorId)}\t${applicant}\t${tsvNumber(step.rating)}\t${tsvNumber(step.visits)}\t${tsv(step.note)}`;
+    return `${prefix}${tsv(id)}\t${eventKey(id)}\t${step.type}\t${this.wallTime(step.at)}\t${step.level}\t${channel}\t${tsv(step.actorId)}\t${applicant}\t${tsvNumber(step.rating)}\t${tsvNumber(step.visits)}\t${tsv(this.seal(step.note))}`;
+  }
+
+  /** A personal field as stored: encrypted with PII_KEY when set. */
+  private seal(v: string | undefined): string | undefined {
+    return v === undefined || v === '' || !this.piiKeys ? v : encryptPii(v, this.piiKeys);
   }
 
   /** 'YYYY-MM-DD hh:mm:ss' in Asia/Shanghai of a whole-second instant, the date string kept per day. */

@@ -45,7 +45,8 @@ const sealed = (value: string | undefined, pii: PiiKeyring | undefined) => (valu
 
 /**
  * The row stored for an event, in the ingest log and in ClickHouse alike. With `pii` the applicant's name,
- * ID number and phone are encrypted (`enc:v1:<keyId>:…`), so neither holds them in the clear.
+ * ID number and phone, and the note (free text that may name them), are encrypted (`enc:v1:<keyId>:…`), so
+ * neither store holds them in the clear.
  */
 export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqFlags: string[], pii?: PiiKeyring): EventRow {
   return {
@@ -70,7 +71,7 @@ export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqF
     applicant_phone: sealed(e.applicant?.phone, pii),
     rating: e.rating ?? null,
     visits: e.visits ?? null,
-    note: e.note ?? '',
+    note: sealed(e.note, pii),
     dq_flags: dqFlags,
   };
 }
@@ -79,7 +80,7 @@ export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqF
 export type StoredEventRow = Omit<EventRow, 'occurred_at' | 'received_at' | 'event_key'> & { occurred_ms: number };
 
 /**
- * A stored row read back as its event, the applicant's fields decrypted with `pii` (a value stored before
+ * A stored row read back as its event, the applicant's fields and the note decrypted with `pii` (a value stored before
  * a key was set reads as it is; one no configured key opens is left out rather than failing the read).
  */
 export function fromEventRow(r: StoredEventRow, pii?: PiiKeyring): CaseEvent {
@@ -107,7 +108,7 @@ export function fromEventRow(r: StoredEventRow, pii?: PiiKeyring): CaseEvent {
       : undefined,
     rating: opt(r.rating),
     visits: opt(r.visits),
-    note: opt(r.note),
+    note: opened(r.note, pii),
   };
 }
 
@@ -125,5 +126,5 @@ export function eventOfRow(r: EventRow): CaseEvent {
 export function openEventRow(r: EventRow, pii: PiiKeyring | undefined): EventRow {
   if (!pii) return r;
   const plain = (v: string) => opened(v, pii) ?? '';
-  return { ...r, applicant_name: plain(r.applicant_name), applicant_id_number: plain(r.applicant_id_number), applicant_phone: plain(r.applicant_phone) };
+  return { ...r, applicant_name: plain(r.applicant_name), applicant_id_number: plain(r.applicant_id_number), applicant_phone: plain(r.applicant_phone), note: plain(r.note) };
 }
