@@ -69,8 +69,10 @@ describe('personal data with PII_KEY set', () => {
     });
 
     const note = `请${NAME}补交材料，联系电话139.1234.5678，身份证500118.19900315.4327`;
-    const r = await server.post(caseOf('PII-1', { type: 'person', name: NAME, idNumber: ID, phone: PHONE }, note));
-    expect((await r.json()) as object).toMatchObject({ accepted: 2 });
+    // A rejected event is kept as received: its raw text, holding the applicant too, is stored encrypted.
+    const bad = { eventId: 'PII-1.bad', caseId: 'PII-1', type: 'accepted', occurredAt: 'yesterday', note: `${NAME} ${ID}` };
+    const r = await server.post([...caseOf('PII-1', { type: 'person', name: NAME, idNumber: ID, phone: PHONE }, note), bad]);
+    expect((await r.json()) as object).toMatchObject({ accepted: 2, rejected: [{ index: 2 }] });
 
     const detail = await server.eventually(async () => {
       const d = await server.get<{ applicant: Record<string, string> | null; timeline: unknown[] }>('/api/v1/cases/PII-1');
@@ -109,6 +111,7 @@ describe('personal data with PII_KEY set', () => {
     for (const column of ['applicant_name', 'applicant_id_number', 'applicant_phone']) expect(submitted[column]).toMatch(/^enc:v1:a2025:[A-Za-z0-9+/=]+$/);
     expect(events.find((r) => r.event_id === 'PII-1.2')!.note).toMatch(/^enc:v1:a2025:/);
     expect(dump).toContain('PII-1');
+    expect(dump).toContain('"event_id":"PII-1.bad"');
     expectNoPersonalData('stored rows', dump);
     expectNoPersonalData('server log', server.output);
   });
