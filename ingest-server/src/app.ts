@@ -15,7 +15,8 @@ import { registerErrorHandler } from './errors.ts';
 import { EventStore } from './events/event.store.ts';
 import { IngestLog } from './events/ingest-log.ts';
 import { IngestService, type LogRecord } from './events/ingest-service.ts';
-import { attachLiveHub, toLiveEvent } from './live/live-hub.ts';
+import { attachLiveHub } from './live/live-hub.ts';
+import { CaseApplicants } from './live/live-event.ts';
 import { shanghaiIso, type LiveEvent, type Snapshot, type Stats } from '@tongban/shared';
 import { TodayStats } from './live/today-stats.ts';
 import { createLogger } from './logger.ts';
@@ -73,12 +74,13 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
 
   const clickhouse = createClickhouse(config);
   const db = config.clickhouseDatabase;
-  const store = new EventStore(clickhouse, db);
+  const store = new EventStore(clickhouse, db, config.piiKeys);
   const catalogue = new ItemCatalogue(clickhouse, db);
   const calendar = new CalendarHolder(config.dataDir, config.holidaysFile);
   const features: Feature[] = [];
   const stats = new TodayStats();
   const recent: LiveEvent[] = [];
+  const applicants = new CaseApplicants();
   let ready = false;
 
   const live = attachLiveHub(app.server, {
@@ -100,9 +102,10 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     flushMaxAgeMs: config.flushMaxAgeMs,
     maxPendingRows: config.maxPendingRows,
     dedupExpectedEvents: config.dedupExpectedEvents,
+    piiKeys: config.piiKeys,
     isKnownItem: (code) => catalogue.has(code),
     onAccepted(events) {
-      const masked = events.map(toLiveEvent);
+      const masked = events.map((e) => applicants.toLive(e));
       for (const e of events) stats.add(e);
       recent.unshift(...masked.slice(-RECENT_EVENTS).reverse());
       recent.length = Math.min(recent.length, RECENT_EVENTS);
@@ -136,7 +139,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       logger.info({ items }, 'item catalogue loaded');
       await ingest.start();
       for (const row of await store.dayCounts(stats.currentDay)) stats.add({ type: row.type, districtCode: row.district_code, occurredAt: `${stats.currentDay}T12:00:00+08:00` }, Number(row.n));
-      recent.push(...(await store.recentEvents(RECENT_EVENTS, stats.currentDay)).map(toLiveEvent));
+      recent.push(...(await store.recentEvents(RECENT_EVENTS, stats.currentDay)).reverse().map((e) => applicants.toLive(e)).reverse());
       for (const f of features) await f.start?.();
       ready = true;
     },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -36,5 +37,27 @@ describe('loadConfig', () => {
 
   it('rejects a malformed token list', () => {
     expect(() => loadConfig({ SOURCE_TOKENS: 'justatoken' })).toThrow(/name:token/);
+  });
+
+  it('reads PII_KEY as key id and 32-byte key, the first encrypting, all decrypting', () => {
+    const a = randomBytes(32).toString('base64');
+    const b = randomBytes(32).toString('base64');
+    const c = loadConfig({ PII_KEY: `2026:${b},2025:${a}` });
+    expect(c.piiKeys?.primary).toBe('2026');
+    expect(c.piiKeys?.keys.get('2025')?.toString('base64')).toBe(a);
+    expect(loadConfig({}).piiKeys).toBeUndefined();
+  });
+
+  it('rejects a PII_KEY whose key is not 32 bytes, without echoing it', () => {
+    const short = randomBytes(24).toString('base64');
+    expect(() => loadConfig({ PII_KEY: `k1:${short}` })).toThrow(ConfigError);
+    expect(() => loadConfig({ PII_KEY: `k1:${short}` })).toThrow(/32 bytes/);
+    expect(() => loadConfig({ PII_KEY: `k1:${short}` })).not.toThrow(new RegExp(short.slice(0, 10).replace(/[+/]/g, '.')));
+  });
+
+  it('refuses to start in production without PII_KEY, and starts with it', () => {
+    const tokens = { NODE_ENV: 'production', SOURCE_TOKENS: 'src:source-token-1', ADMIN_TOKENS: 'ops:admin-token-1' };
+    expect(() => loadConfig(tokens)).toThrow(/production mode needs PII_KEY/);
+    expect(loadConfig({ ...tokens, PII_KEY: `k1:${randomBytes(32).toString('base64')}` }).production).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parsePiiKeys, PiiKeyError, type PiiKeyring } from '@tongban/shared/pii-crypto';
 
 /**
  * The one place that reads the environment (STYLE.md habit 2). Everything else receives a Config.
@@ -36,6 +37,8 @@ export interface Config {
   reports: ReportsConfig;
   /** Working days a 补正 may stay open before the case is flagged `pause_overdue` (SPEC: PAUSE_FLAG_DAYS). */
   pauseFlagDays: number;
+  /** PII_KEY: applicants' name, ID number and phone are stored encrypted with it when set (required in production). */
+  piiKeys: PiiKeyring | undefined;
 }
 
 export const REPORT_KIND_LIST = ['daily', 'weekly', 'monthly', 'quarterly', 'annual'] as const;
@@ -117,6 +120,7 @@ const Env = z.object({
   REPORTS_DOC_PREFIX: z.string().trim().min(1).max(20).default('渝效监'),
   REPORTS_MIN_COVERAGE: z.coerce.number().gt(0).max(1).default(0.8),
   PAUSE_FLAG_DAYS: int(30, 1),
+  PII_KEY: z.string().optional(),
 });
 
 /** Parses `name:token,name:token` into token → name. */
@@ -149,6 +153,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let devTokens = false;
   if (production && (sourceTokens.size === 0 || adminTokens.size === 0)) {
     throw new ConfigError(['production mode needs SOURCE_TOKENS and ADMIN_TOKENS (name:token,…); there are no default tokens']);
+  }
+  let piiKeys: PiiKeyring | undefined;
+  try {
+    piiKeys = e.PII_KEY ? parsePiiKeys(e.PII_KEY) : undefined;
+  } catch (err) {
+    if (err instanceof PiiKeyError) throw new ConfigError([err.message]);
+    throw err;
+  }
+  if (production && !piiKeys) {
+    throw new ConfigError(['production mode needs PII_KEY (keyId:base64key[,…], 32-byte keys, e.g. `k1:$(openssl rand -base64 32)`): personal data is stored encrypted']);
   }
   if (!production && sourceTokens.size === 0 && adminTokens.size === 0) {
     sourceTokens = new Map([['dev-token', 'dev']]);
@@ -184,5 +198,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minCoverage: e.REPORTS_MIN_COVERAGE,
     },
     pauseFlagDays: e.PAUSE_FLAG_DAYS,
+    piiKeys,
   };
 }

@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<void> {
     const started = performance.now();
     let lastReport = 0;
     const expected = target ?? 0;
-    const lines = new StepLines('backfill', shanghaiDateTime(Date.now()), (code) => catalogue.has(code));
+    const lines = new StepLines('backfill', shanghaiDateTime(Date.now()), (code) => catalogue.has(code), config.piiKeys);
     const written = await writeBulk({
       clickhouse: ch,
       db,

@@ -6,6 +6,7 @@ import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
 import { dataQualityFlags } from '../events/data-quality.ts';
 import { eventKey } from '../events/event-key.ts';
 import type { EventRow } from '../events/event-row.ts';
+import { encryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 
 /*
  * Bulk writes into the `events` table as TabSeparated lines: at backfill volume JSON rows cost about
@@ -72,6 +73,8 @@ export class StepLines {
     private readonly source: string,
     private readonly receivedAt: string,
     private readonly isKnownItem: (itemCode: string) => boolean,
+    /** PII_KEY: the applicant's fields are written encrypted, as toEventRow writes them. */
+    private readonly piiKeys?: PiiKeyring,
   ) {}
 
   line(ref: StepRef): string {
@@ -95,9 +98,14 @@ export class StepLines {
     if (step.type === 'submitted') {
       const a = info.applicant;
       channel = info.channel;
-      applicant = `${a.type}\t${tsv(a.name)}\t${tsv(a.idNumber)}\t${tsv(a.phone)}`;
+      applicant = `${a.type}\t${tsv(this.seal(a.name))}\t${tsv(this.seal(a.idNumber))}\t${tsv(this.seal(a.phone))}`;
     }
-    return `${prefix}${tsv(id)}\t${eventKey(id)}\t${step.type}\t${this.wallTime(step.at)}\t${step.level}\t${channel}\t${tsv(step.actorId)}\t${applicant}\t${tsvNumber(step.rating)}\t${tsvNumber(step.visits)}\t${tsv(step.note)}`;
+    return `${prefix}${tsv(id)}\t${eventKey(id)}\t${step.type}\t${this.wallTime(step.at)}\t${step.level}\t${channel}\t${tsv(step.actorId)}\t${applicant}\t${tsvNumber(step.rating)}\t${tsvNumber(step.visits)}\t${tsv(this.seal(step.note))}`;
+  }
+
+  /** A personal field as stored: encrypted with PII_KEY when set. */
+  private seal(v: string | undefined): string | undefined {
+    return v === undefined || v === '' || !this.piiKeys ? v : encryptPii(v, this.piiKeys);
   }
 
   /** 'YYYY-MM-DD hh:mm:ss' in Asia/Shanghai of a whole-second instant, the date string kept per day. */

@@ -1,4 +1,5 @@
 import { msOfShanghaiDateTime, shanghaiDateTime, shanghaiIso, type CaseEvent } from '@tongban/shared';
+import { encryptPii, tryDecryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 import { eventKey } from './event-key.ts';
 
 /** One row of the `events` table, exactly as inserted (JSONEachRow). */
@@ -41,7 +42,15 @@ export interface RejectedRow {
   errors: string[];
 }
 
-export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqFlags: string[]): EventRow {
+/** A personal field as stored: encrypted when PII_KEY is set (config.piiKeys), as given otherwise. */
+const sealed = (value: string | undefined, pii: PiiKeyring | undefined) => (value === undefined ? '' : pii ? encryptPii(value, pii) : value);
+
+/**
+ * The row stored for an event, in the ingest log and in ClickHouse alike. With `pii` the applicant's name,
+ * ID number and phone, and the note (free text that may name them), are encrypted (`enc:v1:<keyId>:…`), so
+ * neither store holds them in the clear.
+ */
+export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqFlags: string[], pii?: PiiKeyring): EventRow {
   return {
     event_id: e.eventId,
     event_key: eventKey(e.eventId),
@@ -59,12 +68,12 @@ export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqF
     channel: e.channel ?? '',
     actor_id: e.actorId ?? '',
     applicant_type: e.applicant?.type ?? '',
-    applicant_name: e.applicant?.name ?? '',
-    applicant_id_number: e.applicant?.idNumber ?? '',
-    applicant_phone: e.applicant?.phone ?? '',
+    applicant_name: sealed(e.applicant?.name, pii),
+    applicant_id_number: sealed(e.applicant?.idNumber, pii),
+    applicant_phone: sealed(e.applicant?.phone, pii),
     rating: e.rating ?? null,
     visits: e.visits ?? null,
-    note: e.note ?? '',
+    note: sealed(e.note, pii),
     extension_days: e.extensionDays ?? null,
     dq_flags: dqFlags,
   };
@@ -73,7 +82,11 @@ export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqF
 /** A stored row read back (timestamps as epoch milliseconds) as the event it came from. */
 export type StoredEventRow = Omit<EventRow, 'occurred_at' | 'received_at' | 'event_key'> & { occurred_ms: number };
 
-export function fromEventRow(r: StoredEventRow): CaseEvent {
+/**
+ * A stored row read back as its event, the applicant's fields and the note decrypted with `pii` (a value stored before
+ * a key was set reads as it is; one no configured key opens is left out rather than failing the read).
+ */
+export function fromEventRow(r: StoredEventRow, pii?: PiiKeyring): CaseEvent {
   const opt = <T>(v: T | '' | null): T | undefined => (v === '' || v === null ? undefined : v);
   return {
     eventId: r.event_id,
@@ -91,19 +104,31 @@ export function fromEventRow(r: StoredEventRow): CaseEvent {
     applicant: r.applicant_type
       ? {
           type: r.applicant_type as 'person' | 'enterprise',
-          name: opt(r.applicant_name),
-          idNumber: opt(r.applicant_id_number),
-          phone: opt(r.applicant_phone),
+          name: opened(r.applicant_name, pii),
+          idNumber: opened(r.applicant_id_number, pii),
+          phone: opened(r.applicant_phone, pii),
         }
       : undefined,
     rating: opt(r.rating),
     visits: opt(r.visits),
-    note: opt(r.note),
+    note: opened(r.note, pii),
     extensionDays: opt(r.extension_days ?? null),
   };
 }
 
-/** An accepted row not yet read back from ClickHouse, as its event. */
+const opened = (stored: string, pii: PiiKeyring | undefined) => (stored === '' ? undefined : tryDecryptPii(stored, pii) || undefined);
+
+/**
+ * An accepted row not yet read back from ClickHouse, as its event. The row must be opened already
+ * (IngestService.unflushedEvents gives them so): an encrypted field is left out.
+ */
 export function eventOfRow(r: EventRow): CaseEvent {
   return fromEventRow({ ...r, occurred_ms: msOfShanghaiDateTime(r.occurred_at) });
+}
+
+/** A row with its applicant's fields decrypted (for code that holds rows, not events, in memory). */
+export function openEventRow(r: EventRow, pii: PiiKeyring | undefined): EventRow {
+  if (!pii) return r;
+  const plain = (v: string) => opened(v, pii) ?? '';
+  return { ...r, applicant_name: plain(r.applicant_name), applicant_id_number: plain(r.applicant_id_number), applicant_phone: plain(r.applicant_phone), note: plain(r.note) };
 }

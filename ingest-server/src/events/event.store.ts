@@ -1,7 +1,8 @@
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
 import { fromEventRow, type EventRow, type RejectedRow, type StoredEventRow } from './event-row.ts';
-import { type CaseEvent, shanghaiIso } from '@tongban/shared';
+import { type Applicant, type CaseEvent, shanghaiIso } from '@tongban/shared';
+import { decryptPii, tryDecryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 
 const LOOKUP_CHUNK = 5_000;
 const KEY_PAGE = 1_000_000;
@@ -11,7 +12,11 @@ export class EventStore {
   constructor(
     private readonly ch: Clickhouse,
     private readonly db: string,
+    /** PII_KEY: decrypts the applicant's fields of the events read back. */
+    private readonly piiKeys?: PiiKeyring,
   ) {}
+
+  private readonly fromRow = (r: StoredEventRow): CaseEvent => fromEventRow(r, this.piiKeys);
 
   async insertEvents(rows: EventRow[]): Promise<void> {
     if (rows.length) await this.ch.insert({ table: `${this.db}.events`, values: rows, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
@@ -81,7 +86,7 @@ export class EventStore {
       format: 'JSONEachRow',
       clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
     });
-    return (await rs.json<StoredEventRow>()).map(fromEventRow);
+    return (await rs.json<StoredEventRow>()).map(this.fromRow);
   }
 
   /** Count of events of one Asia/Shanghai day by district and type. */
@@ -105,7 +110,29 @@ export class EventStore {
       format: 'JSONEachRow',
       clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
     });
-    return (await rs.json<StoredEventRow>()).map(fromEventRow);
+    return (await rs.json<StoredEventRow>()).map(this.fromRow);
+  }
+
+  /**
+   * A case's applicant as recorded, decrypted and NOT masked: only for the admin endpoint that shows it (and
+   * audits the read). From the case's 申办 event, else its first event with an applicant; null for an unknown
+   * case or one without an applicant. Throws a PiiKeyError when no configured key opens a field.
+   */
+  async applicantOfCase(caseId: string): Promise<Applicant | null> {
+    const rs = await this.ch.query({
+      query: `SELECT applicant_type, applicant_name, applicant_id_number, applicant_phone FROM ${this.db}.case_events
+              WHERE case_id = {caseId:String} AND applicant_type != '' ORDER BY type = 'submitted' DESC, occurred_at, event_id LIMIT 1`,
+      query_params: { caseId },
+      format: 'JSONEachRow',
+      clickhouse_settings: QUERY_SETTINGS,
+    });
+    const [row] = await rs.json<{ applicant_type: string; applicant_name: string; applicant_id_number: string; applicant_phone: string }>();
+    if (!row) return null;
+    const out: Applicant = { type: row.applicant_type === 'enterprise' ? 'enterprise' : 'person' };
+    if (row.applicant_name) out.name = decryptPii(row.applicant_name, this.piiKeys);
+    if (row.applicant_id_number) out.idNumber = decryptPii(row.applicant_id_number, this.piiKeys);
+    if (row.applicant_phone) out.phone = decryptPii(row.applicant_phone, this.piiKeys);
+    return out;
   }
 
   async rejectedEvents(limit: number): Promise<Array<{ receivedAt: string; source: string; index: number; eventId: string; raw: string; errors: string[] }>> {
@@ -117,7 +144,7 @@ export class EventStore {
       clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
     });
     const rows = await rs.json<{ ms: number; source: string; batch_index: number; event_id: string; raw: string; errors: string[] }>();
-    return rows.map((r) => ({ receivedAt: shanghaiIso(Number(r.ms)), source: r.source, index: r.batch_index, eventId: r.event_id, raw: r.raw, errors: r.errors }));
+    return rows.map((r) => ({ receivedAt: shanghaiIso(Number(r.ms)), source: r.source, index: r.batch_index, eventId: r.event_id, raw: tryDecryptPii(r.raw, this.piiKeys) ?? '[encrypted with a key not configured]', errors: r.errors }));
   }
 
   /** The events of many cases at once (one primary-key read per case on case_events). */
@@ -132,7 +159,7 @@ export class EventStore {
         clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
       });
       for (const row of await rs.json<StoredEventRow>()) {
-        const e = fromEventRow(row);
+        const e = this.fromRow(row);
         let list = out.get(e.caseId);
         if (!list) out.set(e.caseId, (list = []));
         list.push(e);
@@ -153,7 +180,7 @@ export class EventStore {
     const rows = await rs.json<StoredEventRow>();
     const cases = new Map<string, CaseEvent[]>();
     for (const row of rows) {
-      const e = fromEventRow(row);
+      const e = this.fromRow(row);
       let list = cases.get(e.caseId);
       if (!list) cases.set(e.caseId, (list = []));
       list.push(e);

@@ -4,7 +4,8 @@ import { validateEvent, type CaseEvent, shanghaiDateTime } from '@tongban/shared
 import { overloaded } from '../errors.ts';
 import { BloomFilter } from './bloom-filter.ts';
 import { eventKey } from './event-key.ts';
-import { eventOfRow, toEventRow, type EventRow, type RejectedRow } from './event-row.ts';
+import { encryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
+import { eventOfRow, openEventRow, toEventRow, type EventRow, type RejectedRow } from './event-row.ts';
 import type { EventStore } from './event.store.ts';
 import type { IngestLog } from './ingest-log.ts';
 import { dataQualityFlags } from './data-quality.ts';
@@ -37,6 +38,8 @@ interface Options {
   /** Called with every newly accepted event once it is durable. */
   onAccepted: (events: CaseEvent[]) => void;
   now?: () => number;
+  /** PII_KEY: applicants' personal fields are encrypted in the ingest log and in ClickHouse. */
+  piiKeys?: PiiKeyring | undefined;
 }
 
 /**
@@ -101,7 +104,7 @@ export class IngestService {
     const { fresh, duplicates, release } = await this.claim(valid.map((v) => v.event));
     const receivedAt = Date.now();
     const records: LogRecord[] = [
-      ...fresh.map((e) => ({ e: toEventRow(e, source, receivedAt, dataQualityFlags(e, this.o.isKnownItem)) })),
+      ...fresh.map((e) => ({ e: toEventRow(e, source, receivedAt, dataQualityFlags(e, this.o.isKnownItem), this.o.piiKeys) })),
       ...rejected.map((r) => ({
         r: {
           rejection_id: randomUUID(),
@@ -109,7 +112,8 @@ export class IngestService {
           source,
           batch_index: r.index,
           event_id: r.eventId ?? '',
-          raw: r.raw,
+          // A rejected event may hold an applicant's data too: kept whole, encrypted like the fields of a good one.
+          raw: this.o.piiKeys ? encryptPii(r.raw, this.o.piiKeys) : r.raw,
           errors: r.errors,
         },
       })),
@@ -247,7 +251,7 @@ export class IngestService {
     const out: EventRow[] = [];
     for (const r of this.inserting) if ('e' in r && caseIds.has(r.e.case_id)) out.push(r.e);
     for (const p of this.pending) if ('e' in p.record && caseIds.has(p.record.e.case_id)) out.push(p.record.e);
-    return out;
+    return out.map((r) => openEventRow(r, this.o.piiKeys));
   }
 
   private async storeAll(records: LogRecord[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addCalendarDays, maskApplicant, type IsoDate, type WorkingCalendar } from '@tongban/shared';
+import { tryDecryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { runCommand, selectRows } from '../metrics/clickhouse-rows.ts';
 import { dataQualitySql } from '../supervision/overdue-rule.ts';
@@ -74,6 +75,8 @@ export class ReportListsQuery {
   constructor(
     private readonly ch: Clickhouse,
     private readonly db: string,
+    /** PII_KEY: decrypts the applicant's fields before masking them. */
+    private readonly piiKeys?: PiiKeyring,
   ) {}
 
   /** The WHERE of the overdue list (see overdue()). */
@@ -213,7 +216,9 @@ export class ReportListsQuery {
       { ids: caseIds },
     );
     const out = new Map<string, string>();
-    for (const r of rows) {
+    for (const stored of rows) {
+      const open = (v: string) => (v ? (tryDecryptPii(v, this.piiKeys) ?? '') : '');
+      const r = { ...stored, name: open(stored.name), id: open(stored.id), phone: open(stored.phone) };
       const m = maskApplicant({
         type: r.t === 'enterprise' ? 'enterprise' : 'person',
         ...(r.name ? { name: r.name } : {}),

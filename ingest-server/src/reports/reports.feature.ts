@@ -26,7 +26,7 @@ export function reportsFeature(ctx: FeatureContext, m: { metrics: MetricsService
   const settings = reportSettings(ctx.config);
   const store = new ReportStore(ch, db, path.join(ctx.config.dataDir, 'reports'), { xlsx: reportXlsx, pdf: reportPdf, csv: reportCsv });
   const reports = new ReportService({
-    builder: new ReportBuilder({ metrics: m.metrics, lists: new ReportListsQuery(ch, db), repo: m.repo, calendar, now: ctx.now, settings }),
+    builder: new ReportBuilder({ metrics: m.metrics, lists: new ReportListsQuery(ch, db, ctx.config.piiKeys), repo: m.repo, calendar, now: ctx.now, settings }),
     store,
     now: ctx.now,
     logger: log,

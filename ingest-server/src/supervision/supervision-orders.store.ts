@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { shanghaiDate, type IsoDate, shanghaiDateTime, shanghaiIso } from '@tongban/shared';
+import { maskFreeText, shanghaiDate, type IsoDate, shanghaiDateTime, shanghaiIso } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 
 /** A supervision order (督办) on a case: who issued it, why, by when it must be dealt with. */
@@ -13,6 +13,15 @@ export interface SupervisionOrder {
   status: 'open' | 'resolved';
   resolvedAt: string | null;
   resolution: string;
+}
+
+/**
+ * An order with personal data masked in its free text (reason, resolution). Orders are masked when stored
+ * (the caller masks the case's applicant name, this class the ID numbers and phones), and again on the way
+ * out, so rows stored before masking was applied never leave unmasked either.
+ */
+function masked(o: SupervisionOrder): SupervisionOrder {
+  return { ...o, reason: maskFreeText(o.reason), resolution: maskFreeText(o.resolution) };
 }
 
 /** 督办 orders in ClickHouse (latest version per order) with the open ones in memory for the scanner. */
@@ -31,7 +40,7 @@ export class SupervisionOrders {
   }
 
   async issue(caseId: string, input: { reason: string; dueOn: IsoDate; issuer: string }, now: number): Promise<SupervisionOrder> {
-    const order: SupervisionOrder = { orderId: randomUUID(), caseId, issuedAt: shanghaiIso(now), status: 'open', resolvedAt: null, resolution: '', ...input };
+    const order = masked({ orderId: randomUUID(), caseId, issuedAt: shanghaiIso(now), status: 'open', resolvedAt: null, resolution: '', ...input });
     await this.write(order, now);
     this.open.set(order.orderId, order);
     return order;
@@ -40,7 +49,7 @@ export class SupervisionOrders {
   async resolve(caseId: string, orderId: string, resolution: string, now: number): Promise<SupervisionOrder | undefined> {
     const order = (await this.ofCase(caseId)).find((o) => o.orderId === orderId);
     if (!order) return undefined;
-    const resolved: SupervisionOrder = { ...order, status: 'resolved', resolvedAt: shanghaiIso(now), resolution };
+    const resolved = masked({ ...order, status: 'resolved', resolvedAt: shanghaiIso(now), resolution });
     await this.write(resolved, now);
     this.open.delete(orderId);
     return resolved;
@@ -102,6 +111,6 @@ export class SupervisionOrders {
       clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
     });
     const rows = await rs.json<Omit<SupervisionOrder, 'issuedAt' | 'resolvedAt'> & { issued: number; resolved: number | null }>();
-    return rows.map(({ issued, resolved, ...o }) => ({ ...o, issuedAt: shanghaiIso(Number(issued)), resolvedAt: resolved === null ? null : shanghaiIso(Number(resolved)) }));
+    return rows.map(({ issued, resolved, ...o }) => masked({ ...o, issuedAt: shanghaiIso(Number(issued)), resolvedAt: resolved === null ? null : shanghaiIso(Number(resolved)) }));
   }
 }

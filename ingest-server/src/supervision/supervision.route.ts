@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isIsoDate, maskApplicant, shanghaiDate, type CaseDetail, type CaseList } from '@tongban/shared';
+import { applicantOfEvents, isIsoDate, maskApplicant, maskFreeText, shanghaiDate, type CaseDetail, type CaseList } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
 import { requireSource } from '../routes/auth.ts';
@@ -67,6 +67,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     const s = await load(req.params.caseId);
     const submitted = s.events.find((e) => e.type === 'submitted');
     const [ratingClocks, deadlineHistory, supervision] = await Promise.all([d.ratingClocks(s.caseId), d.deadlineHistory(s.caseId), d.orders.ofCase(s.caseId)]);
+    const applicant = applicantOfEvents(s.events);
     let previous: number | undefined;
     return {
       caseId: s.caseId,
@@ -102,7 +103,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       extension: s.extension,
       stageClock: s.stageClock,
       deadlineHistory,
-      supervision,
+      supervision: supervision.map((o) => ({ ...o, reason: maskFreeText(o.reason, { applicant }), resolution: maskFreeText(o.resolution, { applicant }) })),
       // The latest bad rating's clock (SPEC.md); every one of them when the case was rated badly more than once.
       ratingClock: ratingClocks.at(-1) ?? null,
       ratingClocks,
@@ -137,8 +138,8 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const { reason, dueOn, issuer } = req.body;
       if (!isIsoDate(dueOn)) throw new AppError(400, 'invalid_request', 'dueOn must be a date YYYY-MM-DD (Asia/Shanghai)');
       if (dueOn < shanghaiDate(d.ctx.now())) throw new AppError(400, 'invalid_request', 'dueOn is in the past');
-      await load(req.params.caseId);
-      const order = await d.orders.issue(req.params.caseId, { reason, dueOn, issuer: issuer ?? req.source }, d.ctx.now());
+      const s = await load(req.params.caseId);
+      const order = await d.orders.issue(req.params.caseId, { reason: maskFreeText(reason, { applicant: applicantOfEvents(s.events) }), dueOn, issuer: issuer ?? req.source }, d.ctx.now());
       return reply.status(201).send(order);
     },
   );
@@ -150,7 +151,8 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       schema: { body: { type: 'object', required: ['resolution'], properties: { resolution: { type: 'string', minLength: 1, maxLength: 500 } } } },
     },
     async (req) => {
-      const order = await d.orders.resolve(req.params.caseId, req.params.orderId, req.body.resolution, d.ctx.now());
+      const applicant = applicantOfEvents((await d.caseState(req.params.caseId))?.events ?? []);
+      const order = await d.orders.resolve(req.params.caseId, req.params.orderId, maskFreeText(req.body.resolution, { applicant }), d.ctx.now());
       if (!order) throw new AppError(404, 'not_found', `no supervision order ${req.params.orderId} on case ${req.params.caseId}`);
       return order;
     },

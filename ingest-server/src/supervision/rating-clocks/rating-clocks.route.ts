@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { applicantOfEvents, maskFreeText } from '@tongban/shared';
 import { AppError } from '../../errors.ts';
 import type { FeatureContext } from '../../feature.ts';
 import { requireSource } from '../../routes/auth.ts';
@@ -35,7 +36,9 @@ export function ratingClockRoutes(app: FastifyInstance, d: Deps) {
       await d.book.observe([s]);
       const at = req.body.at ?? new Date(d.ctx.now()).toISOString();
       if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(at)) throw new AppError(400, 'invalid_request', 'at must be an ISO 8601 date-time with an offset');
-      const r = await d.book.followUp(s.caseId, req.body.kind, at, req.source, req.body.note ?? '');
+      // Stored masked: a follow-up note is free text that may name the applicant.
+      const note = maskFreeText(req.body.note ?? '', { applicant: applicantOfEvents(s.events) });
+      const r = await d.book.followUp(s.caseId, req.body.kind, at, req.source, note);
       return reply.status(201).send({ caseId: s.caseId, kind: req.body.kind, at: r.at, ratingClock: r.clock });
     },
   );
