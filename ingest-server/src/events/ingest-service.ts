@@ -84,7 +84,11 @@ export class IngestService {
     return { keysLoaded, replayed };
   }
 
-  async ingest(items: BodyItem[], source: string): Promise<IngestResult> {
+  /**
+   * `districts`: the districts this source may write events for (SPEC: a token limited to districts has an
+   * event for another district rejected by index with `district_not_allowed`, kept like any rejected event).
+   */
+  async ingest(items: BodyItem[], source: string, districts: ReadonlySet<string> | null = null): Promise<IngestResult> {
     if (this.pending.length >= this.o.maxPendingRows) {
       throw overloaded(2, `${this.pending.length} events are waiting for ClickHouse; retry shortly`);
     }
@@ -97,7 +101,9 @@ export class IngestService {
         return;
       }
       const v = validateEvent(item.value, now);
-      if (v.ok) valid.push({ index, event: v.event });
+      if (v.ok && districts && !districts.has(v.event.districtCode)) {
+        rejected.push({ index, eventId: v.event.eventId, errors: [`district_not_allowed: source ${source} may not write events for district ${v.event.districtCode}`], raw: rawText(item.value) });
+      } else if (v.ok) valid.push({ index, event: v.event });
       else rejected.push({ index, eventId: eventIdOf(item.value), errors: v.errors, raw: rawText(item.value) });
     });
 
