@@ -13,6 +13,7 @@ import { FEATURES } from './features.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { EventStore } from './events/event-store.ts';
+import { DiskSpace } from './events/disk-space.ts';
 import { IngestLog } from './events/ingest-log.ts';
 import { IngestService, type LogRecord } from './events/ingest-service.ts';
 import { attachLiveHub, toLiveEvent } from './live/live-hub.ts';
@@ -92,11 +93,16 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
 
   const ingest = new IngestService({
     store,
-    log: new IngestLog<LogRecord>(path.join(config.dataDir, 'ingest-log')),
+    log: new IngestLog<LogRecord>(path.join(config.dataDir, 'ingest-log'), undefined, (torn) =>
+      logger.warn(torn, 'ingest log: torn or corrupt tail ignored at replay (never acknowledged)'),
+    ),
     logger: logger.child({ component: 'ingest' }),
     flushMaxRows: config.flushMaxRows,
     flushMaxAgeMs: config.flushMaxAgeMs,
     maxPendingRows: config.maxPendingRows,
+    maxLogBytes: config.maxLogBytes,
+    diskFreeFloorBytes: config.diskFreeFloorBytes,
+    disk: new DiskSpace(config.dataDir),
     dedupExpectedEvents: config.dedupExpectedEvents,
     isKnownItem: (code) => catalogue.has(code),
     onAccepted(events) {
@@ -141,8 +147,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   };
   app.decorate('tongban', tongban);
 
-  healthRoute(app, { isReady: () => ready, details: () => ({ pendingRows: ingest.pendingRows, liveClients: live.clients() }) });
-  eventsRoute(app, { ingest, isReady: () => ready, sourceTokens: config.sourceTokens, maxEvents: config.maxEventsPerRequest });
+  healthRoute(app, { isReady: () => ready, ingest: () => ingest.health(), counters: () => ingest.counters, details: () => ({ liveClients: live.clients() }) });
+  eventsRoute(app, { ingest, isReady: () => ready, sourceTokens: config.sourceTokens, maxEvents: config.maxEventsPerRequest, bodyLimitBytes: config.bodyLimitBytes });
   readingRoutes(app, { overview: () => Object.assign({ serverTime: new Date().toISOString() }, stats.snapshot(), ...features.map((f) => f.stats?.() ?? {})) });
   adminRoutes(app, { store, adminTokens: config.adminTokens });
   itemsRoutes(app, { catalogue, adminTokens: config.adminTokens });
