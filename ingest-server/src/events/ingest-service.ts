@@ -185,6 +185,7 @@ export class IngestService {
   }
 
   health(): IngestHealth {
+    void this.o.disk.current(); // keeps the reading fresh between requests (it is cached, so this is cheap)
     const now = Date.now();
     const reasons: IngestHealth['reasons'] = [];
     const log = this.o.log.health;
@@ -205,7 +206,7 @@ export class IngestService {
       status: reasons.length ? 'degraded' : 'ok',
       accepting: !diskLow && !backlogFull,
       reasons,
-      pendingRows: this.pending.length,
+      pendingRows: this.pending.length + this.inserting.length,
       logBytes: log.bytes,
       diskFreeBytes: free ?? null,
     };
@@ -254,7 +255,18 @@ export class IngestService {
     });
     if (toConfirm.length) {
       this.counters.confirmLookups++;
-      const stored = await this.o.store.storedContents(toConfirm.map((i) => rows[i]!));
+      let stored: Map<string, string | null>;
+      try {
+        stored = await this.o.store.storedContents(toConfirm.map((i) => rows[i]!));
+      } catch (err) {
+        // Cannot tell a retry from a new event without ClickHouse: refuse rather than store twice.
+        for (const [id, settle] of mine) {
+          settle(false);
+          this.inFlight.delete(id);
+        }
+        this.o.logger.warn({ err: (err as Error).message }, 'duplicate check against ClickHouse failed; batch refused');
+        throw overloaded(5, 'some events may be copies of stored ones and ClickHouse cannot be asked now; retry shortly');
+      }
       for (const i of toConfirm) {
         const id = rows[i]!.event_id;
         const other = this.inFlight.get(id);
