@@ -137,6 +137,34 @@ describe('hostile input to POST /api/v1/events', () => {
   });
 });
 
+/** GET parameters that cannot name anything: a 4xx with our error shape, never a 500. */
+const PARAMS: Array<[string, number]> = [
+  ['/api/v1/metrics/wudu?period=0001', 400],
+  ['/api/v1/metrics/wudu?period=1999-12', 400],
+  ['/api/v1/metrics/wudu?period=2025-13', 400],
+  ['/api/v1/metrics/wudu?period=%00', 400],
+  ['/api/v1/metrics/ranking?period=2025-W99', 400],
+  ['/api/v1/metrics/ranking?period=9999', 400],
+  ['/api/v1/reports/monthly?period=0001-01', 400],
+  ['/api/v1/reports/monthly?cutoff=%2B275760-09-13T00:00:00.000Z', 400],
+  ['/api/v1/reports/monthly?cutoff=2025-02-30T10:00:00%2B08:00', 400],
+  ['/api/v1/reports/quarterly?period=2025-Q5', 400],
+  ['/api/v1/bottlenecks?from=%2B275760-09-13&to=2025-01-01', 400],
+  ['/api/v1/bottlenecks?from=0001-01-01&to=0001-12-31', 400],
+  ['/api/v1/bottlenecks?from=2025-02-30&to=2025-03-01', 400],
+  ['/api/v1/cases?limit=-1', 400],
+  ['/api/v1/cases?minDaysOverdue=abc', 400],
+];
+
+describe('hostile GET parameters', () => {
+  it.each(PARAMS)('%s', async (url, status) => {
+    const r = await fetch(`${server.url}${url}`, { headers: { authorization: 'Bearer dev-admin' } });
+    const body = (await r.json()) as { error?: { code: string } };
+    expect(r.status, JSON.stringify(body)).toBe(status);
+    expect(body.error?.code).toBeTypeOf('string');
+  });
+});
+
 type Kept = { rejected: Array<{ index: number; eventId: string; raw: string; rawBase64: string; errors: string[] }> };
 const kept = (match: (k: Kept['rejected'][number]) => boolean) =>
   server.eventually(async () => (await server.get<Kept>('/api/v1/rejected-events?limit=1000', 'dev-admin')).body.rejected.find(match), 15_000);
