@@ -4,7 +4,7 @@
  * prints the server's RSS, V8 heap, event-loop delay (from /metrics) and throughput; at the end the
  * first and the last minute side by side. Memory that keeps growing shows as a last minute above the first.
  *
- *   pnpm bench:soak [--minutes 5] [--rate 2000] [--clients 20] [--heap-snapshots]
+ *   pnpm bench:soak [--minutes 5] [--rate 2000] [--clients 20] [--inspect 9339]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,13 @@ import { DISTRICTS } from '@tongban/shared';
 import { ServerProcess } from '../test/server-process.ts';
 
 const { values: args } = parseArgs({
-  options: { minutes: { type: 'string', default: '5' }, rate: { type: 'string', default: '2000' }, clients: { type: 'string', default: '20' } },
+  options: {
+    minutes: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '2000' },
+    clients: { type: 'string', default: '20' },
+    // Opens the server's inspector (e.g. for HeapProfiler sampling) on this port.
+    inspect: { type: 'string' },
+  },
 });
 const MINUTES = Number(args.minutes);
 const RATE = Number(args.rate);
@@ -70,7 +76,7 @@ interface Sample {
 }
 
 async function main() {
-  const server = await ServerProcess.start({ LOG_LEVEL: 'warn' });
+  const server = await ServerProcess.start({ LOG_LEVEL: 'warn', ...(args.inspect ? { NODE_OPTIONS: `--inspect=127.0.0.1:${args.inspect}` } : {}) });
   const pid = server.child!.pid!;
   const sockets: Socket[] = [];
   let liveMsgs = 0;
