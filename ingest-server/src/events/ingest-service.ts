@@ -171,7 +171,7 @@ export class IngestService {
         this.o.disk.invalidate();
         const code = (err as NodeJS.ErrnoException).code ?? 'error';
         this.o.logger.warn({ code, message: (err as Error).message, records: records.length }, 'ingest log write failed; batch not acknowledged');
-        throw overloaded(5, `the events could not be made durable (${code}); nothing of this request was stored, retry`);
+        throw overloaded(5, `the events could not be made durable (${code}); this request is not acknowledged, retry`);
       }
     }
     release(true);
