@@ -15,6 +15,7 @@ import { createFeatures } from './features.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { EventStore } from './events/event.store.ts';
+import { DiskSpace } from './events/disk-space.ts';
 import { IngestLog } from './events/ingest-log.ts';
 import { IngestService, type LogRecord } from './events/ingest-service.ts';
 import { attachLiveHub } from './live/live-hub.ts';
@@ -135,11 +136,16 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
 
   const ingest = new IngestService({
     store,
-    log: new IngestLog<LogRecord>(path.join(config.dataDir, 'ingest-log')),
+    log: new IngestLog<LogRecord>(path.join(config.dataDir, 'ingest-log'), undefined, (torn) =>
+      logger.warn(torn, 'ingest log: torn or corrupt tail ignored at replay (never acknowledged)'),
+    ),
     logger: logger.child({ component: 'ingest' }),
     flushMaxRows: config.flushMaxRows,
     flushMaxAgeMs: config.flushMaxAgeMs,
     maxPendingRows: config.maxPendingRows,
+    maxLogBytes: config.maxLogBytes,
+    diskFreeFloorBytes: config.diskFreeFloorBytes,
+    disk: new DiskSpace(config.dataDir),
     dedupExpectedEvents: config.dedupExpectedEvents,
     piiKeys: config.piiKeys,
     isKnownItem: (code) => catalogue.has(code),
@@ -189,12 +195,12 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   };
   app.decorate('tongban', tongban);
 
-  healthRoute(app, { isReady: () => ready, details: () => ({ pendingRows: ingest.pendingRows, liveClients: live.clients() }) });
+  healthRoute(app, { isReady: () => ready, ingest: () => ingest.health(), counters: () => ingest.counters, details: () => ({ liveClients: live.clients() }) });
   sessionRoutes(app, { users, sessions, audit, throttle: new SignInThrottle(), cookieSecure: config.auth.cookieSecure, idleMs: config.auth.sessionIdleMs });
   usersRoutes(app, { users, sessions, audit });
   auditRoutes(app, { audit });
   applicantRoute(app, { store, audit });
-  eventsRoute(app, { ingest, isReady: () => ready, maxEvents: config.maxEventsPerRequest });
+  eventsRoute(app, { ingest, isReady: () => ready, maxEvents: config.maxEventsPerRequest, bodyLimitBytes: config.bodyLimitBytes });
   readingRoutes(app, { overview: () => Object.assign({ serverTime: shanghaiIso(Date.now()), supervision: null }, stats.snapshot(), ...features.map((f) => f.stats?.() ?? {})) });
   adminRoutes(app, { store });
   itemsRoutes(app, { catalogue, audit });

@@ -26,6 +26,10 @@ export interface Config {
   flushMaxAgeMs: number;
   /** Accepted events not yet in ClickHouse beyond which ingest answers 503 + Retry-After. */
   maxPendingRows: number;
+  /** Bytes of ingest log not yet in ClickHouse beyond which ingest answers 503: how much a ClickHouse outage can buffer. */
+  maxLogBytes: number;
+  /** Free bytes on DATA_DIR's file system below which ingest answers 503 before trying to write. */
+  diskFreeFloorBytes: number;
   maxEventsPerRequest: number;
   bodyLimitBytes: number;
   /** Events the dedup Bloom filter is sized for (1% false positives at this count). */
@@ -128,6 +132,8 @@ const Env = z.object({
   FLUSH_MAX_ROWS: int(50_000, 1),
   FLUSH_MAX_AGE_MS: int(1_000, 10),
   MAX_PENDING_ROWS: int(500_000, 1),
+  MAX_LOG_BYTES: int(1024 ** 3, 1),
+  DISK_FREE_FLOOR_BYTES: int(256 * 1024 ** 2, 0),
   DEDUP_EXPECTED_EVENTS: int(20_000_000, 1000),
   DASHBOARD_DIR: z.string().default(path.join(repoRoot, 'dashboard/dist')),
   HOLIDAYS_FILE: z.string().optional(),
@@ -241,6 +247,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flushMaxRows: e.FLUSH_MAX_ROWS,
     flushMaxAgeMs: e.FLUSH_MAX_AGE_MS,
     maxPendingRows: e.MAX_PENDING_ROWS,
+    maxLogBytes: e.MAX_LOG_BYTES,
+    diskFreeFloorBytes: e.DISK_FREE_FLOOR_BYTES,
     maxEventsPerRequest: 10_000,
     bodyLimitBytes: 10 * 1024 * 1024,
     dedupExpectedEvents: e.DEDUP_EXPECTED_EVENTS,

@@ -54,7 +54,7 @@ describe('POST /api/v1/events', () => {
 
   it('accepts a single event object', async () => {
     const r = await server.post(caseEvents('ONE-1')[0]!);
-    expect(await r.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(await r.json()).toEqual({ accepted: 1, duplicates: 0, conflicts: 0, rejected: [] });
   });
 
   it('stores an event of an unknown district rather than dropping it', async () => {

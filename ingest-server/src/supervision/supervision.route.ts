@@ -184,7 +184,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     },
     async (req) => {
       const { from, to, districtCode, limit } = req.query;
-      if (!isIsoDate(from) || !isIsoDate(to) || to < from) throw new AppError(400, 'invalid_request', 'from and to must be dates YYYY-MM-DD with from ≤ to');
+      if (!isIsoDate(from) || !isIsoDate(to) || to < from || from < '2000-01-01') throw new AppError(400, 'invalid_request', 'from and to must be dates YYYY-MM-DD from 2000 on with from ≤ to');
       const by = (req.query.by ?? 'stage,department').split(',').map((s) => s.trim());
       const bad = by.filter((b) => !(BOTTLENECK_DIMENSIONS as readonly string[]).includes(b));
       if (bad.length || !by.length) throw new AppError(400, 'invalid_request', `by takes ${BOTTLENECK_DIMENSIONS.join(', ')}; got ${bad.join(', ')}`);
