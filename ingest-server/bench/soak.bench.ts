@@ -81,7 +81,7 @@ async function main() {
   const sockets: Socket[] = [];
   let liveMsgs = 0;
   for (let i = 0; i < CLIENTS; i++) {
-    const s = io(server.url, { transports: ['websocket'], auth: i % 2 ? { district: codes[i % codes.length]! } : {} });
+    const s = io(server.url, { transports: ['websocket'], auth: i % 2 ? { token: 'dev-wall', district: codes[i % codes.length]! } : { token: 'dev-wall' } });
     s.onAny(() => liveMsgs++);
     sockets.push(s);
   }

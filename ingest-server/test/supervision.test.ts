@@ -66,7 +66,7 @@ const redList = async () => (await server.get<{ cases: Summary[] }>('/api/v1/cas
 
 describe('the supervision engine', () => {
   it('lists a case past its promised deadline as red, most overdue first, and says so live', async () => {
-    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { district: '500118' } });
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { district: '500118', token: 'dev-admin' } });
     sockets.push(socket);
     const warnings: Summary[] = [];
     socket.on('case:warning', (w: Summary) => warnings.push(w));

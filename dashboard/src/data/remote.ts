@@ -1,3 +1,5 @@
+import { authHeaders } from './identity.ts';
+
 /** What a panel knows about data fetched over HTTP. */
 export type Remote<T> = { state: 'loading' } | { state: 'ok'; data: T } | { state: 'error'; reason: string };
 
@@ -7,12 +9,14 @@ export const LOADING: Remote<never> = { state: 'loading' };
 export async function fetchRemote<T>(url: string, parse: (raw: unknown) => T | undefined, signal?: AbortSignal): Promise<Remote<T>> {
   let res: Response;
   try {
-    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    res = await fetch(url, { signal, headers: { accept: 'application/json', ...authHeaders() } });
   } catch (err) {
     if (signal?.aborted) throw err;
     return { state: 'error', reason: '网络中断' };
   }
   if (res.status === 404) return { state: 'error', reason: '未找到' };
+  if (res.status === 401) return { state: 'error', reason: '未登录或登录已过期' };
+  if (res.status === 403) return { state: 'error', reason: '无权查看' };
   if (!res.ok) return { state: 'error', reason: `HTTP ${res.status}` };
   let raw: unknown;
   try {

@@ -5,6 +5,7 @@ import { CaseItems } from './case-items.ts';
 import { pendingCardDue } from './feed-state.ts';
 import { initialLiveState, liveReducer, type LiveState } from './live-state.ts';
 import { CaseWarningSchema, LiveEventSchema, SnapshotSchema, StatsSchema, type CaseWarning, type LiveEvent, type Stats } from '@tongban/shared';
+import { displayToken } from '../data/identity.ts';
 import { wireParser } from '../data/wire-parse.ts';
 import { latestThrottle } from './throttle.ts';
 
@@ -34,7 +35,9 @@ export function useLiveFeed(): { live: LiveState; subscribeArrivals: SubscribeAr
   const [live, dispatch] = useReducer(liveReducer, initialLiveState);
   const [bus] = useState(() => new ArrivalBus());
   useEffect(() => {
-    const socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5_000 });
+    // A wall screen's display token goes in the handshake; a person's session cookie goes by itself.
+    const token = displayToken();
+    const socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5_000, auth: token ? { token } : {} });
     const caseItems = new CaseItems();
     let events: LiveEvent[] = [];
     let warnings: CaseWarning[] = [];

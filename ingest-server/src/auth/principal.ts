@@ -10,7 +10,7 @@ export type Principal =
   | { kind: 'admin-token'; name: string }
   | { kind: 'display'; name: string; districtCode: string | null };
 
-/** What a route may be used by: roles of people, and kinds of machines. Admins (person or token) may use every route but ingest. */
+/** What a route may be used by: roles of people, and kinds of machines. An admin person may use every route but ingest. */
 export type Audience = Role | 'source' | 'display' | 'admin-token';
 
 /** The district a principal is confined to, if any (a source's limit is checked per event, not here). */
@@ -28,9 +28,10 @@ export function actorOf(p: Principal | undefined): { actor: string; role: string
 export function allows(audience: readonly Audience[], p: Principal): boolean {
   switch (p.kind) {
     case 'person':
-      return p.role === 'admin' || audience.includes(p.role);
+      // An admin reads and changes everything; events come from source systems only.
+      return (p.role === 'admin' && audience.some((a) => a !== 'source')) || audience.includes(p.role);
     case 'admin-token':
-      return !(audience.length === 1 && audience[0] === 'source');
+      return audience.includes('admin-token');
     case 'source':
       return audience.includes('source');
     case 'display':

@@ -20,6 +20,8 @@ const PEOPLE: Audience[] = ['viewer', 'supervisor', 'analyst'];
  */
 export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /healthz': { public: true },
+  // Prometheus scrapes without credentials: counters and gauges only, nothing personal.
+  'GET /metrics': { public: true },
   'POST /api/v1/session': { public: true },
   'GET /api/v1/session': { audience: PEOPLE, districtScoped: false },
   'DELETE /api/v1/session': { audience: PEOPLE, districtScoped: false },

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionAnswer, SessionUser } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import type { AuditLog } from './audit.store.ts';
 import { SESSION_COOKIE } from './access.ts';
@@ -23,7 +24,7 @@ const body = {
   properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;
 
-const sessionAnswer = (u: { username: string; name: string; role: string; districtCode: string | null }) => ({
+const sessionAnswer = (u: { username: string; name: string; role: SessionUser['role']; districtCode: string | null }): SessionAnswer => ({
   user: { username: u.username, name: u.name, role: u.role, districtCode: u.districtCode },
 });
 
