@@ -76,7 +76,7 @@ describe('POST /api/v1/events', () => {
   it('refuses a missing or wrong token with 401', async () => {
     expect((await server.post(caseEvents('AUTH-1'), { token: null })).status).toBe(401);
     expect((await server.post(caseEvents('AUTH-1'), { token: 'guess' })).status).toBe(401);
-    expect((await server.get('/api/v1/rejected-events', 'dev-token')).status).toBe(401);
+    expect((await server.get('/api/v1/rejected-events', 'dev-token')).status).toBe(403);
   });
 
   it('answers 400 for a body that cannot be read at all', async () => {
