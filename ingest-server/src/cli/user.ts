@@ -9,6 +9,7 @@
  * (`printf '%s\n' "$PASSWORD" | pnpm user add …`). On a running server the admin API does the same:
  * POST /api/v1/users.
  */
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { AUTH_MIGRATIONS } from '../auth/auth.migrations.ts';
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   const password = command === 'add' ? await readPassword() : '';
   process.stdin.destroy();
   const base = loadConfig();
-  const config = values['data-dir'] ? loadConfig({ ...process.env, DATA_DIR: values['data-dir'] }) : base;
+  const config = { ...base, dataDir: values['data-dir'] ? path.resolve(values['data-dir']) : base.dataDir };
   const release = config.clickhouseUrl ? () => undefined : lockDataDir(config.dataDir, 'user');
   const ch = createClickhouse(config);
   try {

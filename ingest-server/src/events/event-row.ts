@@ -158,6 +158,20 @@ export function openEventRow<R extends EventRow | StoredEventRow>(r: R, pii: Pii
   return { ...r, applicant_name: plain(r.applicant_name), applicant_id_number: plain(r.applicant_id_number), applicant_phone: plain(r.applicant_phone), note: plain(r.note) };
 }
 
+/**
+ * A rejected event's bytes as stored (base64, which ClickHouse decodes into `raw`): with PII_KEY the bytes
+ * stored are the text `enc:v1:…` of the encrypted base64, so `raw` holds no personal data either.
+ */
+export function sealRaw(raw: Buffer, pii: PiiKeyring | undefined): string {
+  return pii ? Buffer.from(encryptPii(raw.toString('base64'), pii), 'utf8').toString('base64') : raw.toString('base64');
+}
+
+/** The base64 of a rejected event's bytes as received, from what `sealRaw` stored ('' when no configured key opens it). */
+export function openRaw(stored: string, pii: PiiKeyring | undefined): string {
+  const text = Buffer.from(stored, 'base64').toString('utf8');
+  return text.startsWith('enc:v1:') ? (tryDecryptPii(text, pii) ?? '') : stored;
+}
+
 /** A row with its applicant's fields and note encrypted (`toEventRow(…, pii)` for a row built in the clear). */
 export function sealEventRow(r: EventRow, pii: PiiKeyring | undefined): EventRow {
   if (!pii) return r;

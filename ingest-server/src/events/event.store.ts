@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
-import { contentKeys, eventContent, fromEventRow, openEventRow, type EventRow, type RejectedRow, type StoredEventRow } from './event-row.ts';
+import { contentKeys, eventContent, fromEventRow, openEventRow, openRaw, type EventRow, type RejectedRow, type StoredEventRow } from './event-row.ts';
 import { type Applicant, type CaseEvent, shanghaiIso } from '@tongban/shared';
-import { decryptPii, tryDecryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
+import { decryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 
 const LOOKUP_CHUNK = 5_000;
 
@@ -207,7 +207,7 @@ export class EventStore {
   }
 
   /** The stored base64 of a rejected event's bytes, decrypted when it was stored encrypted (PII_KEY). */
-  private readonly rawBase64 = (stored: string): string => (stored.startsWith('enc:') ? (tryDecryptPii(stored, this.piiKeys) ?? '') : stored);
+  private readonly rawBase64 = (stored: string): string => openRaw(stored, this.piiKeys);
 
   /** `raw` as text (invalid UTF-8 shown as U+FFFD), `rawBase64` the exact bytes received. */
   async rejectedEvents(limit: number): Promise<Array<{ receivedAt: string; source: string; index: number; eventId: string; raw: string; rawBase64: string; errors: string[] }>> {

@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { validateEvent, type CaseEvent, shanghaiDateTime } from '@tongban/shared';
 import { overloaded } from '../errors.ts';
 import { BloomFilter } from './bloom-filter.ts';
-import { encryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
+import type { PiiKeyring } from '@tongban/shared/pii-crypto';
 import type { BodyItem } from './event-body.ts';
 import type { DiskSpace } from './disk-space.ts';
-import { eventContent, eventOfRow, normalizeRejectedRow, openEventRow, sealEventRow, toEventRow, type EventRow, type RejectedRow } from './event-row.ts';
+import { eventContent, eventOfRow, normalizeRejectedRow, openEventRow, sealEventRow, sealRaw, toEventRow, type EventRow, type RejectedRow } from './event-row.ts';
 import type { EventStore } from './event.store.ts';
 import type { IngestLog } from './ingest-log.ts';
 import { dataQualityFlags } from './data-quality.ts';
@@ -163,7 +163,7 @@ export class IngestService {
     // with PII_KEY the applicant's fields and the raw text of a rejected event are stored encrypted.
     const pii = this.o.piiKeys;
     const rejectedRow = (index: number, eventId: string, raw: Buffer, errors: string[]): LogRecord => ({
-      r: { rejection_id: randomUUID(), received_at: shanghaiDateTime(receivedAt), source, batch_index: index, event_id: eventId, raw_base64: pii ? encryptPii(raw.toString('base64'), pii) : raw.toString('base64'), errors },
+      r: { rejection_id: randomUUID(), received_at: shanghaiDateTime(receivedAt), source, batch_index: index, event_id: eventId, raw_base64: sealRaw(raw, pii), errors },
     });
     const records: LogRecord[] = [
       ...fresh.map((i) => ({ e: sealEventRow(rows[i]!, pii) })),
