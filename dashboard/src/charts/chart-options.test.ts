@@ -95,3 +95,13 @@ describe('where cases sit', () => {
     expect((o as { animationDurationUpdate: number }).animationDurationUpdate).toBe(0);
   });
 });
+
+describe('series identity', () => {
+  it('gives every series of every wall chart a stable id, so a data update changes bars in place', () => {
+    const a = caseLevelOption({ city: 1, district: 2, township: 3, village: 4 });
+    const b = caseLevelOption({ city: 2, district: 2, township: 3, village: 4 });
+    const ids = (o: typeof a) => (o.series as Array<{ id?: string }>).map((s) => s.id);
+    expect(ids(a)).toEqual(['case-levels']);
+    expect(ids(b)).toEqual(ids(a));
+  });
+});

@@ -81,6 +81,18 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree(updated_at) ORDER BY item_code`,
     ],
   },
+  {
+    version: 3,
+    name: 'system flags kept with the data (simulated)',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.system_flags (
+        name String,
+        value String,
+        set_at DateTime64(3, 'Asia/Shanghai'),
+        set_by String
+      ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
+    ],
+  },
 ];
 
 export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
