@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parsePiiKeys, PiiKeyError, type PiiKeyring } from '@tongban/shared/pii-crypto';
+import type { DisplayConfig } from '@tongban/shared';
+import { readDisplaysFile } from './wall/displays-file.ts';
 
 /**
  * The one place that reads the environment (STYLE.md habit 2). Everything else receives a Config.
@@ -39,6 +41,8 @@ export interface Config {
   pauseFlagDays: number;
   /** PII_KEY: applicants' name, ID number and phone are stored encrypted with it when set (required in production). */
   piiKeys: PiiKeyring | undefined;
+  /** DISPLAYS_FILE: wall displays' screens, rotation, reload hour and alarms, by display name (empty: defaults). */
+  displays: Map<string, DisplayConfig>;
 }
 
 export const REPORT_KIND_LIST = ['daily', 'weekly', 'monthly', 'quarterly', 'annual'] as const;
@@ -121,6 +125,7 @@ const Env = z.object({
   REPORTS_MIN_COVERAGE: z.coerce.number().gt(0).max(1).default(0.8),
   PAUSE_FLAG_DAYS: int(30, 1),
   PII_KEY: z.string().optional(),
+  DISPLAYS_FILE: z.string().optional(),
 });
 
 /** Parses `name:token,name:token` into token → name. */
@@ -161,6 +166,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (err instanceof PiiKeyError) throw new ConfigError([err.message]);
     throw err;
   }
+  let displays = new Map<string, DisplayConfig>();
+  if (e.DISPLAYS_FILE) {
+    const read = readDisplaysFile(path.resolve(e.DISPLAYS_FILE));
+    if ('problems' in read) throw new ConfigError(read.problems);
+    displays = read.displays;
+  }
   if (production && !piiKeys) {
     throw new ConfigError(['production mode needs PII_KEY (keyId:base64key[,…], 32-byte keys, e.g. `k1:$(openssl rand -base64 32)`): personal data is stored encrypted']);
   }
@@ -198,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minCoverage: e.REPORTS_MIN_COVERAGE,
     },
     pauseFlagDays: e.PAUSE_FLAG_DAYS,
+    displays,
     piiKeys,
   };
 }

@@ -6,6 +6,7 @@ import { pendingCardDue } from './feed-state.ts';
 import { initialLiveState, liveReducer, type LiveState } from './live-state.ts';
 import { CaseWarningSchema, LiveEventSchema, SnapshotSchema, StatsSchema, type CaseWarning, type LiveEvent, type Stats } from '@tongban/shared';
 import { wireParser } from '../data/wire-parse.ts';
+import { displayToken } from '../data/display-token.ts';
 import { latestThrottle } from './throttle.ts';
 
 /** Stats re-render the wall at most this often; the feed does not wait. */
