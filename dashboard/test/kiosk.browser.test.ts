@@ -116,8 +116,7 @@ describe('the wall screen', () => {
     // sampled 20 times 300 ms apart inside the page.
     const counts = await page.evaluate(async () => {
       const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="case-levels"] canvas')!;
-      const out: number[] = [];
-      for (let i = 0; i < 20; i++) {
+      const bars = () => {
         const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
         let n = 0;
         for (let p = 0; p < data.length; p += 4) {
@@ -125,11 +124,19 @@ describe('the wall screen', () => {
           const lo = Math.min(data[p]!, data[p + 1]!, data[p + 2]!);
           if (data[p + 3]! > 200 && hi - lo > 80) n++;
         }
-        out.push(n);
+        return n;
+      };
+      // The first drawing (and its entry animation) first; then the updates.
+      for (let t = 0; t < 100 && bars() === 0; t++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1500));
+      const out: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        out.push(bars());
         await new Promise((r) => setTimeout(r, 300));
       }
       return out;
     });
+    console.log("level bar samples", counts.join(","));
     const max = Math.max(...counts);
     expect(max).toBeGreaterThan(0);
     for (const c of counts) expect(c).toBeGreaterThan(max * 0.7);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parsePiiKeys, PiiKeyError, type PiiKeyring } from '@tongban/shared/pii-crypto';
 import type { DisplayConfig } from '@tongban/shared';
-import { readDisplaysFile } from './wall/displays-file.ts';
+import { readDisplaysFile } from './displays-file.ts';
 
 /**
  * The one place that reads the environment (STYLE.md habit 2). Everything else receives a Config.

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DisplayConfig } from '@tongban/shared';
-import { DEFAULT_DISPLAY } from './displays-file.ts';
+import { DEFAULT_DISPLAY } from '../displays-file.ts';
 
 /**
  * Who is calling: until the access hook (issue 10) names the display from its token, the display is
