@@ -212,7 +212,7 @@ describe('the wall in Chromium', () => {
     await page.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 30_000 });
     const after = traffic.submission(Date.now());
     expect((await server.post(after)).status).toBe(200);
-    await page.locator(`[data-event-id="${after.eventId}"]`).waitFor({ timeout: 5000 });
+    await page.locator(`[data-event-id="${after.eventId}"]`).first().waitFor({ timeout: 5000 });
     expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
   }, 150_000);
 });

@@ -39,6 +39,7 @@ import { readingRoutes } from './routes/reading.route.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { calendarRoutes } from './routes/calendar.route.ts';
 import { itemsRoutes } from './routes/items.route.ts';
+import { SystemFlags } from './system/system-flags.store.ts';
 
 const RECENT_EVENTS = 50;
 
@@ -48,6 +49,8 @@ export interface Tongban {
   readonly ready: boolean;
   clickhouse: Clickhouse;
   ingest: IngestService;
+  /** Facts kept with the data (that it is simulated). */
+  flags: SystemFlags;
   /** After a bulk backfill: every feature derives what depends on the new events (case states, rollups). */
   afterBulkLoad(progress: (message: string) => void): Promise<void>;
 }
@@ -120,6 +123,9 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   const recent: LiveEvent[] = [];
   const applicants = new CaseApplicants();
   let ready = false;
+  const flags = new SystemFlags(clickhouse, db);
+  // SIMULATE=1, or data a simulator wrote (recorded in system_flags, read at start).
+  let simulated = config.simulate;
 
   const live = attachLiveHub(app.server, {
     logger,
@@ -127,7 +133,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     allowedOrigins: config.auth.allowedOrigins,
     snapshot: async (): Promise<Snapshot> => {
       const extra = await Promise.all(features.map((f) => f.snapshot?.() ?? {}));
-      return Object.assign({ serverTime: shanghaiIso(Date.now()), simulated: config.simulate, today: stats.snapshot(), recent, supervision: null }, ...extra);
+      return Object.assign({ serverTime: shanghaiIso(Date.now()), simulated, today: stats.snapshot(), recent, supervision: null }, ...extra);
     },
     // The ingest counters ride along for scripts and benchmarks; the wall does not read them.
     stats: (): Stats & { ingest: typeof ingest.counters } =>
@@ -171,6 +177,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   const tongban: Tongban = {
     clickhouse,
     ingest,
+    flags,
     get ready() {
       return ready;
     },
@@ -184,6 +191,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       if (config.production && people.stored === 0) throw new Error('production mode needs at least one user: add one with `pnpm user add <username> --role admin` (server stopped)');
       if (people.dev) logger.warn({ people: DEV_PEOPLE.map((p) => p.username), password: DEV_PASSWORD, displayToken: 'dev-wall' }, 'development identities: these people sign in with the development password (never in production)');
       logger.info({ sessions: await sessions.load(), people: people.stored }, 'identities loaded');
+      if (config.simulate) await flags.set('simulated', '1', 'server SIMULATE=1');
+      simulated = config.simulate || (await flags.get('simulated')) === '1';
       const items = await catalogue.load();
       logger.info({ items }, 'item catalogue loaded');
       await ingest.start();

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parsePiiKeys, PiiKeyError, type PiiKeyring } from '@tongban/shared/pii-crypto';
+import type { DisplayConfig } from '@tongban/shared';
+import { readDisplaysFile } from './displays-file.ts';
 
 /**
  * The one place that reads the environment (STYLE.md habit 2). Everything else receives a Config.
@@ -43,6 +45,8 @@ export interface Config {
   pauseFlagDays: number;
   /** PII_KEY: applicants' name, ID number and phone are stored encrypted with it when set (required in production). */
   piiKeys: PiiKeyring | undefined;
+  /** DISPLAYS_FILE: wall displays' screens, rotation, reload hour and alarms, by display name (empty: defaults). */
+  displays: Map<string, DisplayConfig>;
   /** Who may do what (SPEC.md "Who may do what"). */
   auth: AuthConfig;
 }
@@ -153,6 +157,7 @@ const Env = z.object({
   COOKIE_SECURE: z.enum(['0', '1', 'true', 'false']).default('0'),
   ALLOWED_ORIGINS: z.string().default(''),
   DEV_PEOPLE: z.enum(['0', '1', 'true', 'false']).optional(),
+  DISPLAYS_FILE: z.string().optional(),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -203,10 +208,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV === 'production';
   const sources = parseScopedTokens(e.SOURCE_TOKENS, 'SOURCE_TOKENS');
   let sourceTokens = sources.tokens;
-  const displays = parseScopedTokens(e.DISPLAY_TOKENS, 'DISPLAY_TOKENS');
+  const displaySpecs = parseScopedTokens(e.DISPLAY_TOKENS, 'DISPLAY_TOKENS');
   const displayTokens = new Map<string, { name: string; districtCode: string | null }>();
-  for (const [token, name] of displays.tokens) {
-    const d = displays.districts.get(name);
+  for (const [token, name] of displaySpecs.tokens) {
+    const d = displaySpecs.districts.get(name);
     if (d && d.size > 1) throw new ConfigError([`DISPLAY_TOKENS: display ${name} may be limited to one district only`]);
     displayTokens.set(token, { name, districtCode: d ? [...d][0]! : null });
   }
@@ -221,6 +226,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (err) {
     if (err instanceof PiiKeyError) throw new ConfigError([err.message]);
     throw err;
+  }
+  let displays = new Map<string, DisplayConfig>();
+  if (e.DISPLAYS_FILE) {
+    const read = readDisplaysFile(path.resolve(e.DISPLAYS_FILE));
+    if ('problems' in read) throw new ConfigError(read.problems);
+    displays = read.displays;
   }
   if (production && !piiKeys) {
     throw new ConfigError(['production mode needs PII_KEY (keyId:base64key[,…], 32-byte keys, e.g. `k1:$(openssl rand -base64 32)`): personal data is stored encrypted']);
@@ -265,6 +276,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minCoverage: e.REPORTS_MIN_COVERAGE,
     },
     pauseFlagDays: e.PAUSE_FLAG_DAYS,
+    displays,
     piiKeys,
     auth: {
       sourceDistricts: sources.districts,

@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
 import type { SessionUser } from '@tongban/shared';
-import { displayToken } from '../data/identity.ts';
+import { displayToken } from '../data/display-token.ts';
 import { SessionBadge, SignInPage } from '../session/SignInPage.tsx';
 import { currentUser, landingOf, signOut } from '../session/session-api.ts';
 import { WallPage } from '../wall/WallPage.tsx';

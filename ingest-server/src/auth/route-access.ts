@@ -29,6 +29,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/events': { audience: ['source'], districtScoped: false },
 
   'GET /api/v1/districts': { audience: WALL, districtScoped: false },
+  'GET /api/v1/display': { audience: WALL, districtScoped: false },
   'GET /api/v1/overview': { audience: WALL, districtScoped: true },
   'GET /api/v1/wall/hourly-trend': { audience: WALL, districtScoped: false },
   'GET /api/v1/wall/today-rates': { audience: WALL, districtScoped: false },

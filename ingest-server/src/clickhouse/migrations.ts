@@ -89,6 +89,18 @@ export const MIGRATIONS: Migration[] = [
     // materialized view's target needs its own (else the view doubles the block the source table dropped).
     statements: (db) => ['events', 'case_events', 'event_ids'].map((t) => `ALTER TABLE ${db}.${t} MODIFY SETTING non_replicated_deduplication_window = 1000`),
   },
+  {
+    version: 4,
+    name: 'system flags kept with the data (simulated)',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.system_flags (
+        name String,
+        value String,
+        set_at DateTime64(3, 'Asia/Shanghai'),
+        set_by String
+      ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
+    ],
+  },
 ];
 
 export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
