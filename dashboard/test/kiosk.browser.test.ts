@@ -62,7 +62,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${await freePort()}`;
   start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: new URL(url).port, DATA_DIR: dataDir, DASHBOARD_DIR: dist, DISPLAYS_FILE: displaysFile, DEMO_HISTORY_DAYS: '3', DEMO_CASES_PER_DAY: '2000', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: new URL(url).port, DATA_DIR: dataDir, DASHBOARD_DIR: dist, DISPLAYS_FILE: displaysFile, DISPLAY_TOKENS: 'dev-wall:dev-wall,rotator:rotator-token,alarmer:alarmer-token:500118', DEMO_HISTORY_DAYS: '3', DEMO_CASES_PER_DAY: '2000', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   start.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -80,8 +80,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function wall(query = ''): Promise<Page> {
-  const page = await openWall(browser.context, `${url}/${query}`);
+/** The wall as the display of this token opens it (`/?display=<token>`). */
+async function wall(token = 'dev-wall'): Promise<Page> {
+  const page = await openWall(browser.context, url, token);
   await page.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
   return page;
 }
@@ -89,7 +90,7 @@ async function wall(query = ''): Promise<Page> {
 describe('pnpm start on an empty data dir', () => {
   it('lays down history first: red cases, 受理 and 办结 today, and the 演示数据 badge from the data', async () => {
     expect(output).toMatch(/backfill .*100%/);
-    const overview = (await (await fetch(`${url}/api/v1/overview`)).json()) as { totals: Record<string, number>; supervision: { counts: { red: number } } };
+    const overview = (await (await fetch(`${url}/api/v1/overview`, { headers: { authorization: 'Bearer dev-admin' } })).json()) as { totals: Record<string, number>; supervision: { counts: { red: number } } };
     expect(overview.supervision.counts.red).toBeGreaterThan(0);
     const page = await wall();
     await page.locator('[data-testid="red-flag-list"] .flag-red').first().waitFor({ timeout: 15_000 });
@@ -98,7 +99,7 @@ describe('pnpm start on an empty data dir', () => {
     const until = Date.now() + 60_000;
     let totals: Record<string, number> = {};
     while (Date.now() < until) {
-      totals = ((await (await fetch(`${url}/api/v1/overview`)).json()) as typeof overview).totals;
+      totals = ((await (await fetch(`${url}/api/v1/overview`, { headers: { authorization: 'Bearer dev-admin' } })).json()) as typeof overview).totals;
       if ((totals.accepted ?? 0) > 0 && (totals.completed ?? 0) > 0) break;
       await new Promise((r) => setTimeout(r, 2000));
     }
@@ -159,19 +160,19 @@ describe('the wall screen', () => {
   }, 60_000);
 
   it('rotates through the screens of its display', async () => {
-    const page = await wall('?display=rotator');
+    const page = await wall('rotator-token');
     const wallEl = page.getByTestId('wall');
     await page.waitForFunction(() => document.querySelector('[data-testid="wall"]')?.getAttribute('data-screen') === 'supervision', null, { timeout: 20_000 });
     await page.getByTestId('supervision-figures').waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="wall"]')?.getAttribute('data-screen') === 'city', null, { timeout: 20_000 });
     expect(await wallEl.getAttribute('data-screen')).toBe('city');
     // The token is kept: a reload without it is still the same display.
-    expect(await page.evaluate(() => localStorage.getItem('tongban.display'))).toBe('rotator');
+    expect(await page.evaluate(() => localStorage.getItem('tongban.display'))).toBe('rotator-token');
     await page.close();
   }, 60_000);
 
   it('fires an alarm once for cases of its scope turned red: the sound played (muted), both listed', async () => {
-    const page = await wall('?display=alarmer');
+    const page = await wall('alarmer-token');
     await page.evaluate(() => {
       const audio = document.querySelector<HTMLAudioElement>('[data-testid="alarm-sound"]')!;
       audio.muted = true;
