@@ -149,7 +149,11 @@ describe('data-quality cases', () => {
     expect(red).toContain('LATE-CTRL');
     expect(red).not.toContain('DQ-1');
     expect(await list('flag=missing_completion')).toEqual(['DQ-1']);
-    const overview = (await server.get<{ dataQuality: { total: number; byDistrict: Record<string, number> }; supervision: { redList: Summary[]; counts: { red: number } } }>('/api/v1/overview')).body;
+    // The overview is recomputed at most twice a second: wait for the one that follows the projection.
+    const overview = await server.eventually(async () => {
+      const o = (await server.get<{ dataQuality: { total: number; byDistrict: Record<string, number> }; supervision: { redList: Summary[]; counts: { red: number } } }>('/api/v1/overview')).body;
+      return o.supervision.redList.some((c) => c.caseId === 'LATE-CTRL') ? o : undefined;
+    });
     expect(overview.dataQuality.byDistrict['500118']).toBeGreaterThanOrEqual(1);
     expect(overview.supervision.redList.map((c) => c.caseId)).not.toContain('DQ-1');
     expect(overview.supervision.redList.map((c) => c.caseId)).toContain('LATE-CTRL');

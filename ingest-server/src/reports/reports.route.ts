@@ -39,7 +39,9 @@ export function reportsRoutes(app: FastifyInstance, d: { reports: ReportService;
     return { reports: (await d.reports.store.list({ kind, period, limit })).filter((r) => inScope(r.scope, req.scope)) };
   });
 
-  app.get<{ Params: { kind: string }; Querystring: ReportQuery }>('/api/v1/reports/:kind', async (req, reply) => {
+  // Building a report (fresh, or at a cut-off) costs seconds of ClickHouse: analysts and admins only (the
+  // route's audience), and at most this often per address.
+  app.get<{ Params: { kind: string }; Querystring: ReportQuery }>('/api/v1/reports/:kind', { config: { rateLimit: { max: 300, timeWindow: '1 minute' } } }, async (req, reply) => {
     const { kind } = req.params;
     if (!isKind(kind)) throw new AppError(404, 'not_found', `no report kind ${kind}; kinds are ${REPORT_KINDS.join(', ')}`);
     const format = req.query.format ?? 'json';

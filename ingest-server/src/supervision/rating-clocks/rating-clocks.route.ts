@@ -37,6 +37,8 @@ export function ratingClockRoutes(app: FastifyInstance, d: Deps) {
       await d.book.observe([s]);
       const at = req.body.at ?? new Date(d.ctx.now()).toISOString();
       if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(at)) throw new AppError(400, 'invalid_request', 'at must be an ISO 8601 date-time with an offset');
+      // A return visit or rectification follows the case's completion (the rating follows it too).
+      if (s.completedAt && Date.parse(at) < Date.parse(s.completedAt)) throw new AppError(400, 'invalid_request', `at (${at}) is before the case's completion (${s.completedAt})`);
       // Stored masked: a follow-up note is free text that may name the applicant.
       const note = maskFreeText(req.body.note ?? '', { applicant: applicantOfEvents(s.events) });
       const r = await d.book.followUp(s.caseId, req.body.kind, at, req.source, note);
