@@ -72,6 +72,11 @@ export class SupervisionOrders {
     return out;
   }
 
+  /** Every order not resolved yet (in memory). */
+  openOrders(): SupervisionOrder[] {
+    return [...this.open.values()];
+  }
+
   counts(now: number): { open: number; overdue: number } {
     const today = shanghaiDate(now);
     let overdue = 0;

@@ -4,11 +4,12 @@ import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
 import { requireSource } from '../routes/auth.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, type BottleneckDimension } from './bottlenecks.query.ts';
-import { CASE_FLAGS, type CaseState } from './case-state.ts';
+import type { CaseState } from './case-state.ts';
+import { CASE_FILTER_PROPERTIES, caseFilterOf, type CaseListQuery } from './case-list-params.ts';
 import type { DeadlineChange } from './deadline-history.store.ts';
 import { isDataQuality } from './overdue-rule.ts';
 import { traceCase } from './case-trace.ts';
-import type { CaseFilter, OpenCaseIndex } from './open-case-index.ts';
+import type { OpenCaseIndex } from './open-case-index.ts';
 import type { RatingClockView } from './rating-clocks/rating-clock.ts';
 import type { SupervisionOrders } from './supervision-orders.store.ts';
 
@@ -27,23 +28,14 @@ const listQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    warning: { type: 'string', enum: ['none', 'yellow', 'red', 'any'] },
-    districtCode: { type: 'string', maxLength: 32 },
-    townshipCode: { type: 'string', maxLength: 32 },
-    itemCode: { type: 'string', maxLength: 32 },
-    departmentCode: { type: 'string', maxLength: 32 },
-    stage: { type: 'string', maxLength: 32 },
-    level: { type: 'string', enum: ['city', 'district', 'township', 'village'] },
-    minDaysOverdue: { type: 'integer', minimum: 0 },
-    flag: { type: 'string', enum: [...CASE_FLAGS] },
-    daysOverdue: { type: 'integer', minimum: 0 },
+    ...CASE_FILTER_PROPERTIES,
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
     cursor: { type: 'string', maxLength: 200 },
   },
 } as const;
 
-/** The list's query: the index's filter, `daysOverdue` as an alias of `minDaysOverdue`, and paging. */
-type ListQuery = CaseFilter & { daysOverdue?: number; limit: number; cursor?: string };
+/** The list's query: the filters shared with the export, and paging. */
+type ListQuery = CaseListQuery & { limit: number; cursor?: string };
 
 /** Reading and supervision endpoints of SPEC.md: cases, 督办, 倒查, 堵点, bad-rating follow-ups. */
 export function supervisionRoutes(app: FastifyInstance, d: Deps) {
@@ -55,11 +47,13 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
   };
 
   app.get<{ Querystring: ListQuery }>('/api/v1/cases', { schema: { querystring: listQuery } }, async (req): Promise<CaseList> => {
-    const { limit, cursor, daysOverdue, minDaysOverdue, ...filter } = req.query;
-    const page = d.index.list({ ...filter, minDaysOverdue: minDaysOverdue ?? daysOverdue }, d.ctx.now(), limit, cursor);
+    const { limit, cursor, ...query } = req.query;
+    const now = d.ctx.now();
+    const page = d.index.list(caseFilterOf(query, d.orders, now), now, limit, cursor, query.sort);
     return {
       cases: page.cases.map((c) => ({ ...c, itemName: d.itemName(c.itemCode), districtName: d.districtName(c.districtCode) })),
       nextCursor: page.nextCursor,
+      total: page.total,
     };
   });
 
@@ -76,6 +70,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       districtCode: s.districtCode,
       districtName: d.districtName(s.districtCode),
       townshipCode: s.townshipCode || null,
+      villageCode: s.villageCode || null,
       departmentCode: s.departmentCode || null,
       status: s.status,
       stage: s.stage,

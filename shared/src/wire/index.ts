@@ -10,6 +10,7 @@ export * from './case-summary.ts';
 export * from './live-messages.ts';
 export * from './wall-api.ts';
 export * from './case-detail.ts';
+export * from './supervise.ts';
 
 import type { z } from 'zod';
 /** Any schema of the contract, for a page's generic `safeParse` helper (pages need no zod of their own). */
