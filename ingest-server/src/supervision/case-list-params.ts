@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { CASE_SORTS, SUPERVISION_FILTERS, isIsoDate, shanghaiDate, type CaseSortKey, type SupervisionFilter } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import { CASE_FLAGS } from './case-state.ts';
@@ -44,4 +45,16 @@ export function caseFilterOf(query: CaseListQuery, orders: SupervisionOrders, no
     filter.caseIds = { ids: new Set(open.map((o) => o.caseId)), exclude: supervision === 'none' };
   }
   return filter;
+}
+
+/**
+ * SPEC.md: an unknown parameter is 400. Fastify's validator drops unknown properties silently
+ * (removeAdditional), so the raw query string is checked first: a misspelt filter never widens a list.
+ */
+export function rejectUnknownParams(allowed: readonly string[]) {
+  const known = new Set(allowed);
+  return async (req: FastifyRequest) => {
+    const unknown = [...new URLSearchParams(req.url.split('?')[1] ?? '').keys()].filter((k) => !known.has(k));
+    if (unknown.length) throw new AppError(400, 'invalid_request', `unknown parameter ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+  };
 }

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { shanghaiDate, type AreaOverview, type CaseSummary, type SuperviseInbox } from '@tongban/shared';
 import type { FeatureContext } from '../feature.ts';
-import { CASE_FILTER_PROPERTIES, caseFilterOf, type CaseListQuery } from './case-list-params.ts';
+import { CASE_FILTER_PROPERTIES, caseFilterOf, rejectUnknownParams, type CaseListQuery } from './case-list-params.ts';
 import { EXPORT_FORMATS, writeCaseExport, type ExportFormat } from './case-export.ts';
 import type { OpenCaseIndex, OpenCaseRow } from './open-case-index.ts';
 import { adminTree, areaOverview, superviseInbox } from './supervise.query.ts';
@@ -66,6 +66,7 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
     '/api/v1/cases/export',
     {
       config: SUPERVISOR,
+      preValidation: rejectUnknownParams([...Object.keys(CASE_FILTER_PROPERTIES), 'format']),
       schema: {
         querystring: {
           type: 'object',

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { applicantOfEvents, isIsoDate, maskApplicant, maskFreeText, shanghaiDate, type CaseDetail, type CaseList } from '@tongban/shared';
+import { applicantOfEvents, isIsoDate, maskApplicant, maskFreeText, shanghaiDate, type CaseDetail, type CaseList, type CaseTrace } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
 import { requireSource } from '../routes/auth.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, type BottleneckDimension } from './bottlenecks.query.ts';
 import type { CaseState } from './case-state.ts';
-import { CASE_FILTER_PROPERTIES, caseFilterOf, type CaseListQuery } from './case-list-params.ts';
+import { CASE_FILTER_PROPERTIES, caseFilterOf, rejectUnknownParams, type CaseListQuery } from './case-list-params.ts';
 import type { DeadlineChange } from './deadline-history.store.ts';
 import { isDataQuality } from './overdue-rule.ts';
 import { traceCase } from './case-trace.ts';
@@ -46,7 +46,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     return s;
   };
 
-  app.get<{ Querystring: ListQuery }>('/api/v1/cases', { schema: { querystring: listQuery } }, async (req): Promise<CaseList> => {
+  app.get<{ Querystring: ListQuery }>('/api/v1/cases', { preValidation: rejectUnknownParams(Object.keys(listQuery.properties)), schema: { querystring: listQuery } }, async (req): Promise<CaseList> => {
     const { limit, cursor, ...query } = req.query;
     const now = d.ctx.now();
     const page = d.index.list(caseFilterOf(query, d.orders, now), now, limit, cursor, query.sort);
@@ -111,7 +111,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     };
   });
 
-  app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId/trace', async (req) => {
+  app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId/trace', async (req): Promise<CaseTrace> => {
     const s = await load(req.params.caseId);
     return { caseId: s.caseId, ...traceCase(s.events, d.ctx.calendar.calendar, d.ctx.now(), isDataQuality(s.flags)) };
   });
