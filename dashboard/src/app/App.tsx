@@ -1,9 +1,12 @@
-import { Suspense, lazy, useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
 import { WallPage } from '../wall/WallPage.tsx';
 import { routeOf, type Route } from './hash-route.ts';
 
-/** The analysts' page is loaded on first visit: the wall screen never downloads it. */
+/** The pages other than the wall are loaded on first visit: the wall screen never downloads them. */
 const ReportsPage = lazy(async () => ({ default: (await import('../reports/ReportsPage.tsx')).ReportsPage }));
+const SupervisePage = lazy(async () => ({ default: (await import('../supervise/SupervisePage.tsx')).SupervisePage }));
+const CaseListPage = lazy(async () => ({ default: (await import('../supervise/CaseListPage.tsx')).CaseListPage }));
+const CasePage = lazy(async () => ({ default: (await import('../supervise/CasePage.tsx')).CasePage }));
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => routeOf(window.location.hash));
@@ -15,14 +18,36 @@ function useRoute(): Route {
   return route;
 }
 
+const Lazy = (props: { children: ReactNode }) => <Suspense fallback={<div className="page-loading">加载中…</div>}>{props.children}</Suspense>;
+
 export function App() {
   const route = useRoute();
-  if (route === 'reports') {
-    return (
-      <Suspense fallback={<div className="page-loading">加载中…</div>}>
-        <ReportsPage />
-      </Suspense>
-    );
+  switch (route.page) {
+    case 'reports':
+      return (
+        <Lazy>
+          <ReportsPage />
+        </Lazy>
+      );
+    case 'supervise':
+      return (
+        <Lazy>
+          <SupervisePage districtCode={route.districtCode} townshipCode={route.townshipCode} />
+        </Lazy>
+      );
+    case 'cases':
+      return (
+        <Lazy>
+          <CaseListPage query={route.query} />
+        </Lazy>
+      );
+    case 'case':
+      return (
+        <Lazy>
+          <CasePage key={route.caseId} caseId={route.caseId} />
+        </Lazy>
+      );
+    default:
+      return <WallPage />;
   }
-  return <WallPage />;
 }

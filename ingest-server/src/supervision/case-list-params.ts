@@ -18,6 +18,8 @@ export const CASE_FILTER_PROPERTIES = {
   minDaysOverdue: { type: 'integer', minimum: 0 },
   daysOverdue: { type: 'integer', minimum: 0 },
   flag: { type: 'string', enum: [...CASE_FLAGS] },
+  /** Only cases with a data-quality flag (true) or only cases without (false). */
+  dataQuality: { type: 'boolean' },
   /** Red cases that turned red on or after this date (YYYY-MM-DD, Asia/Shanghai). */
   redSince: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
   /** Search by case number (part of the 申办流水号). */

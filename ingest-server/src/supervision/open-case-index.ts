@@ -49,6 +49,8 @@ export interface CaseFilter {
   minDaysOverdue?: number;
   /** Cases carrying this flag (data-quality cases, pause_overdue, stage_overdue …). */
   flag?: string;
+  /** Only cases with a data-quality flag (true), or none of them (false). */
+  dataQuality?: boolean;
   /** Red cases that turned red on or after this Shanghai date (red begins the day after the promised deadline). */
   redSince?: string;
   /** Search by case number: case ids containing this text (case-insensitive). */
@@ -255,6 +257,7 @@ export class OpenCaseIndex {
     const min = filter.minDaysOverdue ?? 0;
     const idText = filter.caseIdContains?.toLowerCase();
     const ids = filter.caseIds;
+    const dq = filter.dataQuality;
     return (slot) => {
       if (fWarning >= 0 && this.warning[slot] !== fWarning) return false;
       if (fDistrict >= 0 && this.district[slot] !== fDistrict) return false;
@@ -266,6 +269,7 @@ export class OpenCaseIndex {
       if (fLevel >= 0 && this.level[slot] !== fLevel) return false;
       if (redFrom !== NONE && this.promisedDl[slot]! < redFrom) return false;
       if (hasFlag && !hasFlag(slot)) return false;
+      if (dq !== undefined && ((this.flagBits[slot]! & DQ_MASK) !== 0) !== dq) return false;
       if (overdue && overdue(this.promisedDl[slot]!) < min) return false;
       if (idText !== undefined && !this.ids[slot]!.toLowerCase().includes(idText)) return false;
       if (ids && ids.ids.has(this.ids[slot]!) === ids.exclude) return false;
