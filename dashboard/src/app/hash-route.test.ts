@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { caseHash, routeOf, superviseHash } from './hash-route.ts';
+import { caseHash, superviseHash } from '../data/page-links.ts';
+import { routeOf } from './hash-route.ts';
 
 describe('hash routes', () => {
   it('shows the wall at the root and for anything unknown', () => {

@@ -36,11 +36,3 @@ export function routeOf(hash: string): Route {
   }
   return { page: 'wall' };
 }
-
-/** Pure: the hash of a page of the workspace. */
-export function superviseHash(districtCode: string | null, townshipCode: string | null = null): string {
-  if (townshipCode) return `#/supervise/district/${districtCode ?? townshipCode.slice(0, 6)}/township/${townshipCode}`;
-  return districtCode ? `#/supervise/district/${districtCode}` : '#/supervise';
-}
-
-export const caseHash = (caseId: string): string => `#/cases/${encodeURIComponent(caseId)}`;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { AreaOverview, AreaRow } from '@tongban/shared';
-import { superviseHash } from '../app/hash-route.ts';
+import { superviseHash } from '../data/page-links.ts';
 import { AREA_COLUMNS, cellText, nextSort, sortAreaRows, type AreaSort } from './area-table-model.ts';
 import { countLink, listHash } from './case-list-query.ts';
 

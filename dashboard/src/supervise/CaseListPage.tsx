@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { EVENT_TYPES, FLAG_WORDS, STATUS_WORDS, WARNING_WORDS, districtName, type CaseSummary } from '@tongban/shared';
-import { caseHash, superviseHash } from '../app/hash-route.ts';
+import { caseHash, superviseHash } from '../data/page-links.ts';
 import { stageName } from './case-view.ts';
 import { exportUrl, listHash, parseListQuery, type ListFilters } from './case-list-query.ts';
 import { PageHeader, RemoteNote, type Crumb } from './PageHeader.tsx';

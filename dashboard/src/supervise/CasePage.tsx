@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { RATING_NAMES, STATUS_WORDS, WARNING_WORDS, shanghaiDate, type CaseDetail, type CaseTrace } from '@tongban/shared';
-import { superviseHash } from '../app/hash-route.ts';
+import { superviseHash } from '../data/page-links.ts';
 import { listHash } from './case-list-query.ts';
 import { clockRows, duration, flagTexts, holdRows, levelName, stageName, timelineRows } from './case-view.ts';
 import { OrdersPanel } from './OrdersPanel.tsx';

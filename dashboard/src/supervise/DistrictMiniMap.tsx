@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { AreaRow } from '@tongban/shared';
-import { superviseHash } from '../app/hash-route.ts';
+import { superviseHash } from '../data/page-links.ts';
 import { DISTRICT_GEO } from '../map/district-geo.ts';
 import { districtFill, mapShapes } from './mini-map.ts';
 

@@ -1,5 +1,5 @@
 import type { SuperviseInbox } from '@tongban/shared';
-import { caseHash } from '../app/hash-route.ts';
+import { caseHash } from '../data/page-links.ts';
 import { listHash } from './case-list-query.ts';
 
 const KIND_WORDS = { returnVisit: '回访', rectification: '整改' } as const;

@@ -1,5 +1,5 @@
 import { districtName } from '@tongban/shared';
-import { superviseHash } from '../app/hash-route.ts';
+import { superviseHash } from '../data/page-links.ts';
 import { AreaTable } from './AreaTable.tsx';
 import { DistrictMiniMap } from './DistrictMiniMap.tsx';
 import { InboxPanel } from './InboxPanel.tsx';
