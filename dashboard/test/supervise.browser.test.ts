@@ -148,6 +148,18 @@ describe('the supervisors workspace in Chromium', () => {
     await expect.poll(() => page.getByTestId('case-error').innerText()).toContain('未找到');
   });
 
+  it('shows a case turning red in an open list without a reload, marked new', async () => {
+    await page.goto(`${server.url}/#/cases?districtCode=500118&warning=red`);
+    const rows = page.getByTestId('case-table').locator('tbody tr[data-case-id]');
+    await expect.poll(() => rows.count()).toBe(4);
+    const longAgo = shanghaiIso(Date.now() - 42 * 86_400_000).slice(0, 10);
+    expect((await server.post(oldCase('SUP-UI-5', longAgo, { townshipCode: T1 }))).status).toBe(200);
+    const fresh = page.locator('tr[data-case-id="SUP-UI-5"]');
+    await fresh.waitFor({ timeout: 30_000 });
+    expect(await fresh.locator('.sv-badge').innerText()).toBe('新');
+    expect(await page.locator('tr[data-case-id="SUP-UI-4"] .sv-badge').count()).toBe(0);
+  });
+
   it('fits a 1366×768 laptop without sideways scrolling', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.goto(`${server.url}/#/supervise/district/500118`);

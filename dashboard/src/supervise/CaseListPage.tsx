@@ -5,6 +5,7 @@ import { stageName } from './case-view.ts';
 import { exportUrl, listHash, parseListQuery, type ListFilters } from './case-list-query.ts';
 import { PageHeader, RemoteNote, type Crumb } from './PageHeader.tsx';
 import { useCaseList } from './useSupervise.ts';
+import { useCaseWarnings } from './useCaseWarnings.ts';
 import './supervise.css';
 
 const PAGE = 50;
@@ -63,7 +64,10 @@ export function CaseListPage(props: { query: string }) {
     setCursors([null]);
   }
   const cursor = cursors.at(-1) ?? null;
-  const list = useCaseList(filters, PAGE, cursor);
+  // A case of the list's scope changing rung (live, over Socket.IO) reloads the page: it appears marked 新.
+  const [version, setVersion] = useState(0);
+  useCaseWarnings(filters, () => setVersion((v) => v + 1));
+  const list = useCaseList(filters, PAGE, cursor, version);
   const [seen, setSeen] = useState<{ key: string; ids: Set<string> | null; fresh: Set<string> }>({ key: '', ids: null, fresh: new Set() });
   const rows = list.state === 'ok' ? list.data.cases : [];
   const listKey = `${key}|${cursor ?? ''}`;

@@ -28,3 +28,15 @@ describe('the case list URL', () => {
     expect(countLink('district', { code: '500118' }, 'badRatingsPastDue', { districtCode: null })).toBeNull();
   });
 });
+
+describe('live warnings', () => {
+  it('reload a list only for a case of its scope that entered or left its rung', async () => {
+    const { warningConcerns } = await import('./useCaseWarnings.ts');
+    const w = { districtCode: '500118', townshipCode: '500118001', villageCode: null, itemCode: 'I', warning: 'red', previous: 'yellow' } as Parameters<typeof warningConcerns>[1];
+    expect(warningConcerns({ districtCode: '500118', warning: 'red' }, w)).toBe(true);
+    expect(warningConcerns({ districtCode: '500118', warning: 'yellow' }, w)).toBe(true);
+    expect(warningConcerns({ districtCode: '500118', warning: 'none' }, w)).toBe(false);
+    expect(warningConcerns({ districtCode: '500101' }, w)).toBe(false);
+    expect(warningConcerns({ townshipCode: '500118002' }, w)).toBe(false);
+  });
+});

@@ -8,8 +8,8 @@ const REFRESH_MS = 15_000;
 
 export const useAreas = (districtCode: string | null, townshipCode: string | null) => useFetched(areasUrl(districtCode, townshipCode), parseAreas, REFRESH_MS);
 export const useInbox = (districtCode: string | null) => useFetched(inboxUrl(districtCode), parseInbox, REFRESH_MS);
-export const useCaseList = (filters: ListFilters, limit: number, cursor: string | null) =>
-  useFetched(useMemo(() => listApiUrl(filters, limit, cursor), [filters, limit, cursor]), parseCaseList, REFRESH_MS);
+export const useCaseList = (filters: ListFilters, limit: number, cursor: string | null, version: number) =>
+  useFetched(useMemo(() => listApiUrl(filters, limit, cursor), [filters, limit, cursor]), parseCaseList, REFRESH_MS, version);
 export const useCase = (caseId: string, version: number) => useFetched(caseUrl(caseId), parseCase, 0, version);
 export const useTrace = (caseId: string, version: number) => useFetched(`${caseUrl(caseId)}/trace`, parseTrace, 0, version);
 export const usePlaceNames = (codes: string[]) => {
