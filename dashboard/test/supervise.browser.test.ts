@@ -1,7 +1,8 @@
 /**
  * The supervisors' workspace in Chromium against the real server (real chDB, real HTTP): drill the city →
  * 永川区 → 中山路街道 → a village's red cases, the list's URL reproducing the view, search by case number,
- * one case with its 倒查, a 督办 issued and resolved; a case number that does not exist says so.
+ * one case with its 倒查, a 督办 issued, seen in the 督办 list and resolved; a case turning red appearing in an
+ * open list; a case number that does not exist says so; the district page fits a 1366×768 laptop.
  * The page sends the dev admin token through `tongban.token` until sign-in lands (issue 10).
  */
 import { mkdirSync } from 'node:fs';
@@ -133,9 +134,17 @@ describe('the supervisors workspace in Chromium', () => {
     await expect.poll(() => order.innerText()).toContain('超期未办结，请说明原因并尽快办结');
     await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'supervise-case.png'), fullPage: true });
 
-    // The list's 督办 filter finds it.
+    // The list's 督办 filter finds it, and so does the 督办 list of the district.
     const listed = await server.get<{ cases: Array<{ caseId: string }> }>('/api/v1/cases?supervision=open');
     expect(listed.body.cases.map((c) => c.caseId)).toEqual(['SUP-UI-3']);
+    const orderId = (await order.getAttribute('data-order-id'))!;
+    await page.goto(`${server.url}/#/supervise/orders?districtCode=500118`);
+    const listedOrder = page.getByTestId('orders-table').locator(`tr[data-order-id="${orderId}"]`);
+    await expect.poll(() => listedOrder.innerText()).toContain('SUP-UI-3');
+    await page.locator('select[name="districtCode"]').selectOption('500101');
+    await expect.poll(hash).toBe('#/supervise/orders?districtCode=500101');
+    await expect.poll(() => page.getByTestId('orders-table').innerText()).toContain('没有符合条件的督办');
+    await page.goto(`${server.url}/#/cases/SUP-UI-3`);
 
     await order.locator('input[name="resolution"]').fill('已督促办结');
     await order.getByRole('button', { name: '办结督办' }).click();

@@ -12,7 +12,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, AreaOverviewSchema, CaseListSchema, defaultWorkingCalendar as cal, shanghaiDate, SuperviseInboxSchema, type AreaOverview, type CaseList } from '@tongban/shared';
+import { addCalendarDays, AreaOverviewSchema, CaseListSchema, OrderListSchema, defaultWorkingCalendar as cal, shanghaiDate, SuperviseInboxSchema, type AreaOverview, type CaseList } from '@tongban/shared';
 import { ServerProcess } from '@tongban/fixtures/server-process';
 
 const ITEM = {
@@ -141,12 +141,16 @@ describe('the supervisors workspace', () => {
     expect((await list(`townshipCode=${T1}&supervision=none`)).total).toBe(3);
     expect(row(await areas(`townshipCode=${T1}`), `${T1}002`)).toMatchObject({ openOrders: 1, overdueOrders: 0 });
     const inbox = await get('/api/v1/supervise/inbox?districtCode=500118', SuperviseInboxSchema);
-    expect(inbox.ordersDue.orders).toEqual([expect.objectContaining({ orderId, caseId: 'SV-R3', clock: 'due_today', districtCode: '500118' })]);
+    expect(inbox.ordersDue.orders).toEqual([expect.objectContaining({ orderId, caseId: 'SV-R3', clock: 'due_soon', districtCode: '500118', escalation: { level: 'none', yellowCardOn: null, redCardOn: null } })]);
+    const orders = await get('/api/v1/supervise/orders?districtCode=500118&status=due_soon', OrderListSchema);
+    expect(orders.orders.map((o) => o.orderId)).toEqual([orderId]);
+    expect((await get('/api/v1/supervise/orders?districtCode=500101', OrderListSchema)).total).toBe(0);
     expect(inbox.newRed.count).toBe((await list(`districtCode=500118&redSince=${addCalendarDays(today(), -1)}`)).total);
 
     const resolved = await fetch(`${server.url}/api/v1/cases/SV-R3/supervision/${orderId}/resolve`, { method: 'POST', headers: admin, body: JSON.stringify({ resolution: '已办结' }) });
     expect(resolved.status).toBe(200);
     expect((await list('supervision=open')).total).toBe(0);
+    expect((await get('/api/v1/supervise/orders?status=resolved', OrderListSchema)).orders).toEqual([expect.objectContaining({ orderId, clock: 'resolved', resolution: '已办结' })]);
     expect(row(await areas(`townshipCode=${T1}`), `${T1}002`)).toMatchObject({ openOrders: 0 });
   });
 

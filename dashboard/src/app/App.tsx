@@ -6,6 +6,7 @@ import { routeOf, type Route } from './hash-route.ts';
 const ReportsPage = lazy(async () => ({ default: (await import('../reports/ReportsPage.tsx')).ReportsPage }));
 const SupervisePage = lazy(async () => ({ default: (await import('../supervise/SupervisePage.tsx')).SupervisePage }));
 const CaseListPage = lazy(async () => ({ default: (await import('../supervise/CaseListPage.tsx')).CaseListPage }));
+const OrdersPage = lazy(async () => ({ default: (await import('../supervise/OrdersPage.tsx')).OrdersPage }));
 const CasePage = lazy(async () => ({ default: (await import('../supervise/CasePage.tsx')).CasePage }));
 
 function useRoute(): Route {
@@ -45,6 +46,12 @@ export function App() {
       return (
         <Lazy>
           <CasePage key={route.caseId} caseId={route.caseId} />
+        </Lazy>
+      );
+    case 'orders':
+      return (
+        <Lazy>
+          <OrdersPage query={route.query} />
         </Lazy>
       );
     default:

@@ -27,5 +27,6 @@ describe('hash routes', () => {
     expect(routeOf('#/cases?warning=red&townshipCode=500118001')).toEqual({ page: 'cases', query: 'warning=red&townshipCode=500118001' });
     expect(routeOf('#/cases')).toEqual({ page: 'cases', query: '' });
     expect(routeOf(caseHash('CQ/2025 #1'))).toEqual({ page: 'case', caseId: 'CQ/2025 #1' });
+    expect(routeOf('#/supervise/orders?status=overdue')).toEqual({ page: 'orders', query: 'status=overdue' });
   });
 });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { SupervisionOrder } from '@tongban/shared';
-import { defaultDueOn, ORDER_CLOCK_WORDS, orderClock } from './case-view.ts';
+import { defaultDueOn, escalationWords, ORDER_CLOCK_WORDS } from './case-view.ts';
 import { issueOrder, resolveOrder, type Posted } from './supervise-api.ts';
 
 /** One open order's resolve form. */
@@ -49,11 +49,14 @@ export function OrdersPanel(props: { caseId: string; orders: SupervisionOrder[];
       {props.orders.length === 0 && <p className="sv-nodata">尚无督办</p>}
       <ul className="sv-orders">
         {props.orders.map((o) => {
-          const clock = orderClock(o, props.today);
+          const clock = o.clock;
+          const escalation = escalationWords(o.escalation);
           return (
             <li key={o.orderId} data-order-id={o.orderId} data-clock={clock} className={`sv-order sv-order-${clock}`}>
               <div>
-                <b>{ORDER_CLOCK_WORDS[clock]}</b> · 期限 {o.dueOn} · {o.issuer} 于 {o.issuedAt.slice(0, 16).replace('T', ' ')} 下达
+                <b>{ORDER_CLOCK_WORDS[clock]}</b>
+                {escalation && <b className={o.escalation.level === 'red_card' ? 'sv-red' : 'sv-yellow'}> · {escalation}</b>} · 期限 {o.dueOn} · {o.issuer} 于{' '}
+                {o.issuedAt.slice(0, 16).replace('T', ' ')} 下达
               </div>
               <div className="sv-order-reason">事由：{o.reason}</div>
               {o.status === 'resolved' ? (

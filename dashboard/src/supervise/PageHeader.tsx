@@ -27,6 +27,7 @@ export function PageHeader(props: { title: string; crumbs: Crumb[]; session?: Re
         <a href="#/">大屏</a>
         <a href="#/supervise">督办工作台</a>
         <a href="#/cases?warning=red">超期办件</a>
+        <a href="#/supervise/orders">督办清单</a>
         <a href="#/reports">效能报告</a>
       </nav>
       <div className="sv-session" data-testid="session-slot">

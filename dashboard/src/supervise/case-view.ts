@@ -92,14 +92,13 @@ export function holdRows(rows: CaseTrace['byActor'], label: (k: string) => strin
     .map((r) => ({ key: r.key, label: label(r.key), workingDays: r.workingDays, minutes: r.minutes, share: total > 0 ? r.minutes / total : 0 }));
 }
 
-export type OrderClock = 'resolved' | 'overdue' | 'due_soon' | 'open';
-export const ORDER_CLOCK_WORDS: Record<OrderClock, string> = { resolved: '已办结', overdue: '已超期', due_soon: '即将到期', open: '办理中' };
+export const ORDER_CLOCK_WORDS: Record<SupervisionOrder['clock'], string> = { resolved: '已办结', overdue: '已超期', due_soon: '即将到期', open: '办理中' };
 
-/** Pure: a 督办 order's own clock: resolved, past its due date, due within a working day, or running. */
-export function orderClock(o: Pick<SupervisionOrder, 'status' | 'dueOn'>, today: string, cal: WorkingCalendar = defaultWorkingCalendar): OrderClock {
-  if (o.status === 'resolved') return 'resolved';
-  if (o.dueOn < today) return 'overdue';
-  return cal.countWorkingDays(today, o.dueOn).days <= 1 ? 'due_soon' : 'open';
+/** Pure: a 督办's escalation in words (黄牌 from the day after its due date, 红牌 later), or null while none. */
+export function escalationWords(e: SupervisionOrder['escalation']): string | null {
+  if (e.level === 'red_card') return `红牌（${e.redCardOn} 起，追责）`;
+  if (e.level === 'yellow_card') return `黄牌（${e.yellowCardOn} 起）`;
+  return null;
 }
 
 /** Pure: the default due date of a new 督办: `days` working days after today. */

@@ -1,4 +1,4 @@
-import { AreaOverviewSchema, CaseDetailSchema, CaseListSchema, CaseTraceSchema, PlaceNamesSchema, SupervisionOrderSchema, SuperviseInboxSchema } from '@tongban/shared';
+import { OrderListSchema, AreaOverviewSchema, CaseDetailSchema, CaseListSchema, CaseTraceSchema, PlaceNamesSchema, SupervisionOrderSchema, SuperviseInboxSchema } from '@tongban/shared';
 import { apiFetch } from '../data/api-fetch.ts';
 import { wireParser } from '../data/wire-parse.ts';
 
@@ -7,6 +7,7 @@ export const parseInbox = wireParser(SuperviseInboxSchema, 'supervise inbox');
 export const parseCaseList = wireParser(CaseListSchema, 'case list');
 export const parseCase = wireParser(CaseDetailSchema, 'case detail');
 export const parseTrace = wireParser(CaseTraceSchema, 'case trace');
+export const parseOrders = wireParser(OrderListSchema, 'supervision orders');
 export const parsePlaces = wireParser(PlaceNamesSchema, 'place names');
 const parseOrder = wireParser(SupervisionOrderSchema, 'supervision order');
 

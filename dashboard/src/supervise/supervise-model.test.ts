@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AreaRow, CaseDetail } from '@tongban/shared';
 import { cellText, nextSort, sortAreaRows } from './area-table-model.ts';
-import { clockRows, defaultDueOn, duration, holdRows, orderClock } from './case-view.ts';
+import { clockRows, defaultDueOn, duration, escalationWords, holdRows } from './case-view.ts';
 import { districtFill, mapShapes } from './mini-map.ts';
 
 const row = (code: string | null, name: string, o: Partial<AreaRow> = {}): AreaRow => ({
@@ -43,10 +43,8 @@ describe('the case page', () => {
   it('gives a 督办 its own clock and a default due date in working days', () => {
     // 10-01…10-08 off; 10-09, 10-10 and Saturday 10-11 (调休) worked.
     expect(defaultDueOn('2025-09-30', 3)).toBe('2025-10-11');
-    expect(orderClock({ status: 'open', dueOn: '2025-10-09' }, '2025-10-10')).toBe('overdue');
-    expect(orderClock({ status: 'open', dueOn: '2025-10-10' }, '2025-10-09')).toBe('due_soon');
-    expect(orderClock({ status: 'open', dueOn: '2025-10-20' }, '2025-10-09')).toBe('open');
-    expect(orderClock({ status: 'resolved', dueOn: '2025-10-01' }, '2025-10-09')).toBe('resolved');
+    expect(escalationWords({ level: 'none', yellowCardOn: null, redCardOn: null })).toBeNull();
+    expect(escalationWords({ level: 'red_card', yellowCardOn: '2025-09-27', redCardOn: '2025-10-10' })).toBe('红牌（2025-10-10 起，追责）');
   });
 
   it('puts the one who held the case longest first in 倒查, and says durations in words', () => {

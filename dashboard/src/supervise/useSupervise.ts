@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { listApiUrl, type ListFilters } from './case-list-query.ts';
-import { areasUrl, caseUrl, inboxUrl, parseAreas, parseCase, parseCaseList, parseInbox, parsePlaces, parseTrace } from './supervise-api.ts';
+import { areasUrl, caseUrl, inboxUrl, parseAreas, parseCase, parseCaseList, parseInbox, parseOrders, parsePlaces, parseTrace } from './supervise-api.ts';
 import { useFetched } from './useFetched.ts';
 
 /** Counts refresh every 15 s: supervisors look at them for hours, the server answers from memory. */
@@ -16,3 +16,4 @@ export const usePlaceNames = (codes: string[]) => {
   const valid = codes.filter((c) => /^\d{9}(\d{3})?$/.test(c));
   return useFetched(valid.length ? `/api/v1/wall/place-names?codes=${valid.join(',')}` : null, parsePlaces);
 };
+export const useOrders = (query: string) => useFetched(`/api/v1/supervise/orders${query ? `?${query}` : ''}`, parseOrders, REFRESH_MS);

@@ -6,12 +6,15 @@ import {
   type AreaLevel,
   type AreaOverview,
   type AreaRow,
-  type InboxOrder,
+  type PlacedOrder,
+  type OrderList,
+  type WorkingCalendar,
   type InboxRating,
   type SuperviseInbox,
 } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import type { AreaCounts, OpenCaseIndex, OpenCaseRow } from './open-case-index.ts';
+import { orderView } from './order-clock.ts';
 import type { SupervisionOrder, SupervisionOrders } from './supervision-orders.store.ts';
 
 type Place = { districtCode: string; townshipCode: string; villageCode: string };
@@ -125,6 +128,7 @@ interface Sources {
   index: OpenCaseIndex;
   orders: SupervisionOrders;
   districtName: (code: string) => string;
+  calendar: WorkingCalendar;
   now: number;
 }
 
@@ -186,10 +190,10 @@ export async function superviseInbox(
   const open = s.orders.openOrders().filter((o) => o.dueOn <= day);
   const ratings = await ratingFollowUpsDue(s.ch, s.db, day, districtCode);
   const places = await placesOfCases(s.ch, s.db, s.index, open.map((o) => o.caseId));
-  const orders: InboxOrder[] = open
-    .map((o: SupervisionOrder): InboxOrder => {
+  const orders: PlacedOrder[] = open
+    .map((o: SupervisionOrder): PlacedOrder => {
       const d = places.get(o.caseId)?.districtCode ?? null;
-      return { ...o, districtCode: d, districtName: d === null ? null : s.districtName(d), clock: o.dueOn < day ? 'overdue' : 'due_today' };
+      return { ...orderView(o, s.calendar, day), districtCode: d, districtName: d === null ? null : s.districtName(d) };
     })
     .filter((o) => districtCode === undefined || o.districtCode === districtCode)
     .sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0));
@@ -204,4 +208,21 @@ export async function superviseInbox(
     ratingsDue: { count: due.length, ratings: due.slice(0, limit) },
     pausedTooLong: { count: paused.total, cases: s.named(paused.cases) },
   };
+}
+
+const CLOCK_ORDER = { overdue: 0, due_soon: 1, open: 2, resolved: 3 } as const;
+
+/** Every 督办 order with its clock and escalation, filtered by district, issuer and clock: overdue first, then by due date. */
+export async function orderList(s: Sources, f: { districtCode?: string; issuer?: string; status?: PlacedOrder['clock'] }, limit: number): Promise<OrderList> {
+  const day = shanghaiDate(s.now);
+  const all = (await s.orders.all()).filter((o) => f.issuer === undefined || o.issuer === f.issuer);
+  const places = await placesOfCases(s.ch, s.db, s.index, all.map((o) => o.caseId));
+  const rows = all
+    .map((o): PlacedOrder => {
+      const d = places.get(o.caseId)?.districtCode ?? null;
+      return { ...orderView(o, s.calendar, day), districtCode: d, districtName: d === null ? null : s.districtName(d) };
+    })
+    .filter((o) => (f.districtCode === undefined || o.districtCode === f.districtCode) && (f.status === undefined || o.clock === f.status))
+    .sort((a, b) => CLOCK_ORDER[a.clock] - CLOCK_ORDER[b.clock] || (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0) || (a.issuedAt < b.issuedAt ? -1 : 1));
+  return { total: rows.length, orders: rows.slice(0, limit) };
 }

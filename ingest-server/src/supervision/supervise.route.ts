@@ -1,11 +1,11 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { shanghaiDate, type AreaOverview, type CaseSummary, type SuperviseInbox } from '@tongban/shared';
+import { ORDER_STATUS_FILTERS, shanghaiDate, type AreaOverview, type CaseSummary, type OrderList, type PlacedOrder, type SuperviseInbox } from '@tongban/shared';
 import type { FeatureContext } from '../feature.ts';
 import { CASE_FILTER_PROPERTIES, caseFilterOf, rejectUnknownParams, type CaseListQuery } from './case-list-params.ts';
 import { EXPORT_FORMATS, writeCaseExport, type ExportFormat } from './case-export.ts';
 import type { OpenCaseIndex, OpenCaseRow } from './open-case-index.ts';
-import { adminTree, areaOverview, superviseInbox } from './supervise.query.ts';
+import { adminTree, areaOverview, orderList, superviseInbox } from './supervise.query.ts';
 import type { SupervisionOrders } from './supervision-orders.store.ts';
 
 interface Deps {
@@ -25,12 +25,13 @@ const SUPERVISOR = { access: { role: 'supervisor', districtScoped: true } } as c
 /** The supervisors' workspace: area overviews (city → district → township), today's 日扫描, the list export. */
 export function superviseRoutes(app: FastifyInstance, d: Deps) {
   const named = (rows: OpenCaseRow[]): CaseSummary[] => rows.map((c) => ({ ...c, itemName: d.itemName(c.itemCode), districtName: d.districtName(c.districtCode) }));
-  const sources = () => ({ ch: d.ctx.clickhouse, db: d.ctx.db, index: d.index, orders: d.orders, districtName: d.districtName, now: d.ctx.now() });
+  const sources = () => ({ ch: d.ctx.clickhouse, db: d.ctx.db, index: d.index, orders: d.orders, districtName: d.districtName, calendar: d.ctx.calendar.calendar, now: d.ctx.now() });
 
   app.get<{ Querystring: { districtCode?: string; townshipCode?: string } }>(
     '/api/v1/supervise/areas',
     {
       config: SUPERVISOR,
+      preValidation: rejectUnknownParams(['districtCode', 'townshipCode']),
       schema: {
         querystring: {
           type: 'object',
@@ -51,6 +52,7 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
     '/api/v1/supervise/inbox',
     {
       config: SUPERVISOR,
+      preValidation: rejectUnknownParams(['districtCode', 'limit']),
       schema: {
         querystring: {
           type: 'object',
@@ -60,6 +62,30 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
       },
     },
     async (req): Promise<SuperviseInbox> => superviseInbox({ ...sources(), named }, req.query.districtCode, req.query.limit),
+  );
+
+  app.get<{ Querystring: { districtCode?: string; issuer?: string; status?: PlacedOrder['clock']; limit: number } }>(
+    '/api/v1/supervise/orders',
+    {
+      config: SUPERVISOR,
+      preValidation: rejectUnknownParams(['districtCode', 'issuer', 'status', 'limit']),
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            districtCode: { type: 'string', maxLength: 32 },
+            issuer: { type: 'string', minLength: 1, maxLength: 64 },
+            status: { type: 'string', enum: [...ORDER_STATUS_FILTERS] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+          },
+        },
+      },
+    },
+    async (req): Promise<OrderList> => {
+      const { limit, ...filter } = req.query;
+      return orderList(sources(), filter, limit);
+    },
   );
 
   app.get<{ Querystring: CaseListQuery & { format: ExportFormat } }>(

@@ -55,6 +55,11 @@ export class SupervisionOrders {
     return resolved;
   }
 
+  /** Every order, latest version each (a small table: one row per order and change). */
+  all(): Promise<SupervisionOrder[]> {
+    return this.read('1');
+  }
+
   ofCase(caseId: string): Promise<SupervisionOrder[]> {
     return this.read('case_id = {caseId:String}', { caseId });
   }

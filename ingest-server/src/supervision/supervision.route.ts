@@ -9,6 +9,7 @@ import { CASE_FILTER_PROPERTIES, caseFilterOf, rejectUnknownParams, type CaseLis
 import type { DeadlineChange } from './deadline-history.store.ts';
 import { isDataQuality } from './overdue-rule.ts';
 import { traceCase } from './case-trace.ts';
+import { orderView } from './order-clock.ts';
 import type { OpenCaseIndex } from './open-case-index.ts';
 import type { RatingClockView } from './rating-clocks/rating-clock.ts';
 import type { SupervisionOrders } from './supervision-orders.store.ts';
@@ -98,7 +99,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       extension: s.extension,
       stageClock: s.stageClock,
       deadlineHistory,
-      supervision: supervision.map((o) => ({ ...o, reason: maskFreeText(o.reason, { applicant }), resolution: maskFreeText(o.resolution, { applicant }) })),
+      supervision: supervision.map((o) => orderView({ ...o, reason: maskFreeText(o.reason, { applicant }), resolution: maskFreeText(o.resolution, { applicant }) }, d.ctx.calendar.calendar, shanghaiDate(d.ctx.now()))),
       // The latest bad rating's clock (SPEC.md); every one of them when the case was rated badly more than once.
       ratingClock: ratingClocks.at(-1) ?? null,
       ratingClocks,
@@ -135,7 +136,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       if (dueOn < shanghaiDate(d.ctx.now())) throw new AppError(400, 'invalid_request', 'dueOn is in the past');
       const s = await load(req.params.caseId);
       const order = await d.orders.issue(req.params.caseId, { reason: maskFreeText(reason, { applicant: applicantOfEvents(s.events) }), dueOn, issuer: issuer ?? req.source }, d.ctx.now());
-      return reply.status(201).send(order);
+      return reply.status(201).send(orderView(order, d.ctx.calendar.calendar, shanghaiDate(d.ctx.now())));
     },
   );
 
@@ -149,7 +150,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const applicant = applicantOfEvents((await d.caseState(req.params.caseId))?.events ?? []);
       const order = await d.orders.resolve(req.params.caseId, req.params.orderId, maskFreeText(req.body.resolution, { applicant }), d.ctx.now());
       if (!order) throw new AppError(404, 'not_found', `no supervision order ${req.params.orderId} on case ${req.params.caseId}`);
-      return order;
+      return orderView(order, d.ctx.calendar.calendar, shanghaiDate(d.ctx.now()));
     },
   );
 

@@ -48,14 +48,17 @@ export const AreaOverviewSchema = z.object({
 });
 export type AreaOverview = z.infer<typeof AreaOverviewSchema>;
 
-/** An open 督办 order in the inbox: its case's place and its own clock. */
-export const InboxOrderSchema = SupervisionOrderSchema.extend({
+/** A 督办 order with the district of its case (the inbox, the 督办 list). */
+export const PlacedOrderSchema = SupervisionOrderSchema.extend({
   districtCode: z.string().nullable(),
   districtName: z.string().nullable(),
-  /** `overdue`: past its due date unresolved; `due_today`: due today. */
-  clock: z.enum(['due_today', 'overdue']),
 });
-export type InboxOrder = z.infer<typeof InboxOrderSchema>;
+export type PlacedOrder = z.infer<typeof PlacedOrderSchema>;
+
+export const ORDER_STATUS_FILTERS = ['open', 'due_soon', 'overdue', 'resolved'] as const;
+/** `GET /api/v1/supervise/orders`: every 督办 order (filtered), overdue first, then by due date. */
+export const OrderListSchema = z.object({ total: z.number(), orders: z.array(PlacedOrderSchema) });
+export type OrderList = z.infer<typeof OrderListSchema>;
 
 /** A bad rating whose follow-up is due today or late. */
 export const InboxRatingSchema = z.object({
@@ -79,7 +82,7 @@ export const SuperviseInboxSchema = z.object({
   /** Red cases that turned red yesterday or today (red begins the day after the promised deadline). */
   newRed: caseGroup.extend({ since: isoDate }),
   /** Open 督办 orders due today or past their due date. */
-  ordersDue: z.object({ count: z.number(), orders: z.array(InboxOrderSchema) }),
+  ordersDue: z.object({ count: z.number(), orders: z.array(PlacedOrderSchema) }),
   /** Bad ratings whose return visit or rectification is due today or late. */
   ratingsDue: z.object({ count: z.number(), ratings: z.array(InboxRatingSchema) }),
   /** 补正 open far too long (`pause_overdue`). */
