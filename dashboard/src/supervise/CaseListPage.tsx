@@ -4,7 +4,7 @@ import { caseHash, superviseHash } from '../data/page-links.ts';
 import { stageName } from './case-view.ts';
 import { exportUrl, listHash, parseListQuery, type ListFilters } from './case-list-query.ts';
 import { PageHeader, RemoteNote, type Crumb } from './PageHeader.tsx';
-import { useCaseList } from './useSupervise.ts';
+import { useCaseList, usePlaceNames } from './useSupervise.ts';
 import { useCaseWarnings } from './useCaseWarnings.ts';
 import './supervise.css';
 
@@ -79,12 +79,15 @@ export function CaseListPage(props: { query: string }) {
       return { key: listKey, ids: new Set([...(before ?? []), ...list.data.cases.map((c) => c.caseId)]), fresh };
     });
   }, [list, listKey]);
+  const placeCodes = [...new Set([filters.townshipCode, ...rows.map((r) => r.townshipCode)].filter((c): c is string => !!c))].sort();
+  const places = usePlaceNames(placeCodes);
+  const names = places.state === 'ok' ? places.data.places : {};
   const set = (f: ListFilters) => {
     window.location.hash = listHash(f);
   };
   const crumbs: Crumb[] = [{ label: '全市', href: '#/supervise' }];
   if (filters.districtCode) crumbs.push({ label: districtName(filters.districtCode), href: superviseHash(filters.districtCode) });
-  if (filters.townshipCode) crumbs.push({ label: filters.townshipCode, href: superviseHash(filters.districtCode ?? null, filters.townshipCode) });
+  if (filters.townshipCode) crumbs.push({ label: names[filters.townshipCode] ?? filters.townshipCode, href: superviseHash(filters.districtCode ?? null, filters.townshipCode) });
   crumbs.push({ label: '办件清单', href: null });
   return (
     <div className="sv-page" data-testid="case-list-page">
@@ -145,7 +148,7 @@ export function CaseListPage(props: { query: string }) {
                     </td>
                     <td>{c.itemName || c.itemCode}</td>
                     <td>{c.districtName}</td>
-                    <td>{c.townshipCode ?? '—'}</td>
+                    <td>{c.townshipCode ? (names[c.townshipCode] ?? c.townshipCode) : '—'}</td>
                     <td>{STATUS_WORDS[c.status] ?? c.status}</td>
                     <td>{stageName(c.stage)}</td>
                     <td>{c.holder ?? '—'}</td>

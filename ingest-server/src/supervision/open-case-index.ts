@@ -340,13 +340,14 @@ export class OpenCaseIndex {
     const fTownship = within.townshipCode === undefined ? -1 : this.lookup(within.townshipCode);
     if (fDistrict === -2 || fTownship === -2) return [];
     const group = level === 'district' ? this.district : level === 'township' ? this.township : this.village;
-    const byId = new Map<number, AreaCounts>();
+    // Indexed by interned id (a dense array, not a Map: one pass over a million cases stays tens of ms).
+    const byId: Array<AreaCounts | undefined> = [];
     for (const slot of this.slotOf.values()) {
       if (fDistrict >= 0 && this.district[slot] !== fDistrict) continue;
       if (fTownship >= 0 && this.township[slot] !== fTownship) continue;
       const g = group[slot]!;
-      let a = byId.get(g);
-      if (!a) byId.set(g, (a = { code: s[g]!, open: 0, yellow: 0, red: 0, dataQuality: 0, pauseOverdue: 0, stageOverdue: 0 }));
+      let a = byId[g];
+      if (!a) byId[g] = a = { code: s[g]!, open: 0, yellow: 0, red: 0, dataQuality: 0, pauseOverdue: 0, stageOverdue: 0 };
       a.open++;
       const w = this.warning[slot]!;
       if (w === 1) a.yellow++;
@@ -355,7 +356,7 @@ export class OpenCaseIndex {
       if (this.pauses.has(slot) && this.pauseOverdue(slot, today)) a.pauseOverdue++;
       if (this.stageOverdue(slot, today)) a.stageOverdue++;
     }
-    return [...byId.values()];
+    return byId.filter((a): a is AreaCounts => a !== undefined);
   }
 
   /** Where open cases are (district, township, village), for those of `caseIds` that are open. */
