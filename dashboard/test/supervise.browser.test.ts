@@ -95,6 +95,8 @@ describe('the supervisors workspace in Chromium', () => {
     await township.locator('th a').click();
     await expect.poll(hash).toBe(`#/supervise/district/500118/township/${T1}`);
     await expect.poll(() => page.locator('.sv-crumbs').innerText()).toContain('永川区');
+    await expect.poll(() => table.locator(`tr[data-area="${V1}"] td`).nth(2).innerText()).toBe('2');
+    await expect.poll(() => page.locator('.sv-crumbs').innerText()).toContain('中山路街道');
     await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'supervise-township.png') });
 
     // The village's red count opens its red cases.
