@@ -133,10 +133,11 @@ const PROBE = `(() => {
   };
 })();`;
 
-export async function openWall(context: BrowserContext, url: string): Promise<Page> {
+/** Opens the wall as a wall screen does: with the development display token (no sign-in). */
+export async function openWall(context: BrowserContext, url: string, displayToken = 'dev-wall'): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript({ content: PROBE });
-  await page.goto(url);
+  await page.goto(`${url}/?display=${encodeURIComponent(displayToken)}`);
   return page;
 }
 

@@ -24,7 +24,7 @@ const consoleErrors: Array<{ text: string; url: string }> = [];
 
 /** Whether the server's snapshot carries the supervision engine's summary. */
 async function serverHasSupervision(url: string): Promise<boolean> {
-  const socket = io(url, { transports: ['websocket'], reconnection: false });
+  const socket = io(url, { transports: ['websocket'], reconnection: false, auth: { token: 'dev-admin' } });
   try {
     const snapshot = await new Promise<Record<string, unknown>>((resolve, reject) => {
       socket.once('snapshot', resolve);
@@ -112,7 +112,7 @@ describe('the wall in Chromium', () => {
       await page.getByTestId('red-flags').getByTestId('empty-state').waitFor({ timeout: 3000 });
       ctx.skip('the server has no supervision engine yet (no `supervision` in the snapshot): the red list shows 暂无数据');
     }
-    const listener = io(server.url, { transports: ['websocket'] });
+    const listener = io(server.url, { transports: ['websocket'], auth: { token: 'dev-admin' } });
     const warned = new Promise<number>((resolve) =>
       listener.on('case:warning', (w: { caseId: string; warning: string }) => {
         if (w.caseId === 'WALL-LATE' && w.warning === 'red') resolve(Date.now());
@@ -212,7 +212,7 @@ describe('the wall in Chromium', () => {
     await page.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 30_000 });
     const after = traffic.submission(Date.now());
     expect((await server.post(after)).status).toBe(200);
-    await page.locator(`[data-event-id="${after.eventId}"]`).waitFor({ timeout: 5000 });
+    await page.locator(`[data-event-id="${after.eventId}"]`).first().waitFor({ timeout: 5000 });
     expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
   }, 150_000);
 });

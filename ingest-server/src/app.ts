@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { Logger } from 'pino';
 import { createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
@@ -13,6 +15,7 @@ import { createFeatures } from './features.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
 import { EventStore } from './events/event.store.ts';
+import { DiskSpace } from './events/disk-space.ts';
 import { IngestLog } from './events/ingest-log.ts';
 import { IngestService, type LogRecord } from './events/ingest-service.ts';
 import { attachLiveHub } from './live/live-hub.ts';
@@ -20,12 +23,23 @@ import { CaseApplicants } from './live/live-event.ts';
 import { shanghaiIso, type LiveEvent, type Snapshot, type Stats } from '@tongban/shared';
 import { TodayStats } from './live/today-stats.ts';
 import { createLogger } from './logger.ts';
+import { registerAccess } from './auth/access.ts';
+import { AuditLog } from './auth/audit.store.ts';
+import { auditRoutes } from './auth/audit.route.ts';
+import { AUTH_MIGRATIONS } from './auth/auth.migrations.ts';
+import { applicantRoute } from './auth/applicant.route.ts';
+import { sessionRoutes } from './auth/session.route.ts';
+import { SessionStore } from './auth/sessions.store.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
+import { DEV_PASSWORD, DEV_PEOPLE, UserDirectory } from './auth/users.store.ts';
+import { usersRoutes } from './auth/users.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
 import { readingRoutes } from './routes/reading.route.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { calendarRoutes } from './routes/calendar.route.ts';
 import { itemsRoutes } from './routes/items.route.ts';
+import { SystemFlags } from './system/system-flags.store.ts';
 
 const RECENT_EVENTS = 50;
 
@@ -35,6 +49,8 @@ export interface Tongban {
   readonly ready: boolean;
   clickhouse: Clickhouse;
   ingest: IngestService;
+  /** Facts kept with the data (that it is simulated). */
+  flags: SystemFlags;
   /** After a bulk backfill: every feature derives what depends on the new events (case states, rollups). */
   afterBulkLoad(progress: (message: string) => void): Promise<void>;
 }
@@ -78,16 +94,46 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   const catalogue = new ItemCatalogue(clickhouse, db);
   const calendar = new CalendarHolder(config.dataDir, config.holidaysFile);
   const features: Feature[] = [];
+  const audit = new AuditLog(clickhouse, db, logger.child({ component: 'audit' }));
+  const users = new UserDirectory(clickhouse, db);
+  const sessions = new SessionStore(clickhouse, db, config.auth.sessionIdleMs);
+  // Identity before anything else: every route registered after this is checked in onRequest.
+  await app.register(fastifyRateLimit, { global: false });
+  const identify = await registerAccess(app, { config, sessions, users });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        workerSrc: ["'self'", 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The wall is served over plain HTTP on an intranet: no HSTS unless TLS is configured in front.
+    hsts: config.auth.cookieSecure,
+  });
   const stats = new TodayStats();
   const recent: LiveEvent[] = [];
   const applicants = new CaseApplicants();
   let ready = false;
+  const flags = new SystemFlags(clickhouse, db);
+  // SIMULATE=1, or data a simulator wrote (recorded in system_flags, read at start).
+  let simulated = config.simulate;
 
   const live = attachLiveHub(app.server, {
     logger,
+    identify,
+    allowedOrigins: config.auth.allowedOrigins,
     snapshot: async (): Promise<Snapshot> => {
       const extra = await Promise.all(features.map((f) => f.snapshot?.() ?? {}));
-      return Object.assign({ serverTime: shanghaiIso(Date.now()), simulated: config.simulate, today: stats.snapshot(), recent, supervision: null }, ...extra);
+      return Object.assign({ serverTime: shanghaiIso(Date.now()), simulated, today: stats.snapshot(), recent, supervision: null }, ...extra);
     },
     // The ingest counters ride along for scripts and benchmarks; the wall does not read them.
     stats: (): Stats & { ingest: typeof ingest.counters } =>
@@ -96,11 +142,16 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
 
   const ingest = new IngestService({
     store,
-    log: new IngestLog<LogRecord>(path.join(config.dataDir, 'ingest-log')),
+    log: new IngestLog<LogRecord>(path.join(config.dataDir, 'ingest-log'), undefined, (torn) =>
+      logger.warn(torn, 'ingest log: torn or corrupt tail ignored at replay (never acknowledged)'),
+    ),
     logger: logger.child({ component: 'ingest' }),
     flushMaxRows: config.flushMaxRows,
     flushMaxAgeMs: config.flushMaxAgeMs,
     maxPendingRows: config.maxPendingRows,
+    maxLogBytes: config.maxLogBytes,
+    diskFreeFloorBytes: config.diskFreeFloorBytes,
+    disk: new DiskSpace(config.dataDir),
     dedupExpectedEvents: config.dedupExpectedEvents,
     piiKeys: config.piiKeys,
     isKnownItem: (code) => catalogue.has(code),
@@ -120,12 +171,13 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       }
     },
   });
-  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, eventsOfCases: (ids) => ingest.eventsOfCases(ids), now: Date.now };
+  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), now: Date.now };
   features.push(...createFeatures(ctx));
 
   const tongban: Tongban = {
     clickhouse,
     ingest,
+    flags,
     get ready() {
       return ready;
     },
@@ -133,8 +185,14 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       for (const f of features) await f.afterBulkLoad?.(progress);
     },
     async start() {
-      const ran = await migrate(clickhouse, db, [...MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])]);
+      const ran = await migrate(clickhouse, db, [...MIGRATIONS, ...AUTH_MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])]);
       if (ran.length) logger.info({ migrations: ran }, 'ClickHouse migrated');
+      const people = await users.load(config.auth.devPeople);
+      if (config.production && people.stored === 0) throw new Error('production mode needs at least one user: add one with `pnpm user add <username> --role admin` (server stopped)');
+      if (people.dev) logger.warn({ people: DEV_PEOPLE.map((p) => p.username), password: DEV_PASSWORD, displayToken: 'dev-wall' }, 'development identities: these people sign in with the development password (never in production)');
+      logger.info({ sessions: await sessions.load(), people: people.stored }, 'identities loaded');
+      if (config.simulate) await flags.set('simulated', '1', 'server SIMULATE=1');
+      simulated = config.simulate || (await flags.get('simulated')) === '1';
       const items = await catalogue.load();
       logger.info({ items }, 'item catalogue loaded');
       await ingest.start();
@@ -146,12 +204,16 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   };
   app.decorate('tongban', tongban);
 
-  healthRoute(app, { isReady: () => ready, details: () => ({ pendingRows: ingest.pendingRows, liveClients: live.clients() }) });
-  eventsRoute(app, { ingest, isReady: () => ready, sourceTokens: config.sourceTokens, maxEvents: config.maxEventsPerRequest });
+  healthRoute(app, { isReady: () => ready, ingest: () => ingest.health(), counters: () => ingest.counters, details: () => ({ liveClients: live.clients() }) });
+  sessionRoutes(app, { users, sessions, audit, throttle: new SignInThrottle(), cookieSecure: config.auth.cookieSecure, idleMs: config.auth.sessionIdleMs });
+  usersRoutes(app, { users, sessions, audit });
+  auditRoutes(app, { audit });
+  applicantRoute(app, { store, audit });
+  eventsRoute(app, { ingest, isReady: () => ready, maxEvents: config.maxEventsPerRequest, bodyLimitBytes: config.bodyLimitBytes });
   readingRoutes(app, { overview: () => Object.assign({ serverTime: shanghaiIso(Date.now()), supervision: null }, stats.snapshot(), ...features.map((f) => f.stats?.() ?? {})) });
-  adminRoutes(app, { store, adminTokens: config.adminTokens });
-  itemsRoutes(app, { catalogue, adminTokens: config.adminTokens });
-  calendarRoutes(app, { calendar, adminTokens: config.adminTokens });
+  adminRoutes(app, { store });
+  itemsRoutes(app, { catalogue, audit });
+  calendarRoutes(app, { calendar, audit });
   for (const f of features) await f.register?.(app);
 
   if (existsSync(path.join(config.dashboardDir, 'index.html'))) {

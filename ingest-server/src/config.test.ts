@@ -58,6 +58,20 @@ describe('loadConfig', () => {
   it('refuses to start in production without PII_KEY, and starts with it', () => {
     const tokens = { NODE_ENV: 'production', SOURCE_TOKENS: 'src:source-token-1', ADMIN_TOKENS: 'ops:admin-token-1' };
     expect(() => loadConfig(tokens)).toThrow(/production mode needs PII_KEY/);
-    expect(loadConfig({ ...tokens, PII_KEY: `k1:${randomBytes(32).toString('base64')}` }).production).toBe(true);
+    const pii = { PII_KEY: `k1:${randomBytes(32).toString('base64')}` };
+    expect(() => loadConfig({ ...tokens, ...pii })).toThrow(/production mode needs SESSION_SECRET/);
+    expect(loadConfig({ ...tokens, ...pii, SESSION_SECRET: 'x'.repeat(32) }).production).toBe(true);
+  });
+
+  it('reads district-limited source tokens and display tokens, and gives development identities outside production only', () => {
+    const c = loadConfig({ SOURCE_TOKENS: 'yc:yc-token-123:500118|500119,cq:cq-token-123', ADMIN_TOKENS: 'ops:admin-token-1', DISPLAY_TOKENS: 'hall:hall-token-1:500118' });
+    expect(c.sourceTokens.get('yc-token-123')).toBe('yc');
+    expect([...c.auth.sourceDistricts.get('yc')!]).toEqual(['500118', '500119']);
+    expect(c.auth.sourceDistricts.has('cq')).toBe(false);
+    expect(c.auth.displayTokens.get('hall-token-1')).toEqual({ name: 'hall', districtCode: '500118' });
+    expect(c.auth.displayTokens.has('dev-wall')).toBe(false);
+    expect(c.auth.devPeople).toBe(true);
+    expect(() => loadConfig({ DISPLAY_TOKENS: 'hall:hall-token-1:500118|500119' })).toThrow(/one district/);
+    expect(loadConfig({}).auth.displayTokens.get('dev-wall')?.name).toBe('dev-wall');
   });
 });

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parsePiiKeys, PiiKeyError, type PiiKeyring } from '@tongban/shared/pii-crypto';
+import type { DisplayConfig } from '@tongban/shared';
+import { readDisplaysFile } from './displays-file.ts';
 
 /**
  * The one place that reads the environment (STYLE.md habit 2). Everything else receives a Config.
@@ -26,6 +28,10 @@ export interface Config {
   flushMaxAgeMs: number;
   /** Accepted events not yet in ClickHouse beyond which ingest answers 503 + Retry-After. */
   maxPendingRows: number;
+  /** Bytes of ingest log not yet in ClickHouse beyond which ingest answers 503: how much a ClickHouse outage can buffer. */
+  maxLogBytes: number;
+  /** Free bytes on DATA_DIR's file system below which ingest answers 503 before trying to write. */
+  diskFreeFloorBytes: number;
   maxEventsPerRequest: number;
   bodyLimitBytes: number;
   /** Events the dedup Bloom filter is sized for (1% false positives at this count). */
@@ -39,6 +45,28 @@ export interface Config {
   pauseFlagDays: number;
   /** PII_KEY: applicants' name, ID number and phone are stored encrypted with it when set (required in production). */
   piiKeys: PiiKeyring | undefined;
+  /** DISPLAYS_FILE: wall displays' screens, rotation, reload hour and alarms, by display name (empty: defaults). */
+  displays: Map<string, DisplayConfig>;
+  /** Who may do what (SPEC.md "Who may do what"). */
+  auth: AuthConfig;
+}
+
+/** Identities: machine tokens beyond source and admin, sessions, origins. */
+export interface AuthConfig {
+  /** SOURCE_TOKENS' district limits: source name → the districts its events may name (absent: any). */
+  sourceDistricts: Map<string, Set<string>>;
+  /** DISPLAY_TOKENS: token → the wall screen it opens, optionally limited to one district. */
+  displayTokens: Map<string, { name: string; districtCode: string | null }>;
+  /** SESSION_SECRET: signs the session cookie. Outside production a key kept in DATA_DIR is used when unset. */
+  sessionSecret: string | null;
+  /** SESSION_IDLE_MINUTES: a session unused this long is over. */
+  sessionIdleMs: number;
+  /** COOKIE_SECURE: send the session cookie over HTTPS only (set behind TLS). */
+  cookieSecure: boolean;
+  /** ALLOWED_ORIGINS: web origins besides the server's own that may open Socket.IO (comma-separated). */
+  allowedOrigins: string[];
+  /** Outside production without configured people: the development identities of SPEC.md sign in. */
+  devPeople: boolean;
 }
 
 export const REPORT_KIND_LIST = ['daily', 'weekly', 'monthly', 'quarterly', 'annual'] as const;
@@ -108,6 +136,8 @@ const Env = z.object({
   FLUSH_MAX_ROWS: int(50_000, 1),
   FLUSH_MAX_AGE_MS: int(1_000, 10),
   MAX_PENDING_ROWS: int(500_000, 1),
+  MAX_LOG_BYTES: int(1024 ** 3, 1),
+  DISK_FREE_FLOOR_BYTES: int(256 * 1024 ** 2, 0),
   DEDUP_EXPECTED_EVENTS: int(20_000_000, 1000),
   DASHBOARD_DIR: z.string().default(path.join(repoRoot, 'dashboard/dist')),
   HOLIDAYS_FILE: z.string().optional(),
@@ -121,7 +151,35 @@ const Env = z.object({
   REPORTS_MIN_COVERAGE: z.coerce.number().gt(0).max(1).default(0.8),
   PAUSE_FLAG_DAYS: int(30, 1),
   PII_KEY: z.string().optional(),
+  DISPLAY_TOKENS: z.string().optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: int(12 * 60, 1),
+  COOKIE_SECURE: z.enum(['0', '1', 'true', 'false']).default('0'),
+  ALLOWED_ORIGINS: z.string().default(''),
+  DEV_PEOPLE: z.enum(['0', '1', 'true', 'false']).optional(),
+  DISPLAYS_FILE: z.string().optional(),
 });
+
+const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
+
+/**
+ * `name:token[:district|district…],…` → token → name, and name → districts for tokens limited to some.
+ * A token may itself hold `:`; a last part that is a list of district codes is the limit.
+ */
+export function parseScopedTokens(spec: string | undefined, what: string): { tokens: Map<string, string>; districts: Map<string, Set<string>> } {
+  const districts = new Map<string, Set<string>>();
+  const parts: string[] = [];
+  for (const pair of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const last = pair.lastIndexOf(':');
+    const tail = pair.slice(last + 1);
+    if (last > pair.indexOf(':') && DISTRICT_LIST.test(tail)) {
+      const name = pair.slice(0, pair.indexOf(':'));
+      districts.set(name, new Set(tail.split('|')));
+      parts.push(pair.slice(0, last));
+    } else parts.push(pair);
+  }
+  return { tokens: parseTokens(parts.join(','), what), districts };
+}
 
 /** Parses `name:token,name:token` into token → name. */
 export function parseTokens(spec: string | undefined, what: string): Map<string, string> {
@@ -148,7 +206,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  let sourceTokens = parseTokens(e.SOURCE_TOKENS, 'SOURCE_TOKENS');
+  const sources = parseScopedTokens(e.SOURCE_TOKENS, 'SOURCE_TOKENS');
+  let sourceTokens = sources.tokens;
+  const displaySpecs = parseScopedTokens(e.DISPLAY_TOKENS, 'DISPLAY_TOKENS');
+  const displayTokens = new Map<string, { name: string; districtCode: string | null }>();
+  for (const [token, name] of displaySpecs.tokens) {
+    const d = displaySpecs.districts.get(name);
+    if (d && d.size > 1) throw new ConfigError([`DISPLAY_TOKENS: display ${name} may be limited to one district only`]);
+    displayTokens.set(token, { name, districtCode: d ? [...d][0]! : null });
+  }
   let adminTokens = parseTokens(e.ADMIN_TOKENS, 'ADMIN_TOKENS');
   let devTokens = false;
   if (production && (sourceTokens.size === 0 || adminTokens.size === 0)) {
@@ -161,14 +227,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (err instanceof PiiKeyError) throw new ConfigError([err.message]);
     throw err;
   }
+  let displays = new Map<string, DisplayConfig>();
+  if (e.DISPLAYS_FILE) {
+    const read = readDisplaysFile(path.resolve(e.DISPLAYS_FILE));
+    if ('problems' in read) throw new ConfigError(read.problems);
+    displays = read.displays;
+  }
   if (production && !piiKeys) {
     throw new ConfigError(['production mode needs PII_KEY (keyId:base64key[,…], 32-byte keys, e.g. `k1:$(openssl rand -base64 32)`): personal data is stored encrypted']);
   }
+  if (production && !e.SESSION_SECRET) throw new ConfigError(['production mode needs SESSION_SECRET (at least 32 characters) to sign session cookies']);
+  if (production && displayTokens.size === 0 && e.DISPLAY_TOKENS !== undefined) throw new ConfigError(['DISPLAY_TOKENS is set but names no display']);
   if (!production && sourceTokens.size === 0 && adminTokens.size === 0) {
     sourceTokens = new Map([['dev-token', 'dev']]);
     adminTokens = new Map([['dev-admin', 'dev-admin']]);
     devTokens = true;
   }
+  if (!production && displayTokens.size === 0) displayTokens.set('dev-wall', { name: 'dev-wall', districtCode: null });
+  const flag = (v: string | undefined) => v === '1' || v === 'true';
   return {
     port: e.PORT,
     host: e.HOST,
@@ -182,6 +258,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flushMaxRows: e.FLUSH_MAX_ROWS,
     flushMaxAgeMs: e.FLUSH_MAX_AGE_MS,
     maxPendingRows: e.MAX_PENDING_ROWS,
+    maxLogBytes: e.MAX_LOG_BYTES,
+    diskFreeFloorBytes: e.DISK_FREE_FLOOR_BYTES,
     maxEventsPerRequest: 10_000,
     bodyLimitBytes: 10 * 1024 * 1024,
     dedupExpectedEvents: e.DEDUP_EXPECTED_EVENTS,
@@ -198,6 +276,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minCoverage: e.REPORTS_MIN_COVERAGE,
     },
     pauseFlagDays: e.PAUSE_FLAG_DAYS,
+    displays,
     piiKeys,
+    auth: {
+      sourceDistricts: sources.districts,
+      displayTokens,
+      sessionSecret: e.SESSION_SECRET ?? null,
+      sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      cookieSecure: flag(e.COOKIE_SECURE),
+      allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+      devPeople: !production && (e.DEV_PEOPLE === undefined ? true : flag(e.DEV_PEOPLE)),
+    },
   };
 }

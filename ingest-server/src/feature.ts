@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CaseEvent, Snapshot, Stats } from '@tongban/shared';
+import type { AuditLog } from './auth/audit.store.ts';
 import type { CalendarHolder } from './calendar/calendar-holder.ts';
 import type { ItemCatalogue } from './catalogue/item-catalogue.store.ts';
 import type { Clickhouse } from './clickhouse/clickhouse-client.ts';
@@ -20,6 +21,8 @@ export interface FeatureContext {
   catalogue: ItemCatalogue;
   calendar: CalendarHolder;
   live: LiveHub;
+  /** Who looked at and did what (SPEC.md "Audit"). */
+  audit: AuditLog;
   /** Every accepted event of these cases, stored in ClickHouse or not yet flushed. */
   eventsOfCases: (caseIds: readonly string[]) => Promise<Map<string, CaseEvent[]>>;
   now: () => number;

@@ -21,7 +21,7 @@ describe('the item catalogue', () => {
   it('lets an admin change an item’s promise, keeps it across a restart, and refuses bad items with every reason', async () => {
     const { body: items } = await server.get<{ items: Item[] }>('/api/v1/items?level=district');
     const item = items.items.find((i) => i.statutoryLimitDays >= 5)!;
-    expect((await put(`/api/v1/items/${item.itemCode}`, { ...item, promisedLimitDays: 2 }, 'dev-token')).status).toBe(401);
+    expect((await put(`/api/v1/items/${item.itemCode}`, { ...item, promisedLimitDays: 2 }, 'dev-token')).status).toBe(403);
     const bad = await put(`/api/v1/items/${item.itemCode}`, { ...item, promisedLimitDays: item.statutoryLimitDays + 1, channels: [] });
     expect(bad.status).toBe(400);
     const badBody = (await bad.json()) as { error: { details: string[] } };

@@ -67,7 +67,7 @@ afterAll(async () => {
 
 describe('bad-rating clocks', () => {
   it('opens both clocks for a bad rating on a case that closed on time, and says so live', async () => {
-    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { district: '500118' } });
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { district: '500118', token: 'dev-admin' } });
     sockets.push(socket);
     const warnings: Array<{ caseId: string; kind: string; warning: string }> = [];
     socket.on('rating:warning', (w: { caseId: string; kind: string; warning: string }) => warnings.push(w));

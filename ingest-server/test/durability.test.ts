@@ -37,7 +37,7 @@ describe('durable acknowledgement', () => {
     expect(await server.stop('SIGTERM')).toBe(0); // graceful: flushes to ClickHouse
     await server.restart();
     const again = (await (await server.post(ndjson(events))).json()) as { accepted: number; duplicates: number };
-    expect(again).toEqual({ accepted: 0, duplicates: 4, rejected: [] });
+    expect(again).toEqual({ accepted: 0, duplicates: 4, conflicts: 0, rejected: [] });
     expect(await storedIds(server, 'RESTART-1')).toHaveLength(4);
     // And a second, different batch still lands (chdb keeps per-query settings: a leaked dedup token would swallow it).
     const other = caseEvents('RESTART-2');

@@ -54,7 +54,7 @@ describe('POST /api/v1/events', () => {
 
   it('accepts a single event object', async () => {
     const r = await server.post(caseEvents('ONE-1')[0]!);
-    expect(await r.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(await r.json()).toEqual({ accepted: 1, duplicates: 0, conflicts: 0, rejected: [] });
   });
 
   it('stores an event of an unknown district rather than dropping it', async () => {
@@ -76,7 +76,7 @@ describe('POST /api/v1/events', () => {
   it('refuses a missing or wrong token with 401', async () => {
     expect((await server.post(caseEvents('AUTH-1'), { token: null })).status).toBe(401);
     expect((await server.post(caseEvents('AUTH-1'), { token: 'guess' })).status).toBe(401);
-    expect((await server.get('/api/v1/rejected-events', 'dev-token')).status).toBe(401);
+    expect((await server.get('/api/v1/rejected-events', 'dev-token')).status).toBe(403);
   });
 
   it('answers 400 for a body that cannot be read at all', async () => {

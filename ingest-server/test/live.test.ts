@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 async function connect(auth: Record<string, string> = {}): Promise<{ socket: Socket; events: LiveEvent[]; snapshot: Promise<unknown> }> {
-  const socket = io(server.url, { auth, transports: ['websocket'], reconnection: false });
+  const socket = io(server.url, { auth: { token: 'dev-admin', ...auth }, transports: ['websocket'], reconnection: false });
   sockets.push(socket);
   const events: LiveEvent[] = [];
   socket.on('case:event', (e: LiveEvent) => events.push(e));
@@ -78,7 +78,7 @@ describe('shutdown with live clients', () => {
   it('exits on SIGTERM while a wall is connected', async () => {
     const s = await ServerProcess.start();
     try {
-      const socket = io(s.url, { transports: ['websocket'], reconnection: false });
+      const socket = io(s.url, { transports: ['websocket'], reconnection: false, auth: { token: 'dev-admin' } });
       sockets.push(socket);
       await new Promise((r) => socket.once('snapshot', r));
       expect(await s.stop('SIGTERM')).toBe(0);

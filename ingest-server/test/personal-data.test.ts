@@ -60,7 +60,7 @@ describe('personal data with PII_KEY set', () => {
   const outputs: string[] = [];
 
   it('masks the applicant, and its name, ID and phone written any way in a note, in the API and on the live feed', async () => {
-    socket = io(server.url, { transports: ['websocket'], reconnection: false });
+    socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token: 'dev-admin' } });
     const live: unknown[] = [];
     socket.on('case:event', (e: unknown) => live.push(e));
     await new Promise<void>((resolve, reject) => {

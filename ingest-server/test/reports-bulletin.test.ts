@@ -55,7 +55,7 @@ const report = async (query: string) => {
   return r.body;
 };
 const download = async (query: string) => {
-  const r = await fetch(`${server.url}/api/v1/reports/monthly?${query}`);
+  const r = await fetch(`${server.url}/api/v1/reports/monthly?${query}`, { headers: { authorization: 'Bearer dev-admin' } });
   expect(r.status).toBe(200);
   return Buffer.from(await r.arrayBuffer());
 };

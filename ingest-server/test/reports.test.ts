@@ -23,7 +23,7 @@ const report = async (kind: string, query: string) => {
   return r.body;
 };
 const download = async (kind: string, query: string) => {
-  const r = await fetch(`${server.url}/api/v1/reports/${kind}?${query}`);
+  const r = await fetch(`${server.url}/api/v1/reports/${kind}?${query}`, { headers: { authorization: 'Bearer dev-admin' } });
   expect(r.status).toBe(200);
   return { body: Buffer.from(await r.arrayBuffer()), type: r.headers.get('content-type') ?? '', disposition: r.headers.get('content-disposition') ?? '' };
 };

@@ -159,14 +159,14 @@ describe('the supervisors workspace', () => {
     const { total } = await list(query);
     expect(total).toBe(62);
 
-    const csv = await fetch(`${server.url}/api/v1/cases/export?${query}&format=csv`);
+    const csv = await fetch(`${server.url}/api/v1/cases/export?${query}&format=csv`, { headers: admin });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).split('\r\n').filter((l) => l.length);
     expect(lines).toHaveLength(total + 1);
     expect(lines.some((l) => l.startsWith("'=SV-EVIL,"))).toBe(true);
 
-    const xlsx = await fetch(`${server.url}/api/v1/cases/export?${query}&format=xlsx`);
+    const xlsx = await fetch(`${server.url}/api/v1/cases/export?${query}&format=xlsx`, { headers: admin });
     expect(xlsx.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
@@ -177,5 +177,27 @@ describe('the supervisors workspace', () => {
     expect(ids).toEqual((await list(`${query}&limit=500`)).cases.map((c) => (c.caseId.startsWith('=') ? `'${c.caseId}` : c.caseId)));
     expect((await server.get('/api/v1/cases/export?format=pdf')).status).toBe(400);
     expect((await server.get('/api/v1/cases/export?format=csv&townshp=1')).status).toBe(400);
+    // The download is audited.
+    const audit = await server.get<{ records: Array<{ action: string; target: string }> }>('/api/v1/audit?action=export_download&limit=10');
+    expect(audit.body.records.some((r) => r.target.includes('format=xlsx'))).toBe(true);
+  });
+
+  it('confines a district supervisor to its district, and shows a city supervisor every district', async () => {
+    const yc = { cookie: await server.signIn('yongchuan') };
+    const own = await server.request<AreaOverview>('GET', '/api/v1/supervise/areas', yc);
+    expect(own.status).toBe(200);
+    expect(AreaOverviewSchema.parse(own.body)).toMatchObject({ level: 'township', district: { code: '500118' }, totals: { open: 67 } });
+    expect((await server.request('GET', '/api/v1/supervise/areas?districtCode=500101', yc)).status).toBe(403);
+    // Another district's township is nothing at all for it.
+    expect(AreaOverviewSchema.parse((await server.request('GET', '/api/v1/supervise/areas?townshipCode=500101001', yc)).body).totals.open).toBe(0);
+    const exported = await server.request<string>('GET', '/api/v1/cases/export?format=csv&warning=red', yc);
+    expect(exported.body.split('\r\n').filter((l) => l.length)).toHaveLength(4 + 1);
+    expect(exported.body).not.toContain('SV-W1');
+    expect((await server.request('GET', '/api/v1/cases/SV-W1', yc)).status).toBe(404);
+
+    const city = { cookie: await server.signIn('supervisor') };
+    const all = AreaOverviewSchema.parse((await server.request('GET', '/api/v1/supervise/areas', city)).body);
+    expect(all.level).toBe('district');
+    expect(all.totals.open).toBe(68);
   });
 });

@@ -66,7 +66,7 @@ const redList = async () => (await server.get<{ cases: Summary[] }>('/api/v1/cas
 
 describe('the supervision engine', () => {
   it('lists a case past its promised deadline as red, most overdue first, and says so live', async () => {
-    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { district: '500118' } });
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { district: '500118', token: 'dev-admin' } });
     sockets.push(socket);
     const warnings: Summary[] = [];
     socket.on('case:warning', (w: Summary) => warnings.push(w));
@@ -158,7 +158,7 @@ describe('the supervision engine', () => {
     const post = (path: string, body: unknown, token = 'dev-admin') =>
       fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
 
-    expect((await post('/api/v1/cases/DB-1/supervision', { reason: '超期未办结', dueOn: today() }, 'dev-token')).status).toBe(401);
+    expect((await post('/api/v1/cases/DB-1/supervision', { reason: '超期未办结', dueOn: today() }, 'dev-token')).status).toBe(403);
     expect((await post('/api/v1/cases/DB-1/supervision', { reason: '超期未办结', dueOn: 'tomorrow' })).status).toBe(400);
     expect((await post('/api/v1/cases/NOPE/supervision', { reason: '超期未办结', dueOn: today() })).status).toBe(404);
     const issued = await post('/api/v1/cases/DB-1/supervision', { reason: '超期未办结，请于期限内办结并说明原因', dueOn: cal.addWorkingDays(today(), 3).date });

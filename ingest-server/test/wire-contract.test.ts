@@ -40,7 +40,7 @@ function expectWire<T>(schema: WireSchema<T>, value: unknown): T {
 
 describe('the wire contract, as the real server speaks it', () => {
   it('sends snapshot, case:event and stats that parse', async () => {
-    socket = io(server.url, { transports: ['websocket'], reconnection: false });
+    socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token: 'dev-admin' } });
     const messages: Record<string, unknown[]> = { snapshot: [], 'case:event': [], stats: [] };
     for (const name of Object.keys(messages)) socket.on(name, (m: unknown) => messages[name]!.push(m));
     await server.eventually(async () => (messages.snapshot!.length ? true : undefined));

@@ -24,6 +24,8 @@ export function caseLevelOption(byLevel: Record<Level, number>): WallChartOption
     },
     series: [
       {
+        // A stable id: EChart replaces series by id, so the bars update in place rather than regrowing from zero.
+        id: 'case-levels',
         type: 'bar',
         barWidth: '52%',
         data: LEVELS.map((l) => ({

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { districtShortName } from '@tongban/shared';
-import type { RankingRow } from '@tongban/shared';
+import { districtShortName, type RankingRow } from '@tongban/shared';
 import { caseLevelOption } from './case-level-option.ts';
 import { districtRankingOption, indexAxisRange, indexColor, rankChangeLabel, rankingRowsShown } from './district-ranking-option.ts';
 import { compareLabel, hourlyTrendOption } from './hourly-trend-option.ts';
@@ -93,5 +92,15 @@ describe('where cases sit', () => {
     expect(bars.map((b) => b.value)).toEqual([10, 60, 20, 10]);
     expect(bars[1]!.label.formatter).toBe('60  60%');
     expect((o as { animationDurationUpdate: number }).animationDurationUpdate).toBe(0);
+  });
+});
+
+describe('series identity', () => {
+  it('gives every series of every wall chart a stable id, so a data update changes bars in place', () => {
+    const a = caseLevelOption({ city: 1, district: 2, township: 3, village: 4 });
+    const b = caseLevelOption({ city: 2, district: 2, township: 3, village: 4 });
+    const ids = (o: typeof a) => (o.series as Array<{ id?: string }>).map((s) => s.id);
+    expect(ids(a)).toEqual(['case-levels']);
+    expect(ids(b)).toEqual(ids(a));
   });
 });

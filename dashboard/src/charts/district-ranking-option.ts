@@ -62,6 +62,7 @@ export function districtRankingOption(rows: RankingRow[], selected: string | und
     },
     series: [
       {
+        id: 'district-ranking',
         type: 'bar',
         barWidth: '58%',
         data: ordered.map((r) => ({

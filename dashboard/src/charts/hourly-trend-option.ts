@@ -30,6 +30,7 @@ export function hourlyTrendOption(trend: HourlyTrend): WallChartOption {
     yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { color: GRID_LINE } }, axisLabel: { color: MUTED, fontSize: 11 } },
     series: [
       {
+        id: 'today',
         name: '今日',
         type: 'line',
         smooth: true,
@@ -42,6 +43,7 @@ export function hourlyTrendOption(trend: HourlyTrend): WallChartOption {
         },
       },
       {
+        id: 'compare',
         name: last,
         type: 'line',
         smooth: true,

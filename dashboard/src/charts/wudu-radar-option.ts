@@ -24,7 +24,8 @@ export function wuduRadarOption(city: WuduSeries | undefined, district: WuduSeri
     radar: {
       center: ['50%', '48%'],
       radius: '64%',
-      indicator: WUDU_DIMENSIONS.map((d) => ({ name: d.name, max: 100, min: 0 })),
+      // A 度 without data in the period says so on its axis (its point is a gap, never a zero).
+      indicator: WUDU_DIMENSIONS.map((d) => ({ name: series.every((x) => x.s.scores[d.key] === null) ? `${d.name}\n(无数据)` : d.name, max: 100, min: 0 })),
       axisName: { color: TEXT, fontSize: 12 },
       splitLine: { lineStyle: { color: GRID_LINE } },
       splitArea: { areaStyle: { color: ['rgba(58,208,255,0.02)', 'rgba(58,208,255,0.05)'] } },
@@ -32,6 +33,7 @@ export function wuduRadarOption(city: WuduSeries | undefined, district: WuduSeri
     },
     series: [
       {
+        id: 'wudu',
         type: 'radar',
         symbolSize: 4,
         data: series.map(({ s, color }) => ({

@@ -15,6 +15,8 @@ export async function fetchRemote<T>(url: string, parse: (raw: unknown) => T | u
     return { state: 'error', reason: '网络中断' };
   }
   if (res.status === 404) return { state: 'error', reason: '未找到' };
+  if (res.status === 401) return { state: 'error', reason: '未登录或登录已过期' };
+  if (res.status === 403) return { state: 'error', reason: '无权查看' };
   if (!res.ok) return { state: 'error', reason: `HTTP ${res.status}` };
   let raw: unknown;
   try {

@@ -1,5 +1,6 @@
 import {
   CaseDetailSchema,
+  DisplayConfigSchema,
   HourlyTrendSchema,
   ItemNamesSchema,
   PlaceNamesSchema,
@@ -39,3 +40,4 @@ export const parseItemNames = (raw: unknown) => items(raw)?.items;
 const places = wireParser(PlaceNamesSchema, 'place names');
 export const parsePlaceNames = (raw: unknown) => places(raw)?.places;
 export const parseCaseDetail = wireParser(CaseDetailSchema, 'a case');
+export const parseDisplayConfig = wireParser(DisplayConfigSchema, 'a display configuration');

@@ -1,4 +1,4 @@
-import type { LiveEvent } from '@tongban/shared';
+import type { CaseWarning, LiveEvent } from '@tongban/shared';
 
 export type ArrivalListener = (events: LiveEvent[]) => void;
 export type SubscribeArrivals = (listener: ArrivalListener) => () => void;
@@ -19,5 +19,24 @@ export class ArrivalBus {
 
   emit(events: LiveEvent[]): void {
     for (const l of this.listeners) l(events);
+  }
+}
+
+export type WarningListener = (warnings: CaseWarning[]) => void;
+export type SubscribeWarnings = (listener: WarningListener) => () => void;
+
+/** Batches of `case:warning`s, for the alarms (which keep their own state beside the live state). */
+export class WarningBus {
+  private readonly listeners = new Set<WarningListener>();
+
+  readonly subscribe: SubscribeWarnings = (listener) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  emit(warnings: CaseWarning[]): void {
+    for (const l of this.listeners) l(warnings);
   }
 }

@@ -29,18 +29,19 @@ describe('the live feed', () => {
     for (let i = 0; i < 4; i++) s = feedAfterEvents(s, [ev(i)], 10_000 + i * 2000);
     expect(s.cards.map((c) => c.event.eventId)).toEqual(['e3', 'e2', 'e1', 'e0']);
     expect(s.cards.every((c) => c.coalesced === 0)).toBe(true);
-    expect(s.ticker).toEqual([]);
+    // The ticker moves with the feed: carded submissions run through it too.
+    expect(s.ticker.map((e) => e.eventId)).toEqual(['e3', 'e2', 'e1', 'e0']);
     expect(s.lastEventAt).toBe(ev(3).occurredAt);
   });
 
-  it('coalesces fast submissions into the next card and sends the rest to the ticker', () => {
+  it('coalesces fast submissions into the next card, every event in the ticker', () => {
     let s = feedAfterEvents(initialFeed, [ev(1)], 1000);
     s = feedAfterEvents(s, [ev(2), ev(3)], 1100);
     expect(s.cards).toHaveLength(1);
-    expect(s.ticker.map((e) => e.eventId)).toEqual(['e3', 'e2']);
+    expect(s.ticker.map((e) => e.eventId)).toEqual(['e3', 'e2', 'e1']);
     s = feedAfterEvents(s, [ev(4), ev(5, 'accepted'), ev(6)], 1000 + CARD_INTERVAL_MS);
     expect(s.cards[0]).toMatchObject({ event: { eventId: 'e6' }, coalesced: 3 });
-    expect(s.ticker.map((e) => e.eventId)).toEqual(['e5', 'e4', 'e3', 'e2']);
+    expect(s.ticker.map((e) => e.eventId)).toEqual(['e6', 'e5', 'e4', 'e3', 'e2', 'e1']);
   });
 
   it('gives the newest of a burst its card once the burst is over', () => {
@@ -53,7 +54,7 @@ describe('the live feed', () => {
       ['e4', 1],
       ['e1', 0],
     ]);
-    expect(s.ticker.map((e) => e.eventId)).toEqual(['e3', 'e2']);
+    expect(s.ticker.map((e) => e.eventId)).toEqual(['e4', 'e3', 'e2', 'e1']);
     expect(pendingCardDue(s)).toBeUndefined();
   });
 
@@ -81,10 +82,10 @@ describe('the live feed', () => {
   it('catches up from a snapshot without repeating what is shown', () => {
     let s = feedAfterSnapshot(initialFeed, [ev(3), ev(2, 'accepted'), ev(1)]);
     expect(s.cards.map((c) => c.event.eventId)).toEqual(['e3', 'e1']);
-    expect(s.ticker.map((e) => e.eventId)).toEqual(['e2']);
+    expect(s.ticker.map((e) => e.eventId)).toEqual(['e3', 'e2', 'e1']);
     s = feedAfterSnapshot(s, [ev(4), ev(3)]);
     expect(s.cards.map((c) => c.event.eventId)).toEqual(['e3', 'e1']);
-    expect(s.ticker.map((e) => e.eventId)).toEqual(['e4', 'e2']);
+    expect(s.ticker.map((e) => e.eventId)).toEqual(['e4', 'e3', 'e2', 'e1']);
   });
 
   it('measures arrivals per second over the last full seconds', () => {

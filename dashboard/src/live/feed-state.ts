@@ -24,7 +24,7 @@ export interface RateMeter {
 
 export interface FeedState {
   cards: FeedCard[];
-  /** Every event that did not get a card, newest first. */
+  /** Every event, newest first (a carded submission too). */
   ticker: LiveEvent[];
   /** Client time of the last card (ms); coalescing works on arrival time, not on occurredAt. */
   lastCardAt: number;
@@ -67,7 +67,7 @@ export function feedAfterSnapshot(state: FeedState, recent: LiveEvent[]): FeedSt
   const ticker: LiveEvent[] = [];
   for (const e of fresh) {
     if (isSubmission(e) && cards.length < CARD_COUNT && !state.cards.length) cards.push({ event: e, coalesced: 0 });
-    else ticker.push(e);
+    ticker.push(e);
   }
   return {
     ...state,
@@ -81,7 +81,8 @@ export function feedAfterSnapshot(state: FeedState, recent: LiveEvent[]): FeedSt
  * Pure: the feed after the events that arrived in one animation frame, oldest first, at client time `now`.
  * The newest submission becomes a card when the last card is at least CARD_INTERVAL_MS old; every other
  * event goes to the ticker. So at the seed's pace (one submission every two seconds) every submission
- * pops up, and at thousands a second the screen shows about one card a second and a busy ticker.
+ * pops up, and at thousands a second the screen shows about one card a second and a busy ticker. Every
+ * event (carded or not) enters the ticker, so the ticker moves whenever the feed does.
  */
 export function feedAfterEvents(state: FeedState, events: LiveEvent[], now: number): FeedState {
   const shown = visibleIds(state);
@@ -100,7 +101,8 @@ export function feedAfterEvents(state: FeedState, events: LiveEvent[], now: numb
     coalesced += submissions.length;
     pending = submissions.at(-1);
   }
-  const toTicker = fresh.filter((e) => e !== carded).reverse();
+  // Every event runs through the ticker, carded submissions too: it moves whenever the feed does.
+  const toTicker = fresh.slice().reverse();
   return {
     cards,
     ticker: mergeNewestFirst(toTicker, state.ticker, TICKER_LENGTH),
@@ -127,7 +129,6 @@ export function feedAfterQuiet(state: FeedState, now: number): FeedState {
   return {
     ...state,
     cards: [{ event: pending, coalesced: state.coalesced - 1 }, ...state.cards].slice(0, CARD_COUNT),
-    ticker: state.ticker.filter((e) => e.eventId !== pending.eventId),
     lastCardAt: now,
     coalesced: 0,
     pending: undefined,

@@ -47,7 +47,7 @@ describe('the wall’s live state', () => {
     expect(s.today?.totals.submitted).toBe(9);
     expect(s.feed.cards).toHaveLength(1);
     expect(s.redFlags.map((f) => f.caseId)).toEqual(['B', 'A']);
-    expect(s.supervision?.byLevel.village).toBe(1);
+    expect(s.supervision?.byLevel?.village).toBe(1);
   });
 
   it('has no supervision, and no red flags, when the server sends none', () => {

@@ -6,6 +6,8 @@ export type Connection = 'connecting' | 'live' | 'reconnecting';
 
 export interface LiveState {
   connection: Connection;
+  /** Reconnection attempts since the connection was lost (0 while live). */
+  attempt: number;
   simulated: boolean;
   /** Changes with every batch of events (immediate). */
   feed: FeedState;
@@ -19,6 +21,7 @@ export interface LiveState {
 
 export const initialLiveState: LiveState = {
   connection: 'connecting',
+  attempt: 0,
   simulated: false,
   feed: initialFeed,
   today: undefined,
@@ -31,7 +34,7 @@ export type LiveAction =
   | { type: 'batch'; events: LiveEvent[]; warnings: CaseWarning[]; now: number }
   | { type: 'quiet'; now: number }
   | { type: 'stats'; stats: Stats }
-  | { type: 'connection'; connection: Connection };
+  | { type: 'connection'; connection: Connection; attempt?: number };
 
 /** Pure: the wall's live state after one (batched) server message. Unchanged parts keep their identity. */
 export function liveReducer(state: LiveState, action: LiveAction): LiveState {
@@ -66,7 +69,9 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
         redFlags: supervision && supervision !== state.supervision ? redFlagsFromList(supervision.redList) : state.redFlags,
       };
     }
-    case 'connection':
-      return action.connection === state.connection ? state : { ...state, connection: action.connection };
+    case 'connection': {
+      const attempt = action.connection === 'live' ? 0 : (action.attempt ?? state.attempt);
+      return action.connection === state.connection && attempt === state.attempt ? state : { ...state, connection: action.connection, attempt };
+    }
   }
 }

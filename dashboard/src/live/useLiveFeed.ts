@@ -1,10 +1,11 @@
-import { useEffect, useReducer, useState } from 'react';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { io } from 'socket.io-client';
-import { ArrivalBus, type SubscribeArrivals } from './arrival-bus.ts';
+import { ArrivalBus, WarningBus, type SubscribeArrivals, type SubscribeWarnings } from './arrival-bus.ts';
 import { CaseItems } from './case-items.ts';
 import { pendingCardDue } from './feed-state.ts';
 import { initialLiveState, liveReducer, type LiveState } from './live-state.ts';
 import { CaseWarningSchema, LiveEventSchema, SnapshotSchema, StatsSchema, type CaseWarning, type LiveEvent, type Stats } from '@tongban/shared';
+import { displayToken } from '../data/display-token.ts';
 import { wireParser } from '../data/wire-parse.ts';
 import { latestThrottle } from './throttle.ts';
 
@@ -30,11 +31,34 @@ const parseWarning = wireParser(CaseWarningSchema, 'a case:warning');
  * Events and warnings arriving within one animation frame are applied together (one render per frame
  * however fast they come); stats are throttled to two renders a second. Everything is torn down on unmount.
  */
-export function useLiveFeed(): { live: LiveState; subscribeArrivals: SubscribeArrivals } {
+export interface LiveFeed {
+  live: LiveState;
+  subscribeArrivals: SubscribeArrivals;
+  subscribeWarnings: SubscribeWarnings;
+  /** Client time (Date.now) of the last message from the server, for the kiosk's watchdog. */
+  lastMessageAt: () => number;
+}
+
+export function useLiveFeed(): LiveFeed {
   const [live, dispatch] = useReducer(liveReducer, initialLiveState);
   const [bus] = useState(() => new ArrivalBus());
+  const [warningBus] = useState(() => new WarningBus());
+  const lastMessage = useRef(Date.now());
+  const lastMessageAt = useCallback(() => lastMessage.current, []);
   useEffect(() => {
-    const socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5_000 });
+    // The display token rides in the handshake (the server checks it); back-off from 1 s to 30 s with
+    // jitter, so a wall of many screens does not reconnect in step after a server restart.
+    const token = displayToken();
+    const socket = io({
+      transports: ['websocket'],
+      auth: token ? { token } : {},
+      reconnectionDelay: 1_000,
+      reconnectionDelayMax: 30_000,
+      randomizationFactor: 0.5,
+    });
+    const seen = () => (lastMessage.current = Date.now());
+    socket.onAny(seen);
+    socket.io.on('reconnect_attempt', (attempt) => dispatch({ type: 'connection', connection: 'reconnecting', attempt }));
     const caseItems = new CaseItems();
     let events: LiveEvent[] = [];
     let warnings: CaseWarning[] = [];
@@ -51,6 +75,7 @@ export function useLiveFeed(): { live: LiveState; subscribeArrivals: SubscribeAr
       warnings = [];
       dispatch({ type: 'batch', events: batch, warnings: changed, now: performance.now() });
       if (batch.length) bus.emit(batch);
+      if (changed.length) warningBus.emit(changed);
     };
     const schedule = () => {
       if (frame) return;
@@ -92,10 +117,12 @@ export function useLiveFeed(): { live: LiveState; subscribeArrivals: SubscribeAr
       cancelAnimationFrame(frame);
       clearTimeout(fallback);
       stats.cancel();
+      socket.offAny(seen);
+      socket.io.removeAllListeners('reconnect_attempt');
       socket.removeAllListeners();
       socket.disconnect();
     };
-  }, [bus]);
+  }, [bus, warningBus]);
 
   // A burst that stops leaves its newest submission waiting for a card: give it one when its turn comes.
   const due = pendingCardDue(live.feed);
@@ -104,5 +131,5 @@ export function useLiveFeed(): { live: LiveState; subscribeArrivals: SubscribeAr
     const t = setTimeout(() => dispatch({ type: 'quiet', now: performance.now() }), Math.max(0, due - performance.now()));
     return () => clearTimeout(t);
   }, [due]);
-  return { live, subscribeArrivals: bus.subscribe };
+  return { live, subscribeArrivals: bus.subscribe, subscribeWarnings: warningBus.subscribe, lastMessageAt };
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { io } from 'socket.io-client';
 import { CaseWarningSchema, type CaseWarning } from '@tongban/shared';
-import { TOKEN_KEY } from '../data/api-fetch.ts';
+import { displayToken } from '../data/display-token.ts';
 import { wireParser } from '../data/wire-parse.ts';
 import type { ListFilters } from './case-list-query.ts';
 
@@ -26,12 +26,8 @@ export function useCaseWarnings(filters: ListFilters, onChange: (w: CaseWarning)
   const latest = useRef(onChange);
   latest.current = onChange;
   useEffect(() => {
-    let token: string | null = null;
-    try {
-      token = localStorage.getItem(TOKEN_KEY);
-    } catch {
-      /* no storage */
-    }
+    // A signed-in person's socket carries the session cookie; a wall screen's, its display token.
+    const token = displayToken();
     const socket = io({
       transports: ['websocket'],
       reconnectionDelay: 1_000,

@@ -6,7 +6,15 @@ import { formatShanghaiClock, formatShanghaiTime, formatShanghaiWeekday } from '
 const CONNECTION_LABEL: Record<Connection, string> = { connecting: '连接中', live: '实时', reconnecting: '重连中' };
 
 /** Title, the simulated-data notice, arrival rate, connection state, time of the last event, and the clock. */
-export const WallHeader = memo(function WallHeader(props: { connection: Connection; lastEventAt: string | undefined; simulated: boolean; rate: RateMeter }) {
+export const WallHeader = memo(function WallHeader(props: {
+  connection: Connection;
+  attempt: number;
+  lastEventAt: string | undefined;
+  simulated: boolean;
+  rate: RateMeter;
+  /** What this screen shows (全市, 永川区, 好差评, 督办), when the display rotates or is pinned. */
+  screenTitle: string | undefined;
+}) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -17,6 +25,11 @@ export const WallHeader = memo(function WallHeader(props: { connection: Connecti
     <header className="wall-header">
       <div className="wall-title">
         <h1>全渝通办 · 效能监察指挥中心</h1>
+        {props.screenTitle && (
+          <span className="screen-title" data-testid="screen-title">
+            {props.screenTitle}
+          </span>
+        )}
         {props.simulated && (
           <span className="simulated" data-testid="simulated">
             演示数据（模拟）
@@ -33,6 +46,7 @@ export const WallHeader = memo(function WallHeader(props: { connection: Connecti
         <span className={`connection connection-${props.connection}`} data-testid="connection">
           <i className="dot" />
           {CONNECTION_LABEL[props.connection]}
+          {props.connection === 'reconnecting' && props.attempt > 0 ? ` · 第${props.attempt}次` : ''}
         </span>
         <span className="clock" data-testid="clock">
           {formatShanghaiClock(now)} {formatShanghaiWeekday(now)}

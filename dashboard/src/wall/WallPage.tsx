@@ -1,30 +1,62 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { districtName, type DisplayConfig } from '@tongban/shared';
 import { useLiveFeed } from '../live/useLiveFeed.ts';
-import { useCityWudu, useDistrictRanking, useDistrictWudu, useHourlyTrend, useItemNames, usePlaceNames, useTodayRates } from '../data/wall-hooks.ts';
+import { useCityWudu, useDisplayConfig, useDistrictRanking, useDistrictWudu, useHourlyTrend, useItemNames, usePlaceNames, useTodayRates } from '../data/wall-hooks.ts';
 import type { MeasureKey, MeasureSources } from '../map/heat-measures.ts';
+import { AlarmPanel } from '../kiosk/AlarmPanel.tsx';
+import { acknowledge, alarmsAfterWarnings, initialAlarms, type AlarmState } from '../kiosk/alarms.ts';
+import { useKiosk, useRotation } from '../kiosk/useKiosk.ts';
 import { CaseDetailOverlay } from './CaseDetailOverlay.tsx';
 import { CaseLevelPanel, DistrictRankingPanel, HourlyTrendPanel, WuduRadarPanel } from './ChartPanels.tsx';
 import { DistrictMapPanel } from './DistrictMapPanel.tsx';
 import { LiveFeed } from './LiveFeed.tsx';
 import { RedFlagList } from './RedFlagList.tsx';
+import { RatingsScreen, SupervisionFigures, useBadRatings } from './ScreenPanels.tsx';
+import { Panel } from './Panel.tsx';
 import { TodayCounters } from './TodayCounters.tsx';
 import { WallHeader } from './WallHeader.tsx';
-import { DESIGN_HEIGHT, DESIGN_WIDTH, todayCounterTiles } from './wall-format.ts';
+import { todayCounterTiles } from './wall-format.ts';
 import { useWallScale } from './useWallScale.ts';
 
 const NO_NAMES: Record<string, string> = {};
+const SCREEN_TITLES = { city: '全市', ratings: '好差评', supervision: '督办' } as const;
+
+function screenTitle(config: DisplayConfig | undefined, index: number): string | undefined {
+  const s = config?.screens[index];
+  if (!s || (config.screens.length === 1 && s.kind === 'city')) return undefined;
+  return s.kind === 'district' ? districtName(s.districtCode ?? '') : SCREEN_TITLES[s.kind];
+}
 
 /**
- * The wall screen, designed at 1920×1080 and scaled as a whole to the screen. Data comes from hooks (the
- * live socket, and polled HTTP for metrics, trend and names); every panel takes its data as props.
+ * The wall screen: a design canvas of the screen's own ratio (1080 design pixels high on landscape
+ * screens), scaled uniformly. It shows the screens of its display's configuration in rotation (全市, one
+ * district, 好差评, 督办), raises alarms for cases of its scope turned red, and keeps itself alive as a kiosk
+ * (daily reload, watchdog). Data comes from hooks; every panel takes its data as props.
  */
 export function WallPage() {
-  const { live, subscribeArrivals } = useLiveFeed();
-  const { scale, pixelRatio } = useWallScale();
+  const { live, subscribeArrivals, subscribeWarnings, lastMessageAt } = useLiveFeed();
+  const { layout, pixelRatio } = useWallScale();
+  const display = useDisplayConfig();
+  const config = display.state === 'ok' ? display.data : undefined;
+  useKiosk(config, lastMessageAt);
+  const screenIndex = useRotation(config);
+  const screen = config?.screens[screenIndex];
+  const screenDistrict = screen?.kind === 'district' ? (screen.districtCode ?? undefined) : undefined;
+
   const [measure, setMeasure] = useState<MeasureKey>('today');
-  const [selected, setSelected] = useState<string>();
+  const [picked, setPicked] = useState<string>();
+  const selected = screenDistrict ?? picked;
   const [openCase, setOpenCase] = useState<string>();
   const closeCase = useCallback(() => setOpenCase(undefined), []);
+
+  const [alarms, setAlarms] = useState<AlarmState>(initialAlarms);
+  const alarmConfig = config?.alarms;
+  const scope = config?.districtCode ?? null;
+  useEffect(() => {
+    if (!alarmConfig) return;
+    return subscribeWarnings((warnings) => setAlarms((s) => alarmsAfterWarnings(s, warnings, scope, alarmConfig, performance.now(), Date.now())));
+  }, [subscribeWarnings, alarmConfig, scope]);
+  const onAcknowledge = useCallback((caseId?: string) => setAlarms((s) => acknowledge(s, caseId)), []);
 
   const ranking = useDistrictRanking();
   const cityWudu = useCityWudu();
@@ -35,46 +67,85 @@ export function WallPage() {
   const itemNames = items.state === 'ok' ? items.data : NO_NAMES;
   const placeCodes = live.feed.cards.flatMap(({ event: e }) => [e.townshipCode, e.villageCode]).filter((c): c is string => !!c);
   const places = usePlaceNames(placeCodes);
+  const badRatings = useBadRatings(subscribeArrivals);
 
   const rankingRows = ranking.state === 'ok' ? ranking.data : undefined;
   const sources: MeasureSources = useMemo(() => ({ today: live.today, supervision: live.supervision, ranking: rankingRows }), [live.today, live.supervision, rankingRows]);
   const rateData = rates.state === 'ok' ? rates.data : undefined;
   const tiles = useMemo(() => todayCounterTiles(live.today, live.supervision, rateData), [live.today, live.supervision, rateData]);
+  const redFlags = useMemo(() => (screenDistrict ? live.redFlags.filter((f) => f.districtCode === screenDistrict) : live.redFlags), [live.redFlags, screenDistrict]);
+
+  const kind = screen?.kind ?? 'city';
+  const feedPanel = <LiveFeed feed={live.feed} itemNames={itemNames} places={places} onOpen={setOpenCase} districtCode={screenDistrict} />;
+  const mapPanel = (
+    <DistrictMapPanel
+      width={layout.mapWidth}
+      height={layout.mapHeight}
+      pixelRatio={pixelRatio}
+      sources={sources}
+      measure={measure}
+      onMeasure={setMeasure}
+      selected={selected}
+      onSelect={setPicked}
+      subscribeArrivals={subscribeArrivals}
+    />
+  );
 
   return (
     <div className="wall-viewport">
       <div
-        className="wall"
+        className={`wall${layout.wide ? ' wall-wide' : ''}`}
         data-testid="wall"
-        style={{ width: DESIGN_WIDTH, height: DESIGN_HEIGHT, transform: `translate(-50%, -50%) scale(${scale})` }}
+        data-screen={kind}
+        style={{ width: layout.width, height: layout.height, transform: `translate(-50%, -50%) scale(${layout.scale})` }}
       >
-        <WallHeader connection={live.connection} lastEventAt={live.feed.lastEventAt} simulated={live.simulated} rate={live.feed.rate} />
-        <main className="wall-body">
-          <div className="wall-column left">
-            <TodayCounters day={live.today?.day} tiles={tiles} />
-            <CaseLevelPanel byLevel={live.supervision?.byLevel} width={440} height={190} pixelRatio={pixelRatio} />
-            <HourlyTrendPanel trend={trend} width={440} height={420} pixelRatio={pixelRatio} />
-          </div>
-          <div className="wall-column center">
-            <DistrictMapPanel
-              width={914}
-              height={580}
-              pixelRatio={pixelRatio}
-              sources={sources}
-              measure={measure}
-              onMeasure={setMeasure}
-              selected={selected}
-              onSelect={setSelected}
-              subscribeArrivals={subscribeArrivals}
-            />
-            <LiveFeed feed={live.feed} itemNames={itemNames} places={places} />
-          </div>
-          <div className="wall-column right">
-            <RedFlagList flags={live.redFlags} counts={live.supervision?.counts} onOpen={setOpenCase} />
-            <WuduRadarPanel city={cityWudu} district={districtWudu} districtCode={selected} width={440} height={228} pixelRatio={pixelRatio} />
-            <DistrictRankingPanel ranking={ranking} selected={selected} width={440} height={214} pixelRatio={pixelRatio} />
-          </div>
-        </main>
+        <WallHeader
+          connection={live.connection}
+          attempt={live.attempt}
+          lastEventAt={live.feed.lastEventAt}
+          simulated={live.simulated}
+          rate={live.feed.rate}
+          screenTitle={screenTitle(config, screenIndex)}
+        />
+        {kind === 'ratings' ? (
+          <main className="wall-body screen-body">
+            <RatingsScreen rates={rates} supervision={live.supervision} bad={badRatings} itemNames={itemNames} onOpen={setOpenCase} />
+          </main>
+        ) : kind === 'supervision' ? (
+          <main className="wall-body screen-body">
+            <div className="screen-grid" data-testid="screen-supervision">
+              <Panel title="督办与超期" className="screen-figures" testId="supervision-panel">
+                <SupervisionFigures supervision={live.supervision} />
+              </Panel>
+              <RedFlagList flags={redFlags} counts={live.supervision?.counts} onOpen={setOpenCase} />
+            </div>
+          </main>
+        ) : (
+          <main className="wall-body">
+            <div className="wall-column left">
+              <TodayCounters day={live.today?.day} tiles={tiles} />
+              <CaseLevelPanel byLevel={live.supervision?.byLevel ?? undefined} width={440} height={190} pixelRatio={pixelRatio} />
+              <HourlyTrendPanel trend={trend} width={440} height={420 + (layout.height - 1080)} pixelRatio={pixelRatio} />
+            </div>
+            {layout.wide ? (
+              <div className="wall-column center wide">
+                {mapPanel}
+                {feedPanel}
+              </div>
+            ) : (
+              <div className="wall-column center">
+                {mapPanel}
+                {feedPanel}
+              </div>
+            )}
+            <div className="wall-column right">
+              <RedFlagList flags={redFlags} counts={live.supervision?.counts} onOpen={setOpenCase} />
+              <WuduRadarPanel city={cityWudu} district={districtWudu} districtCode={selected} width={440} height={228} pixelRatio={pixelRatio} />
+              <DistrictRankingPanel ranking={ranking} selected={selected} width={440} height={214 + (layout.height - 1080)} pixelRatio={pixelRatio} />
+            </div>
+          </main>
+        )}
+        <AlarmPanel state={alarms} volume={alarmConfig?.volume ?? 0} onAcknowledge={onAcknowledge} onOpen={setOpenCase} />
         {openCase && <CaseDetailOverlay caseId={openCase} onClose={closeCase} />}
       </div>
     </div>

@@ -79,7 +79,9 @@ describe('pnpm backfill', () => {
       level: 'district',
       channel: sample!.info.channel,
     });
-    expect(await again.json()).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
+    // Not stored again. This copy lacks fields the backfill stored (applicant, department…), so it is a
+    // conflict, not a duplicate (SPEC: the same eventId with different content counts in `conflicts`).
+    expect(await again.json()).toEqual({ accepted: 0, duplicates: 0, conflicts: 1, rejected: [] });
   });
 
   it('refuses to run while another live process holds the data dir', async () => {

@@ -3,6 +3,10 @@
  * ingest API), for demos and benchmarks at realistic volume.
  *
  *   pnpm backfill [--days 30] [--events 1000000 | --cases-per-day N] [--seed 1] [--to ISO] [--data-dir DIR] [--batch 200000]
+ *                 [--round-the-clock] [--if-empty]
+ *
+ * --round-the-clock: the demo's back office working at any hour (as `simulate live --round-the-clock`);
+ * --if-empty: do nothing when the data dir holds any event (pnpm start's first run).
  *
  * The range is the `--days` whole days before the day of `--to` (default now) plus that day up to `--to`;
  * lifecycles still running at `--to` stay open. The server must not be running on the same data dir
@@ -26,7 +30,7 @@ const SHANGHAI = 8 * 3_600_000;
 
 class UsageError extends Error {}
 
-const USAGE = 'usage: pnpm backfill [--days 30] [--events 1000000 | --cases-per-day N] [--seed 1] [--to ISO] [--data-dir DIR] [--batch 200000]';
+const USAGE = 'usage: pnpm backfill [--days 30] [--events 1000000 | --cases-per-day N] [--seed 1] [--to ISO] [--data-dir DIR] [--batch 200000] [--round-the-clock] [--if-empty]';
 
 function positive(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -36,6 +40,7 @@ function positive(value: string | undefined, name: string, fallback: number): nu
 }
 
 const n = (x: number) => Math.round(x).toLocaleString('en');
+const progressBar = (share: number, width = 30) => `[${'█'.repeat(Math.round(share * width))}${'░'.repeat(width - Math.round(share * width))}]`;
 const duration = (s: number) => (s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`);
 
 async function main(argv: string[]): Promise<void> {
@@ -49,6 +54,8 @@ async function main(argv: string[]): Promise<void> {
       to: { type: 'string' },
       'data-dir': { type: 'string' },
       batch: { type: 'string', default: '200000' },
+      'round-the-clock': { type: 'boolean', default: false },
+      'if-empty': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -63,7 +70,7 @@ async function main(argv: string[]): Promise<void> {
   if (Number.isNaN(to) || (a.to !== undefined && !/(Z|[+-]\d{2}:\d{2})$/.test(a.to))) throw new UsageError('--to must be ISO 8601 with an offset');
   if (to > Date.now() + 60_000) throw new UsageError('--to lies in the future: history cannot be written ahead of the clock');
   const from = (Math.floor((to + SHANGHAI) / DAY) - Math.floor(days)) * DAY - SHANGHAI;
-  const range = { seed, from, to, until: to };
+  const range = { seed, from, to, until: to, roundTheClock: a['round-the-clock'] };
 
   const base = loadConfig();
   const config: Config = { ...base, dataDir: a['data-dir'] ? path.resolve(a['data-dir']) : base.dataDir, logLevel: 'warn' };
@@ -91,6 +98,15 @@ async function main(argv: string[]): Promise<void> {
       clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
     });
     const [{ n: already } = { n: 0 }] = await existing.json<{ n: number }>();
+    if (a['if-empty']) {
+      const any = await ch.query({ query: `SELECT count() AS n FROM ${db}.events`, format: 'JSONEachRow', clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 } });
+      const [{ n: stored } = { n: 0 }] = await any.json<{ n: number }>();
+      if (Number(stored) > 0) {
+        console.error(`backfill: ${config.dataDir} already holds ${n(Number(stored))} events; nothing to do (--if-empty)`);
+        console.log(JSON.stringify({ events: 0, skipped: true }));
+        return;
+      }
+    }
     if (Number(already) > 0) {
       throw new UsageError(`${config.dataDir} already holds ${n(Number(already))} events in that range; use a fresh --data-dir or another --to/--days`);
     }
@@ -100,6 +116,7 @@ async function main(argv: string[]): Promise<void> {
     const started = performance.now();
     let lastReport = 0;
     const expected = target ?? 0;
+    const tty = process.stderr.isTTY === true;
     const lines = new StepLines('backfill', shanghaiDateTime(Date.now()), (code) => catalogue.has(code), config.piiKeys);
     const written = await writeBulk({
       clickhouse: ch,
@@ -111,18 +128,25 @@ async function main(argv: string[]): Promise<void> {
       batchRows,
       onBatch(done) {
         const s = (performance.now() - started) / 1000;
-        if (s - lastReport < 2 && done < expected) return;
+        if (s - lastReport < (tty ? 0.25 : 2) && done < expected) return;
         lastReport = s;
         const rate = done / s;
-        const eta = expected > done ? ` · ETA ${duration((expected - done) / rate)}` : '';
-        console.error(`backfill: ${n(done)} events written · ${n(rate)} events/s · simulated ${shanghaiIso(lines.lastAt).slice(0, 16)}${eta}`);
+        // Progress by simulated time: the run ends at --to whatever the event count turns out to be.
+        const share = Math.min(1, Math.max(0, (lines.lastAt - from) / (to - from)));
+        const eta = share > 0.02 ? ` · ETA ${duration((s / share) * (1 - share))}` : '';
+        const line = `backfill ${progressBar(share)} ${(share * 100).toFixed(0).padStart(3)}% · ${n(done)} events · ${n(rate)} events/s · simulated ${shanghaiIso(lines.lastAt).slice(0, 16)}${eta}`;
+        if (tty) process.stderr.write(`\r${line}\x1b[K`);
+        else console.error(line);
       },
     });
+    if (tty) process.stderr.write('\n');
     const seconds = (performance.now() - started) / 1000;
     console.error(`backfill: wrote ${n(written)} events in ${duration(seconds)} (${n(written / seconds)} events/s)`);
 
+    // Recorded with the data: whichever command serves this data dir, the wall says 演示数据.
+    await app.tongban.flags.set('simulated', '1', 'backfill');
     await deriveCaseStates(app, config);
-    console.log(JSON.stringify({ events: written, seconds: Number(seconds.toFixed(1)), eventsPerSecond: Math.round(written / seconds), from: shanghaiIso(from), to: shanghaiIso(to), seed, casesPerDay: Math.round(casesPerDay) }));
+    console.log(JSON.stringify({ events: written, seconds: Number(seconds.toFixed(1)), eventsPerSecond: Math.round(written / seconds), from: shanghaiIso(from), to: shanghaiIso(to), seed, casesPerDay }));
   } finally {
     await app?.close();
     release();

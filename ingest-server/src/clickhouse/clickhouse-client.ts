@@ -17,6 +17,8 @@ export const QUERY_SETTINGS: ClickHouseSettings = {
   async_insert: 0,
   wait_for_async_insert: 1,
   insert_deduplicate: 0,
+  // Reset on every call: a token left in a chdb session would make every later insert a "duplicate".
+  insert_deduplication_token: '',
   date_time_input_format: 'basic',
   max_memory_usage: String(8 * 1024 ** 3),
 };

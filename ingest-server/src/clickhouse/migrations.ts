@@ -81,6 +81,26 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree(updated_at) ORDER BY item_code`,
     ],
   },
+  {
+    version: 3,
+    name: 'insert deduplication window on the event tables',
+    // A flushed block carries an insert_deduplication_token (event-store.ts), so a retried insert whose
+    // answer was lost is not stored twice. Plain MergeTree deduplicates nothing without a window, and each
+    // materialized view's target needs its own (else the view doubles the block the source table dropped).
+    statements: (db) => ['events', 'case_events', 'event_ids'].map((t) => `ALTER TABLE ${db}.${t} MODIFY SETTING non_replicated_deduplication_window = 1000`),
+  },
+  {
+    version: 4,
+    name: 'system flags kept with the data (simulated)',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.system_flags (
+        name String,
+        value String,
+        set_at DateTime64(3, 'Asia/Shanghai'),
+        set_by String
+      ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
+    ],
+  },
 ];
 
 export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS): Promise<number[]> {

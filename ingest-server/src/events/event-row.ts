@@ -31,15 +31,40 @@ export interface EventRow {
   dq_flags: string[];
 }
 
-/** One row of `rejected_events`: the raw text as received, with its errors. */
+/**
+ * One rejected or conflicting element as logged: its bytes exactly as received (base64, so invalid
+ * UTF-8 survives JSON), with its errors. Stored in `rejected_events.raw` as those bytes.
+ */
 export interface RejectedRow {
   rejection_id: string;
   received_at: string;
   source: string;
   batch_index: number;
   event_id: string;
-  raw: string;
+  raw_base64: string;
   errors: string[];
+}
+
+/** A rejected row from a log written before raw bytes were kept: `raw` was the text. */
+export function normalizeRejectedRow(r: RejectedRow | (Omit<RejectedRow, 'raw_base64'> & { raw: string })): RejectedRow {
+  if ('raw_base64' in r) return r;
+  const { raw, ...rest } = r;
+  return { ...rest, raw_base64: Buffer.from(raw, 'utf8').toString('base64') };
+}
+
+/** Fields that are not the event's content: the same eventId with equal content is a duplicate, else a conflict. */
+const NOT_CONTENT = new Set(['event_key', 'occurred_at', 'received_at', 'source', 'dq_flags', 'occurred_ms']);
+
+/**
+ * A comparable form of an event's content. `occurredMs` stands for occurred_at so that one instant
+ * written with two offsets is the same content. Works on a row as inserted and as read back.
+ */
+export function eventContent(row: object, occurredMs: number, keys: readonly string[] = contentKeys(row)): string {
+  const r = row as Record<string, unknown>;
+  return JSON.stringify([occurredMs, ...keys.map((k) => r[k] ?? null)]);
+}
+export function contentKeys(row: object): string[] {
+  return Object.keys(row).filter((k) => !NOT_CONTENT.has(k));
 }
 
 /** A personal field as stored: encrypted when PII_KEY is set (config.piiKeys), as given otherwise. */
@@ -127,8 +152,29 @@ export function eventOfRow(r: EventRow): CaseEvent {
 }
 
 /** A row with its applicant's fields decrypted (for code that holds rows, not events, in memory). */
-export function openEventRow(r: EventRow, pii: PiiKeyring | undefined): EventRow {
+export function openEventRow<R extends EventRow | StoredEventRow>(r: R, pii: PiiKeyring | undefined): R {
   if (!pii) return r;
   const plain = (v: string) => opened(v, pii) ?? '';
   return { ...r, applicant_name: plain(r.applicant_name), applicant_id_number: plain(r.applicant_id_number), applicant_phone: plain(r.applicant_phone), note: plain(r.note) };
+}
+
+/**
+ * A rejected event's bytes as stored (base64, which ClickHouse decodes into `raw`): with PII_KEY the bytes
+ * stored are the text `enc:v1:…` of the encrypted base64, so `raw` holds no personal data either.
+ */
+export function sealRaw(raw: Buffer, pii: PiiKeyring | undefined): string {
+  return pii ? Buffer.from(encryptPii(raw.toString('base64'), pii), 'utf8').toString('base64') : raw.toString('base64');
+}
+
+/** The base64 of a rejected event's bytes as received, from what `sealRaw` stored ('' when no configured key opens it). */
+export function openRaw(stored: string, pii: PiiKeyring | undefined): string {
+  const text = Buffer.from(stored, 'base64').toString('utf8');
+  return text.startsWith('enc:v1:') ? (tryDecryptPii(text, pii) ?? '') : stored;
+}
+
+/** A row with its applicant's fields and note encrypted (`toEventRow(…, pii)` for a row built in the clear). */
+export function sealEventRow(r: EventRow, pii: PiiKeyring | undefined): EventRow {
+  if (!pii) return r;
+  const seal = (v: string) => (v === '' ? '' : encryptPii(v, pii));
+  return { ...r, applicant_name: seal(r.applicant_name), applicant_id_number: seal(r.applicant_id_number), applicant_phone: seal(r.applicant_phone), note: seal(r.note) };
 }

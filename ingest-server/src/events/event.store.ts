@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
-import { fromEventRow, type EventRow, type RejectedRow, type StoredEventRow } from './event-row.ts';
+import { contentKeys, eventContent, fromEventRow, openEventRow, openRaw, type EventRow, type RejectedRow, type StoredEventRow } from './event-row.ts';
 import { type Applicant, type CaseEvent, shanghaiIso } from '@tongban/shared';
-import { decryptPii, tryDecryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
+import { decryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 
 const LOOKUP_CHUNK = 5_000;
+
+/** A ClickHouse string literal. */
+const sql = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const KEY_PAGE = 1_000_000;
 
 /** Reads and writes of the event log tables (STYLE.md habit 4: data access through a named store). */
@@ -18,12 +22,79 @@ export class EventStore {
 
   private readonly fromRow = (r: StoredEventRow): CaseEvent => fromEventRow(r, this.piiKeys);
 
+  /**
+   * One block, with a deduplication token derived from its event ids: if the answer to an insert is lost
+   * and the same block is sent again, ClickHouse drops the copy (the tables have a deduplication window,
+   * migration 3). The complete settings go with every call, the token included (ENGINE-NOTES: chdb keeps
+   * per-query settings for the session).
+   */
   async insertEvents(rows: EventRow[]): Promise<void> {
-    if (rows.length) await this.ch.insert({ table: `${this.db}.events`, values: rows, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
+    if (!rows.length) return;
+    const hash = createHash('sha256');
+    for (const r of rows) hash.update(r.event_id).update('\n');
+    await this.ch.insert({
+      table: `${this.db}.events`,
+      values: rows,
+      format: 'JSONEachRow',
+      clickhouse_settings: {
+        ...QUERY_SETTINGS,
+        insert_deduplicate: 1,
+        insert_deduplication_token: `events-${hash.digest('hex')}`,
+        deduplicate_blocks_in_dependent_materialized_views: 1,
+      },
+    });
   }
 
+  /**
+   * Rejected elements with their bytes exactly as received. JSON (and chdb's string body) cannot carry
+   * invalid UTF-8, so the bytes travel as base64 and `base64Decode` in a VALUES insert stores them
+   * (VALUES data is stream-parsed, not bound by max_query_size).
+   */
   async insertRejected(rows: RejectedRow[]): Promise<void> {
-    if (rows.length) await this.ch.insert({ table: `${this.db}.rejected_events`, values: rows, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
+    let chunk: string[] = [];
+    let bytes = 0;
+    const send = async () => {
+      if (!chunk.length) return;
+      await this.ch.command({
+        query: `INSERT INTO ${this.db}.rejected_events (rejection_id, received_at, source, batch_index, event_id, raw, errors) VALUES ${chunk.join(',')}`,
+        clickhouse_settings: QUERY_SETTINGS,
+      });
+      chunk = [];
+      bytes = 0;
+    };
+    for (const r of rows) {
+      const tuple = `(${sql(r.rejection_id)}, ${sql(r.received_at)}, ${sql(r.source)}, ${Number(r.batch_index)}, ${sql(r.event_id)}, base64Decode(${sql(r.raw_base64)}), [${r.errors.map(sql).join(',')}])`;
+      chunk.push(tuple);
+      bytes += tuple.length;
+      if (bytes > 16 * 1024 * 1024) await send();
+    }
+    await send();
+  }
+
+  /**
+   * For events whose id is already stored: the stored copy's content (to tell a duplicate from a
+   * conflict), or null when the stored copy has another case (so it differs). Reads case_events by
+   * case id, a primary-key range.
+   */
+  async storedContents(rows: EventRow[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    const stored = await this.existingEventIds(rows);
+    const wanted = rows.filter((r) => stored.has(r.event_id));
+    if (!wanted.length) return out;
+    const keys = contentKeys(wanted[0]!);
+    for (const r of wanted) out.set(r.event_id, null);
+    for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
+      const chunk = wanted.slice(i, i + LOOKUP_CHUNK);
+      const rs = await this.ch.query({
+        query: `SELECT *, toUnixTimestamp64Milli(occurred_at) AS occurred_ms FROM ${this.db}.case_events
+                WHERE case_id IN {cases:Array(String)} AND event_id IN {ids:Array(String)}`,
+        query_params: { cases: [...new Set(chunk.map((r) => r.case_id))], ids: chunk.map((r) => r.event_id) },
+        format: 'JSONEachRow',
+        clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+      });
+      for (const row of await rs.json<StoredEventRow>()) if (!out.get(row.event_id)) out.set(row.event_id, eventContent(openEventRow(row, this.piiKeys), Number(row.occurred_ms), keys));
+    }
+    return out;
   }
 
   /** Which of these event ids are already stored. A primary-key range read on event_ids per key. */
@@ -135,16 +206,28 @@ export class EventStore {
     return out;
   }
 
-  async rejectedEvents(limit: number): Promise<Array<{ receivedAt: string; source: string; index: number; eventId: string; raw: string; errors: string[] }>> {
+  /** The stored base64 of a rejected event's bytes, decrypted when it was stored encrypted (PII_KEY). */
+  private readonly rawBase64 = (stored: string): string => openRaw(stored, this.piiKeys);
+
+  /** `raw` as text (invalid UTF-8 shown as U+FFFD), `rawBase64` the exact bytes received. */
+  async rejectedEvents(limit: number): Promise<Array<{ receivedAt: string; source: string; index: number; eventId: string; raw: string; rawBase64: string; errors: string[] }>> {
     const rs = await this.ch.query({
-      query: `SELECT toUnixTimestamp64Milli(received_at) AS ms, source, batch_index, event_id, raw, errors
+      query: `SELECT toUnixTimestamp64Milli(received_at) AS ms, source, batch_index, event_id, base64Encode(raw) AS raw_base64, errors
               FROM ${this.db}.rejected_events FINAL ORDER BY received_at DESC LIMIT {limit:UInt32}`,
       query_params: { limit },
       format: 'JSONEachRow',
       clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
     });
-    const rows = await rs.json<{ ms: number; source: string; batch_index: number; event_id: string; raw: string; errors: string[] }>();
-    return rows.map((r) => ({ receivedAt: shanghaiIso(Number(r.ms)), source: r.source, index: r.batch_index, eventId: r.event_id, raw: tryDecryptPii(r.raw, this.piiKeys) ?? '[encrypted with a key not configured]', errors: r.errors }));
+    const rows = await rs.json<{ ms: number; source: string; batch_index: number; event_id: string; raw_base64: string; errors: string[] }>();
+    return rows.map((r) => ({
+      receivedAt: shanghaiIso(Number(r.ms)),
+      source: r.source,
+      index: r.batch_index,
+      eventId: r.event_id,
+      raw: Buffer.from(this.rawBase64(r.raw_base64), 'base64').toString('utf8'),
+      rawBase64: this.rawBase64(r.raw_base64),
+      errors: r.errors,
+    }));
   }
 
   /** The events of many cases at once (one primary-key read per case on case_events). */

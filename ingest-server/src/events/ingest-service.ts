@@ -3,15 +3,16 @@ import type { Logger } from 'pino';
 import { validateEvent, type CaseEvent, shanghaiDateTime } from '@tongban/shared';
 import { overloaded } from '../errors.ts';
 import { BloomFilter } from './bloom-filter.ts';
-import { eventKey } from './event-key.ts';
-import { encryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
-import { eventOfRow, openEventRow, toEventRow, type EventRow, type RejectedRow } from './event-row.ts';
+import type { PiiKeyring } from '@tongban/shared/pii-crypto';
+import type { BodyItem } from './event-body.ts';
+import type { DiskSpace } from './disk-space.ts';
+import { eventContent, eventOfRow, normalizeRejectedRow, openEventRow, sealEventRow, sealRaw, toEventRow, type EventRow, type RejectedRow } from './event-row.ts';
 import type { EventStore } from './event.store.ts';
 import type { IngestLog } from './ingest-log.ts';
 import { dataQualityFlags } from './data-quality.ts';
+import { occurredAtProblem } from './occurred-at.ts';
 
-/** One item of a request body: a parsed value, or a line that was not JSON. */
-export type BodyItem = { value: unknown } | { unreadable: string; raw: string };
+export type { BodyItem } from './event-body.ts';
 
 export interface Rejection {
   index: number;
@@ -21,10 +22,28 @@ export interface Rejection {
 export interface IngestResult {
   accepted: number;
   duplicates: number;
+  /** Events whose eventId is already taken by an event with different content (that copy is kept, not stored). */
+  conflicts: number;
   rejected: Rejection[];
 }
 
 export type LogRecord = { e: EventRow } | { r: RejectedRow };
+
+/** Why ingest is not fully well: disk below its floor, the log failing, ClickHouse failing, a backlog near its bound. */
+export type DegradedReason = 'disk' | 'log_write_failed' | 'clickhouse' | 'backlog';
+export interface IngestHealth {
+  status: 'ok' | 'degraded';
+  /** false while POST /api/v1/events answers 503 before trying (disk floor, backlog bound). */
+  accepting: boolean;
+  reasons: Array<{ reason: DegradedReason; message: string }>;
+  pendingRows: number;
+  logBytes: number;
+  diskFreeBytes: number | null;
+}
+
+const CONFLICT = 'conflict: this eventId is already stored with different content; the first version stays, this copy is kept for inspection';
+/** A log or ClickHouse failure older than this no longer makes /healthz degraded by itself. */
+const ERROR_MEMORY_MS = 30_000;
 
 interface Options {
   store: EventStore;
@@ -33,6 +52,11 @@ interface Options {
   flushMaxRows: number;
   flushMaxAgeMs: number;
   maxPendingRows: number;
+  /** Bytes of log not yet confirmed by ClickHouse beyond which ingest answers 503 (the buffer for an outage). */
+  maxLogBytes: number;
+  /** Free bytes on DATA_DIR below which ingest answers 503 before trying to write. */
+  diskFreeFloorBytes: number;
+  disk: DiskSpace;
   dedupExpectedEvents: number;
   isKnownItem: (itemCode: string) => boolean;
   /** Called with every newly accepted event once it is durable. */
@@ -51,8 +75,8 @@ interface Options {
  */
 export class IngestService {
   private readonly bloom: BloomFilter;
-  /** eventId → resolves true once durable (false if its append failed). Kept until stored in ClickHouse. */
-  private readonly inFlight = new Map<string, Promise<boolean>>();
+  /** eventId → its content, and a promise of true once durable (false if its append failed). Kept until stored in ClickHouse. */
+  private readonly inFlight = new Map<string, { durable: Promise<boolean>; content: string }>();
   private pending: Array<{ segment: number; record: LogRecord }> = [];
   /** Records taken from `pending` by a flush that has not finished writing them. */
   private inserting: LogRecord[] = [];
@@ -61,7 +85,9 @@ export class IngestService {
   private lastFlush = Date.now();
   /** After a failed flush we cannot know what reached ClickHouse: the next flush checks first. */
   private verifyNextFlush = false;
-  readonly counters = { accepted: 0, duplicates: 0, rejected: 0, confirmLookups: 0, flushes: 0, flushErrors: 0 };
+  private consecutiveFlushErrors = 0;
+  private clickhouseError: { message: string; at: number } | undefined;
+  readonly counters = { accepted: 0, duplicates: 0, conflicts: 0, rejected: 0, confirmLookups: 0, flushes: 0, flushErrors: 0, refused: 0, logWriteErrors: 0 };
 
   constructor(private readonly o: Options) {
     this.bloom = new BloomFilter(o.dedupExpectedEvents);
@@ -84,58 +110,117 @@ export class IngestService {
     return { keysLoaded, replayed };
   }
 
-  async ingest(items: BodyItem[], source: string): Promise<IngestResult> {
+  /** Refuses before trying when the event could not be made durable: disk below its floor, backlog at its bound. */
+  async admit(): Promise<void> {
     if (this.pending.length >= this.o.maxPendingRows) {
-      throw overloaded(2, `${this.pending.length} events are waiting for ClickHouse; retry shortly`);
+      this.counters.refused++;
+      throw overloaded(5, `${this.pending.length} events are waiting for ClickHouse; retry shortly`);
     }
+    const logBytes = this.o.log.health.bytes;
+    if (logBytes >= this.o.maxLogBytes) {
+      this.counters.refused++;
+      throw overloaded(10, `the local ingest log holds ${logBytes} bytes not yet in ClickHouse (bound ${this.o.maxLogBytes}); retry later`);
+    }
+    const free = await this.o.disk.current();
+    if (free !== undefined && free < this.o.diskFreeFloorBytes) {
+      this.counters.refused++;
+      throw overloaded(30, `the data disk has ${free} bytes free, below the floor of ${this.o.diskFreeFloorBytes}; retry later`);
+    }
+  }
+
+  /**
+   * `districts`: the districts this source may write events for (SPEC: a token limited to districts has an
+   * event for another district rejected by index with `district_not_allowed`, kept like any rejected event).
+   */
+  async ingest(items: BodyItem[], source: string, districts: ReadonlySet<string> | null = null): Promise<IngestResult> {
+    await this.admit();
     const now = this.o.now?.() ?? Date.now();
-    const rejected: Array<Rejection & { raw: string }> = [];
-    const valid: Array<{ index: number; event: CaseEvent }> = [];
+    const rejected: Array<Rejection & { raw: Buffer }> = [];
+    const valid: Array<{ index: number; event: CaseEvent; raw: Buffer }> = [];
     items.forEach((item, index) => {
       if ('unreadable' in item) {
-        rejected.push({ index, errors: [item.unreadable], raw: item.raw });
+        rejected.push({ index, ...(item.eventId ? { eventId: item.eventId } : {}), errors: [item.unreadable], raw: item.raw });
         return;
       }
       const v = validateEvent(item.value, now);
-      if (v.ok) valid.push({ index, event: v.event });
-      else rejected.push({ index, eventId: eventIdOf(item.value), errors: v.errors, raw: rawText(item.value) });
+      const at = occurredAtOf(item.value);
+      const atProblem = at === undefined ? undefined : occurredAtProblem(at);
+      if (v.ok && !atProblem && districts && !districts.has(v.event.districtCode)) {
+        rejected.push({ index, eventId: v.event.eventId, errors: [`district_not_allowed: source ${source} may not write events for district ${v.event.districtCode}`], raw: item.raw });
+      } else if (v.ok && !atProblem) valid.push({ index, event: v.event, raw: item.raw });
+      else {
+        const errors = v.ok ? [] : v.errors;
+        if (atProblem && !errors.some((e) => e.startsWith('occurredAt:'))) errors.push(`occurredAt: ${atProblem}`);
+        rejected.push({ index, ...optionalId(eventIdOf(item.value)), errors, raw: item.raw });
+      }
     });
 
-    const { fresh, duplicates, release } = await this.claim(valid.map((v) => v.event));
     const receivedAt = Date.now();
+    const rows = valid.map((v) => toEventRow(v.event, source, receivedAt, dataQualityFlags(v.event, this.o.isKnownItem)));
+    const { fresh, duplicates, conflicts, release } = await this.claim(rows);
+    const freshEvents = fresh.map((i) => valid[i]!.event);
+    // Rows are compared in the clear (content, conflicts) and sealed only on their way to the log and ClickHouse:
+    // with PII_KEY the applicant's fields and the raw text of a rejected event are stored encrypted.
+    const pii = this.o.piiKeys;
+    const rejectedRow = (index: number, eventId: string, raw: Buffer, errors: string[]): LogRecord => ({
+      r: { rejection_id: randomUUID(), received_at: shanghaiDateTime(receivedAt), source, batch_index: index, event_id: eventId, raw_base64: sealRaw(raw, pii), errors },
+    });
     const records: LogRecord[] = [
-      ...fresh.map((e) => ({ e: toEventRow(e, source, receivedAt, dataQualityFlags(e, this.o.isKnownItem), this.o.piiKeys) })),
-      ...rejected.map((r) => ({
-        r: {
-          rejection_id: randomUUID(),
-          received_at: shanghaiDateTime(receivedAt),
-          source,
-          batch_index: r.index,
-          event_id: r.eventId ?? '',
-          // A rejected event may hold an applicant's data too: kept whole, encrypted like the fields of a good one.
-          raw: this.o.piiKeys ? encryptPii(r.raw, this.o.piiKeys) : r.raw,
-          errors: r.errors,
-        },
-      })),
+      ...fresh.map((i) => ({ e: sealEventRow(rows[i]!, pii) })),
+      ...rejected.map((r) => rejectedRow(r.index, r.eventId ?? '', r.raw, r.errors)),
+      ...conflicts.map((i) => rejectedRow(valid[i]!.index, rows[i]!.event_id, valid[i]!.raw, [CONFLICT])),
     ];
     if (records.length) {
       try {
         await this.o.log.append(records, (segment) => {
           for (const record of records) this.pending.push({ segment, record });
-          for (const e of fresh) this.bloom.add(eventKey(e.eventId));
+          for (const i of fresh) this.bloom.add(rows[i]!.event_key);
         });
       } catch (err) {
         release(false);
-        throw err;
+        this.counters.logWriteErrors++;
+        this.o.disk.invalidate();
+        const code = (err as NodeJS.ErrnoException).code ?? 'error';
+        this.o.logger.warn({ code, message: (err as Error).message, records: records.length }, 'ingest log write failed; batch not acknowledged');
+        throw overloaded(5, `the events could not be made durable (${code}); this request is not acknowledged, retry`);
       }
     }
     release(true);
     this.counters.accepted += fresh.length;
     this.counters.duplicates += duplicates;
+    this.counters.conflicts += conflicts.length;
     this.counters.rejected += rejected.length;
-    if (fresh.length) this.o.onAccepted(fresh);
+    if (freshEvents.length) this.o.onAccepted(freshEvents);
     if (this.pending.length >= this.o.flushMaxRows) void this.flush();
-    return { accepted: fresh.length, duplicates, rejected: rejected.map(({ raw: _raw, ...r }) => r) };
+    return { accepted: fresh.length, duplicates, conflicts: conflicts.length, rejected: rejected.map(({ raw: _raw, ...r }) => r) };
+  }
+
+  health(): IngestHealth {
+    void this.o.disk.current(); // keeps the reading fresh between requests (it is cached, so this is cheap)
+    const now = Date.now();
+    const reasons: IngestHealth['reasons'] = [];
+    const log = this.o.log.health;
+    const free = this.o.disk.freeBytes;
+    const recentLogError = log.lastError && now - log.lastError.at < ERROR_MEMORY_MS ? log.lastError : undefined;
+    const diskLow = free !== undefined && free < this.o.diskFreeFloorBytes;
+    if (diskLow || (recentLogError && /^(ENOSPC|EDQUOT)$/.test(recentLogError.code))) {
+      reasons.push({ reason: 'disk', message: diskLow ? `${free} bytes free on the data disk, below the floor of ${this.o.diskFreeFloorBytes}` : `the ingest log is out of space (${recentLogError!.code})` });
+    } else if (recentLogError) {
+      reasons.push({ reason: 'log_write_failed', message: `writing the ingest log failed: ${recentLogError.code} ${recentLogError.message}` });
+    }
+    if (this.clickhouseError) reasons.push({ reason: 'clickhouse', message: `writing to ClickHouse fails (${this.consecutiveFlushErrors} attempts): ${this.clickhouseError.message}` });
+    const backlogFull = this.pending.length >= this.o.maxPendingRows || log.bytes >= this.o.maxLogBytes;
+    if (backlogFull || this.pending.length >= 0.8 * this.o.maxPendingRows || log.bytes >= 0.8 * this.o.maxLogBytes) {
+      reasons.push({ reason: 'backlog', message: `${this.pending.length} events (${log.bytes} bytes of log) wait for ClickHouse; bounds ${this.o.maxPendingRows} events, ${this.o.maxLogBytes} bytes` });
+    }
+    return {
+      status: reasons.length ? 'degraded' : 'ok',
+      accepting: !diskLow && !backlogFull,
+      reasons,
+      pendingRows: this.pending.length + this.inserting.length,
+      logBytes: log.bytes,
+      diskFreeBytes: free ?? null,
+    };
   }
 
   /** Stops the batcher and writes everything still pending into ClickHouse. */
@@ -147,37 +232,60 @@ export class IngestService {
     if (this.pending.length) this.o.logger.error({ pending: this.pending.length }, 'events left in the ingest log; they are replayed at next start');
   }
 
-  /** Decides which events are new, reserving their ids so a concurrent request sees them. */
-  private async claim(events: CaseEvent[]) {
-    const fresh: CaseEvent[] = [];
+  /**
+   * Decides which events are new, reserving their ids so a concurrent request sees them. Returns indexes
+   * into `rows`: fresh ones to store, conflicting ones (same id, other content) to keep for inspection.
+   */
+  private async claim(rows: EventRow[]) {
+    const fresh: number[] = [];
+    const conflicts: number[] = [];
     const mine = new Map<string, (ok: boolean) => void>();
     let duplicates = 0;
-    const waits: Array<Promise<boolean>> = [];
-    const toConfirm: CaseEvent[] = [];
-    const reserve = (e: CaseEvent) => {
+    const waits: Array<{ durable: Promise<boolean>; conflict: boolean; i: number }> = [];
+    const toConfirm: number[] = [];
+    const contents = rows.map((r) => eventContent(r, Date.parse(`${r.occurred_at.replace(' ', 'T')}+08:00`)));
+    const reserve = (i: number) => {
       let settle!: (ok: boolean) => void;
-      this.inFlight.set(e.eventId, new Promise<boolean>((r) => (settle = r)));
-      mine.set(e.eventId, settle);
-      fresh.push(e);
+      this.inFlight.set(rows[i]!.event_id, { durable: new Promise<boolean>((r) => (settle = r)), content: contents[i]! });
+      mine.set(rows[i]!.event_id, settle);
+      fresh.push(i);
     };
-    const seen = new Set<string>();
-    for (const e of events) {
-      if (seen.has(e.eventId)) {
-        duplicates++;
-        continue;
+    const seen = new Map<string, string>();
+    rows.forEach((r, i) => {
+      const earlier = seen.get(r.event_id);
+      if (earlier !== undefined) {
+        if (earlier === contents[i]) duplicates++;
+        else conflicts.push(i);
+        return;
       }
-      seen.add(e.eventId);
-      const other = this.inFlight.get(e.eventId);
-      if (other) waits.push(other);
-      else if (this.bloom.mightContain(eventKey(e.eventId))) toConfirm.push(e);
-      else reserve(e);
-    }
+      seen.set(r.event_id, contents[i]!);
+      const other = this.inFlight.get(r.event_id);
+      if (other) waits.push({ durable: other.durable, conflict: other.content !== contents[i], i });
+      else if (this.bloom.mightContain(r.event_key)) toConfirm.push(i);
+      else reserve(i);
+    });
     if (toConfirm.length) {
       this.counters.confirmLookups++;
-      const stored = await this.o.store.existingEventIds(toConfirm.map((e) => ({ event_id: e.eventId, event_key: eventKey(e.eventId) })));
-      for (const e of toConfirm) {
-        if (stored.has(e.eventId) || this.inFlight.has(e.eventId)) duplicates++;
-        else reserve(e);
+      let stored: Map<string, string | null>;
+      try {
+        stored = await this.o.store.storedContents(toConfirm.map((i) => rows[i]!));
+      } catch (err) {
+        // Cannot tell a retry from a new event without ClickHouse: refuse rather than store twice.
+        for (const [id, settle] of mine) {
+          settle(false);
+          this.inFlight.delete(id);
+        }
+        this.o.logger.warn({ err: (err as Error).message }, 'duplicate check against ClickHouse failed; batch refused');
+        throw overloaded(5, 'some events may be copies of stored ones and ClickHouse cannot be asked now; retry shortly');
+      }
+      for (const i of toConfirm) {
+        const id = rows[i]!.event_id;
+        const other = this.inFlight.get(id);
+        if (stored.has(id)) {
+          if (stored.get(id) === contents[i]) duplicates++;
+          else conflicts.push(i);
+        } else if (other) waits.push({ durable: other.durable, conflict: other.content !== contents[i], i });
+        else reserve(i);
       }
     }
     const release = (ok: boolean) => {
@@ -186,18 +294,23 @@ export class IngestService {
         if (!ok) this.inFlight.delete(id);
       }
     };
-    // An id another request is writing counts as a duplicate once that write is durable.
-    const outcomes = await Promise.all(waits);
+    // An id another request is writing counts as a duplicate (or conflict) once that write is durable.
+    const outcomes = await Promise.all(waits.map((w) => w.durable));
     if (outcomes.includes(false)) {
       release(false);
       throw overloaded(1, 'a concurrent write of the same events failed; retry');
     }
-    duplicates += outcomes.length;
-    return { fresh, duplicates, release };
+    for (const w of waits) {
+      if (w.conflict) conflicts.push(w.i);
+      else duplicates++;
+    }
+    return { fresh, duplicates, conflicts, release };
   }
 
   private async maybeFlush(): Promise<void> {
-    if (this.pending.length && Date.now() - this.lastFlush >= this.o.flushMaxAgeMs) await this.flush();
+    // After failures, wait longer between attempts (up to 5 s) so an outage is not hammered.
+    const wait = this.consecutiveFlushErrors ? Math.min(5_000, this.o.flushMaxAgeMs * 2 ** Math.min(this.consecutiveFlushErrors, 6)) : this.o.flushMaxAgeMs;
+    if (this.pending.length && Date.now() - this.lastFlush >= wait) await this.flush();
   }
 
   /** Seals the log, writes what the sealed segments hold into ClickHouse, deletes those segments. */
@@ -209,7 +322,13 @@ export class IngestService {
   private async flushOnce(): Promise<void> {
     this.lastFlush = Date.now();
     if (!this.pending.length) return;
-    const sealed = await this.o.log.seal();
+    let sealed: number;
+    try {
+      sealed = await this.o.log.seal();
+    } catch (err) {
+      this.o.logger.error({ err }, 'sealing the ingest log failed; the flush is retried');
+      return;
+    }
     const take = this.pending.filter((p) => p.segment <= sealed);
     this.pending = this.pending.filter((p) => p.segment > sealed);
     const records = take.map((p) => p.record);
@@ -221,8 +340,13 @@ export class IngestService {
       await this.o.log.removeThrough(sealed);
       for (const r of records) if ('e' in r) this.inFlight.delete(r.e.event_id);
       this.counters.flushes++;
+      if (this.clickhouseError) this.o.logger.info({ attempts: this.consecutiveFlushErrors }, 'writing to ClickHouse works again');
+      this.consecutiveFlushErrors = 0;
+      this.clickhouseError = undefined;
     } catch (err) {
       this.counters.flushErrors++;
+      this.consecutiveFlushErrors++;
+      this.clickhouseError = { message: (err as Error).message.slice(0, 300), at: Date.now() };
       this.verifyNextFlush = true;
       this.pending = [...take, ...this.pending];
       this.o.logger.error({ err, rows: records.length }, 'writing to ClickHouse failed; kept in the ingest log, retrying');
@@ -259,7 +383,7 @@ export class IngestService {
     const rejections: RejectedRow[] = [];
     for (const r of records) {
       if ('e' in r) events.push(r.e);
-      else rejections.push(r.r);
+      else rejections.push(normalizeRejectedRow(r.r));
     }
     for (let i = 0; i < events.length; i += this.o.flushMaxRows) await this.o.store.insertEvents(events.slice(i, i + this.o.flushMaxRows));
     await this.o.store.insertRejected(rejections);
@@ -268,7 +392,7 @@ export class IngestService {
   /** Stores records that may already be partly in ClickHouse (replay, retry): checks before writing. */
   private async storeVerified(records: LogRecord[]): Promise<number> {
     const events = records.flatMap((r) => ('e' in r ? [r.e] : []));
-    const rejections = records.flatMap((r) => ('r' in r ? [r.r] : []));
+    const rejections = records.flatMap((r) => ('r' in r ? [normalizeRejectedRow(r.r)] : []));
     const storedEvents = await this.o.store.existingEventIds(events);
     const storedRejections = await this.o.store.existingRejections(rejections.map((r) => r.rejection_id));
     const seen = new Set<string>();
@@ -287,6 +411,9 @@ function eventIdOf(value: unknown): string | undefined {
   return undefined;
 }
 
-function rawText(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+function occurredAtOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object' && 'occurredAt' in value && typeof value.occurredAt === 'string') return value.occurredAt;
+  return undefined;
 }
+
+const optionalId = (id: string | undefined) => (id === undefined ? {} : { eventId: id });

@@ -59,7 +59,7 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
     repo,
 
     register(app) {
-      metricsRoutes(app, { metrics, builder, config, adminTokens: ctx.config.adminTokens, now: ctx.now });
+      metricsRoutes(app, { metrics, builder, config, audit: ctx.audit, now: ctx.now });
     },
 
     async start() {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_METRIC_CONFIG, HEADLINE_NAMES, isIsoDate, METRIC_DEFINITION_VERSION, SUB_MEASURES, validateMetricConfig, WUDU_DIMENSIONS, WUDU_NAMES, type RankingResponse, shanghaiIso } from '@tongban/shared';
+import type { AuditLog } from '../auth/audit.store.ts';
+import { actorOf } from '../auth/principal.ts';
 import { AppError } from '../errors.ts';
-import { requireSource } from '../routes/auth.ts';
 import type { MetricConfigStore } from './metric-config.store.ts';
 import { cutoffParam, periodParam, scopeParams } from './metric-params.ts';
 import type { FactMode, MetricsService } from './metrics-service.ts';
@@ -21,9 +22,8 @@ function modeOf(source: string | undefined, cutoff: number | undefined): FactMod
 /** GET /api/v1/metrics/wudu, /ranking, /definitions, /config; admin: PUT /config, rollup refresh and rebuild. */
 export function metricsRoutes(
   app: FastifyInstance,
-  d: { metrics: MetricsService; builder: RollupBuilder; config: MetricConfigStore; adminTokens: Map<string, string>; now: () => number },
+  d: { metrics: MetricsService; builder: RollupBuilder; config: MetricConfigStore; now: () => number; audit: AuditLog },
 ) {
-  const admin = requireSource(d.adminTokens);
 
   app.get<{ Querystring: ScopeQuery }>('/api/v1/metrics/wudu', async (req) => {
     const now = d.now();
@@ -64,10 +64,11 @@ export function metricsRoutes(
 
   app.get('/api/v1/metrics/config', async () => d.config.info);
 
-  app.put<{ Body: unknown }>('/api/v1/metrics/config', { preHandler: admin }, async (req) => {
+  app.put<{ Body: unknown }>('/api/v1/metrics/config', async (req) => {
     const v = validateMetricConfig(req.body);
     if (!v.ok) throw new AppError(400, 'invalid_config', 'the metric configuration is not valid', v.errors);
     await d.config.save(v.config, req.source, d.now());
+    await d.audit.record({ ...actorOf(req.principal), action: 'metric_config_changed', target: 'metric weights and targets', outcome: 'success', ip: req.ip });
     return d.config.info;
   });
 
@@ -78,12 +79,12 @@ export function metricsRoutes(
     dirtyDays: d.builder.dirtyDays('0000-01-01', '9999-12-31'),
   }));
 
-  app.post('/api/v1/metrics/rollups/refresh', { preHandler: admin }, async () => {
+  app.post('/api/v1/metrics/rollups/refresh', async () => {
     const r = await d.builder.refresh();
     return { days: r.days, cutoff: shanghaiIso(r.cutoffMs), ms: r.ms };
   });
 
-  app.post<{ Querystring: { from?: string; to?: string } }>('/api/v1/metrics/rollups/rebuild', { preHandler: admin }, async (req) => {
+  app.post<{ Querystring: { from?: string; to?: string } }>('/api/v1/metrics/rollups/rebuild', async (req) => {
     const { from, to } = req.query;
     if ((from !== undefined || to !== undefined) && !(isIsoDate(from) && isIsoDate(to) && from < to)) {
       throw new AppError(400, 'invalid_request', 'from and to must be dates YYYY-MM-DD with from < to (to exclusive), or both left out');

@@ -55,7 +55,7 @@ export function reportsFeature(ctx: FeatureContext, m: { metrics: MetricsService
     name: 'reports',
     migrations: REPORTS_MIGRATIONS,
     register(app) {
-      reportsRoutes(app, { reports, metrics: m.metrics, now: ctx.now });
+      reportsRoutes(app, { reports, metrics: m.metrics, audit: ctx.audit, now: ctx.now });
     },
     async start() {
       scheduler.start();

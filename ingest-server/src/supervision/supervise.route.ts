@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ORDER_STATUS_FILTERS, shanghaiDate, type AreaOverview, type CaseSummary, type OrderList, type PlacedOrder, type SuperviseInbox } from '@tongban/shared';
+import { actorOf } from '../auth/principal.ts';
 import type { FeatureContext } from '../feature.ts';
 import { CASE_FILTER_PROPERTIES, caseFilterOf, rejectUnknownParams, type CaseListQuery } from './case-list-params.ts';
 import { EXPORT_FORMATS, writeCaseExport, type ExportFormat } from './case-export.ts';
@@ -17,12 +18,10 @@ interface Deps {
 }
 
 /**
- * Access each route declares (STYLE.md habit 14): read by the one onRequest hook of the sign-in work
- * (issue 10). Every route here is for supervisors, district-scoped: a scoped person's `districtCode` is forced.
+ * The supervisors' workspace: area overviews (city → district → township), today's 日扫描, the 督办 list, the
+ * list export. Access (supervisors, district-scoped: a confined person's `districtCode` is forced) is declared
+ * in auth/route-access.ts.
  */
-const SUPERVISOR = { access: { role: 'supervisor', districtScoped: true } } as const;
-
-/** The supervisors' workspace: area overviews (city → district → township), today's 日扫描, the list export. */
 export function superviseRoutes(app: FastifyInstance, d: Deps) {
   const named = (rows: OpenCaseRow[]): CaseSummary[] => rows.map((c) => ({ ...c, itemName: d.itemName(c.itemCode), districtName: d.districtName(c.districtCode) }));
   const sources = () => ({ ch: d.ctx.clickhouse, db: d.ctx.db, index: d.index, orders: d.orders, districtName: d.districtName, calendar: d.ctx.calendar.calendar, now: d.ctx.now() });
@@ -30,7 +29,6 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
   app.get<{ Querystring: { districtCode?: string; townshipCode?: string } }>(
     '/api/v1/supervise/areas',
     {
-      config: SUPERVISOR,
       preValidation: rejectUnknownParams(['districtCode', 'townshipCode']),
       schema: {
         querystring: {
@@ -51,7 +49,6 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
   app.get<{ Querystring: { districtCode?: string; limit: number } }>(
     '/api/v1/supervise/inbox',
     {
-      config: SUPERVISOR,
       preValidation: rejectUnknownParams(['districtCode', 'limit']),
       schema: {
         querystring: {
@@ -67,7 +64,6 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
   app.get<{ Querystring: { districtCode?: string; issuer?: string; status?: PlacedOrder['clock']; limit: number } }>(
     '/api/v1/supervise/orders',
     {
-      config: SUPERVISOR,
       preValidation: rejectUnknownParams(['districtCode', 'issuer', 'status', 'limit']),
       schema: {
         querystring: {
@@ -91,7 +87,6 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
   app.get<{ Querystring: CaseListQuery & { format: ExportFormat } }>(
     '/api/v1/cases/export',
     {
-      config: SUPERVISOR,
       preValidation: rejectUnknownParams([...Object.keys(CASE_FILTER_PROPERTIES), 'format']),
       schema: {
         querystring: {
@@ -117,6 +112,7 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
         req.log.error({ err }, 'case export failed');
         body.destroy(err instanceof Error ? err : new Error(String(err)));
       });
+      await d.ctx.audit.record({ ...actorOf(req.principal), action: 'export_download', target: `cases ${format} ${new URLSearchParams(req.url.split('?')[1] ?? '').toString()}`, outcome: 'success', ip: req.ip });
       const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
       return reply
         .type(type)

@@ -1,8 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { assertInScope } from '../auth/access.ts';
+import type { AuditAction } from '../auth/audit.store.ts';
+import { actorOf } from '../auth/principal.ts';
 import { applicantOfEvents, isIsoDate, maskApplicant, maskFreeText, shanghaiDate, type CaseDetail, type CaseList, type CaseTrace } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
-import { requireSource } from '../routes/auth.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, type BottleneckDimension } from './bottlenecks.query.ts';
 import type { CaseState } from './case-state.ts';
 import { CASE_FILTER_PROPERTIES, caseFilterOf, rejectUnknownParams, type CaseListQuery } from './case-list-params.ts';
@@ -40,12 +42,14 @@ type ListQuery = CaseListQuery & { limit: number; cursor?: string };
 
 /** Reading and supervision endpoints of SPEC.md: cases, 督办, 倒查, 堵点, bad-rating follow-ups. */
 export function supervisionRoutes(app: FastifyInstance, d: Deps) {
-  const admin = requireSource(d.ctx.config.adminTokens);
-  const load = async (caseId: string) => {
+  /** A case the caller may see: another district's case is, for a district-confined caller, no case at all. */
+  const load = async (req: FastifyRequest, caseId: string) => {
     const s = await d.caseState(caseId);
     if (!s) throw new AppError(404, 'not_found', `no case ${caseId}`);
+    assertInScope(req, s.districtCode, `case ${caseId}`);
     return s;
   };
+  const audit = (req: FastifyRequest, action: AuditAction, target: string) => d.ctx.audit.record({ ...actorOf(req.principal), action, target, outcome: 'success', ip: req.ip });
 
   app.get<{ Querystring: ListQuery }>('/api/v1/cases', { preValidation: rejectUnknownParams(Object.keys(listQuery.properties)), schema: { querystring: listQuery } }, async (req): Promise<CaseList> => {
     const { limit, cursor, ...query } = req.query;
@@ -59,7 +63,8 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
   });
 
   app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId', async (req): Promise<CaseDetail> => {
-    const s = await load(req.params.caseId);
+    const s = await load(req, req.params.caseId);
+    await audit(req, 'case_read', s.caseId);
     const submitted = s.events.find((e) => e.type === 'submitted');
     const [ratingClocks, deadlineHistory, supervision] = await Promise.all([d.ratingClocks(s.caseId), d.deadlineHistory(s.caseId), d.orders.ofCase(s.caseId)]);
     const applicant = applicantOfEvents(s.events);
@@ -113,14 +118,14 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
   });
 
   app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId/trace', async (req): Promise<CaseTrace> => {
-    const s = await load(req.params.caseId);
+    const s = await load(req, req.params.caseId);
     return { caseId: s.caseId, ...traceCase(s.events, d.ctx.calendar.calendar, d.ctx.now(), isDataQuality(s.flags)) };
   });
 
   app.post<{ Params: { caseId: string }; Body: { reason: string; dueOn: string; issuer?: string } }>(
     '/api/v1/cases/:caseId/supervision',
     {
-      preHandler: admin,
+
       schema: {
         body: {
           type: 'object',
@@ -134,8 +139,9 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const { reason, dueOn, issuer } = req.body;
       if (!isIsoDate(dueOn)) throw new AppError(400, 'invalid_request', 'dueOn must be a date YYYY-MM-DD (Asia/Shanghai)');
       if (dueOn < shanghaiDate(d.ctx.now())) throw new AppError(400, 'invalid_request', 'dueOn is in the past');
-      const s = await load(req.params.caseId);
+      const s = await load(req, req.params.caseId);
       const order = await d.orders.issue(req.params.caseId, { reason: maskFreeText(reason, { applicant: applicantOfEvents(s.events) }), dueOn, issuer: issuer ?? req.source }, d.ctx.now());
+      await audit(req, 'supervision_issued', `${req.params.caseId} ${order.orderId} due ${dueOn}`);
       return reply.status(201).send(orderView(order, d.ctx.calendar.calendar, shanghaiDate(d.ctx.now())));
     },
   );
@@ -143,13 +149,14 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
   app.post<{ Params: { caseId: string; orderId: string }; Body: { resolution: string } }>(
     '/api/v1/cases/:caseId/supervision/:orderId/resolve',
     {
-      preHandler: admin,
+
       schema: { body: { type: 'object', required: ['resolution'], properties: { resolution: { type: 'string', minLength: 1, maxLength: 500 } } } },
     },
     async (req) => {
-      const applicant = applicantOfEvents((await d.caseState(req.params.caseId))?.events ?? []);
+      const applicant = applicantOfEvents((await load(req, req.params.caseId)).events);
       const order = await d.orders.resolve(req.params.caseId, req.params.orderId, maskFreeText(req.body.resolution, { applicant }), d.ctx.now());
       if (!order) throw new AppError(404, 'not_found', `no supervision order ${req.params.orderId} on case ${req.params.caseId}`);
+      await audit(req, 'supervision_resolved', `${req.params.caseId} ${req.params.orderId}`);
       return orderView(order, d.ctx.calendar.calendar, shanghaiDate(d.ctx.now()));
     },
   );
@@ -173,7 +180,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     },
     async (req) => {
       const { from, to, districtCode, limit } = req.query;
-      if (!isIsoDate(from) || !isIsoDate(to) || to < from) throw new AppError(400, 'invalid_request', 'from and to must be dates YYYY-MM-DD with from ≤ to');
+      if (!isIsoDate(from) || !isIsoDate(to) || to < from || from < '2000-01-01') throw new AppError(400, 'invalid_request', 'from and to must be dates YYYY-MM-DD from 2000 on with from ≤ to');
       const by = (req.query.by ?? 'stage,department').split(',').map((s) => s.trim());
       const bad = by.filter((b) => !(BOTTLENECK_DIMENSIONS as readonly string[]).includes(b));
       if (bad.length || !by.length) throw new AppError(400, 'invalid_request', `by takes ${BOTTLENECK_DIMENSIONS.join(', ')}; got ${bad.join(', ')}`);

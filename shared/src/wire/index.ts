@@ -11,6 +11,8 @@ export * from './live-messages.ts';
 export * from './wall-api.ts';
 export * from './case-detail.ts';
 export * from './supervise.ts';
+export * from './session.ts';
+export * from './display.ts';
 
 import type { z } from 'zod';
 /** Any schema of the contract, for a page's generic `safeParse` helper (pages need no zod of their own). */

@@ -44,20 +44,23 @@ export type WarningCounts = z.infer<typeof WarningCountsSchema>;
 /** Open cases with a data-quality flag: never yellow or red, counted apart (SPEC.md). */
 export const DataQualityCountsSchema = z.object({ total: z.number(), byDistrict: z.record(z.string(), z.number()) });
 
-/** The supervision engine's part of `snapshot`, `stats` and `GET /api/v1/overview`. */
+/**
+ * The supervision engine's part of `snapshot`, `stats` and `GET /api/v1/overview`. For a caller confined to
+ * one district, the figures the engine keeps city-wide only (by level, stage, 督办, rating clocks) are null.
+ */
 export const SupervisionOverviewSchema = z.object({
-  counts: WarningCountsSchema.extend({ stageOverdue: z.number(), pauseOverdue: z.number() }),
-  byLevel: z.record(z.enum(LEVELS), z.number()),
+  counts: WarningCountsSchema.extend({ stageOverdue: z.number().nullable(), pauseOverdue: z.number().nullable() }),
+  byLevel: z.record(z.enum(LEVELS), z.number()).nullable(),
   byDistrict: z.record(z.string(), WarningCountsSchema),
   /** Red first, then yellow, most overdue first; at most 100. */
   redList: z.array(CaseWarningSchema),
   dataQuality: DataQualityCountsSchema,
   /** Open cases past their current stage's own limit (环节超时), by stage. */
-  stageOverdue: z.object({ total: z.number(), byStage: z.record(z.string(), z.number()) }),
+  stageOverdue: z.object({ total: z.number(), byStage: z.record(z.string(), z.number()) }).nullable(),
   /** 督办 orders: open, and open past their due date. */
-  orders: z.object({ open: z.number(), overdue: z.number() }),
+  orders: z.object({ open: z.number(), overdue: z.number() }).nullable(),
   /** Bad-rating clocks still waiting for a follow-up. */
-  ratingClocks: z.object({ active: z.number() }),
+  ratingClocks: z.object({ active: z.number() }).nullable(),
 });
 export type SupervisionOverview = z.infer<typeof SupervisionOverviewSchema>;
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { applicantOfEvents, maskFreeText } from '@tongban/shared';
+import { assertInScope } from '../../auth/access.ts';
+import { actorOf } from '../../auth/principal.ts';
 import { AppError } from '../../errors.ts';
 import type { FeatureContext } from '../../feature.ts';
-import { requireSource } from '../../routes/auth.ts';
 import type { CaseState } from '../case-state.ts';
 import type { RatingClockBook } from './rating-clock-book.ts';
 import { FOLLOW_UP_KINDS, type FollowUpKind } from './rating-clock.ts';
@@ -15,11 +16,10 @@ interface Deps {
 
 /** `POST /api/v1/cases/:caseId/rating-followups` `{kind, at, note}`: a return visit or a rectification. */
 export function ratingClockRoutes(app: FastifyInstance, d: Deps) {
-  const sourceOrAdmin = requireSource(new Map([...d.ctx.config.sourceTokens, ...d.ctx.config.adminTokens]));
   app.post<{ Params: { caseId: string }; Body: { kind: FollowUpKind; at?: string; note?: string } }>(
     '/api/v1/cases/:caseId/rating-followups',
     {
-      preHandler: sourceOrAdmin,
+
       schema: {
         body: {
           type: 'object',
@@ -32,6 +32,7 @@ export function ratingClockRoutes(app: FastifyInstance, d: Deps) {
     async (req, reply) => {
       const s = await d.caseState(req.params.caseId);
       if (!s) throw new AppError(404, 'not_found', `no case ${req.params.caseId}`);
+      assertInScope(req, s.districtCode, `case ${req.params.caseId}`);
       // A bad rating that arrived a moment ago may not have been projected yet: open its clock now.
       await d.book.observe([s]);
       const at = req.body.at ?? new Date(d.ctx.now()).toISOString();
@@ -39,6 +40,7 @@ export function ratingClockRoutes(app: FastifyInstance, d: Deps) {
       // Stored masked: a follow-up note is free text that may name the applicant.
       const note = maskFreeText(req.body.note ?? '', { applicant: applicantOfEvents(s.events) });
       const r = await d.book.followUp(s.caseId, req.body.kind, at, req.source, note);
+      await d.ctx.audit.record({ ...actorOf(req.principal), action: 'rating_followup', target: `${s.caseId} ${req.body.kind}`, outcome: 'success', ip: req.ip });
       return reply.status(201).send({ caseId: s.caseId, kind: req.body.kind, at: r.at, ratingClock: r.clock });
     },
   );

@@ -1,0 +1,137 @@
+/**
+ * pnpm clickhouse:serve --port 8123 --data-dir ./ch-data [--host 127.0.0.1]
+ *
+ * The embedded chDB engine behind ClickHouse's HTTP interface: enough of it for @clickhouse/client
+ * (and curl), so tests can run the server with CLICKHOUSE_URL against a ClickHouse that can be killed
+ * and restarted. No ClickHouse server can be installed on this machine; this stands in for one.
+ *
+ * Supported: `GET /ping`; `GET|POST /` with the query in the body or the `query` parameter (then the
+ * body is INSERT data), `database`, `query_id`, `param_*` query parameters, any other parameter as a
+ * setting, FORMAT passed through; answers with X-ClickHouse-Query-Id / -Summary / -Format / -Timezone;
+ * an error is a 500 with the engine's exception text and X-ClickHouse-Exception-Code.
+ * Queries run one at a time (one chDB session; its SETs must not interleave).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { createChdbConnection } from 'chdb/connection';
+
+/** URL parameters of the HTTP interface that are not settings. */
+const NOT_SETTINGS = new Set(['query', 'query_id', 'database', 'session_id', 'session_timeout', 'session_check', 'user', 'password', 'compress', 'decompress', 'default_format']);
+/** Settings of the HTTP layer the embedded engine has no use for (compression is not offered). */
+const HTTP_LAYER = new Set(['enable_http_compression', 'http_zlib_compression_level', 'wait_end_of_query', 'send_progress_in_http_headers', 'http_headers_progress_interval_ms']);
+
+/** Undoes the TSV escaping the client applies to `param_*` values (chdb escapes them again when binding). */
+export function tsvUnescape(s: string): string {
+  const map: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f', "'": "'" };
+  return s.replace(/\\(.)/g, (m, c: string) => map[c] ?? m);
+}
+
+function exceptionCode(message: string): string {
+  return /Code: (\d+)/.exec(message)?.[1] ?? '1000';
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = Buffer.concat(chunks);
+  return req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+}
+
+export function startClickhouseServe(opts: { port: number; host: string; dataDir: string }) {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const connection = createChdbConnection({ path: opts.dataDir });
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://clickhouse');
+    if (url.pathname === '/ping' || (url.pathname === '/' && req.method === 'GET' && !url.searchParams.has('query'))) {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8' }).end('Ok.\n');
+      return;
+    }
+    if (url.pathname !== '/') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=UTF-8' }).end(`There is no handle ${url.pathname}\n`);
+      return;
+    }
+    const queryId = url.searchParams.get('query_id') ?? randomUUID();
+    const body = await readBody(req);
+    const settings: Record<string, string> = {};
+    const params: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) {
+      if (k.startsWith('param_')) params[k.slice(6)] = tsvUnescape(v);
+      else if (!NOT_SETTINGS.has(k) && !HTTP_LAYER.has(k)) settings[k] = v;
+    }
+    const inUrl = url.searchParams.get('query');
+    let query = inUrl ?? body.toString('utf8');
+    const values = inUrl !== null && body.length ? body.toString('utf8') : undefined;
+    const database = url.searchParams.get('database');
+    if (database && database !== 'default') {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`Code: 81. DB::Exception: Database ${database} does not exist. (UNKNOWN_DATABASE)`);
+      query = `USE ${database}; ${query}`;
+    }
+    const format = /\bFORMAT\s+(\w+)\s*$/i.exec(query)?.[1] ?? url.searchParams.get('default_format') ?? 'TabSeparated';
+    const result = await serial(() =>
+      connection.exec({
+        query,
+        ...(values === undefined ? {} : { values }),
+        ...(Object.keys(params).length ? { query_params: params } : {}),
+        clickhouse_settings: settings,
+        query_id: queryId,
+      } as never),
+    );
+    const chunks: Buffer[] = [];
+    for await (const c of result.stream as AsyncIterable<Buffer>) chunks.push(c);
+    res.writeHead(200, {
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-clickhouse-query-id': queryId,
+      'x-clickhouse-format': format,
+      'x-clickhouse-timezone': 'UTC',
+      'x-clickhouse-summary': JSON.stringify(result.summary ?? {}),
+    });
+    res.end(Buffer.concat(chunks));
+  };
+
+  // Query parameters travel in the URL (5,000 ids make a long one); ClickHouse accepts 1 MiB URIs, Node 16 KiB headers by default.
+  const server = createServer({ maxHeaderSize: 16 * 1024 * 1024 }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const raw = err instanceof Error ? err.message : String(err);
+      const known = (err as { code?: unknown }).code;
+      const code = typeof known === 'string' && /^\d+$/.test(known) ? known : exceptionCode(raw);
+      // The text @clickhouse/client parses into a ClickHouseError (code, type, message).
+      const message = /^Code: \d+/.test(raw) ? raw : `Code: ${code}. DB::Exception: ${raw}`;
+      console.error(`clickhouse:serve: query failed: ${message.slice(0, 500)}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=UTF-8', 'x-clickhouse-exception-code': code });
+      res.end(message.endsWith('\n') ? message : `${message}\n`);
+    });
+  });
+  server.listen(opts.port, opts.host);
+  return {
+    server,
+    async close() {
+      await new Promise((r) => server.close(r));
+      await chain;
+      await connection.close();
+    },
+  };
+}
+
+const { values: args } = parseArgs({
+  options: { port: { type: 'string', default: '8123' }, host: { type: 'string', default: '127.0.0.1' }, 'data-dir': { type: 'string' } },
+  strict: true,
+});
+if (!args['data-dir']) {
+  console.error('usage: pnpm clickhouse:serve --port <port> --data-dir <dir> [--host 127.0.0.1]');
+  process.exit(2);
+}
+const running = startClickhouseServe({ port: Number(args.port), host: args.host!, dataDir: args['data-dir'] });
+running.server.once('listening', () => console.log(`clickhouse:serve: chDB over HTTP at http://${args.host}:${args.port}, data in ${args['data-dir']}`));
+const stop = () => void running.close().then(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

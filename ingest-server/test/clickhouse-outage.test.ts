@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { caseEvents, ndjson } from './events.fixture.ts';
+import { freePort, ServerProcess } from '@tongban/fixtures/server-process';
+
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `pnpm clickhouse:serve` as a child process: a ClickHouse HTTP endpoint that can be killed and brought back. */
+class ClickhouseEndpoint {
+  child: ChildProcess | undefined;
+  output = '';
+  readonly url: string;
+  private constructor(
+    readonly port: number,
+    readonly dataDir: string,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  static async start(): Promise<ClickhouseEndpoint> {
+    const c = new ClickhouseEndpoint(await freePort(), mkdtempSync(path.join(tmpdir(), 'tongban-ch-')));
+    await c.restart();
+    return c;
+  }
+
+  async restart(): Promise<void> {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/clickhouse-serve.ts', '--port', String(this.port), '--data-dir', this.dataDir], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
+    for (let i = 0; i < 300; i++) {
+      if (this.child.exitCode !== null) throw new Error(`clickhouse:serve exited:\n${this.output}`);
+      if (await fetch(`${this.url}/ping`).then((r) => r.ok, () => false)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`clickhouse:serve not up:\n${this.output}`);
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async query<T>(sql: string): Promise<T[]> {
+    const r = await fetch(this.url, { method: 'POST', body: `${sql} FORMAT JSONEachRow` });
+    const text = await r.text();
+    if (!r.ok) throw new Error(text);
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as T);
+  }
+
+  async dispose(): Promise<void> {
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+type Health = { status: string; accepting: boolean; reasons: Array<{ reason: string }>; pendingRows: number };
+
+let clickhouse: ClickhouseEndpoint | undefined;
+let server: ServerProcess | undefined;
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') console.log(`--- server output:\n${server?.output.slice(-6000)}\n--- clickhouse:serve output:\n${clickhouse?.output.slice(-4000)}`);
+  await server?.dispose();
+  await clickhouse?.dispose();
+  server = clickhouse = undefined;
+});
+
+/** Senders posting batches of 10 cases (40 events) until stopped; every answer recorded. */
+function feed(s: ServerProcess, prefix: string, concurrency = 2) {
+  const batches: Array<{ ids: string[]; status?: number; retryAfter?: string | null }> = [];
+  let n = 0;
+  let running = true;
+  const loops = Array.from({ length: concurrency }, async () => {
+    while (running) {
+      const cases = Array.from({ length: 10 }, () => `${prefix}-${n++}`);
+      const events = cases.flatMap((c) => caseEvents(c));
+      const b: (typeof batches)[number] = { ids: events.map((e) => e.eventId) };
+      batches.push(b);
+      const r = await s.post(ndjson(events));
+      b.status = r.status;
+      b.retryAfter = r.headers.get('retry-after');
+      await r.arrayBuffer();
+      await new Promise((res) => setTimeout(res, r.status === 503 ? 100 : 20));
+    }
+  });
+  return {
+    batches,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function storedCounts(ch: ClickhouseEndpoint, table: string, prefix: string): Promise<Map<string, number>> {
+  const rows = await ch.query<{ event_id: string; n: string | number }>(`SELECT event_id, count() AS n FROM tongban.${table} WHERE startsWith(event_id, '${prefix}-') GROUP BY event_id`);
+  return new Map(rows.map((r) => [r.event_id, Number(r.n)]));
+}
+
+describe('ClickHouse going away and coming back (CLICKHOUSE_URL)', () => {
+  it('keeps acknowledging into the local log, writes everything once when ClickHouse returns', { timeout: 180_000 }, async () => {
+    clickhouse = await ClickhouseEndpoint.start();
+    server = await ServerProcess.start({ CLICKHOUSE_URL: clickhouse.url, FLUSH_MAX_AGE_MS: '200', LOG_LEVEL: 'warn' });
+    const s = server;
+    const f = feed(s, 'OUT');
+    await sleep(1_500);
+    await clickhouse.kill();
+    await sleep(3_000);
+    const during = (await s.get<Health>('/healthz')).body;
+    await clickhouse.restart();
+    await sleep(1_000);
+    await f.stop();
+
+    expect(during.status).toBe('degraded');
+    expect(during.reasons.map((r) => r.reason)).toContain('clickhouse');
+    expect(during.accepting).toBe(true);
+    expect(during.pendingRows).toBeGreaterThan(0);
+    // The log had room: nothing was refused.
+    expect(new Set(f.batches.map((b) => b.status))).toEqual(new Set([200]));
+
+    await s.eventually(async () => ((await s.get<Health>('/healthz')).body.pendingRows === 0 ? true : undefined), 60_000);
+    const h = (await s.get<Health>('/healthz')).body;
+    expect(h.status, JSON.stringify(h)).toBe('ok');
+    for (const table of ['events', 'case_events']) {
+      const counts = await storedCounts(clickhouse, table, 'OUT');
+      for (const b of f.batches) for (const id of b.ids) expect(counts.get(id), `${table} ${id}`).toBe(1);
+      expect(counts.size).toBe(f.batches.length * 40);
+    }
+    // After the outage a second, different batch still lands (no dedup token left behind in a session).
+    const after = caseEvents('OUT-after');
+    expect((await s.post(after)).status).toBe(200);
+    await s.eventually(async () => ((await storedCounts(clickhouse!, 'events', 'OUT')).has('OUT-after.4') ? true : undefined), 15_000);
+  });
+
+  it('answers 503 with Retry-After only once the log bound is reached, and loses none it acknowledged', { timeout: 180_000 }, async () => {
+    clickhouse = await ClickhouseEndpoint.start();
+    server = await ServerProcess.start({ CLICKHOUSE_URL: clickhouse.url, FLUSH_MAX_AGE_MS: '200', MAX_LOG_BYTES: String(300 * 1024), LOG_LEVEL: 'warn' });
+    const s = server;
+    await clickhouse.kill();
+    const f = feed(s, 'BOUND', 1);
+    await s.eventually(async () => (f.batches.some((b) => b.status === 503) ? true : undefined), 30_000);
+    const full = (await s.get<Health>('/healthz')).body;
+    await f.stop();
+    expect(full.accepting).toBe(false);
+    expect(full.reasons.map((r) => r.reason)).toEqual(expect.arrayContaining(['clickhouse', 'backlog']));
+    const acked = f.batches.filter((b) => b.status === 200);
+    const refused = f.batches.filter((b) => b.status === 503);
+    expect(acked.length).toBeGreaterThan(3);
+    // Acknowledged until the bound, refused after it: no acknowledgement after the first 503.
+    expect(f.batches.findIndex((b) => b.status === 503)).toBe(acked.length);
+    for (const b of refused) expect(Number(b.retryAfter)).toBeGreaterThan(0);
+
+    await clickhouse.restart();
+    await s.eventually(async () => ((await s.get<Health>('/healthz')).body.pendingRows === 0 ? true : undefined), 60_000);
+    expect((await s.post(caseEvents('BOUND-later'))).status).toBe(200);
+    await s.eventually(async () => ((await s.get<Health>('/healthz')).body.pendingRows === 0 ? true : undefined), 30_000);
+    const counts = await storedCounts(clickhouse, 'events', 'BOUND');
+    for (const b of acked) for (const id of b.ids) expect(counts.get(id), id).toBe(1);
+    for (const b of refused) for (const id of b.ids) expect(counts.has(id), id).toBe(false);
+  });
+});
