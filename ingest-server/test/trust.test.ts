@@ -42,6 +42,7 @@ const MATRIX: Array<[string, string, Who[] | 'public']> = [
   ['GET', '/api/v1/session', ['viewer', 'supervisor', 'analyst', 'admin', 'yongchuan']],
   ['POST', '/api/v1/events', ['source']],
   ['GET', '/api/v1/districts', WALL],
+  ['GET', '/api/v1/display', WALL],
   ['GET', '/api/v1/overview', WALL],
   ['GET', '/api/v1/wall/hourly-trend', WALL],
   ['GET', '/api/v1/wall/today-rates', WALL],

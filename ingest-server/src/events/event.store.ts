@@ -5,6 +5,9 @@ import { contentKeys, eventContent, fromEventRow, openEventRow, openRaw, type Ev
 import { type Applicant, type CaseEvent, shanghaiIso } from '@tongban/shared';
 import { decryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 
+/** The event log's tables, for the rooms whose queries read them (through this store, not by name). */
+export const eventTables = (db: string) => ({ events: `${db}.events`, caseEvents: `${db}.case_events` });
+
 const LOOKUP_CHUNK = 5_000;
 
 /** A ClickHouse string literal. */

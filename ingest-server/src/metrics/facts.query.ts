@@ -1,5 +1,7 @@
 import type { IsoDate } from '@tongban/shared';
 import { factAggregates } from './fact-columns.ts';
+import { eventTables } from '../events/event.store.ts';
+import { caseStateTable } from '../supervision/case-state.store.ts';
 
 /*
  * The raw-log reference: metric facts and stage waits computed from `events`, `case_events` and
@@ -34,12 +36,12 @@ export function factsSql(db: string, w: FactsWindow, groupByDay: boolean): strin
 WITH
   ev AS (
     SELECT case_id, type, toDate(occurred_at) AS day, district_code, item_code, channel, rating, visits, received_at
-    FROM ${db}.events
+    FROM ${eventTables(db).events}
     WHERE ${inWindow(w)} AND ${RECEIVED}
   ),
   submitted_item AS (
     SELECT case_id, argMin(item_code, occurred_at) AS s_item
-    FROM ${db}.case_events
+    FROM ${eventTables(db).caseEvents}
     WHERE case_id IN (SELECT case_id FROM ev WHERE item_code = '')
       AND type = 'submitted' AND item_code != '' AND ${RECEIVED}
     GROUP BY case_id
@@ -47,7 +49,7 @@ WITH
   state AS (
     SELECT case_id, toUInt8(1) AS st_found, completed_on_time, statutory_on_time, working_days_used, promised_limit_days,
            statutory_limit_days, toUInt8(accepted_at IS NOT NULL) AS was_accepted, handling_minutes, flags
-    FROM ${db}.case_state FINAL
+    FROM ${caseStateTable(db)} FINAL
     WHERE case_id IN (SELECT case_id FROM ev WHERE type = 'completed')
   )
 SELECT ${groupByDay ? 'r_day AS day, ' : ''}r_district AS district_code, r_item AS item_code,
@@ -87,8 +89,8 @@ FROM (
          lagInFrame(type) OVER w AS stage,
          toUInt32(greatest(0, intDiv(toUnixTimestamp64Milli(occurred_at) - toUnixTimestamp64Milli(lagInFrame(occurred_at) OVER w), 60000))) AS dwell,
          row_number() OVER w AS rn
-  FROM ${db}.case_events
-  WHERE case_id IN (SELECT case_id FROM ${db}.events WHERE ${inWindow(w)} AND ${RECEIVED} AND type NOT IN ${NOT_STEPS})
+  FROM ${eventTables(db).caseEvents}
+  WHERE case_id IN (SELECT case_id FROM ${eventTables(db).events} WHERE ${inWindow(w)} AND ${RECEIVED} AND type NOT IN ${NOT_STEPS})
     AND occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai') AND ${RECEIVED} AND type NOT IN ${NOT_STEPS}
   WINDOW w AS (PARTITION BY case_id ORDER BY occurred_at, event_id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
 )
@@ -98,7 +100,7 @@ GROUP BY ${groupByDay ? 'day, ' : ''}district_code, item_code, stage`;
 
 /** Items with at least one 申办 per district in a window (事项实施率), from the raw log. */
 export function submittedItemsSql(db: string, w: FactsWindow): string {
-  return `SELECT DISTINCT district_code, item_code FROM ${db}.events
+  return `SELECT DISTINCT district_code, item_code FROM ${eventTables(db).events}
           WHERE type = 'submitted' AND item_code != '' AND ${inWindow(w)} AND ${RECEIVED}`;
 }
 
@@ -111,12 +113,12 @@ export function badRatingsSql(db: string, w: FactsWindow): string {
 SELECT toDate(e.occurred_at) AS day, e.district_code AS district_code, if(e.item_code != '', e.item_code, i.s_item) AS item_code,
        e.case_id AS case_id, e.occurred_at AS rated_at, toUInt8(assumeNotNull(e.rating)) AS rating
 FROM (
-  SELECT case_id, occurred_at, district_code, item_code, rating FROM ${db}.events
+  SELECT case_id, occurred_at, district_code, item_code, rating FROM ${eventTables(db).events}
   WHERE type = 'rated' AND rating <= 2 AND ${inWindow(w)} AND ${RECEIVED}
 ) AS e
 LEFT JOIN (
-  SELECT case_id, argMin(item_code, occurred_at) AS s_item FROM ${db}.case_events
-  WHERE case_id IN (SELECT case_id FROM ${db}.events WHERE type = 'rated' AND rating <= 2 AND ${inWindow(w)} AND ${RECEIVED} AND item_code = '')
+  SELECT case_id, argMin(item_code, occurred_at) AS s_item FROM ${eventTables(db).caseEvents}
+  WHERE case_id IN (SELECT case_id FROM ${eventTables(db).events} WHERE type = 'rated' AND rating <= 2 AND ${inWindow(w)} AND ${RECEIVED} AND item_code = '')
     AND type = 'submitted' AND item_code != '' AND ${RECEIVED}
   GROUP BY case_id
 ) AS i ON i.case_id = e.case_id`;

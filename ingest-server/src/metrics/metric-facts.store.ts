@@ -3,6 +3,8 @@ import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { selectRows, selectTsv } from './clickhouse-rows.ts';
 import { FACT_COLUMN_LIST, factSums, factsOfArray } from './fact-columns.ts';
 import { badRatingsSql, factsSql, rollupRange, stageSql, submittedItemsSql, wholeMonths, windowParams, type FactsWindow } from './facts.query.ts';
+import { ratingFollowupsTable } from '../supervision/rating-clocks/rating-clock.store.ts';
+import { eventTables } from '../events/event.store.ts';
 
 /** Bad ratings of one rated day, district and item that were rectified on the same day (or not at all). */
 export interface BadRatingGroup {
@@ -115,7 +117,7 @@ export class MetricFactsRepository {
     const rows = await selectTsv(
       this.ch,
       `WITH bad AS (${this.badSource(source)}),
-       fixes AS (SELECT case_id, at FROM ${this.db}.rating_followups WHERE kind = 'rectified' AND at <= ${CUTOFF} AND case_id IN (SELECT case_id FROM bad))
+       fixes AS (SELECT case_id, at FROM ${ratingFollowupsTable(this.db)} WHERE kind = 'rectified' AND at <= ${CUTOFF} AND case_id IN (SELECT case_id FROM bad))
        SELECT toString(rated_day), district_code, item_code, if(fixed = 0, '', toString(toDate(fromUnixTimestamp64Milli(fixed, 'Asia/Shanghai')))) AS fixed_day, count()
        FROM (
          SELECT b.case_id, b.rated_at, any(b.day) AS rated_day, any(b.district_code) AS district_code, any(b.item_code) AS item_code,
@@ -134,7 +136,7 @@ export class MetricFactsRepository {
     const rows = await selectRows<{ case_id: string; at: number; district_code: string; item_code: string; rating: number; fixed: number }>(
       this.ch,
       `WITH bad AS (${this.badSource(source)}),
-       fixes AS (SELECT case_id, at FROM ${this.db}.rating_followups WHERE kind = 'rectified' AND at <= ${CUTOFF} AND case_id IN (SELECT case_id FROM bad))
+       fixes AS (SELECT case_id, at FROM ${ratingFollowupsTable(this.db)} WHERE kind = 'rectified' AND at <= ${CUTOFF} AND case_id IN (SELECT case_id FROM bad))
        SELECT b.case_id AS case_id, toUnixTimestamp64Milli(b.rated_at) AS at, any(b.district_code) AS district_code, any(b.item_code) AS item_code,
               any(b.rating) AS rating, minIf(toUnixTimestamp64Milli(f.at), f.case_id != '' AND f.at >= b.rated_at) AS fixed
        FROM bad AS b LEFT JOIN fixes AS f ON f.case_id = b.case_id
@@ -156,7 +158,7 @@ export class MetricFactsRepository {
   async activeDays(from: IsoDate, to: IsoDate, cutoffMs: number): Promise<number> {
     const rows = await selectRows<{ n: number }>(
       this.ch,
-      `SELECT uniqExact(toDate(occurred_at, 'Asia/Shanghai')) AS n FROM ${this.db}.events
+      `SELECT uniqExact(toDate(occurred_at, 'Asia/Shanghai')) AS n FROM ${eventTables(this.db).events}
        WHERE occurred_at >= toDateTime64({from:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai')
          AND received_at <= ${CUTOFF}`,
       { from, to, cutoff: cutoffMs },
@@ -168,7 +170,7 @@ export class MetricFactsRepository {
   async eventsAfterCutoff(from: IsoDate, to: IsoDate, cutoffMs: number): Promise<number> {
     const rows = await selectRows<{ n: number }>(
       this.ch,
-      `SELECT count() AS n FROM ${this.db}.events
+      `SELECT count() AS n FROM ${eventTables(this.db).events}
        WHERE occurred_at >= toDateTime64({from:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai')
          AND received_at > ${CUTOFF}`,
       { from, to, cutoff: cutoffMs },
@@ -180,7 +182,7 @@ export class MetricFactsRepository {
   async rectificationRecorded(cutoffMs: number): Promise<boolean> {
     const rows = await selectRows<{ n: number }>(
       this.ch,
-      `SELECT count() AS n FROM (SELECT 1 FROM ${this.db}.rating_followups WHERE kind = 'rectified' AND at <= ${CUTOFF} LIMIT 1)`,
+      `SELECT count() AS n FROM (SELECT 1 FROM ${ratingFollowupsTable(this.db)} WHERE kind = 'rectified' AND at <= ${CUTOFF} LIMIT 1)`,
       { cutoff: cutoffMs },
     );
     return Number(rows[0]?.n ?? 0) > 0;

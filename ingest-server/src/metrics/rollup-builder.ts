@@ -4,6 +4,8 @@ import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { METRIC_SETTINGS, runCommand, selectRows } from './clickhouse-rows.ts';
 import { FACT_COLUMN_LIST } from './fact-columns.ts';
 import { badRatingsSql, factsSql, stageSql, windowParams } from './facts.query.ts';
+import { eventTables } from '../events/event.store.ts';
+import { caseStateTable } from '../supervision/case-state.store.ts';
 
 export interface DayBuild {
   builtAt: number;
@@ -105,7 +107,7 @@ export class RollupBuilder {
   /** Marks every day that has events (or a build) in [from, to) — all days without a range — and rebuilds. */
   async rebuildAll(range?: { from: IsoDate; to: IsoDate }): Promise<RefreshResult> {
     const where = range ? `WHERE occurred_at >= toDateTime64({from:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai')` : '';
-    const rows = await selectRows<{ d: string }>(this.o.ch, `SELECT DISTINCT toString(toDate(occurred_at)) AS d FROM ${this.o.db}.events ${where}`, range ?? {});
+    const rows = await selectRows<{ d: string }>(this.o.ch, `SELECT DISTINCT toString(toDate(occurred_at)) AS d FROM ${eventTables(this.o.db).events} ${where}`, range ?? {});
     const built = await selectRows<{ d: string }>(
       this.o.ch,
       `SELECT toString(day) AS d FROM ${this.o.db}.metric_rollup_days FINAL ${range ? 'WHERE day >= {from:Date} AND day < {to:Date}' : ''}`,
@@ -124,7 +126,7 @@ export class RollupBuilder {
     const states = await selectRows<{ d: string }>(
       this.o.ch,
       `SELECT toString(s.day) AS d
-       FROM (SELECT toDate(completed_at) AS day, max(version) AS v FROM ${this.o.db}.case_state WHERE completed_at IS NOT NULL GROUP BY day) AS s
+       FROM (SELECT toDate(completed_at) AS day, max(version) AS v FROM ${caseStateTable(this.o.db)} WHERE completed_at IS NOT NULL GROUP BY day) AS s
        LEFT JOIN (SELECT day, built_at FROM ${this.o.db}.metric_rollup_days FINAL) AS b ON b.day = s.day
        WHERE s.v > b.built_at`,
     );
@@ -138,7 +140,7 @@ export class RollupBuilder {
       this.o.ch,
       `SELECT toString(e.day) AS d
        FROM (
-         SELECT toDate(occurred_at) AS day, received_at FROM ${this.o.db}.events
+         SELECT toDate(occurred_at) AS day, received_at FROM ${eventTables(this.o.db).events}
        ) AS e
        LEFT JOIN (SELECT day, build_cutoff, events FROM ${this.o.db}.metric_rollup_days FINAL) AS b ON b.day = e.day
        GROUP BY e.day
@@ -253,7 +255,7 @@ export class RollupBuilder {
       this.lateRange = undefined;
       const rows = await selectRows<{ d: string }>(
         this.o.ch,
-        `SELECT DISTINCT toString(toDate(occurred_at)) AS d FROM ${this.o.db}.events
+        `SELECT DISTINCT toString(toDate(occurred_at)) AS d FROM ${eventTables(this.o.db).events}
          WHERE occurred_at >= toDateTime64({from:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY`,
         { from, to },
       );
@@ -264,7 +266,7 @@ export class RollupBuilder {
     this.lateCases.clear();
     const rows = await selectRows<{ d: string }>(
       this.o.ch,
-      `SELECT DISTINCT toString(toDate(occurred_at)) AS d FROM ${this.o.db}.case_events WHERE case_id IN {ids:Array(String)}`,
+      `SELECT DISTINCT toString(toDate(occurred_at)) AS d FROM ${eventTables(this.o.db).caseEvents} WHERE case_id IN {ids:Array(String)}`,
       { ids },
     );
     this.markDays(rows.map((r) => r.d));

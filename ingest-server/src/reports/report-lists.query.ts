@@ -4,6 +4,9 @@ import { tryDecryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { runCommand, selectRows } from '../metrics/clickhouse-rows.ts';
 import { dataQualitySql } from '../supervision/overdue-rule.ts';
+import { supervisionOrdersTable } from '../supervision/supervision-orders.store.ts';
+import { eventTables } from '../events/event.store.ts';
+import { caseStateTable } from '../supervision/case-state.store.ts';
 
 /** A case of `case_state` as the report lists need it. */
 export interface StateRow {
@@ -101,10 +104,10 @@ export class ReportListsQuery {
     const params = await this.overdueParams(w, filter);
     const where = this.overdueWhere(filter);
     const [counts, rows] = await Promise.all([
-      selectRows<{ item_code: string; n: number }>(this.ch, `SELECT item_code, count() AS n FROM ${this.db}.case_state FINAL WHERE ${where} GROUP BY item_code`, params),
+      selectRows<{ item_code: string; n: number }>(this.ch, `SELECT item_code, count() AS n FROM ${caseStateTable(this.db)} FINAL WHERE ${where} GROUP BY item_code`, params),
       selectRows<Raw & { od: number }>(
         this.ch,
-        `SELECT ${COLUMNS}, ${OVERDUE_DAYS} AS od FROM ${this.db}.case_state FINAL WHERE ${where} ORDER BY od DESC, promised_deadline, case_id LIMIT {limit:UInt32}`,
+        `SELECT ${COLUMNS}, ${OVERDUE_DAYS} AS od FROM ${caseStateTable(this.db)} FINAL WHERE ${where} ORDER BY od DESC, promised_deadline, case_id LIMIT {limit:UInt32}`,
         { ...params, limit },
       ),
     ]);
@@ -124,7 +127,7 @@ export class ReportListsQuery {
       this.ch,
       `CREATE TABLE ${table} ENGINE = MergeTree ORDER BY seq AS
        SELECT row_number() OVER (ORDER BY od DESC, deadline, case_id) AS seq, * FROM (
-         SELECT ${COLUMNS}, ${OVERDUE_DAYS} AS od FROM ${this.db}.case_state FINAL WHERE ${this.overdueWhere(filter)})`,
+         SELECT ${COLUMNS}, ${OVERDUE_DAYS} AS od FROM ${caseStateTable(this.db)} FINAL WHERE ${this.overdueWhere(filter)})`,
       params,
     );
     try {
@@ -154,7 +157,7 @@ export class ReportListsQuery {
     const [d] = await selectRows<{ deadlines: string[]; completions: string[] }>(
       this.ch,
       `SELECT groupUniqArray(toString(promised_deadline)) AS deadlines, groupUniqArray(toString(toDate(completed_at))) AS completions
-       FROM ${this.db}.case_state FINAL WHERE ${this.overdueWhere(filter)}`,
+       FROM ${caseStateTable(this.db)} FINAL WHERE ${this.overdueWhere(filter)}`,
       base,
     );
     const dates = [...new Set([...(d?.deadlines ?? []), ...(d?.completions ?? []).filter((x) => x && x !== '1970-01-01'), w.asOfOpen])].sort();
@@ -167,7 +170,7 @@ export class ReportListsQuery {
   async newRed(day: IsoDate, cutoffMs: number, districtCode?: string): Promise<StateRow[]> {
     const rows = await selectRows<Raw>(
       this.ch,
-      `SELECT ${COLUMNS} FROM ${this.db}.case_state FINAL
+      `SELECT ${COLUMNS} FROM ${caseStateTable(this.db)} FINAL
        WHERE promised_deadline = {day:Date} AND accepted_at <= ${CUTOFF}
          AND ${notCompletedBy(`toDateTime64({day:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY`)}
          AND status NOT IN ('rejected', 'withdrawn') AND NOT ${DQ}
@@ -182,7 +185,7 @@ export class ReportListsQuery {
   async openOverdue(day: IsoDate, deadlineBy: IsoDate, cutoffMs: number, districtCode?: string): Promise<StateRow[]> {
     const rows = await selectRows<Raw>(
       this.ch,
-      `SELECT ${COLUMNS} FROM ${this.db}.case_state FINAL
+      `SELECT ${COLUMNS} FROM ${caseStateTable(this.db)} FINAL
        WHERE promised_deadline <= {deadlineBy:Date} AND accepted_at <= ${CUTOFF}
          AND ${notCompletedBy(`toDateTime64({day:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY`)}
          AND status NOT IN ('rejected', 'withdrawn') AND NOT ${DQ}
@@ -197,7 +200,7 @@ export class ReportListsQuery {
   async tooFast(day: IsoDate, cutoffMs: number, districtCode?: string): Promise<StateRow[]> {
     const rows = await selectRows<Raw>(
       this.ch,
-      `SELECT ${COLUMNS} FROM ${this.db}.case_state FINAL
+      `SELECT ${COLUMNS} FROM ${caseStateTable(this.db)} FINAL
        WHERE toDate(completed_at) = {day:Date} AND completed_at <= ${CUTOFF} AND has(flags, 'too_fast')
          ${districtCode ? 'AND district_code = {district:String}' : ''}
        ORDER BY case_id`,
@@ -212,7 +215,7 @@ export class ReportListsQuery {
     const rows = await selectRows<{ case_id: string; t: string; name: string; id: string; phone: string }>(
       this.ch,
       `SELECT case_id, any(applicant_type) AS t, any(applicant_name) AS name, any(applicant_id_number) AS id, any(applicant_phone) AS phone
-       FROM ${this.db}.case_events WHERE case_id IN {ids:Array(String)} AND type = 'submitted' AND applicant_type != '' GROUP BY case_id`,
+       FROM ${eventTables(this.db).caseEvents} WHERE case_id IN {ids:Array(String)} AND type = 'submitted' AND applicant_type != '' GROUP BY case_id`,
       { ids: caseIds },
     );
     const out = new Map<string, string>();
@@ -247,10 +250,10 @@ export class ReportListsQuery {
       `SELECT toString(o.order_id) AS order_id, o.case_id AS case_id, toUnixTimestamp64Milli(o.issued_at) AS issued_ms, toString(o.due_on) AS due_on,
               o.status AS status, toUnixTimestamp64Milli(o.resolved_at) AS resolved_ms, o.reason AS reason,
               s.district_code AS district_code, s.item_code AS item_code
-       FROM (SELECT * FROM ${this.db}.supervision_orders FINAL
+       FROM (SELECT * FROM ${supervisionOrdersTable(this.db)} FINAL
              WHERE issued_at < toDateTime64({to:String}, 3, 'Asia/Shanghai') AND issued_at <= ${CUTOFF}) AS o
-       LEFT JOIN (SELECT case_id, district_code, item_code FROM ${this.db}.case_state FINAL
-                  WHERE case_id IN (SELECT case_id FROM ${this.db}.supervision_orders)) AS s ON s.case_id = o.case_id
+       LEFT JOIN (SELECT case_id, district_code, item_code FROM ${caseStateTable(this.db)} FINAL
+                  WHERE case_id IN (SELECT case_id FROM ${supervisionOrdersTable(this.db)})) AS s ON s.case_id = o.case_id
        ORDER BY issued_ms, order_id`,
       { to, cutoff: cutoffMs },
     );

@@ -1,5 +1,6 @@
 import type { IsoDate } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { eventTables } from '../events/event.store.ts';
 
 export const BOTTLENECK_DIMENSIONS = ['stage', 'department', 'item', 'district'] as const;
 export type BottleneckDimension = (typeof BOTTLENECK_DIMENSIONS)[number];
@@ -39,7 +40,7 @@ export async function bottlenecks(
                anyIf(item_code, item_code != '') OVER (PARTITION BY case_id) AS item_code,
                dateDiff('minute', occurred_at, leadInFrame(occurred_at) OVER w) AS dwell,
                leadInFrame(type) OVER w AS next_type
-        FROM ${db}.case_events
+        FROM ${eventTables(db).caseEvents}
         WHERE occurred_at >= toDateTime64({from:String}, 3, 'Asia/Shanghai')
           AND occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY
           ${q.districtCode ? 'AND district_code = {district:String}' : ''}

@@ -3,6 +3,9 @@ import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client
 import type { CaseState } from './case-state.ts';
 import type { OpenCase } from './open-case-index.ts';
 
+/** The case state table (latest version per case), for the rooms whose queries read it. */
+export const caseStateTable = (db: string) => `${db}.case_state`;
+
 const ms = (iso: string | null) => (iso === null ? null : shanghaiDateTime(Date.parse(iso)));
 const bit = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
 

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { maskFreeText, shanghaiDate, type IsoDate, shanghaiDateTime, shanghaiIso } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 
+/** The 督办 orders table, for the rooms whose queries read it. */
+export const supervisionOrdersTable = (db: string) => `${db}.supervision_orders`;
+
 /** A supervision order (督办) on a case: who issued it, why, by when it must be dealt with. */
 export interface SupervisionOrder {
   orderId: string;

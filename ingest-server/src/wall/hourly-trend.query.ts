@@ -1,5 +1,6 @@
 import { addCalendarDays, type HourlyTrend } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { eventTables } from '../events/event.store.ts';
 
 
 export interface HourRow {
@@ -31,7 +32,7 @@ export function hourlyTrendFromRows(day: string, rows: HourRow[], currentHour: n
 export async function queryHourlyTrend(ch: Clickhouse, db: string, day: string, currentHour: number): Promise<HourlyTrend> {
   const rs = await ch.query({
     query: `SELECT toString(toDate(occurred_at, 'Asia/Shanghai')) AS day, toHour(occurred_at, 'Asia/Shanghai') AS hour, count() AS n
-            FROM ${db}.events
+            FROM ${eventTables(db).events}
             WHERE type = 'submitted' AND (
               (occurred_at >= toDateTime64({day:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({day:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY)
               OR (occurred_at >= toDateTime64({compare:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({compare:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY))

@@ -1,5 +1,7 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { eventTables } from '../events/event.store.ts';
+import { caseStateTable } from '../supervision/case-state.store.ts';
 
 const SETTINGS: ClickHouseSettings = { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 };
 const DAY_RANGE = (column: string) =>
@@ -7,7 +9,7 @@ const DAY_RANGE = (column: string) =>
 
 export async function queryGoodRating(ch: Clickhouse, db: string, day: string): Promise<{ good: number; rated: number }> {
   const rs = await ch.query({
-    query: `SELECT countIf(rating >= 4) AS good, count() AS rated FROM ${db}.events WHERE type = 'rated' AND ${DAY_RANGE('occurred_at')}`,
+    query: `SELECT countIf(rating >= 4) AS good, count() AS rated FROM ${eventTables(db).events} WHERE type = 'rated' AND ${DAY_RANGE('occurred_at')}`,
     query_params: { day },
     format: 'JSONEachRow',
     clickhouse_settings: SETTINGS,
@@ -24,7 +26,7 @@ export async function queryOnTime(ch: Clickhouse, db: string, day: string): Prom
   const rs = await ch.query({
     query: `SELECT countIf(on_time = 1) AS on_time_n, count() AS completed_n FROM (
               SELECT case_id, argMax(completed_on_time, version) AS on_time, argMax(completed_at, version) AS done_at
-              FROM ${db}.case_state WHERE ${DAY_RANGE('completed_at')} GROUP BY case_id)
+              FROM ${caseStateTable(db)} WHERE ${DAY_RANGE('completed_at')} GROUP BY case_id)
             WHERE ${DAY_RANGE('done_at')} AND on_time IS NOT NULL`,
     query_params: { day },
     format: 'JSONEachRow',

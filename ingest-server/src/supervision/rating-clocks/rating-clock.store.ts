@@ -3,6 +3,9 @@ import { QUERY_SETTINGS, type Clickhouse } from '../../clickhouse/clickhouse-cli
 import type { Warning } from '../case-clock.ts';
 import { isActive, RECTIFICATION_LOOKBACK_DAYS, type FollowUpKind, type RatingClock } from './rating-clock.ts';
 
+/** Recorded follow-ups of bad ratings, for the rooms whose queries read them. */
+export const ratingFollowupsTable = (db: string) => `${db}.rating_followups`;
+
 type Row = {
   case_id: string;
   event_id: string;
