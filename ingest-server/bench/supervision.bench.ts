@@ -36,6 +36,7 @@ function openCase(i: number): OpenCase {
     itemCode: `ITEM-${i % 400}`,
     districtCode: codes[i % codes.length]!,
     townshipCode: `${codes[i % codes.length]}${String(i % 27).padStart(3, '0')}`,
+    villageCode: `${codes[i % codes.length]}${String(i % 27).padStart(3, '0')}${String(i % 13).padStart(3, '0')}`,
     departmentCode: `D${i % 32}`,
     status: i % 20 === 0 ? 'paused' : 'in_progress',
     stage: ['accepted', 'reviewed', 'approved'][i % 3]!,
@@ -111,6 +112,16 @@ const tOverview = med(Array.from({ length: 3 }, () => time(() => {
   index.list({ warning: 'red' }, midnight, 100);
 })));
 console.log(`wall overview (counts by level and district + top-100 red list): ${tOverview.toFixed(0)} ms`);
+// The supervisors' workspace (issue 13): the index's part of GET /api/v1/supervise/areas at each level.
+const district = codes[0]!;
+const tAreas = (f: () => unknown) => med(Array.from({ length: 5 }, () => time(() => void f())));
+console.log(
+  `supervise areas: city by district ${tAreas(() => index.areas('district', {}, midnight)).toFixed(1)} ms; ` +
+    `${district} by township ${tAreas(() => index.areas('township', { districtCode: district }, midnight)).toFixed(1)} ms; ` +
+    `one township by village ${tAreas(() => index.areas('village', { districtCode: district, townshipCode: `${district}000` }, midnight)).toFixed(1)} ms`,
+);
+const page = index.list({ districtCode: district, warning: 'red' }, midnight, 50);
+console.log(`case list, one district's red, first page of 50: ${tAreas(() => index.list({ districtCode: district, warning: 'red' }, midnight, 50)).toFixed(1)} ms (${page.total.toLocaleString('en-US')} matches)`);
 
 // 2. Rebuild from ClickHouse.
 const dir = mkdtempSync(path.join(tmpdir(), 'tongban-bench-sup-'));

@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState, type ReactNode } from 'react';
 import type { SessionUser } from '@tongban/shared';
 import { displayToken } from '../data/display-token.ts';
 import { SessionBadge, SignInPage } from '../session/SignInPage.tsx';
@@ -6,8 +6,53 @@ import { currentUser, landingOf, signOut } from '../session/session-api.ts';
 import { WallPage } from '../wall/WallPage.tsx';
 import { routeOf, type Route } from './hash-route.ts';
 
-/** The analysts' page is loaded on first visit: the wall screen never downloads it. */
+/** The pages other than the wall are loaded on first visit: the wall screen never downloads them. */
 const ReportsPage = lazy(async () => ({ default: (await import('../reports/ReportsPage.tsx')).ReportsPage }));
+const SupervisePage = lazy(async () => ({ default: (await import('../supervise/SupervisePage.tsx')).SupervisePage }));
+const CaseListPage = lazy(async () => ({ default: (await import('../supervise/CaseListPage.tsx')).CaseListPage }));
+const OrdersPage = lazy(async () => ({ default: (await import('../supervise/OrdersPage.tsx')).OrdersPage }));
+const CasePage = lazy(async () => ({ default: (await import('../supervise/CasePage.tsx')).CasePage }));
+
+const Lazy = (props: { children: ReactNode }) => <Suspense fallback={<div className="page-loading">加载中…</div>}>{props.children}</Suspense>;
+
+/** The page a route names (the wall for anything else). */
+function Page(props: { route: Route }) {
+  const route = props.route;
+  switch (route.page) {
+    case 'reports':
+      return (
+        <Lazy>
+          <ReportsPage />
+        </Lazy>
+      );
+    case 'supervise':
+      return (
+        <Lazy>
+          <SupervisePage districtCode={route.districtCode} townshipCode={route.townshipCode} />
+        </Lazy>
+      );
+    case 'cases':
+      return (
+        <Lazy>
+          <CaseListPage query={route.query} />
+        </Lazy>
+      );
+    case 'orders':
+      return (
+        <Lazy>
+          <OrdersPage query={route.query} />
+        </Lazy>
+      );
+    case 'case':
+      return (
+        <Lazy>
+          <CasePage key={route.caseId} caseId={route.caseId} />
+        </Lazy>
+      );
+    default:
+      return <WallPage />;
+  }
+}
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => routeOf(window.location.hash));
@@ -64,20 +109,10 @@ export function App() {
         }}
       />
     ) : null;
-  if (route === 'reports') {
-    return (
-      <>
-        {badge}
-        <Suspense fallback={<div className="page-loading">加载中…</div>}>
-          <ReportsPage />
-        </Suspense>
-      </>
-    );
-  }
   return (
     <>
       {badge}
-      <WallPage />
+      <Page route={route} />
     </>
   );
 }

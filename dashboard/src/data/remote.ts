@@ -1,4 +1,4 @@
-import { wallHeaders } from './display-token.ts';
+import { apiFetch } from './api-fetch.ts';
 
 /** What a panel knows about data fetched over HTTP. */
 export type Remote<T> = { state: 'loading' } | { state: 'ok'; data: T } | { state: 'error'; reason: string };
@@ -9,7 +9,7 @@ export const LOADING: Remote<never> = { state: 'loading' };
 export async function fetchRemote<T>(url: string, parse: (raw: unknown) => T | undefined, signal?: AbortSignal): Promise<Remote<T>> {
   let res: Response;
   try {
-    res = await fetch(url, { signal, headers: wallHeaders() });
+    res = await apiFetch(url, { signal });
   } catch (err) {
     if (signal?.aborted) throw err;
     return { state: 'error', reason: '网络中断' };

@@ -12,6 +12,7 @@ const summary = (caseId: string, warning: CaseSummary['warning'], daysOverdue: n
   districtCode: '500118',
   districtName: '永川区',
   townshipCode: null,
+  villageCode: null,
   departmentCode: 'SCJGJ',
   status: 'in_progress',
   stage: 'accepted',

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { districtName, type CaseDetail } from '@tongban/shared';
+import { caseHash } from '../data/page-links.ts';
 import { useCaseDetail } from '../data/wall-hooks.ts';
 import { EmptyState } from './Panel.tsx';
 import { applicantLabel, eventTypeName, formatShanghaiClock, levelName } from './wall-format.ts';
@@ -25,6 +26,9 @@ export function CaseDetailOverlay(props: { caseId: string; onClose: () => void }
       <div className="overlay-card" onClick={(e) => e.stopPropagation()}>
         <header>
           <h2>办件 {props.caseId}</h2>
+          <a className="overlay-link" href={caseHash(props.caseId)}>
+            详情与督办
+          </a>
           <button onClick={onClose}>关闭</button>
         </header>
         {detail.state !== 'ok' ? (

@@ -1,5 +1,6 @@
 import { memo, useMemo, useState } from 'react';
 import { districtShortName } from '@tongban/shared';
+import { superviseHash } from '../data/page-links.ts';
 import type { SubscribeArrivals } from '../live/arrival-bus.ts';
 import { DISTRICT_GEO } from '../map/district-geo.ts';
 import { districtFigures } from '../map/district-figures.ts';
@@ -101,6 +102,9 @@ export const DistrictMapPanel = memo(function DistrictMapPanel(props: Props) {
         {props.selected && (
           <div className="map-selected">
             <FiguresCard code={props.selected} sources={sources} className="district-figures" />
+            <a className="clear-selection supervise-link" href={superviseHash(props.selected)}>
+              督办工作台
+            </a>
             <button className="clear-selection" onClick={() => props.onSelect(undefined)}>
               返回全市
             </button>

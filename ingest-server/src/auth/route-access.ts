@@ -51,6 +51,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/cases/:caseId/supervision/:orderId/resolve': { audience: SUPERVISE, districtScoped: true },
   'POST /api/v1/cases/:caseId/rating-followups': { audience: [...SUPERVISE, 'source'], districtScoped: true },
   'GET /api/v1/bottlenecks': { audience: [...SUPERVISE, 'analyst'], districtScoped: true },
+  // The supervisors' workspace (issue 13): area counts, 日扫描, the 督办 list, the case list's export.
+  'GET /api/v1/supervise/areas': { audience: SUPERVISE, districtScoped: true },
+  'GET /api/v1/supervise/inbox': { audience: SUPERVISE, districtScoped: true },
+  'GET /api/v1/supervise/orders': { audience: SUPERVISE, districtScoped: true },
+  'GET /api/v1/cases/export': { audience: SUPERVISE, districtScoped: true },
 
   'GET /api/v1/metrics/config': { audience: ANALYSE, districtScoped: false },
   'GET /api/v1/metrics/rollups': { audience: ANALYSE, districtScoped: false },

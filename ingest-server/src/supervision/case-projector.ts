@@ -32,6 +32,7 @@ export function openCaseOf(s: CaseState): OpenCase {
     itemCode: s.itemCode,
     districtCode: s.districtCode,
     townshipCode: s.townshipCode,
+    villageCode: s.villageCode,
     departmentCode: s.departmentCode,
     status: s.status,
     stage: s.stage,
@@ -55,6 +56,7 @@ export function closedCaseSummary(s: CaseState, warning: Warning): OpenCaseRow {
   return {
     ...o,
     townshipCode: o.townshipCode || null,
+    villageCode: o.villageCode || null,
     departmentCode: o.departmentCode || null,
     holder: o.holder || null,
     submittedAt: s.submittedAt,

@@ -77,7 +77,7 @@ export class CaseStateStore {
       const rs = await this.ch.query({
         query: `SELECT case_id, item_code, district_code, township_code, department_code, status, stage, level, holder,
                   toUnixTimestamp64Milli(submitted_at) AS submitted_ms, toUnixTimestamp64Milli(accepted_at) AS accepted_ms,
-                  toInt32(promised_deadline), toInt32(statutory_deadline), toInt32(yellow_from), pauses, toInt32(stage_due), flags
+                  toInt32(promised_deadline), toInt32(statutory_deadline), toInt32(yellow_from), pauses, toInt32(stage_due), flags, village_code
                 FROM ${this.db}.case_state FINAL
                 WHERE status IN ('submitted', 'in_progress', 'paused') AND case_id > {after:String}
                 ORDER BY case_id LIMIT ${PAGE}`,
@@ -86,13 +86,14 @@ export class CaseStateStore {
         format: 'JSONCompact',
         clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
       });
-      const rows = (await rs.json<[string, string, string, string, string, string, string, string, string, number | null, number | null, number | null, number | null, number | null, string, number | null, string[]]>()).data;
+      const rows = (await rs.json<[string, string, string, string, string, string, string, string, string, number | null, number | null, number | null, number | null, number | null, string, number | null, string[], string]>()).data;
       for (const r of rows) {
         visit({
           caseId: r[0],
           itemCode: r[1],
           districtCode: r[2],
           townshipCode: r[3],
+          villageCode: r[17],
           departmentCode: r[4],
           status: r[5],
           stage: r[6],

@@ -11,6 +11,7 @@ const base: OpenCase = {
   itemCode: 'GTGSH-BG',
   districtCode: '500118',
   townshipCode: '500118001',
+  villageCode: '500118001001',
   departmentCode: 'SCJG',
   status: 'in_progress',
   stage: 'accepted',

@@ -1,7 +1,7 @@
-import { shanghaiIsoOrNull, type CaseSummary, type ClockPause, type Level, type WorkingCalendar } from '@tongban/shared';
+import { shanghaiIsoOrNull, type AreaLevel, type CaseSortKey, type CaseSummary, type ClockPause, type Level, type WorkingCalendar } from '@tongban/shared';
 import { WARNING_RANK, type Warning } from './case-clock.ts';
 import { DATA_QUALITY_FLAGS } from './overdue-rule.ts';
-import { isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
+import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 
 /** What describes a case in the index and in its list rows. */
@@ -10,6 +10,7 @@ interface CaseFields {
   itemCode: string;
   districtCode: string;
   townshipCode: string;
+  villageCode: string;
   departmentCode: string;
   status: string;
   stage: string;
@@ -40,6 +41,7 @@ export interface CaseFilter {
   warning?: Warning | 'any';
   districtCode?: string;
   townshipCode?: string;
+  villageCode?: string;
   itemCode?: string;
   departmentCode?: string;
   stage?: string;
@@ -47,6 +49,28 @@ export interface CaseFilter {
   minDaysOverdue?: number;
   /** Cases carrying this flag (data-quality cases, pause_overdue, stage_overdue …). */
   flag?: string;
+  /** Only cases with a data-quality flag (true), or none of them (false). */
+  dataQuality?: boolean;
+  /** Red cases that turned red on or after this Shanghai date (red begins the day after the promised deadline). */
+  redSince?: string;
+  /** Search by case number: case ids containing this text (case-insensitive). */
+  caseIdContains?: string;
+  /** Only these cases (e.g. those with an open 督办), or none of these (`exclude`). */
+  caseIds?: { ids: ReadonlySet<string>; exclude: boolean };
+}
+
+/** Orders of the case list (the wire's CASE_SORTS): by severity (red first, most overdue first), deadline, or submission time. */
+export type CaseSort = CaseSortKey;
+
+/** Counts of the open cases of one area (a district, township or village; '' = not recorded). */
+export interface AreaCounts {
+  code: string;
+  open: number;
+  yellow: number;
+  red: number;
+  dataQuality: number;
+  pauseOverdue: number;
+  stageOverdue: number;
 }
 
 export interface IndexCounts {
@@ -99,6 +123,7 @@ export class OpenCaseIndex {
   private readonly strings = new Interner();
   private district = new Int32Array(0);
   private township = new Int32Array(0);
+  private village = new Int32Array(0);
   private item = new Int32Array(0);
   private department = new Int32Array(0);
   private status = new Int32Array(0);
@@ -133,7 +158,7 @@ export class OpenCaseIndex {
 
   /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
   get arrayBytes(): number {
-    return this.capacity * (4 * 13 + 2 + 1 + 8 * 2) + this.heap.bytes;
+    return this.capacity * (4 * 14 + 2 + 1 + 8 * 2) + this.heap.bytes;
   }
 
   /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
@@ -148,6 +173,7 @@ export class OpenCaseIndex {
     const s = this.strings;
     this.district[slot] = s.id(c.districtCode);
     this.township[slot] = s.id(c.townshipCode);
+    this.village[slot] = s.id(c.villageCode);
     this.item[slot] = s.id(c.itemCode);
     this.department[slot] = s.id(c.departmentCode);
     this.status[slot] = s.id(c.status);
@@ -205,36 +231,70 @@ export class OpenCaseIndex {
     return changed;
   }
 
-  /** Open cases for `GET /api/v1/cases`: red first, then yellow, by days overdue, paged by cursor. */
-  list(filter: CaseFilter, nowMs: number, limit: number, cursor?: string): { cases: OpenCaseRow[]; nextCursor: string | null } {
-    const today = shanghaiDay(nowMs);
+  /**
+   * A predicate for the filter on a day, or null when no open case can match (a value no open case has).
+   * Interned ids are compared, so a filter costs a few integer comparisons per case.
+   */
+  private matcher(filter: CaseFilter, today: number): ((slot: number) => boolean) | null {
     const want = (v: string | undefined) => (v === undefined ? -1 : this.lookup(v));
     const fDistrict = want(filter.districtCode);
     const fTownship = want(filter.townshipCode);
+    const fVillage = want(filter.villageCode);
     const fItem = want(filter.itemCode);
     const fDept = want(filter.departmentCode);
     const fStage = want(filter.stage);
     const fLevel = want(filter.level);
-    const fWarning = filter.warning && filter.warning !== 'any' ? WARNING_RANK[filter.warning] : -1;
-    if ([fDistrict, fTownship, fItem, fDept, fStage, fLevel].includes(-2)) return { cases: [], nextCursor: null };
+    let fWarning = filter.warning && filter.warning !== 'any' ? WARNING_RANK[filter.warning] : -1;
+    if ([fDistrict, fTownship, fVillage, fItem, fDept, fStage, fLevel].includes(-2)) return null;
+    // Red since D: red, and red began (the day after the promised deadline) on or after D.
+    const redFrom = filter.redSince === undefined ? NONE : dayNumber(filter.redSince) - 1;
+    if (redFrom !== NONE) {
+      if (fWarning >= 0 && fWarning !== WARNING_RANK.red) return null;
+      fWarning = WARNING_RANK.red;
+    }
     const hasFlag = filter.flag === undefined ? undefined : this.flagTest(filter.flag, today);
-    const after = cursor ? decodeCursor(cursor) : undefined;
-    const overdue = this.overdueCounter(today);
+    const overdue = filter.minDaysOverdue === undefined ? undefined : this.overdueCounter(today);
+    const min = filter.minDaysOverdue ?? 0;
+    const idText = filter.caseIdContains?.toLowerCase();
+    const ids = filter.caseIds;
+    const dq = filter.dataQuality;
+    return (slot) => {
+      if (fWarning >= 0 && this.warning[slot] !== fWarning) return false;
+      if (fDistrict >= 0 && this.district[slot] !== fDistrict) return false;
+      if (fTownship >= 0 && this.township[slot] !== fTownship) return false;
+      if (fVillage >= 0 && this.village[slot] !== fVillage) return false;
+      if (fItem >= 0 && this.item[slot] !== fItem) return false;
+      if (fDept >= 0 && this.department[slot] !== fDept) return false;
+      if (fStage >= 0 && this.stage[slot] !== fStage) return false;
+      if (fLevel >= 0 && this.level[slot] !== fLevel) return false;
+      if (redFrom !== NONE && this.promisedDl[slot]! < redFrom) return false;
+      if (hasFlag && !hasFlag(slot)) return false;
+      if (dq !== undefined && ((this.flagBits[slot]! & DQ_MASK) !== 0) !== dq) return false;
+      if (overdue && overdue(this.promisedDl[slot]!) < min) return false;
+      if (idText !== undefined && !this.ids[slot]!.toLowerCase().includes(idText)) return false;
+      if (ids && ids.ids.has(this.ids[slot]!) === ids.exclude) return false;
+      return true;
+    };
+  }
+
+  /**
+   * Open cases for `GET /api/v1/cases`, in the order `sort` names (default: red first, then yellow, by days
+   * overdue), paged by cursor. `total` counts every match (all pages), `nextCursor` is null on the last page.
+   */
+  list(filter: CaseFilter, nowMs: number, limit: number, cursor?: string, sort: CaseSort = 'severity'): { cases: OpenCaseRow[]; nextCursor: string | null; total: number } {
+    const today = shanghaiDay(nowMs);
+    const match = this.matcher(filter, today);
+    if (!match) return { cases: [], nextCursor: null, total: 0 };
+    const after = cursor ? decodeCursor(cursor, sort) : undefined;
     const top: Array<{ slot: number; key: Key }> = [];
     let total = 0;
+    let remaining = 0;
     for (const slot of this.slotOf.values()) {
-      if (fWarning >= 0 && this.warning[slot] !== fWarning) continue;
-      if (fDistrict >= 0 && this.district[slot] !== fDistrict) continue;
-      if (fTownship >= 0 && this.township[slot] !== fTownship) continue;
-      if (fItem >= 0 && this.item[slot] !== fItem) continue;
-      if (fDept >= 0 && this.department[slot] !== fDept) continue;
-      if (fStage >= 0 && this.stage[slot] !== fStage) continue;
-      if (fLevel >= 0 && this.level[slot] !== fLevel) continue;
-      if (hasFlag && !hasFlag(slot)) continue;
-      if (filter.minDaysOverdue !== undefined && overdue(this.promisedDl[slot]!) < filter.minDaysOverdue) continue;
-      const key = this.key(slot);
-      if (after && compareKey(key, after) <= 0) continue;
+      if (!match(slot)) continue;
       total++;
+      const key = this.key(slot, sort);
+      if (after && compareKey(key, after) <= 0) continue;
+      remaining++;
       // Keep only the best `limit` hits, sorted: a page never sorts every open case.
       if (top.length === limit && compareKey(key, top[limit - 1]!.key) >= 0) continue;
       let lo = 0;
@@ -247,9 +307,67 @@ export class OpenCaseIndex {
       top.splice(lo, 0, { slot, key });
       if (top.length > limit) top.pop();
     }
+    const overdue = this.overdueCounter(today);
     const cases = top.map((h) => this.summaryAt(h.slot, overdue, today));
     const last = top.at(-1);
-    return { cases, nextCursor: total > limit && last !== undefined ? encodeCursor(last.key) : null };
+    return { cases, nextCursor: remaining > limit && last !== undefined ? encodeCursor(last.key, sort) : null, total };
+  }
+
+  /**
+   * Every match of a filter in list order, as rows in chunks (exports): the matches are sorted once, and the
+   * rows are made a chunk at a time, so a caller can stream them.
+   */
+  *listAll(filter: CaseFilter, nowMs: number, sort: CaseSort = 'severity', chunk = 2_000): Generator<OpenCaseRow[]> {
+    const today = shanghaiDay(nowMs);
+    const match = this.matcher(filter, today);
+    if (!match) return;
+    const hits: Array<{ slot: number; key: Key }> = [];
+    for (const slot of this.slotOf.values()) if (match(slot)) hits.push({ slot, key: this.key(slot, sort) });
+    hits.sort((a, b) => compareKey(a.key, b.key));
+    const overdue = this.overdueCounter(today);
+    for (let i = 0; i < hits.length; i += chunk) yield hits.slice(i, i + chunk).map((h) => this.summaryAt(h.slot, overdue, today));
+  }
+
+  /**
+   * Counts of open cases per area in one pass over the index: per district (the whole city), per township of
+   * a district, or per village of a township. Areas without open cases are not listed (the caller adds the
+   * administrative tree's other areas with zeros).
+   */
+  areas(level: AreaLevel, within: { districtCode?: string; townshipCode?: string }, nowMs: number): AreaCounts[] {
+    const today = shanghaiDay(nowMs);
+    const s = this.strings.values;
+    const fDistrict = within.districtCode === undefined ? -1 : this.lookup(within.districtCode);
+    const fTownship = within.townshipCode === undefined ? -1 : this.lookup(within.townshipCode);
+    if (fDistrict === -2 || fTownship === -2) return [];
+    const group = level === 'district' ? this.district : level === 'township' ? this.township : this.village;
+    // Indexed by interned id (a dense array, not a Map: one pass over a million cases stays tens of ms).
+    const byId: Array<AreaCounts | undefined> = [];
+    for (const slot of this.slotOf.values()) {
+      if (fDistrict >= 0 && this.district[slot] !== fDistrict) continue;
+      if (fTownship >= 0 && this.township[slot] !== fTownship) continue;
+      const g = group[slot]!;
+      let a = byId[g];
+      if (!a) byId[g] = a = { code: s[g]!, open: 0, yellow: 0, red: 0, dataQuality: 0, pauseOverdue: 0, stageOverdue: 0 };
+      a.open++;
+      const w = this.warning[slot]!;
+      if (w === 1) a.yellow++;
+      else if (w === 2) a.red++;
+      if (this.flagBits[slot]! & DQ_MASK) a.dataQuality++;
+      if (this.pauses.has(slot) && this.pauseOverdue(slot, today)) a.pauseOverdue++;
+      if (this.stageOverdue(slot, today)) a.stageOverdue++;
+    }
+    return byId.filter((a): a is AreaCounts => a !== undefined);
+  }
+
+  /** Where open cases are (district, township, village), for those of `caseIds` that are open. */
+  placesOf(caseIds: Iterable<string>): Map<string, { districtCode: string; townshipCode: string; villageCode: string }> {
+    const s = this.strings.values;
+    const out = new Map<string, { districtCode: string; townshipCode: string; villageCode: string }>();
+    for (const id of caseIds) {
+      const slot = this.slotOf.get(id);
+      if (slot !== undefined) out.set(id, { districtCode: s[this.district[slot]!]!, townshipCode: s[this.township[slot]!]!, villageCode: s[this.village[slot]!]! });
+    }
+    return out;
   }
 
   /** One open case as the list shows it, or undefined when it is not open. */
@@ -294,6 +412,7 @@ export class OpenCaseIndex {
       itemCode: s[this.item[slot]!]!,
       districtCode: s[this.district[slot]!]!,
       townshipCode: s[this.township[slot]!] || null,
+      villageCode: s[this.village[slot]!] || null,
       departmentCode: s[this.department[slot]!] || null,
       status: s[this.status[slot]!]!,
       stage: s[this.stage[slot]!]!,
@@ -379,9 +498,14 @@ export class OpenCaseIndex {
     if (next !== NONE) this.heap.push(shanghaiMidnight(next), slot, gen);
   }
 
-  private key(slot: number): Key {
+  private key(slot: number, sort: CaseSort): Key {
     const dl = this.promisedDl[slot]!;
-    return [2 - this.warning[slot]!, dl === NONE ? Number.MAX_SAFE_INTEGER : dl, this.ids[slot]!];
+    const deadline = dl === NONE ? Number.MAX_SAFE_INTEGER : dl;
+    const submitted = Number.isNaN(this.submittedMs[slot]!) ? Number.MAX_SAFE_INTEGER : this.submittedMs[slot]!;
+    if (sort === 'deadline') return [deadline, 0, this.ids[slot]!];
+    if (sort === 'submitted') return [submitted, 0, this.ids[slot]!];
+    if (sort === 'submitted_desc') return [submitted === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : -submitted, 0, this.ids[slot]!];
+    return [2 - this.warning[slot]!, deadline, this.ids[slot]!];
   }
 
   /** Working days overdue by deadline day, memoised per call (few distinct deadlines). */
@@ -412,6 +536,7 @@ export class OpenCaseIndex {
     };
     this.district = grow32(this.district);
     this.township = grow32(this.township);
+    this.village = grow32(this.village);
     this.item = grow32(this.item);
     this.department = grow32(this.department);
     this.status = grow32(this.status);
@@ -447,11 +572,14 @@ type Key = [number, number, string];
 function compareKey(a: Key, b: Key): number {
   return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
 }
-const encodeCursor = (k: Key) => Buffer.from(JSON.stringify(k)).toString('base64url');
-function decodeCursor(c: string): Key | undefined {
+/** A cursor names the sort it was made for: a cursor of another sort starts from the beginning. */
+const encodeCursor = (k: Key, sort: CaseSort) => Buffer.from(JSON.stringify([...k, sort])).toString('base64url');
+function decodeCursor(c: string, sort: CaseSort): Key | undefined {
   try {
     const k = JSON.parse(Buffer.from(c, 'base64url').toString()) as unknown;
-    return Array.isArray(k) && k.length === 3 ? (k as Key) : undefined;
+    if (!Array.isArray(k) || k.length < 3) return undefined;
+    if ((k[3] ?? 'severity') !== sort) return undefined;
+    return [Number(k[0]), Number(k[1]), String(k[2])];
   } catch {
     return undefined;
   }

@@ -58,6 +58,11 @@ export class SupervisionOrders {
     return resolved;
   }
 
+  /** Every order, latest version each (a small table: one row per order and change). */
+  all(): Promise<SupervisionOrder[]> {
+    return this.read('1');
+  }
+
   ofCase(caseId: string): Promise<SupervisionOrder[]> {
     return this.read('case_id = {caseId:String}', { caseId });
   }
@@ -73,6 +78,11 @@ export class SupervisionOrders {
       }
     }
     return out;
+  }
+
+  /** Every order not resolved yet (in memory). */
+  openOrders(): SupervisionOrder[] {
+    return [...this.open.values()];
   }
 
   counts(now: number): { open: number; overdue: number } {

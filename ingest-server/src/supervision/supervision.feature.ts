@@ -13,6 +13,7 @@ import { ratingClockRoutes } from './rating-clocks/rating-clocks.route.ts';
 import { SupervisionOrders } from './supervision-orders.store.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
+import { superviseRoutes } from './supervise.route.ts';
 
 const SCAN_INTERVAL_MS = 1_000;
 const HISTORY_REFRESH_MS = 10 * 60_000;
@@ -167,6 +168,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
         deadlineHistory: (caseId) => history.ofCase(caseId),
       });
       ratingClockRoutes(app, { ctx, book, caseState });
+      superviseRoutes(app, { ctx, index, orders, itemName, districtName });
     },
 
     async start() {

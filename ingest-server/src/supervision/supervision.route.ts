@@ -2,15 +2,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertInScope } from '../auth/access.ts';
 import type { AuditAction } from '../auth/audit.store.ts';
 import { actorOf } from '../auth/principal.ts';
-import { applicantOfEvents, isIsoDate, maskApplicant, maskFreeText, shanghaiDate, type CaseDetail, type CaseList } from '@tongban/shared';
+import { applicantOfEvents, isIsoDate, maskApplicant, maskFreeText, shanghaiDate, type CaseDetail, type CaseList, type CaseTrace } from '@tongban/shared';
 import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, type BottleneckDimension } from './bottlenecks.query.ts';
-import { CASE_FLAGS, type CaseState } from './case-state.ts';
+import type { CaseState } from './case-state.ts';
+import { CASE_FILTER_PROPERTIES, caseFilterOf, rejectUnknownParams, type CaseListQuery } from './case-list-params.ts';
 import type { DeadlineChange } from './deadline-history.store.ts';
 import { isDataQuality } from './overdue-rule.ts';
 import { traceCase } from './case-trace.ts';
-import type { CaseFilter, OpenCaseIndex } from './open-case-index.ts';
+import { orderView } from './order-clock.ts';
+import type { OpenCaseIndex } from './open-case-index.ts';
 import type { RatingClockView } from './rating-clocks/rating-clock.ts';
 import type { SupervisionOrders } from './supervision-orders.store.ts';
 
@@ -29,23 +31,14 @@ const listQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    warning: { type: 'string', enum: ['none', 'yellow', 'red', 'any'] },
-    districtCode: { type: 'string', maxLength: 32 },
-    townshipCode: { type: 'string', maxLength: 32 },
-    itemCode: { type: 'string', maxLength: 32 },
-    departmentCode: { type: 'string', maxLength: 32 },
-    stage: { type: 'string', maxLength: 32 },
-    level: { type: 'string', enum: ['city', 'district', 'township', 'village'] },
-    minDaysOverdue: { type: 'integer', minimum: 0 },
-    flag: { type: 'string', enum: [...CASE_FLAGS] },
-    daysOverdue: { type: 'integer', minimum: 0 },
+    ...CASE_FILTER_PROPERTIES,
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
     cursor: { type: 'string', maxLength: 200 },
   },
 } as const;
 
-/** The list's query: the index's filter, `daysOverdue` as an alias of `minDaysOverdue`, and paging. */
-type ListQuery = CaseFilter & { daysOverdue?: number; limit: number; cursor?: string };
+/** The list's query: the filters shared with the export, and paging. */
+type ListQuery = CaseListQuery & { limit: number; cursor?: string };
 
 /** Reading and supervision endpoints of SPEC.md: cases, 督办, 倒查, 堵点, bad-rating follow-ups. */
 export function supervisionRoutes(app: FastifyInstance, d: Deps) {
@@ -58,12 +51,14 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
   };
   const audit = (req: FastifyRequest, action: AuditAction, target: string) => d.ctx.audit.record({ ...actorOf(req.principal), action, target, outcome: 'success', ip: req.ip });
 
-  app.get<{ Querystring: ListQuery }>('/api/v1/cases', { schema: { querystring: listQuery } }, async (req): Promise<CaseList> => {
-    const { limit, cursor, daysOverdue, minDaysOverdue, ...filter } = req.query;
-    const page = d.index.list({ ...filter, minDaysOverdue: minDaysOverdue ?? daysOverdue }, d.ctx.now(), limit, cursor);
+  app.get<{ Querystring: ListQuery }>('/api/v1/cases', { preValidation: rejectUnknownParams(Object.keys(listQuery.properties)), schema: { querystring: listQuery } }, async (req): Promise<CaseList> => {
+    const { limit, cursor, ...query } = req.query;
+    const now = d.ctx.now();
+    const page = d.index.list(caseFilterOf(query, d.orders, now), now, limit, cursor, query.sort);
     return {
       cases: page.cases.map((c) => ({ ...c, itemName: d.itemName(c.itemCode), districtName: d.districtName(c.districtCode) })),
       nextCursor: page.nextCursor,
+      total: page.total,
     };
   });
 
@@ -81,6 +76,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       districtCode: s.districtCode,
       districtName: d.districtName(s.districtCode),
       townshipCode: s.townshipCode || null,
+      villageCode: s.villageCode || null,
       departmentCode: s.departmentCode || null,
       status: s.status,
       stage: s.stage,
@@ -108,7 +104,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       extension: s.extension,
       stageClock: s.stageClock,
       deadlineHistory,
-      supervision: supervision.map((o) => ({ ...o, reason: maskFreeText(o.reason, { applicant }), resolution: maskFreeText(o.resolution, { applicant }) })),
+      supervision: supervision.map((o) => orderView({ ...o, reason: maskFreeText(o.reason, { applicant }), resolution: maskFreeText(o.resolution, { applicant }) }, d.ctx.calendar.calendar, shanghaiDate(d.ctx.now()))),
       // The latest bad rating's clock (SPEC.md); every one of them when the case was rated badly more than once.
       ratingClock: ratingClocks.at(-1) ?? null,
       ratingClocks,
@@ -121,7 +117,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     };
   });
 
-  app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId/trace', async (req) => {
+  app.get<{ Params: { caseId: string } }>('/api/v1/cases/:caseId/trace', async (req): Promise<CaseTrace> => {
     const s = await load(req, req.params.caseId);
     return { caseId: s.caseId, ...traceCase(s.events, d.ctx.calendar.calendar, d.ctx.now(), isDataQuality(s.flags)) };
   });
@@ -146,7 +142,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const s = await load(req, req.params.caseId);
       const order = await d.orders.issue(req.params.caseId, { reason: maskFreeText(reason, { applicant: applicantOfEvents(s.events) }), dueOn, issuer: issuer ?? req.source }, d.ctx.now());
       await audit(req, 'supervision_issued', `${req.params.caseId} ${order.orderId} due ${dueOn}`);
-      return reply.status(201).send(order);
+      return reply.status(201).send(orderView(order, d.ctx.calendar.calendar, shanghaiDate(d.ctx.now())));
     },
   );
 
@@ -161,7 +157,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const order = await d.orders.resolve(req.params.caseId, req.params.orderId, maskFreeText(req.body.resolution, { applicant }), d.ctx.now());
       if (!order) throw new AppError(404, 'not_found', `no supervision order ${req.params.orderId} on case ${req.params.caseId}`);
       await audit(req, 'supervision_resolved', `${req.params.caseId} ${req.params.orderId}`);
-      return order;
+      return orderView(order, d.ctx.calendar.calendar, shanghaiDate(d.ctx.now()));
     },
   );
 

@@ -18,6 +18,13 @@ export const SupervisionOrderSchema = z.object({
   status: z.enum(['open', 'resolved']),
   resolvedAt: z.string().nullable(),
   resolution: z.string(),
+  /** The order's own clock: running, due within a working day, past its due date unresolved, resolved. */
+  clock: z.enum(['open', 'due_soon', 'overdue', 'resolved']),
+  /**
+   * 黄牌 from the day after the due date, 红牌 from the RED_CARD_AFTER_DAYS-th working day after it, while the
+   * order stays unresolved (a resolved order keeps what it had reached when resolved); dates null until reached.
+   */
+  escalation: z.object({ level: z.enum(['none', 'yellow_card', 'red_card']), yellowCardOn: isoDate.nullable(), redCardOn: isoDate.nullable() }),
 });
 export type SupervisionOrder = z.infer<typeof SupervisionOrderSchema>;
 

@@ -14,6 +14,7 @@ export const CaseFieldsSchema = z.object({
   districtCode: z.string(),
   districtName: z.string(),
   townshipCode: z.string().nullable(),
+  villageCode: z.string().nullable(),
   departmentCode: z.string().nullable(),
   status: z.string(),
   stage: z.string(),
@@ -40,5 +41,6 @@ export const CaseWarningSchema = CaseSummarySchema.extend({
 });
 export type CaseWarning = z.infer<typeof CaseWarningSchema>;
 
-export const CaseListSchema = z.object({ cases: z.array(CaseSummarySchema), nextCursor: z.string().nullable() });
+/** `GET /api/v1/cases`: one page of the list; `total` counts every case the filter matches (all pages). */
+export const CaseListSchema = z.object({ cases: z.array(CaseSummarySchema), nextCursor: z.string().nullable(), total: z.number() });
 export type CaseList = z.infer<typeof CaseListSchema>;

@@ -10,6 +10,7 @@ export * from './case-summary.ts';
 export * from './live-messages.ts';
 export * from './wall-api.ts';
 export * from './case-detail.ts';
+export * from './supervise.ts';
 export * from './session.ts';
 export * from './display.ts';
 
