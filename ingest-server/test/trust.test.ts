@@ -142,7 +142,7 @@ describe('who may do what', () => {
     expect(events.map((e) => e.districtCode)).toEqual(['500118']);
   });
 
-  it('rejects by index, and keeps, an event a district-limited source may not write', async () => {
+  it('rejects by index, and keeps, an event a district-limited source may not write; the timeline names each step’s source', async () => {
     const r = await server.post([caseEvents('SRC-YC', '500118')[0], caseEvents('SRC-WZ', '500101')[0]], { token: 'yc-source-token' });
     const body = (await r.json()) as { accepted: number; rejected: Array<{ index: number; errors: string[] }> };
     expect(body.accepted).toBe(1);
@@ -154,6 +154,12 @@ describe('who may do what', () => {
       return k.body.rejected.find((x) => x.eventId === 'SRC-WZ.1');
     });
     expect(kept.source).toBe('yc');
+    // The accepted one's timeline names the source system that sent each step.
+    const detail = await server.eventually(async () => {
+      const r = await server.get<{ timeline: Array<{ eventId: string; source: string | null }> }>('/api/v1/cases/SRC-YC');
+      return r.status === 200 ? r.body : undefined;
+    });
+    expect(detail.timeline.map((t) => t.source)).toEqual(['yc']);
   });
 
   it('records sign-ins, case reads and 督办 in the audit, masked', async () => {

@@ -59,7 +59,7 @@ describe('reading the wall’s HTTP answers', () => {
       promisedLimitDays: 5, statutoryLimitDays: 20, promisedDeadline: null, statutoryDeadline: null, provisional: false, pauses: [], workingDaysUsed: null,
       warning: 'none', daysOverdue: 0, statutoryBreached: false, completedOnTime: null, handlingMinutes: null, visits: null, rating: null, flags: ['too_fast'],
       applicant: null, extension: null, stageClock: null, deadlineHistory: [], supervision: [], ratingClock: null, ratingClocks: [],
-      timeline: [{ eventId: 'e1', type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', level: 'district', actorId: null, departmentCode: null, minutesSincePrevious: null }],
+      timeline: [{ eventId: 'e1', type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', level: 'district', actorId: null, departmentCode: null, source: null, minutesSincePrevious: null }],
     };
     expect(parseCaseDetail(c)?.timeline).toHaveLength(1);
     expect(parseCaseDetail({ ...c, warning: undefined })).toBeUndefined();

@@ -199,6 +199,7 @@ export function CasePage(props: { caseId: string }) {
                     <th>层级</th>
                     <th>经办人</th>
                     <th>部门</th>
+                    <th>来源系统</th>
                     <th>距上一步</th>
                   </tr>
                 </thead>
@@ -210,6 +211,7 @@ export function CasePage(props: { caseId: string }) {
                       <td>{t.level}</td>
                       <td>{t.actor}</td>
                       <td>{t.department}</td>
+                      <td>{t.source}</td>
                       <td>{t.sincePrevious}</td>
                     </tr>
                   ))}

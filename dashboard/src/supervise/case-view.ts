@@ -60,6 +60,8 @@ export interface TimelineRow {
   level: string;
   actor: string;
   department: string;
+  /** The source system that sent the step. */
+  source: string;
   sincePrevious: string;
 }
 
@@ -72,6 +74,7 @@ export function timelineRows(c: CaseDetail): TimelineRow[] {
     level: levelName(t.level),
     actor: t.actorId ?? '（未记录）',
     department: t.departmentCode ?? '—',
+    source: t.source ?? '—',
     sincePrevious: t.minutesSincePrevious === null ? '—' : duration(t.minutesSincePrevious),
   }));
 }

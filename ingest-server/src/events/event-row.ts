@@ -107,13 +107,17 @@ export function toEventRow(e: CaseEvent, source: string, receivedAt: number, dqF
 /** A stored row read back (timestamps as epoch milliseconds) as the event it came from. */
 export type StoredEventRow = Omit<EventRow, 'occurred_at' | 'received_at' | 'event_key'> & { occurred_ms: number };
 
+/** An event as stored: the event, and the source system (token name) that sent it. */
+export type StoredCaseEvent = CaseEvent & { source?: string };
+
 /**
  * A stored row read back as its event, the applicant's fields and the note decrypted with `pii` (a value stored before
  * a key was set reads as it is; one no configured key opens is left out rather than failing the read).
  */
-export function fromEventRow(r: StoredEventRow, pii?: PiiKeyring): CaseEvent {
+export function fromEventRow(r: StoredEventRow, pii?: PiiKeyring): StoredCaseEvent {
   const opt = <T>(v: T | '' | null): T | undefined => (v === '' || v === null ? undefined : v);
   return {
+    ...(r.source ? { source: r.source } : {}),
     eventId: r.event_id,
     caseId: r.case_id,
     type: r.type as CaseEvent['type'],

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { assertInScope } from '../auth/access.ts';
+import type { StoredCaseEvent } from '../events/event-row.ts';
 import type { AuditAction } from '../auth/audit.store.ts';
 import { actorOf } from '../auth/principal.ts';
 import { applicantOfEvents, isIsoDate, maskApplicant, maskFreeText, shanghaiDate, type CaseDetail, type CaseList, type CaseTrace } from '@tongban/shared';
@@ -112,7 +113,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
         const at = Date.parse(e.occurredAt);
         const minutesSincePrevious = previous === undefined ? null : Math.round((at - previous) / 60_000);
         previous = at;
-        return { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, level: e.level, actorId: e.actorId ?? null, departmentCode: e.departmentCode ?? null, minutesSincePrevious };
+        return { eventId: e.eventId, type: e.type, occurredAt: e.occurredAt, level: e.level, actorId: e.actorId ?? null, departmentCode: e.departmentCode ?? null, source: (e as StoredCaseEvent).source ?? null, minutesSincePrevious };
       }),
     };
   });

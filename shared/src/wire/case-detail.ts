@@ -74,6 +74,8 @@ export const TimelineStepSchema = z.object({
   level: z.enum(LEVELS),
   actorId: z.string().nullable(),
   departmentCode: z.string().nullable(),
+  /** The source system (its token's name) that sent this step; null for steps written in bulk without one. */
+  source: z.string().nullable(),
   minutesSincePrevious: z.number().nullable(),
 });
 
