@@ -140,8 +140,11 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       Object.assign({ serverTime: shanghaiIso(Date.now()), today: stats.snapshot(), supervision: null, ingest: ingest.counters }, ...features.map((f) => f.stats?.() ?? {})),
   });
 
+  // Set by the supervision engine (it knows each open case's district); none without it.
+  let caseDistrict: ((caseId: string) => string | undefined) | undefined;
   const ingest = new IngestService({
     store,
+    caseDistrict: (id) => caseDistrict?.(id),
     log: new IngestLog<LogRecord>(path.join(config.dataDir, 'ingest-log'), undefined, (torn) =>
       logger.warn(torn, 'ingest log: torn or corrupt tail ignored at replay (never acknowledged)'),
     ),
@@ -171,7 +174,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       }
     },
   });
-  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), now: Date.now };
+  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now };
   features.push(...createFeatures(ctx));
 
   const tongban: Tongban = {

@@ -25,6 +25,8 @@ export interface FeatureContext {
   audit: AuditLog;
   /** Every accepted event of these cases, stored in ClickHouse or not yet flushed. */
   eventsOfCases: (caseIds: readonly string[]) => Promise<Map<string, CaseEvent[]>>;
+  /** The supervision engine names the district of an open case here, so ingest can keep a district-limited source to its own. */
+  provideCaseDistrict: (lookup: (caseId: string) => string | undefined) => void;
   now: () => number;
 }
 

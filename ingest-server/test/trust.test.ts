@@ -160,6 +160,11 @@ describe('who may do what', () => {
       return r.status === 200 ? r.body : undefined;
     });
     expect(detail.timeline.map((t) => t.source)).toEqual(['yc']);
+    // Naming its own district does not let it complete another district's open case.
+    const sneaky = { eventId: 'WZ-1.yc', caseId: 'WZ-1', type: 'completed', occurredAt: '2025-08-25T10:00:00+08:00', districtCode: '500118', level: 'district' };
+    const moved = (await (await server.post([sneaky], { token: 'yc-source-token' })).json()) as { accepted: number; rejected: Array<{ errors: string[] }> };
+    expect(moved.accepted).toBe(0);
+    expect(moved.rejected[0]!.errors.join(' ')).toMatch(/district_not_allowed: case WZ-1 belongs to district 500101/);
   });
 
   it('records sign-ins, case reads and 督办 in the audit, masked', async () => {

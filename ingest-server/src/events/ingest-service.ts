@@ -47,6 +47,8 @@ const ERROR_MEMORY_MS = 30_000;
 
 interface Options {
   store: EventStore;
+  /** The district an open case belongs to (the supervision engine's), to keep a district-limited source out of other districts' cases. */
+  caseDistrict?: (caseId: string) => string | undefined;
   log: IngestLog<LogRecord>;
   logger: Logger;
   flushMaxRows: number;
@@ -145,8 +147,12 @@ export class IngestService {
       const v = validateEvent(item.value, now);
       const at = occurredAtOf(item.value);
       const atProblem = at === undefined ? undefined : occurredAtProblem(at);
+      const caseDistrict = v.ok && districts ? this.o.caseDistrict?.(v.event.caseId) : undefined;
       if (v.ok && !atProblem && districts && !districts.has(v.event.districtCode)) {
         rejected.push({ index, eventId: v.event.eventId, errors: [`district_not_allowed: source ${source} may not write events for district ${v.event.districtCode}`], raw: item.raw });
+      } else if (v.ok && !atProblem && caseDistrict !== undefined && districts && !districts.has(caseDistrict)) {
+        // Naming its own district does not let a source complete or rate another district's case, nor move it.
+        rejected.push({ index, eventId: v.event.eventId, errors: [`district_not_allowed: case ${v.event.caseId} belongs to district ${caseDistrict}, which source ${source} may not write for`], raw: item.raw });
       } else if (v.ok && !atProblem) valid.push({ index, event: v.event, raw: item.raw });
       else {
         const errors = v.ok ? [] : v.errors;

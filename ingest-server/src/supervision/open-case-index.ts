@@ -371,6 +371,12 @@ export class OpenCaseIndex {
   }
 
   /** One open case as the list shows it, or undefined when it is not open. */
+  /** The district of an open case, or undefined for a case not open. */
+  districtOf(caseId: string): string | undefined {
+    const slot = this.slotOf.get(caseId);
+    return slot === undefined ? undefined : this.strings.values[this.district[slot]!];
+  }
+
   summary(caseId: string, nowMs: number): OpenCaseRow | undefined {
     const slot = this.slotOf.get(caseId);
     const today = shanghaiDay(nowMs);

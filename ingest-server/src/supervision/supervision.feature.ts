@@ -29,6 +29,7 @@ const BULK_PROJECTION_ABOVE = 100_000;
 export const supervisionFeature: FeatureFactory = (ctx) => {
   const states = new CaseStateStore(ctx.clickhouse, ctx.db);
   const index = new OpenCaseIndex(() => ctx.calendar.calendar, ctx.config.pauseFlagDays);
+  ctx.provideCaseDistrict((caseId) => index.districtOf(caseId));
   const orders = new SupervisionOrders(ctx.clickhouse, ctx.db);
   const history = new DeadlineHistoryStore(ctx.clickhouse, ctx.db);
   /** Open cases queued by a repair (calendar or item change): their deadlines before it, and the cause. */
