@@ -83,7 +83,7 @@ afterAll(async () => {
 /** The wall as the display of this token opens it (`/?display=<token>`). */
 async function wall(token = 'dev-wall'): Promise<Page> {
   const page = await openWall(browser.context, url, token);
-  await page.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
+  await page.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 40_000 });
   return page;
 }
 
@@ -146,17 +146,20 @@ describe('the wall screen', () => {
 
   it('opens the case of a pop-up card and of a ticker row', async () => {
     const page = await wall();
-    const card = page.locator('.feed-card').first();
-    await card.waitFor({ timeout: 20_000 });
-    const caseId = await card.getAttribute('data-case-id');
-    await card.click();
-    await page.getByTestId('case-detail').waitFor();
-    expect(await page.getByTestId('case-detail').getAttribute('aria-label')).toContain(caseId!);
-    await page.getByTestId('case-detail').click({ position: { x: 5, y: 5 } });
-    await page.getByTestId('case-detail').waitFor({ state: 'detached' });
-    await page.locator('.ticker-row').first().click();
-    await page.getByTestId('case-detail').waitFor();
-    await page.close();
+    try {
+      await page.locator('.feed-card').first().waitFor({ timeout: 20_000 });
+      // The live feed moves on while the test reads it: click the card of one case id, found again by that id.
+      const caseId = await page.locator('.feed-card').first().getAttribute('data-case-id');
+      await page.locator(`.feed-card[data-case-id="${caseId}"]`).first().click({ timeout: 5_000 });
+      await page.getByTestId('case-detail').waitFor();
+      expect(await page.getByTestId('case-detail').getAttribute('aria-label')).toContain(caseId!);
+      await page.getByTestId('case-detail').click({ position: { x: 5, y: 5 } });
+      await page.getByTestId('case-detail').waitFor({ state: 'detached' });
+      await page.locator('.ticker-row').first().click();
+      await page.getByTestId('case-detail').waitFor();
+    } finally {
+      await page.close();
+    }
   }, 60_000);
 
   it('rotates through the screens of its display', async () => {
@@ -195,7 +198,7 @@ describe('the wall screen', () => {
     const wide = await launchWallBrowser({ width: 6656, height: 1792 });
     try {
       const page = await openWall(wide.context, url);
-      await page.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
+      await page.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 40_000 });
       await page.waitForTimeout(3000);
       const boxes = await page.locator('.panel').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
       expect(boxes.length).toBeGreaterThanOrEqual(8);
