@@ -150,12 +150,13 @@ describe('the wall screen', () => {
       await page.locator('.feed-card').first().waitFor({ timeout: 20_000 });
       // The live feed moves on while the test reads it: click the card of one case id, found again by that id.
       const caseId = await page.locator('.feed-card').first().getAttribute('data-case-id');
-      await page.locator(`.feed-card[data-case-id="${caseId}"]`).first().click({ timeout: 5_000 });
+      // Cards animate in and out (never "stable" for Playwright's click): the click is dispatched to the card itself.
+      await page.locator(`.feed-card[data-case-id="${caseId}"]`).first().dispatchEvent('click');
       await page.getByTestId('case-detail').waitFor();
       expect(await page.getByTestId('case-detail').getAttribute('aria-label')).toContain(caseId!);
       await page.getByTestId('case-detail').click({ position: { x: 5, y: 5 } });
       await page.getByTestId('case-detail').waitFor({ state: 'detached' });
-      await page.locator('.ticker-row').first().click();
+      await page.locator('.ticker-row').first().dispatchEvent('click');
       await page.getByTestId('case-detail').waitFor();
     } finally {
       await page.close();
