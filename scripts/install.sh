@@ -11,11 +11,14 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$PNPM_VERSION"
 fi
 
 # Debian packages: Chromium for the browser tests and PDF reports, CJK fonts (PDFs and screenshots
-# render Chinese offline), poppler-utils for pdftotext in the report tests.
+# render Chinese offline), poppler-utils for pdftotext in the report tests, redis-server for several
+# server nodes (each test starts its own), ffmpeg to generate the hall-video HLS stream the wall test plays.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install: Debian packages ${missing[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
