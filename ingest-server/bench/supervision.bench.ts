@@ -47,6 +47,8 @@ function openCase(i: number): OpenCase {
     promisedDeadlineDay: dayNumber(dl),
     statutoryDeadlineDay: dayNumber(dl) + 20,
     yellowFromDay: dayNumber(dl) - 3,
+    stageSinceDay: dayNumber('2025-10-01'),
+    promisedLimitDays: 10,
     pauses: i % 20 === 0 ? [{ from: '2025-10-09', to: '2025-10-10' }] : [],
     stageDueDay: null,
     flags: [],

@@ -74,4 +74,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DISPLAY_TOKENS: 'hall:hall-token-1:500118|500119' })).toThrow(/one district/);
     expect(loadConfig({}).auth.displayTokens.get('dev-wall')?.name).toBe('dev-wall');
   });
+
+  it('reads the lateness model settings (AT_RISK_*) and refuses a threshold outside (0, 1)', () => {
+    expect(loadConfig({}).lateness).toEqual({ threshold: 0.5, minCases: 10, windowDays: 90, refreshMs: 600_000 });
+    expect(loadConfig({ AT_RISK_THRESHOLD: '0.7', AT_RISK_MIN_CASES: '5', AT_RISK_WINDOW_DAYS: '30', AT_RISK_REFRESH_SECONDS: '2' }).lateness).toEqual({ threshold: 0.7, minCases: 5, windowDays: 30, refreshMs: 2000 });
+    expect(() => loadConfig({ AT_RISK_THRESHOLD: '1.5' })).toThrow(/AT_RISK_THRESHOLD/);
+    expect(() => loadConfig({ AT_RISK_WINDOW_DAYS: '1000' })).toThrow(/AT_RISK_WINDOW_DAYS/);
+  });
 });

@@ -49,6 +49,16 @@ export interface Config {
   displays: Map<string, DisplayConfig>;
   /** Who may do what (SPEC.md "Who may do what"). */
   auth: AuthConfig;
+  /** Predicted lateness (at_risk): threshold and the model's window (AT_RISK_*). */
+  lateness: LatenessConfig;
+}
+
+/** AT_RISK_THRESHOLD (0–1, default 0.5), AT_RISK_MIN_CASES (10), AT_RISK_WINDOW_DAYS (90), AT_RISK_REFRESH_SECONDS (600). */
+export interface LatenessConfig {
+  threshold: number;
+  minCases: number;
+  windowDays: number;
+  refreshMs: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -158,6 +168,10 @@ const Env = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   DEV_PEOPLE: z.enum(['0', '1', 'true', 'false']).optional(),
   DISPLAYS_FILE: z.string().optional(),
+  AT_RISK_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.5),
+  AT_RISK_MIN_CASES: int(10, 1),
+  AT_RISK_WINDOW_DAYS: int(90, 7).pipe(z.number().max(366)),
+  AT_RISK_REFRESH_SECONDS: int(600, 1),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -287,5 +301,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       devPeople: !production && (e.DEV_PEOPLE === undefined ? true : flag(e.DEV_PEOPLE)),
     },
+    lateness: { threshold: e.AT_RISK_THRESHOLD, minCases: e.AT_RISK_MIN_CASES, windowDays: e.AT_RISK_WINDOW_DAYS, refreshMs: e.AT_RISK_REFRESH_SECONDS * 1000 },
   };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CaseEvent } from '@tongban/shared';
+import { shanghaiDate, type CaseEvent } from '@tongban/shared';
 import type { EventStore } from '../events/event.store.ts';
 import type { Warning } from './case-clock.ts';
 import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './case-state.ts';
@@ -44,6 +44,8 @@ export function openCaseOf(s: CaseState): OpenCase {
     statutoryDeadlineDay: day(s.statutory?.deadline),
     yellowFromDay: day(s.promised?.yellowFrom),
     stageDueDay: day(s.stageClock?.due),
+    stageSinceDay: day(shanghaiDate(s.stageSince)),
+    promisedLimitDays: s.promisedLimitDays,
     pauses: s.pauses,
     flags: s.flags,
   };
@@ -52,7 +54,7 @@ export function openCaseOf(s: CaseState): OpenCase {
 /** The list/warning summary of a case that has left the index (completed, rejected, withdrawn). */
 export function closedCaseSummary(s: CaseState, warning: Warning): OpenCaseRow {
   // The index's numeric fields stay out of the message.
-  const { submittedMs: _s, acceptedMs: _a, promisedDeadlineDay: _p, statutoryDeadlineDay: _d, yellowFromDay: _y, stageDueDay: _g, pauses: _u, flags, ...o } = openCaseOf(s);
+  const { submittedMs: _s, acceptedMs: _a, promisedDeadlineDay: _p, statutoryDeadlineDay: _d, yellowFromDay: _y, stageDueDay: _g, stageSinceDay: _t, promisedLimitDays: _l, pauses: _u, flags, ...o } = openCaseOf(s);
   return {
     ...o,
     townshipCode: o.townshipCode || null,
@@ -66,6 +68,7 @@ export function closedCaseSummary(s: CaseState, warning: Warning): OpenCaseRow {
     warning,
     daysOverdue: s.daysOverdue,
     flags: [...flags],
+    atRisk: null,
   };
 }
 

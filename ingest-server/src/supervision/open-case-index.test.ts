@@ -18,6 +18,8 @@ const base: OpenCase = {
   level: 'district',
   holder: 'yc-017',
   submittedMs: Date.parse('2025-09-08T09:00:00.000+08:00'),
+  stageSinceDay: null,
+  promisedLimitDays: 5,
   acceptedMs: Date.parse('2025-09-08T10:00:00.000+08:00'),
   // 10-day promise accepted 2025-09-08: yellow from 09-18, deadline 09-22.
   promisedDeadlineDay: d('2025-09-22'),

@@ -4,6 +4,15 @@ import { DATA_QUALITY_FLAGS } from './overdue-rule.ts';
 import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 
+/**
+ * Predicted lateness for the index (see lateness-model.ts): from which working day used a case at a stage
+ * is at risk, and its probability of ending late. `undefined` = no model for the item at that stage.
+ */
+export interface LatenessAssessor {
+  atRiskFromUsed(itemCode: string, stage: string, entered: number, limit: number): number | null | undefined;
+  probability(itemCode: string, stage: string, c: { entered: number; used: number; limit: number }): number | null;
+}
+
 /** What describes a case in the index and in its list rows. */
 interface CaseFields {
   caseId: string;
@@ -29,6 +38,9 @@ export interface OpenCase extends CaseFields {
   yellowFromDay: number | null;
   /** Last day of the current stage's own limit (环节时限), when the item sets one. */
   stageDueDay: number | null;
+  /** Day the current stage began (the latest lifecycle step), and the promised limit in working days (at_risk). */
+  stageSinceDay: number | null;
+  promisedLimitDays: number;
   pauses: ClockPause[];
   /** Flags as derived (those that depend on the date, pause_overdue and stage_overdue, are judged here anew). */
   flags: readonly string[];
@@ -39,6 +51,8 @@ export type OpenCaseRow = Omit<CaseSummary, 'itemName' | 'districtName'>;
 
 export interface CaseFilter {
   warning?: Warning | 'any';
+  /** Open cases predicted late and not yet yellow or red (`warning=at_risk`). */
+  atRisk?: boolean;
   districtCode?: string;
   townshipCode?: string;
   villageCode?: string;
@@ -71,6 +85,8 @@ export interface AreaCounts {
   dataQuality: number;
   pauseOverdue: number;
   stageOverdue: number;
+  /** Open cases at risk of ending late; null when no case of the area has a lateness model (无数据). */
+  atRisk: number | null;
 }
 
 export interface IndexCounts {
@@ -84,6 +100,8 @@ export interface IndexCounts {
   /** Open cases past their current stage's own limit (环节超时), by stage. */
   stageOverdue: { total: number; byStage: Record<string, number> };
   pauseOverdue: number;
+  /** Open cases predicted late, not yet yellow or red; null when no open case has a lateness model. */
+  atRisk: number | null;
 }
 
 /** Flags as bits: FLAG_BITS[flag] is the flag's bit. */
@@ -138,6 +156,12 @@ export class OpenCaseIndex {
   private statutoryDl = new Int32Array(0);
   private yellowFrom = new Int32Array(0);
   private stageDue = new Int32Array(0);
+  private stageSince = new Int32Array(0);
+  private limitDays = new Int32Array(0);
+  /** Day from which the case is at risk (NONE: not before its deadline), and whether a model judged it. */
+  private atRiskFrom = new Int32Array(0);
+  private modelled = new Uint8Array(0);
+  private lateness: LatenessAssessor | undefined;
   private flagBits = new Uint16Array(0);
   private readonly pauses = new Map<number, ClockPause[]>();
   private readonly heap = new TransitionHeap();
@@ -158,7 +182,7 @@ export class OpenCaseIndex {
 
   /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
   get arrayBytes(): number {
-    return this.capacity * (4 * 14 + 2 + 1 + 8 * 2) + this.heap.bytes;
+    return this.capacity * (4 * 17 + 2 + 1 + 1 + 8 * 2) + this.heap.bytes;
   }
 
   /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
@@ -186,9 +210,12 @@ export class OpenCaseIndex {
     this.statutoryDl[slot] = c.statutoryDeadlineDay ?? NONE;
     this.yellowFrom[slot] = c.yellowFromDay ?? NONE;
     this.stageDue[slot] = c.stageDueDay ?? NONE;
+    this.stageSince[slot] = c.stageSinceDay ?? NONE;
+    this.limitDays[slot] = c.promisedLimitDays;
     this.flagBits[slot] = flagMask(c.flags);
     if (c.pauses.length) this.pauses.set(slot, c.pauses);
     else this.pauses.delete(slot);
+    this.assess(slot, new Map());
     const today = shanghaiDay(nowMs);
     const w = this.warningOf(slot, today);
     this.warning[slot] = WARNING_RANK[w];
@@ -258,8 +285,10 @@ export class OpenCaseIndex {
     const idText = filter.caseIdContains?.toLowerCase();
     const ids = filter.caseIds;
     const dq = filter.dataQuality;
+    const atRisk = filter.atRisk;
     return (slot) => {
       if (fWarning >= 0 && this.warning[slot] !== fWarning) return false;
+      if (atRisk !== undefined && this.atRiskOn(slot, today) !== atRisk) return false;
       if (fDistrict >= 0 && this.district[slot] !== fDistrict) return false;
       if (fTownship >= 0 && this.township[slot] !== fTownship) return false;
       if (fVillage >= 0 && this.village[slot] !== fVillage) return false;
@@ -347,7 +376,7 @@ export class OpenCaseIndex {
       if (fTownship >= 0 && this.township[slot] !== fTownship) continue;
       const g = group[slot]!;
       let a = byId[g];
-      if (!a) byId[g] = a = { code: s[g]!, open: 0, yellow: 0, red: 0, dataQuality: 0, pauseOverdue: 0, stageOverdue: 0 };
+      if (!a) byId[g] = a = { code: s[g]!, open: 0, yellow: 0, red: 0, dataQuality: 0, pauseOverdue: 0, stageOverdue: 0, atRisk: null };
       a.open++;
       const w = this.warning[slot]!;
       if (w === 1) a.yellow++;
@@ -355,6 +384,7 @@ export class OpenCaseIndex {
       if (this.flagBits[slot]! & DQ_MASK) a.dataQuality++;
       if (this.pauses.has(slot) && this.pauseOverdue(slot, today)) a.pauseOverdue++;
       if (this.stageOverdue(slot, today)) a.stageOverdue++;
+      if (this.modelled[slot]) a.atRisk = (a.atRisk ?? 0) + (this.atRiskOn(slot, today) ? 1 : 0);
     }
     return byId.filter((a): a is AreaCounts => a !== undefined);
   }
@@ -431,6 +461,7 @@ export class OpenCaseIndex {
       warning: WARNINGS[this.warning[slot]!]!,
       daysOverdue: dq ? 0 : overdue(this.promisedDl[slot]!),
       flags: this.flagsAt(slot, today),
+      atRisk: this.atRiskView(slot, today),
     };
   }
 
@@ -439,7 +470,7 @@ export class OpenCaseIndex {
     const today = shanghaiDay(nowMs);
     const c: IndexCounts = {
       open: 0, yellow: 0, red: 0, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {},
-      dataQuality: { total: 0, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0,
+      dataQuality: { total: 0, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0, atRisk: null,
     };
     for (const slot of this.slotOf.values()) {
       if (this.flagBits[slot]! & DQ_MASK) {
@@ -453,6 +484,7 @@ export class OpenCaseIndex {
         c.stageOverdue.byStage[stage] = (c.stageOverdue.byStage[stage] ?? 0) + 1;
       }
       if (this.pauses.has(slot) && this.pauseOverdue(slot, today)) c.pauseOverdue++;
+      if (this.modelled[slot]) c.atRisk = (c.atRisk ?? 0) + (this.atRiskOn(slot, today) ? 1 : 0);
       const w = this.warning[slot]!;
       c.open++;
       if (w === 1) c.yellow++;
@@ -481,6 +513,63 @@ export class OpenCaseIndex {
     const slot = this.slotOf.get(caseId);
     if (slot === undefined) return undefined;
     return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!), pauses: this.pauses.get(slot) ?? [] };
+  }
+
+  /** Sets (or replaces) the lateness model and judges every open case with it. */
+  setLateness(assessor: LatenessAssessor | undefined): void {
+    this.lateness = assessor;
+    const memo = new Map<string, number>();
+    for (const slot of this.slotOf.values()) this.assess(slot, memo);
+  }
+
+  /** Working days used when the current stage began (its day counted), on the promised clock. */
+  private enteredUsed(slot: number): number {
+    const since = this.stageSince[slot]!;
+    const acceptedOn = isoOfDay(shanghaiDay(this.acceptedMs[slot]!));
+    if (since === NONE || isoOfDay(since) <= acceptedOn) return 0;
+    return this.calendar().workingDaysUsed({ acceptedOn, asOf: isoOfDay(since), pauses: this.pauses.get(slot) }).days;
+  }
+
+  /** Judges one case with the model: from which day it is at risk (memo: cases alike share the answer). */
+  private assess(slot: number, memo: Map<string, number>): void {
+    this.atRiskFrom[slot] = NONE;
+    this.modelled[slot] = 0;
+    const m = this.lateness;
+    if (!m || this.flagBits[slot]! & DQ_MASK || Number.isNaN(this.acceptedMs[slot]!) || this.promisedDl[slot] === NONE || this.stageSince[slot] === NONE) return;
+    const item = this.strings.values[this.item[slot]!]!;
+    const stage = this.strings.values[this.stage[slot]!]!;
+    const entered = this.enteredUsed(slot);
+    const limit = this.limitDays[slot]!;
+    const key = `${item}|${stage}|${entered}|${limit}`;
+    let from = memo.get(key);
+    if (from === undefined) {
+      const u = m.atRiskFromUsed(item, stage, entered, limit);
+      from = u === undefined ? -1 : u === null ? -2 : u;
+      memo.set(key, from);
+    }
+    if (from === -1) return;
+    this.modelled[slot] = 1;
+    if (from < 0) return;
+    const acceptedOn = isoOfDay(shanghaiDay(this.acceptedMs[slot]!));
+    const d = from === 0 ? acceptedOn : this.calendar().deadline({ acceptedOn, limitDays: from, pauses: this.pauses.get(slot) }).deadline;
+    if (d !== null) this.atRiskFrom[slot] = Math.max(dayNumber(d), this.stageSince[slot]!);
+  }
+
+  /** At risk on a day: predicted late, and not yet yellow or red (nor a data-quality case). */
+  private atRiskOn(slot: number, today: number): boolean {
+    const from = this.atRiskFrom[slot]!;
+    return from !== NONE && today >= from && this.warning[slot] === 0;
+  }
+
+  private atRiskView(slot: number, today: number): OpenCaseRow['atRisk'] {
+    const m = this.lateness;
+    if (!m || !this.modelled[slot]) return null;
+    const acceptedOn = isoOfDay(shanghaiDay(this.acceptedMs[slot]!));
+    const used = this.calendar().workingDaysUsed({ acceptedOn, asOf: isoOfDay(today), pauses: this.pauses.get(slot) }).days;
+    const s = this.strings.values;
+    const probability = m.probability(s[this.item[slot]!]!, s[this.stage[slot]!]!, { entered: this.enteredUsed(slot), used, limit: this.limitDays[slot]! });
+    if (probability === null) return null;
+    return { probability, since: this.atRiskOn(slot, today) ? isoOfDay(this.atRiskFrom[slot]!) : null };
   }
 
   private warningOf(slot: number, today: number): Warning {
@@ -553,6 +642,12 @@ export class OpenCaseIndex {
     this.statutoryDl = grow32(this.statutoryDl);
     this.yellowFrom = grow32(this.yellowFrom);
     this.stageDue = grow32(this.stageDue);
+    this.stageSince = grow32(this.stageSince);
+    this.limitDays = grow32(this.limitDays);
+    this.atRiskFrom = grow32(this.atRiskFrom);
+    const md = new Uint8Array(n);
+    md.set(this.modelled);
+    this.modelled = md;
     const fb = new Uint16Array(n);
     fb.set(this.flagBits);
     this.flagBits = fb;

@@ -10,6 +10,8 @@ import { RatingClockBook } from './rating-clocks/rating-clock-book.ts';
 import { RatingClockStore } from './rating-clocks/rating-clock.store.ts';
 import { RATING_CLOCK_MIGRATIONS } from './rating-clocks/rating-clocks.migrations.ts';
 import { ratingClockRoutes } from './rating-clocks/rating-clocks.route.ts';
+import { catchUpRatingClocks } from './rating-clocks/rating-clock-catch-up.ts';
+import { LatenessModel, startLatenessModel } from './lateness.ts';
 import { SupervisionOrders } from './supervision-orders.store.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
@@ -32,6 +34,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
   ctx.provideCaseDistrict((caseId) => index.districtOf(caseId));
   const orders = new SupervisionOrders(ctx.clickhouse, ctx.db);
   const history = new DeadlineHistoryStore(ctx.clickhouse, ctx.db);
+  const lateness = new LatenessModel(ctx.clickhouse, ctx.db, ctx.config.lateness);
   /** Open cases queued by a repair (calendar or item change): their deadlines before it, and the cause. */
   const repairs = new Map<string, { promised: string | null; statutory: string | null; cause: string }>();
   let typical = new Map<string, number>();
@@ -133,7 +136,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       at: now,
       value: {
         supervision: {
-          counts: { open: counts.open, yellow: counts.yellow, red: counts.red, stageOverdue: counts.stageOverdue.total, pauseOverdue: counts.pauseOverdue },
+          counts: { open: counts.open, yellow: counts.yellow, red: counts.red, stageOverdue: counts.stageOverdue.total, pauseOverdue: counts.pauseOverdue, atRisk: counts.atRisk },
           byLevel: counts.byLevel,
           byDistrict: counts.byDistrict,
           dataQuality: counts.dataQuality,
@@ -191,6 +194,10 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
         projector.enqueue(behind);
         await projector.drain();
       }
+      // Bad ratings stored before their clocks existed get them, once per data dir (a mark, not a scan per start).
+      const caughtUp = await catchUpRatingClocks({ ch: ctx.clickhouse, db: ctx.db, book, now: ctx.now });
+      if (caughtUp !== null) log.info({ opened: caughtUp }, 'bad-rating clocks caught up with the event log');
+      timers.push(await startLatenessModel({ model: lateness, index, calendar: () => ctx.calendar.calendar, now: ctx.now, logger: log }));
       projector.start();
       timers.push(setInterval(scan, SCAN_INTERVAL_MS));
       timers.push(

@@ -102,4 +102,18 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
       ) ENGINE = MergeTree ORDER BY (case_id, at)`,
     ],
   },
+  {
+    version: 120,
+    name: 'stage start on case state, supervision marks',
+    statements: (db) => [
+      // When the current stage began: the lateness model (at_risk) reads it for the open cases after a restart.
+      `ALTER TABLE ${db}.case_state ADD COLUMN IF NOT EXISTS stage_since Nullable(DateTime64(3, 'Asia/Shanghai')) AFTER stage_due`,
+      // One-off passes the engine has done on a data dir (e.g. the catch-up of bad-rating clocks), by name.
+      `CREATE TABLE IF NOT EXISTS ${db}.supervision_marks (
+        name String,
+        value UInt64,
+        set_at DateTime64(3, 'Asia/Shanghai')
+      ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
+    ],
+  },
 ];

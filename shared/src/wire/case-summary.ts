@@ -8,6 +8,14 @@ export type Warning = z.infer<typeof WarningSchema>;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
+/**
+ * Predicted lateness of an open case (from its item's completed cases at its current stage): the probability
+ * it ends late, and since when it is `at_risk` (above the threshold, not yet yellow or red), else null.
+ * The whole field is null when there is no model (too few completed cases of the item): never invented.
+ */
+export const AtRiskSchema = z.object({ probability: z.number(), since: isoDate.nullable() });
+export type AtRisk = z.infer<typeof AtRiskSchema>;
+
 /** What describes a case wherever it is shown: place, stage, holder, clocks and its rung on the ladder. */
 export const CaseFieldsSchema = z.object({
   caseId: z.string(),
@@ -28,6 +36,7 @@ export const CaseFieldsSchema = z.object({
   daysOverdue: z.number(),
   /** Data-quality and supervision flags (`missing_completion`, `pause_overdue`, `stage_overdue` …). */
   flags: z.array(z.string()),
+  atRisk: AtRiskSchema.nullable(),
 });
 
 /** One open case as `GET /api/v1/cases` lists it and the wall's red list shows it. */

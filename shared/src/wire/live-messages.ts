@@ -49,7 +49,12 @@ export const DataQualityCountsSchema = z.object({ total: z.number(), byDistrict:
  * one district, the figures the engine keeps city-wide only (by level, stage, 督办, rating clocks) are null.
  */
 export const SupervisionOverviewSchema = z.object({
-  counts: WarningCountsSchema.extend({ stageOverdue: z.number().nullable(), pauseOverdue: z.number().nullable() }),
+  counts: WarningCountsSchema.extend({
+    stageOverdue: z.number().nullable(),
+    pauseOverdue: z.number().nullable(),
+    /** Open cases predicted late, not yet yellow or red; null when no case has a lateness model (无数据). */
+    atRisk: z.number().nullable(),
+  }),
   byLevel: z.record(z.enum(LEVELS), z.number()).nullable(),
   byDistrict: z.record(z.string(), WarningCountsSchema),
   /** Red first, then yellow, most overdue first; at most 100. */
