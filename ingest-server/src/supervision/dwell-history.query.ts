@@ -40,7 +40,7 @@ export async function dwellDistributions(ch: Clickhouse, db: string, cal: Workin
   const since = addCalendarDays(today, -windowDays);
   const base = addCalendarDays(since, -ACCEPTANCE_LOOKBACK_DAYS);
   const cum = cumulativeWorkingDays(cal, base, today);
-  const idx = (col: string) => `cum[least(greatest(dateDiff('day', base, toDate(${col}, 'Asia/Shanghai')) + 1, 1), length(cum))]`;
+  const idx = (col: string) => `cum[least(greatest(dateDiff('day', base, toDate(${col}, 'Asia/Shanghai')) + 1, 1), toInt64(length(cum)))]`;
   const rs = await ch.query({
     query: `WITH {cum:Array(Int32)} AS cum, toDate({base:String}) AS base
             SELECT s.item_code AS item, e.type AS stage,
