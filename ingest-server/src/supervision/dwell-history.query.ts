@@ -49,13 +49,13 @@ export async function dwellDistributions(ch: Clickhouse, db: string, cal: Workin
             FROM ${db}.case_events AS e
             INNER JOIN (
               SELECT case_id, item_code, accepted_at, completed_at, working_days_used FROM ${db}.case_state FINAL
-              WHERE case_id IN (SELECT case_id FROM ${db}.events WHERE type = 'completed' AND occurred_at >= toDateTime64({since:String}, 3, 'Asia/Shanghai'))
+              WHERE case_id IN (SELECT case_id FROM ${db}.events WHERE type = 'completed' AND occurred_at >= toDateTime64({since:String}, 3, 'Asia/Shanghai') AND occurred_at < fromUnixTimestamp64Milli({now:Int64}, 'Asia/Shanghai'))
                 AND status = 'completed' AND accepted_at IS NOT NULL AND NOT ${dataQualitySql('flags')}
             ) AS s ON s.case_id = e.case_id
-            WHERE e.case_id IN (SELECT case_id FROM ${db}.events WHERE type = 'completed' AND occurred_at >= toDateTime64({since:String}, 3, 'Asia/Shanghai'))
+            WHERE e.case_id IN (SELECT case_id FROM ${db}.events WHERE type = 'completed' AND occurred_at >= toDateTime64({since:String}, 3, 'Asia/Shanghai') AND occurred_at < fromUnixTimestamp64Milli({now:Int64}, 'Asia/Shanghai'))
               AND e.type IN {stages:Array(String)} AND e.occurred_at >= s.accepted_at AND e.occurred_at <= s.completed_at
             GROUP BY item, stage, remaining`,
-    query_params: { cum, base, since, stages: [...MODEL_STAGES] },
+    query_params: { cum, base, since, now, stages: [...MODEL_STAGES] },
     format: 'JSONCompactEachRow',
     clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
   });
