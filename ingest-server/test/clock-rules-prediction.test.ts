@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultWorkingCalendar as cal, shanghaiDate, type AreaOverview, type CaseDetail, type CaseList } from '@tongban/shared';
+import { defaultCalendarData, defaultWorkingCalendar as cal, shanghaiDate, type AreaOverview, type CaseDetail, type CaseList } from '@tongban/shared';
 import { ServerProcess } from '@tongban/fixtures/server-process';
 import { commandDataDir, queryDataDir } from './chdb-query.ts';
 
@@ -112,8 +112,9 @@ describe('catch-up of bad-rating clocks', () => {
     await server.stop();
     commandDataDir(server.dataDir, 'TRUNCATE TABLE tongban.rating_clocks');
     commandDataDir(server.dataDir, 'TRUNCATE TABLE tongban.supervision_marks');
-    // Received long ago, so a start does not derive the case again (which would open the clock its own way).
-    commandDataDir(server.dataDir, "ALTER TABLE tongban.events UPDATE received_at = received_at - INTERVAL 2 DAY WHERE case_id = 'CU-1' SETTINGS mutations_sync = 1");
+    // Derived long after it arrived, so a start does not derive the case again (which would open the clock its
+    // own way): the latest derivation is dated a day ahead.
+    commandDataDir(server.dataDir, "INSERT INTO tongban.case_state (case_id, version, status) VALUES ('ZZ-LATER', now64(3) + INTERVAL 1 DAY, 'completed')");
     expect(clockRows().n).toBe(0);
 
     const from = server.output.length;
@@ -135,5 +136,29 @@ describe('catch-up of bad-rating clocks', () => {
     await server.stop();
     expect(clockRows()).toEqual(before);
     await server.restart();
+  });
+});
+
+// Last: it changes the server's calendar, which the relative dates above are computed with.
+describe('calendar changes are repairs', () => {
+  it('recomputes an open deadline when a new holiday notice is uploaded and records the change with its cause', async () => {
+    // Accepted Fri 2026-11-20, promise 5: day 1…5 are Mon 11-23 … Fri 11-27, so the deadline is 11-27.
+    await server.post(lifecycle('CAL-R', 'PRE-FEW', '2026-11-20'));
+    const before = await server.eventually(async () => {
+      const r = await server.get<CaseDetail>('/api/v1/cases/CAL-R');
+      return r.status === 200 ? r.body : undefined;
+    });
+    expect(before).toMatchObject({ promisedDeadline: '2026-11-27', deadlineHistory: [] });
+    await server.eventually(async () => ((await server.get<CaseList>('/api/v1/cases?warning=any&itemCode=PRE-FEW')).body.cases.some((c) => c.caseId === 'CAL-R') ? true : undefined));
+    // A notice declaring 11-23 … 11-27 days off: day 1…5 become Mon 11-30, 12-01, 12-02, 12-03, Fri 12-04.
+    const data = structuredClone(defaultCalendarData) as typeof defaultCalendarData & { years: Record<string, { off: Record<string, string>; worked: Record<string, string> }> };
+    for (const d of ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27']) data.years['2026']!.off[d] = '测试假期';
+    expect((await fetch(`${server.url}/api/v1/calendar`, { method: 'PUT', headers: admin, body: JSON.stringify(data) })).status).toBe(200);
+    const after = await server.eventually(async () => {
+      const c = (await server.get<CaseDetail>('/api/v1/cases/CAL-R')).body;
+      return c.deadlineHistory.some((h) => h.clock === 'promised') ? c : undefined;
+    });
+    expect(after.promisedDeadline).toBe('2026-12-04');
+    expect(after.deadlineHistory.find((h) => h.clock === 'promised')).toMatchObject({ caseId: 'CAL-R', from: '2026-11-27', to: '2026-12-04', cause: expect.stringMatching(/^calendar:/) });
   });
 });
