@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { EVENT_TYPES, FLAG_WORDS, STATUS_WORDS, WARNING_WORDS, districtName, type CaseSummary } from '@tongban/shared';
+import { EVENT_TYPES, FLAG_WORDS, STATUS_WORDS, WARNING_WORDS, atRiskWords, districtName, type CaseSummary } from '@tongban/shared';
 import { caseHash, superviseHash } from '../data/page-links.ts';
 import { stageName } from './case-view.ts';
 import { exportUrl, listHash, parseListQuery, type ListFilters } from './case-list-query.ts';
@@ -153,7 +153,10 @@ export function CaseListPage(props: { query: string }) {
                     <td>{stageName(c.stage)}</td>
                     <td>{c.holder ?? '—'}</td>
                     <td>{c.promisedDeadline ?? '—'}</td>
-                    <td className={warningClass(c.warning)}>{WARNING_WORDS[c.warning]}</td>
+                    <td className={warningClass(c.warning)}>
+                      {WARNING_WORDS[c.warning]}
+                      {c.atRisk?.since ? <small title={atRiskWords(c.atRisk)}> · 预测风险</small> : null}
+                    </td>
                     <td>{c.daysOverdue ? `${c.daysOverdue} 个工作日` : '—'}</td>
                     <td>{c.flags.map((f) => FLAG_WORDS[f]?.replace(/（.*）$/, '') ?? f).join('、') || '—'}</td>
                   </tr>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { RATING_NAMES, STATUS_WORDS, WARNING_WORDS, shanghaiDate, type CaseDetail, type CaseTrace } from '@tongban/shared';
+import { RATING_NAMES, STATUS_WORDS, WARNING_WORDS, atRiskWords, shanghaiDate, type CaseDetail, type CaseTrace } from '@tongban/shared';
 import { superviseHash } from '../data/page-links.ts';
 import { listHash } from './case-list-query.ts';
 import { clockRows, duration, flagTexts, holdRows, levelName, stageName, timelineRows } from './case-view.ts';
@@ -165,6 +165,7 @@ export function CasePage(props: { caseId: string }) {
                   {WARNING_WORDS[c.warning]}
                 </b>
                 {c.daysOverdue ? ` 超期 ${c.daysOverdue} 个工作日` : ''}
+                {c.atRisk ? <span data-testid="case-at-risk"> · {atRiskWords(c.atRisk)}</span> : null}
               </div>
               <div>
                 <span>申办 / 受理 / 办结</span>

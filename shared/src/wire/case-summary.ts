@@ -16,6 +16,13 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const AtRiskSchema = z.object({ probability: z.number(), since: isoDate.nullable() });
 export type AtRisk = z.infer<typeof AtRiskSchema>;
 
+/** Pure: how a page shows a case's prediction: 预测风险 with its probability when at_risk, else the probability alone. */
+export function atRiskWords(a: AtRisk | null): string {
+  if (a === null) return '无数据';
+  const p = `${Math.round(a.probability * 100)}%`;
+  return a.since === null ? `超期概率 ${p}` : `预测风险（超期概率 ${p}，自 ${a.since}）`;
+}
+
 /** What describes a case wherever it is shown: place, stage, holder, clocks and its rung on the ladder. */
 export const CaseFieldsSchema = z.object({
   caseId: z.string(),
