@@ -9,7 +9,8 @@
  * case ended: of those flagged (probability above the threshold), the share that did end late, against the
  * base rate of lateness among all cases judged that day.
  *
- *   node --import tsx bench/lateness-calibration.bench.ts [--per-day 400] [--days 150] [--window 90] [--threshold 0.5]
+ *   node --import tsx bench/lateness-calibration.bench.ts [--per-day 400] [--days 150] [--window 90] [--thresholds 0.5,0.3,0.2]
+ * (the first threshold is the server's default, AT_RISK_THRESHOLD; the others show what a lower one would flag)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,12 +29,12 @@ import { isDataQuality } from '../src/supervision/overdue-rule.ts';
 import { SUPERVISION_MIGRATIONS } from '../src/supervision/supervision.migrations.ts';
 
 const { values: args } = parseArgs({
-  options: { 'per-day': { type: 'string', default: '400' }, days: { type: 'string', default: '150' }, window: { type: 'string', default: '90' }, threshold: { type: 'string', default: String(DEFAULT_LATENESS.threshold) } },
+  options: { 'per-day': { type: 'string', default: '400' }, days: { type: 'string', default: '150' }, window: { type: 'string', default: '90' }, thresholds: { type: 'string', default: `${DEFAULT_LATENESS.threshold},0.3,0.2` } },
 });
 const PER_DAY = Number(args['per-day']);
 const DAYS = Number(args.days);
 const WINDOW = Number(args.window);
-const THRESHOLD = Number(args.threshold);
+const THRESHOLDS = args.thresholds!.split(',').map(Number);
 const FROM = '2025-03-03';
 const TO = addCalendarDays(FROM, DAYS);
 const SPLIT = addCalendarDays(FROM, WINDOW + 10);
@@ -70,14 +71,14 @@ try {
   const tLoad = performance.now() - t0;
 
   // The model as the server would hold it on the split date.
-  const model = new LatenessModel(ch, 'tongban', { ...DEFAULT_LATENESS, threshold: THRESHOLD, windowDays: WINDOW });
+  const model = new LatenessModel(ch, 'tongban', { ...DEFAULT_LATENESS, windowDays: WINDOW });
   const tq = performance.now();
   await model.refresh(cal, Date.parse(`${SPLIT}T00:00:00+08:00`));
   const tModel = performance.now() - tq;
 
-  console.log(`bench:supervision — lateness calibration: ${cases.length.toLocaleString('en-US')} simulated cases (${PER_DAY}/day × ${DAYS} days from ${FROM}), model of the ${WINDOW} days before ${SPLIT} (${model.size} item × stage models, read in ${tModel.toFixed(0)} ms; data built in ${(tLoad / 1000).toFixed(1)} s), threshold ${THRESHOLD}`);
-  console.log('N days before deadline | judged | no model | flagged | late among flagged | base rate (all judged) | late among not flagged');
-  for (const N of [1, 3, 5]) {
+  console.log(`bench:supervision — lateness calibration: ${cases.length.toLocaleString('en-US')} simulated cases (${PER_DAY}/day × ${DAYS} days from ${FROM}), model of the ${WINDOW} days before ${SPLIT} (${model.size} item × stage models, read in ${tModel.toFixed(0)} ms; data built in ${(tLoad / 1000).toFixed(1)} s)`);
+  console.log('threshold | N days before deadline | judged | no model | flagged | late among flagged | base rate (all judged) | late among not flagged');
+  for (const THRESHOLD of THRESHOLDS) for (const N of [1, 3, 5]) {
     let judged = 0;
     let noModel = 0;
     let flagged = 0;
@@ -112,7 +113,7 @@ try {
     }
     const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '无数据');
     console.log(
-      `${String(N).padStart(22)} | ${String(judged).padStart(6)} | ${String(noModel).padStart(8)} | ${String(flagged).padStart(7)} | ${pct(flaggedLate, flagged).padStart(18)} | ${pct(late, judged).padStart(22)} | ${pct(unflaggedLate, judged - flagged).padStart(21)}`,
+      `${String(THRESHOLD).padStart(9)} | ${String(N).padStart(22)} | ${String(judged).padStart(6)} | ${String(noModel).padStart(8)} | ${String(flagged).padStart(7)} | ${pct(flaggedLate, flagged).padStart(18)} | ${pct(late, judged).padStart(22)} | ${pct(unflaggedLate, judged - flagged).padStart(21)}`,
     );
   }
   console.log('(flagged: the model alone; on the server a case already yellow or red is not listed at_risk, its warning says more)');

@@ -47,6 +47,10 @@ export class LatenessModel implements LatenessAssessor {
     return d && d.total >= this.settings.minCases ? d : undefined;
   }
 
+  hasModel(itemCode: string, stage: string): boolean {
+    return this.distribution(itemCode, stage) !== undefined;
+  }
+
   atRiskFromUsed(itemCode: string, stage: string, entered: number, limit: number): number | null | undefined {
     const d = this.distribution(itemCode, stage);
     return d ? atRiskFromUsed(d, { entered, limit }, this.settings.threshold, this.settings) : undefined;
@@ -65,7 +69,7 @@ export async function startLatenessModel(o: { model: LatenessModel; index: OpenC
   const refresh = async () => {
     const started = Date.now();
     await o.model.refresh(o.calendar(), o.now());
-    o.index.setLateness(o.model);
+    await o.index.setLatenessInSteps(o.model);
     o.logger.debug({ models: o.model.size, ms: Date.now() - started }, 'lateness model refreshed');
   };
   await refresh().catch((err: unknown) => o.logger.warn({ err }, 'lateness model read failed'));

@@ -140,6 +140,7 @@ describe('OpenCaseIndex and the flags kept apart from lateness', () => {
     const dist = dwellDistribution([[4, 5], [8, 5], [12, 10]]);
     const opts = { minCases: 10 };
     const model: LatenessAssessor = {
+      hasModel: (item, stage) => item === 'GTGSH-BG' && stage === 'accepted',
       atRiskFromUsed: (item, stage, entered, limit) => (item === 'GTGSH-BG' && stage === 'accepted' ? atRiskFromUsed(dist, { entered, limit }, 0.5, opts) : undefined),
       probability: (item, stage, c) => lateProbability(item === 'GTGSH-BG' && stage === 'accepted' ? dist : undefined, c, opts),
     };
