@@ -49,6 +49,16 @@ export interface Config {
   displays: Map<string, DisplayConfig>;
   /** Who may do what (SPEC.md "Who may do what"). */
   auth: AuthConfig;
+  /** 督办 clock settings (the supervisors' workspace, issue 13). */
+  supervisionOrders: SupervisionOrdersConfig;
+}
+
+/** 督办 orders: the default due date offered when issuing one, and when an unresolved one escalates to 红牌. */
+export interface SupervisionOrdersConfig {
+  /** SUPERVISION_DUE_WORKING_DAYS: working days from today the issue form's due date defaults to (default 3). */
+  defaultDueWorkingDays: number;
+  /** SUPERVISION_RED_CARD_DAYS: working days after its due date an unresolved order turns 黄牌 → 红牌 (default 5). */
+  redCardAfterDays: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -158,6 +168,9 @@ const Env = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   DEV_PEOPLE: z.enum(['0', '1', 'true', 'false']).optional(),
   DISPLAYS_FILE: z.string().optional(),
+  // 督办 clock settings (supervisors' workspace)
+  SUPERVISION_DUE_WORKING_DAYS: int(3, 1).pipe(z.number().max(60)),
+  SUPERVISION_RED_CARD_DAYS: int(5, 1).pipe(z.number().max(60)),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -287,5 +300,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       devPeople: !production && (e.DEV_PEOPLE === undefined ? true : flag(e.DEV_PEOPLE)),
     },
+    supervisionOrders: { defaultDueWorkingDays: e.SUPERVISION_DUE_WORKING_DAYS, redCardAfterDays: e.SUPERVISION_RED_CARD_DAYS },
   };
 }

@@ -11,6 +11,9 @@ import { RatingClockStore } from './rating-clocks/rating-clock.store.ts';
 import { RATING_CLOCK_MIGRATIONS } from './rating-clocks/rating-clocks.migrations.ts';
 import { ratingClockRoutes } from './rating-clocks/rating-clocks.route.ts';
 import { SupervisionOrders } from './supervision-orders.store.ts';
+import { escalationMessage } from './order-escalations.ts';
+import { ORDER_ESCALATION_MIGRATIONS } from './order-escalations.migrations.ts';
+import { placesOfCases } from './supervise.query.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
 import { superviseRoutes } from './supervise.route.ts';
@@ -30,16 +33,31 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
   const states = new CaseStateStore(ctx.clickhouse, ctx.db);
   const index = new OpenCaseIndex(() => ctx.calendar.calendar, ctx.config.pauseFlagDays);
   ctx.provideCaseDistrict((caseId) => index.districtOf(caseId));
-  const orders = new SupervisionOrders(ctx.clickhouse, ctx.db);
+  const log = ctx.logger.child({ component: 'supervision' });
+  const districtName = (code: string) => districtByCode(code)?.name ?? code;
+  const orders = new SupervisionOrders(ctx.clickhouse, ctx.db, {
+    calendar: () => ctx.calendar.calendar,
+    redCardAfterDays: ctx.config.supervisionOrders.redCardAfterDays,
+    now: ctx.now,
+    logger: log,
+    // A recorded 黄牌/红牌 step, announced to the city-wide feed and its case's district room.
+    announce: (order, step) =>
+      void placesOfCases(ctx.clickhouse, ctx.db, index, [order.caseId]).then(
+        (places) => {
+          const code = places.get(order.caseId)?.districtCode || null;
+          ctx.live.emit('supervision:overdue', escalationMessage(order, step, code ? { code, name: districtName(code) } : null), code ?? undefined);
+          ctx.live.statsChanged();
+        },
+        (err: unknown) => log.warn({ err }, 'announcing a 督办 escalation failed'),
+      ),
+  });
   const history = new DeadlineHistoryStore(ctx.clickhouse, ctx.db);
   /** Open cases queued by a repair (calendar or item change): their deadlines before it, and the cause. */
   const repairs = new Map<string, { promised: string | null; statutory: string | null; cause: string }>();
   let typical = new Map<string, number>();
   const timers: NodeJS.Timeout[] = [];
-  const log = ctx.logger.child({ component: 'supervision' });
 
   const itemName = (code: string) => ctx.catalogue.get(code)?.name ?? '';
-  const districtName = (code: string) => districtByCode(code)?.name ?? code;
   const deriveContext = () => ({
     calendar: ctx.calendar.calendar,
     pauseFlagDays: ctx.config.pauseFlagDays,
@@ -116,7 +134,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       const summary = index.summary(caseId, now);
       if (summary) emitWarning(warningMessage(summary, previous));
     });
-    for (const o of orders.newlyOverdue(now)) ctx.live.emit('supervision:overdue', { ...o, districtCode: undefined }, undefined);
+    void orders.escalate().catch((err: unknown) => log.warn({ err }, '督办 escalation tick failed'));
     void book.scan();
   };
 
@@ -151,7 +169,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
 
   return {
     name: 'supervision',
-    migrations: [...SUPERVISION_MIGRATIONS, ...RATING_CLOCK_MIGRATIONS],
+    migrations: [...SUPERVISION_MIGRATIONS, ...RATING_CLOCK_MIGRATIONS, ...ORDER_ESCALATION_MIGRATIONS],
 
     async register(app) {
       const caseState = async (caseId: string) => {
@@ -202,6 +220,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       ctx.calendar.onChange(() => {
         log.info({ openCases: index.size }, 'calendar updated: recomputing open deadlines');
         repair(index.caseIds(), `calendar:${ctx.calendar.calendar.source}`);
+        orders.recompute();
         void book.recompute().catch((err: unknown) => log.warn({ err }, 'recomputing bad-rating clocks failed'));
       });
       ctx.catalogue.onChange((item) => repair(index.caseIds({ itemCode: item.itemCode }), `item:${item.itemCode}`));
