@@ -2,7 +2,7 @@
  * The supervisors' workspace in Chromium against the real server (real chDB, real HTTP): drill the city →
  * 永川区 → 中山路街道 → a village's red cases, the list's URL reproducing the view, search by case number,
  * one case with its 倒查, a 督办 issued, seen in the 督办 list and resolved; a case turning red appearing in an
- * open list; a case number that does not exist says so; the district page fits a 1366×768 laptop.
+ * open list (marked 新) and in a district's counts, live; a case number that does not exist says so; the district page fits a 1366×768 laptop.
  * A city supervisor signs in through the form; 永川区's supervisor cannot open another district's case.
  */
 import { mkdirSync } from 'node:fs';
@@ -101,6 +101,7 @@ describe('the supervisors workspace in Chromium', () => {
     await expect.poll(hash).toBe('#/supervise/district/500118');
     const township = table.locator(`tr[data-area="${T1}"]`);
     await expect.poll(() => township.locator('td').nth(2).innerText()).toBe('3');
+    await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'supervise-district.png') });
     await township.locator('th a').click();
     await expect.poll(hash).toBe(`#/supervise/district/500118/township/${T1}`);
     await expect.poll(() => page.locator('.sv-crumbs').innerText()).toContain('永川区');
@@ -178,6 +179,19 @@ describe('the supervisors workspace in Chromium', () => {
     await fresh.waitFor({ timeout: 30_000 });
     expect(await fresh.locator('.sv-badge').innerText()).toBe('新');
     expect(await page.locator('tr[data-case-id="SUP-UI-4"] .sv-badge').count()).toBe(0);
+  });
+
+  it('updates a district’s township counts live when a case of it turns red, without a reload', async () => {
+    await page.goto(`${server.url}/#/supervise/district/500118`);
+    const red = page.getByTestId('area-table').locator(`tr[data-area="${T1}"] td`).nth(2);
+    // SUP-UI-1, 2, 3 and 5 (the case turned red in the test before).
+    await expect.poll(() => red.innerText()).toBe('4');
+    await page.evaluate(() => ((window as unknown as { __notReloaded: boolean }).__notReloaded = true));
+    const longAgo = shanghaiIso(Date.now() - 42 * 86_400_000).slice(0, 10);
+    expect((await server.post(oldCase('SUP-UI-6', longAgo, { townshipCode: T1 }))).status).toBe(200);
+    // Well within the 60 s fallback poll: the live message did it.
+    await expect.poll(() => red.innerText(), { timeout: 15_000 }).toBe('5');
+    expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
   });
 
   it('fits a 1366×768 laptop without sideways scrolling', async () => {
