@@ -1,6 +1,12 @@
 import { shanghaiDate, shanghaiIso, type IsoDate, type WorkingCalendar } from '@tongban/shared';
 import { nextEscalation, type Escalation, type EscalationLevel } from './order-escalations.ts';
-import type { SupervisionOrder } from './supervision-orders.store.ts';
+
+/** What the escalator needs of an order (the store's `SupervisionOrder` is one). */
+export interface EscalatingOrder {
+  orderId: string;
+  caseId: string;
+  dueOn: IsoDate;
+}
 
 /** Where the escalator keeps its steps (ClickHouse in the server: `OrderEscalationStore`). */
 export interface EscalationRecorder {
@@ -8,7 +14,7 @@ export interface EscalationRecorder {
   ofOrders(orderIds: readonly string[]): Promise<Escalation[]>;
 }
 
-interface Deps {
+export interface EscalatorDeps<O extends EscalatingOrder> {
   recorder: EscalationRecorder;
   calendar: () => WorkingCalendar;
   /** Working days after the due date an unresolved order turns 红牌 (config `supervisionOrders.redCardAfterDays`). */
@@ -16,7 +22,7 @@ interface Deps {
   now: () => number;
   logger: { warn(obj: object, msg: string): void };
   /** A step just recorded: announced live (`supervision:overdue`). */
-  announce: (order: SupervisionOrder, step: Escalation) => void;
+  announce: (order: O, step: Escalation) => void;
 }
 
 type Entry = { on: IsoDate; orderId: string; level: EscalationLevel };
@@ -71,23 +77,23 @@ class StepHeap {
  * with history. At start-up the open orders' recorded steps are read back, so a restart records and
  * announces nothing twice; a server down over a due date records the missed steps on its first tick.
  */
-export class OrderEscalator {
-  private readonly orders = new Map<string, SupervisionOrder>();
+export class OrderEscalator<O extends EscalatingOrder> {
+  private readonly orders = new Map<string, O>();
   private readonly steps = new Map<string, Escalation[]>();
   private readonly heap = new StepHeap();
   private ticking = false;
 
-  constructor(private readonly d: Deps) {}
+  constructor(private readonly d: EscalatorDeps<O>) {}
 
   /** The open orders at start-up, with their steps recorded before. */
-  async load(open: readonly SupervisionOrder[]): Promise<void> {
+  async load(open: readonly O[]): Promise<void> {
     const recorded = await this.d.recorder.ofOrders(open.map((o) => o.orderId));
     for (const s of recorded) this.steps.set(s.orderId, [...(this.steps.get(s.orderId) ?? []), s]);
     for (const o of open) this.track(o);
   }
 
   /** A new open order (or one loaded at start-up). */
-  track(o: SupervisionOrder): void {
+  track(o: O): void {
     this.orders.set(o.orderId, o);
     this.schedule(o);
   }
@@ -123,7 +129,7 @@ export class OrderEscalator {
       const now = this.d.now();
       const today = shanghaiDate(now);
       const at = shanghaiIso(now);
-      const batch: Array<{ order: SupervisionOrder; step: Escalation }> = [];
+      const batch: Array<{ order: O; step: Escalation }> = [];
       const tentative = new Map<string, Set<EscalationLevel>>();
       for (let top = this.heap.peek(); top && top.on <= today; top = this.heap.peek()) {
         this.heap.pop();
@@ -160,7 +166,7 @@ export class OrderEscalator {
     }
   }
 
-  private schedule(o: SupervisionOrder): void {
+  private schedule(o: O): void {
     const next = nextEscalation(o.dueOn, new Set(this.stepsOf(o.orderId).map((s) => s.level)), this.d.calendar(), this.d.redCardAfterDays);
     if (next) this.heap.push({ ...next, orderId: o.orderId });
   }

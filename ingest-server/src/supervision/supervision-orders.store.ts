@@ -3,7 +3,7 @@ import { maskFreeText, shanghaiDate, type IsoDate, shanghaiDateTime, shanghaiIso
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import type { Escalation } from './order-escalations.ts';
 import { OrderEscalationStore } from './order-escalations.store.ts';
-import { OrderEscalator } from './order-escalator.ts';
+import { OrderEscalator, type EscalatorDeps } from './order-escalator.ts';
 
 /** The 督办 orders table, for the rooms whose queries read it. */
 export const supervisionOrdersTable = (db: string) => `${db}.supervision_orders`;
@@ -24,7 +24,7 @@ export interface SupervisionOrder {
 }
 
 /** What the orders need to escalate: see `OrderEscalator`. */
-export type EscalationSettings = Omit<ConstructorParameters<typeof OrderEscalator>[0], 'recorder'>;
+export type EscalationSettings = Omit<EscalatorDeps<SupervisionOrder>, 'recorder'>;
 
 /**
  * An order with personal data masked in its free text (reason, resolution). Orders are masked when stored
@@ -42,7 +42,7 @@ function masked(o: SupervisionOrder): SupervisionOrder {
 export class SupervisionOrders {
   private open = new Map<string, SupervisionOrder>();
   private readonly steps: OrderEscalationStore;
-  private readonly escalator: OrderEscalator;
+  private readonly escalator: OrderEscalator<SupervisionOrder>;
 
   constructor(
     private readonly ch: Clickhouse,
