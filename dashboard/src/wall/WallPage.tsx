@@ -92,6 +92,7 @@ export function WallPage() {
       onMeasure={setMeasure}
       selected={selected}
       onSelect={onDistrict}
+      opensWorkspace={canSupervise}
       subscribeArrivals={subscribeArrivals}
     />
   );
