@@ -11,9 +11,8 @@ import { RatingClockStore } from './rating-clocks/rating-clock.store.ts';
 import { RATING_CLOCK_MIGRATIONS } from './rating-clocks/rating-clocks.migrations.ts';
 import { ratingClockRoutes } from './rating-clocks/rating-clocks.route.ts';
 import { SupervisionOrders } from './supervision-orders.store.ts';
-import { escalationMessage } from './order-escalations.ts';
+import { escalationAnnouncer } from './order-escalation-announcer.ts';
 import { ORDER_ESCALATION_MIGRATIONS } from './order-escalations.migrations.ts';
-import { placesOfCases } from './supervise.query.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
 import { superviseRoutes } from './supervise.route.ts';
@@ -40,16 +39,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     redCardAfterDays: ctx.config.supervisionOrders.redCardAfterDays,
     now: ctx.now,
     logger: log,
-    // A recorded 黄牌/红牌 step, announced to the city-wide feed and its case's district room.
-    announce: (order, step) =>
-      void placesOfCases(ctx.clickhouse, ctx.db, index, [order.caseId]).then(
-        (places) => {
-          const code = places.get(order.caseId)?.districtCode || null;
-          ctx.live.emit('supervision:overdue', escalationMessage(order, step, code ? { code, name: districtName(code) } : null), code ?? undefined);
-          ctx.live.statsChanged();
-        },
-        (err: unknown) => log.warn({ err }, 'announcing a 督办 escalation failed'),
-      ),
+    announce: escalationAnnouncer(ctx, index, districtName, log),
   });
   const history = new DeadlineHistoryStore(ctx.clickhouse, ctx.db);
   /** Open cases queued by a repair (calendar or item change): their deadlines before it, and the cause. */
