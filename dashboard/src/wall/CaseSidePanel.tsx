@@ -12,7 +12,11 @@ const AUTO_CLOSE_MS = 90_000;
  * reads what its display's scope allows (the panel says so when it may not read the case, and shows no 倒查
  * and no 督办 forms); a signed-in supervisor gets the whole page. A click beside the panel closes it.
  */
-export function CaseSidePanel(props: { caseId: string; canSupervise: boolean; onClose: () => void }) {
+export function CaseSidePanel(props: { caseId: string; canSupervise: boolean; onClose: () => void; scale: number }) {
+  // On a screen larger than the design canvas (a spliced hall wall) the page is scaled as the wall is, so it
+  // is as readable from across the hall; never smaller than a desktop page.
+  const z = Math.max(1, props.scale);
+  const width = `min(${Math.round(1080 * z)}px, 62vw)`;
   const { onClose, caseId } = props;
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const restart = () => {
@@ -30,10 +34,12 @@ export function CaseSidePanel(props: { caseId: string; canSupervise: boolean; on
   }, [caseId, onClose]);
   return (
     <div className="case-side" role="dialog" aria-label={`办件 ${caseId}`} data-testid="case-detail" onClick={onClose}>
-      <aside className="case-side-panel" data-testid="case-side-panel" onClick={(e) => e.stopPropagation()} onPointerDown={restart} onKeyDown={restart} onScroll={restart}>
-        <Suspense fallback={<div className="page-loading">加载中…</div>}>
-          <CasePage key={caseId} caseId={caseId} panel={{ onClose, canSupervise: props.canSupervise }} />
-        </Suspense>
+      <aside className="case-side-panel" data-testid="case-side-panel" style={{ width }} onClick={(e) => e.stopPropagation()} onPointerDown={restart} onKeyDown={restart} onScrollCapture={restart}>
+        <div className="case-side-scale" style={z === 1 ? undefined : { width: `calc(${width} / ${z})`, height: `calc(100vh / ${z})`, transform: `scale(${z})` }}>
+          <Suspense fallback={<div className="page-loading">加载中…</div>}>
+            <CasePage key={caseId} caseId={caseId} panel={{ onClose, canSupervise: props.canSupervise }} />
+          </Suspense>
+        </div>
       </aside>
     </div>
   );

@@ -153,7 +153,7 @@ export function WallPage() {
         )}
         <AlarmPanel state={alarms} volume={alarmConfig?.volume ?? 0} onAcknowledge={onAcknowledge} onOpen={setOpenCase} />
       </div>
-      {openCase && <CaseSidePanel caseId={openCase} canSupervise={canSupervise} onClose={closeCase} />}
+      {openCase && <CaseSidePanel caseId={openCase} canSupervise={canSupervise} onClose={closeCase} scale={layout.scale} />}
     </div>
   );
 }
