@@ -81,4 +81,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AT_RISK_THRESHOLD: '1.5' })).toThrow(/AT_RISK_THRESHOLD/);
     expect(() => loadConfig({ AT_RISK_WINDOW_DAYS: '1000' })).toThrow(/AT_RISK_WINDOW_DAYS/);
   });
+
+  it('reads the 督办 settings: due date default and 红牌 threshold in working days, 3 and 5 unless set', () => {
+    expect(loadConfig({}).supervisionOrders).toEqual({ defaultDueWorkingDays: 3, redCardAfterDays: 5 });
+    expect(loadConfig({ SUPERVISION_DUE_WORKING_DAYS: '2', SUPERVISION_RED_CARD_DAYS: '10' }).supervisionOrders).toEqual({ defaultDueWorkingDays: 2, redCardAfterDays: 10 });
+    expect(() => loadConfig({ SUPERVISION_DUE_WORKING_DAYS: '0' })).toThrow(/SUPERVISION_DUE_WORKING_DAYS/);
+    expect(() => loadConfig({ SUPERVISION_RED_CARD_DAYS: '2.5' })).toThrow(/SUPERVISION_RED_CARD_DAYS/);
+    expect(() => loadConfig({ SUPERVISION_RED_CARD_DAYS: '61' })).toThrow(/SUPERVISION_RED_CARD_DAYS/);
+  });
 });

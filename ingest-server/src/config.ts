@@ -51,6 +51,8 @@ export interface Config {
   auth: AuthConfig;
   /** Predicted lateness (at_risk): threshold and the model's window (AT_RISK_*). */
   lateness: LatenessConfig;
+  /** 督办 clock settings (the supervisors' workspace, issue 13). */
+  supervisionOrders: SupervisionOrdersConfig;
 }
 
 /** AT_RISK_THRESHOLD (0–1, default 0.5), AT_RISK_MIN_CASES (10), AT_RISK_WINDOW_DAYS (90), AT_RISK_REFRESH_SECONDS (600). */
@@ -59,6 +61,14 @@ export interface LatenessConfig {
   minCases: number;
   windowDays: number;
   refreshMs: number;
+}
+
+/** 督办 orders: the default due date offered when issuing one, and when an unresolved one escalates to 红牌. */
+export interface SupervisionOrdersConfig {
+  /** SUPERVISION_DUE_WORKING_DAYS: working days from today the issue form's due date defaults to (default 3). */
+  defaultDueWorkingDays: number;
+  /** SUPERVISION_RED_CARD_DAYS: working days after its due date an unresolved order turns 黄牌 → 红牌 (default 5). */
+  redCardAfterDays: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -172,6 +182,9 @@ const Env = z.object({
   AT_RISK_MIN_CASES: int(10, 1),
   AT_RISK_WINDOW_DAYS: int(90, 7).pipe(z.number().max(366)),
   AT_RISK_REFRESH_SECONDS: int(600, 1),
+  // 督办 clock settings (supervisors' workspace)
+  SUPERVISION_DUE_WORKING_DAYS: int(3, 1).pipe(z.number().max(60)),
+  SUPERVISION_RED_CARD_DAYS: int(5, 1).pipe(z.number().max(60)),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -302,5 +315,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       devPeople: !production && (e.DEV_PEOPLE === undefined ? true : flag(e.DEV_PEOPLE)),
     },
     lateness: { threshold: e.AT_RISK_THRESHOLD, minCases: e.AT_RISK_MIN_CASES, windowDays: e.AT_RISK_WINDOW_DAYS, refreshMs: e.AT_RISK_REFRESH_SECONDS * 1000 },
+    supervisionOrders: { defaultDueWorkingDays: e.SUPERVISION_DUE_WORKING_DAYS, redCardAfterDays: e.SUPERVISION_RED_CARD_DAYS },
   };
 }

@@ -5,7 +5,8 @@ import { stageName } from './case-view.ts';
 import { exportUrl, listHash, parseListQuery, type ListFilters } from './case-list-query.ts';
 import { PageHeader, RemoteNote, type Crumb } from './PageHeader.tsx';
 import { useCaseList, usePlaceNames } from './useSupervise.ts';
-import { useCaseWarnings } from './useCaseWarnings.ts';
+import { warningConcerns } from './useCaseWarnings.ts';
+import { useLiveVersion } from './useSuperviseLive.ts';
 import './supervise.css';
 
 const PAGE = 50;
@@ -64,9 +65,8 @@ export function CaseListPage(props: { query: string }) {
     setCursors([null]);
   }
   const cursor = cursors.at(-1) ?? null;
-  // A case of the list's scope changing rung (live, over Socket.IO) reloads the page: it appears marked 新.
-  const [version, setVersion] = useState(0);
-  useCaseWarnings(filters, () => setVersion((v) => v + 1));
+  // A case of the list's scope changing rung (live, over Socket.IO) reloads the page (throttled): it appears marked 新.
+  const version = useLiveVersion(filters.districtCode, (m) => m.name === 'case:warning' && warningConcerns(filters, m.message));
   const list = useCaseList(filters, PAGE, cursor, version);
   const [seen, setSeen] = useState<{ key: string; ids: Set<string> | null; fresh: Set<string> }>({ key: '', ids: null, fresh: new Set() });
   const rows = list.state === 'ok' ? list.data.cases : [];

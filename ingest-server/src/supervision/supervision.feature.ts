@@ -13,6 +13,8 @@ import { ratingClockRoutes } from './rating-clocks/rating-clocks.route.ts';
 import { catchUpRatingClocks } from './rating-clocks/rating-clock-catch-up.ts';
 import { LatenessModel, startLatenessModel } from './lateness.ts';
 import { SupervisionOrders } from './supervision-orders.store.ts';
+import { escalationAnnouncer } from './order-escalation-announcer.ts';
+import { ORDER_ESCALATION_MIGRATIONS } from './order-escalations.migrations.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
 import { superviseRoutes } from './supervise.route.ts';
@@ -32,17 +34,23 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
   const states = new CaseStateStore(ctx.clickhouse, ctx.db);
   const index = new OpenCaseIndex(() => ctx.calendar.calendar, ctx.config.pauseFlagDays);
   ctx.provideCaseDistrict((caseId) => index.districtOf(caseId));
-  const orders = new SupervisionOrders(ctx.clickhouse, ctx.db);
+  const log = ctx.logger.child({ component: 'supervision' });
+  const districtName = (code: string) => districtByCode(code)?.name ?? code;
+  const orders = new SupervisionOrders(ctx.clickhouse, ctx.db, {
+    calendar: () => ctx.calendar.calendar,
+    redCardAfterDays: ctx.config.supervisionOrders.redCardAfterDays,
+    now: ctx.now,
+    logger: log,
+    announce: escalationAnnouncer(ctx, index, districtName, log),
+  });
   const history = new DeadlineHistoryStore(ctx.clickhouse, ctx.db);
   const lateness = new LatenessModel(ctx.clickhouse, ctx.db, ctx.config.lateness);
   /** Open cases queued by a repair (calendar or item change): their deadlines before it, and the cause. */
   const repairs = new Map<string, { promised: string | null; statutory: string | null; cause: string }>();
   let typical = new Map<string, number>();
   const timers: NodeJS.Timeout[] = [];
-  const log = ctx.logger.child({ component: 'supervision' });
 
   const itemName = (code: string) => ctx.catalogue.get(code)?.name ?? '';
-  const districtName = (code: string) => districtByCode(code)?.name ?? code;
   const deriveContext = () => ({
     calendar: ctx.calendar.calendar,
     pauseFlagDays: ctx.config.pauseFlagDays,
@@ -119,7 +127,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       const summary = index.summary(caseId, now);
       if (summary) emitWarning(warningMessage(summary, previous));
     });
-    for (const o of orders.newlyOverdue(now)) ctx.live.emit('supervision:overdue', { ...o, districtCode: undefined }, undefined);
+    void orders.escalate().catch((err: unknown) => log.warn({ err }, '督办 escalation tick failed'));
     void book.scan();
   };
 
@@ -154,7 +162,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
 
   return {
     name: 'supervision',
-    migrations: [...SUPERVISION_MIGRATIONS, ...RATING_CLOCK_MIGRATIONS],
+    migrations: [...SUPERVISION_MIGRATIONS, ...RATING_CLOCK_MIGRATIONS, ...ORDER_ESCALATION_MIGRATIONS],
 
     async register(app) {
       const caseState = async (caseId: string) => {
@@ -209,6 +217,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       ctx.calendar.onChange(() => {
         log.info({ openCases: index.size }, 'calendar updated: recomputing open deadlines');
         repair(index.caseIds(), `calendar:${ctx.calendar.calendar.source}`);
+        orders.recompute();
         void book.recompute().catch((err: unknown) => log.warn({ err }, 'recomputing bad-rating clocks failed'));
       });
       ctx.catalogue.onChange((item) => repair(index.caseIds({ itemCode: item.itemCode }), `item:${item.itemCode}`));
