@@ -47,6 +47,9 @@ function Text(props: { label: string; name: 'itemCode' | 'departmentCode' | 'tow
   );
 }
 
+/** The warning filter: the three warnings a case carries, and the open cases predicted to end late. */
+const WARNING_FILTER_OPTIONS: Array<[string, string]> = [...Object.entries(WARNING_WORDS), ['at_risk', '预测风险']];
+
 const warningClass = (w: string) => (w === 'red' ? 'sv-red' : w === 'yellow' ? 'sv-yellow' : undefined);
 
 /** Pure: which rows of a refreshed page were not there before (a case turning red while the list is open). */
@@ -95,7 +98,7 @@ export function CaseListPage(props: { query: string }) {
       <main className="sv-main">
         <section className="sv-filters" aria-label="筛选">
           <Text label="办件编号" name="q" filters={filters} set={set} size={18} />
-          <Choice label="预警" name="warning" filters={filters} set={set} options={Object.entries(WARNING_WORDS)} />
+          <Choice label="预警" name="warning" filters={filters} set={set} options={WARNING_FILTER_OPTIONS} />
           <Choice label="标记" name="flag" filters={filters} set={set} options={Object.entries(FLAG_WORDS).map(([k, v]) => [k, v.replace(/（.*）$/, '')])} />
           <Choice label="环节" name="stage" filters={filters} set={set} options={EVENT_TYPES.map((t) => [t, stageName(t)])} />
           <Choice label="层级" name="level" filters={filters} set={set} options={[['city', '市'], ['district', '区县'], ['township', '乡镇'], ['village', '村']]} />
