@@ -75,3 +75,12 @@ describe('loadConfig', () => {
     expect(loadConfig({}).auth.displayTokens.get('dev-wall')?.name).toBe('dev-wall');
   });
 });
+
+describe('scale settings (issue 16)', () => {
+  it('reads the dedup false-positive rate, the snapshot interval and the report catch-up delay', () => {
+    expect(loadConfig({}).scale).toEqual({ dedupFalsePositive: 0.01, dedupSnapshotMs: 60_000, reportsCatchUpDelayMs: 120_000 });
+    const c = loadConfig({ DEDUP_FALSE_POSITIVE: '0.001', DEDUP_SNAPSHOT_SECONDS: '5', REPORTS_CATCHUP_DELAY_SECONDS: '0' });
+    expect(c.scale).toEqual({ dedupFalsePositive: 0.001, dedupSnapshotMs: 5_000, reportsCatchUpDelayMs: 0 });
+    expect(() => loadConfig({ DEDUP_FALSE_POSITIVE: '0.5' })).toThrow(ConfigError);
+  });
+});

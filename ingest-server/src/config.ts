@@ -49,6 +49,18 @@ export interface Config {
   displays: Map<string, DisplayConfig>;
   /** Who may do what (SPEC.md "Who may do what"). */
   auth: AuthConfig;
+  /** Scale to the province (issue 16): dedup snapshot, derivation watermark, report catch-up. */
+  scale: ScaleConfig;
+}
+
+/** Start-up that does not grow with history (issue 16, docs/notes/scale.md). */
+export interface ScaleConfig {
+  /** DEDUP_FALSE_POSITIVE: the dedup filter's false-positive rate at DEDUP_EXPECTED_EVENTS keys (0.0001–0.2). */
+  dedupFalsePositive: number;
+  /** DEDUP_SNAPSHOT_SECONDS: how often the dedup filter is written to DATA_DIR (and at every clean stop). */
+  dedupSnapshotMs: number;
+  /** REPORTS_CATCHUP_DELAY_SECONDS: missed scheduled reports are caught up this long after start. */
+  reportsCatchUpDelayMs: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -158,6 +170,10 @@ const Env = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   DEV_PEOPLE: z.enum(['0', '1', 'true', 'false']).optional(),
   DISPLAYS_FILE: z.string().optional(),
+  // Scale (issue 16)
+  DEDUP_FALSE_POSITIVE: z.coerce.number().min(0.0001).max(0.2).default(0.01),
+  DEDUP_SNAPSHOT_SECONDS: int(60, 1),
+  REPORTS_CATCHUP_DELAY_SECONDS: int(120, 0),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -286,6 +302,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cookieSecure: flag(e.COOKIE_SECURE),
       allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       devPeople: !production && (e.DEV_PEOPLE === undefined ? true : flag(e.DEV_PEOPLE)),
+    },
+    scale: {
+      dedupFalsePositive: e.DEDUP_FALSE_POSITIVE,
+      dedupSnapshotMs: e.DEDUP_SNAPSHOT_SECONDS * 1000,
+      reportsCatchUpDelayMs: e.REPORTS_CATCHUP_DELAY_SECONDS * 1000,
     },
   };
 }
