@@ -61,6 +61,8 @@ export interface ScaleConfig {
   dedupSnapshotMs: number;
   /** REPORTS_CATCHUP_DELAY_SECONDS: missed scheduled reports are caught up this long after start. */
   reportsCatchUpDelayMs: number;
+  /** DERIVATION_WATERMARK_SECONDS: how often the derivation watermark advances (0: only after a bulk derivation, as in a backfill). */
+  derivationWatermarkMs: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -174,6 +176,7 @@ const Env = z.object({
   DEDUP_FALSE_POSITIVE: z.coerce.number().min(0.0001).max(0.2).default(0.01),
   DEDUP_SNAPSHOT_SECONDS: int(60, 1),
   REPORTS_CATCHUP_DELAY_SECONDS: int(120, 0),
+  DERIVATION_WATERMARK_SECONDS: int(5, 0),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -307,6 +310,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dedupFalsePositive: e.DEDUP_FALSE_POSITIVE,
       dedupSnapshotMs: e.DEDUP_SNAPSHOT_SECONDS * 1000,
       reportsCatchUpDelayMs: e.REPORTS_CATCHUP_DELAY_SECONDS * 1000,
+      derivationWatermarkMs: e.DERIVATION_WATERMARK_SECONDS * 1000,
     },
   };
 }

@@ -155,10 +155,19 @@ async function main(argv: string[]): Promise<void> {
 
 /**
  * The server's configuration for a backfill: no scheduled report is built while it runs (the catch-up would
- * otherwise build, and store as final, a report of a period whose events are still being written).
+ * otherwise build, and store as final, a report of a period whose events are still being written), and the
+ * derivation watermark is set only after the bulk derivation.
  */
 function backfillConfig(base: Config, dataDir: string | undefined): Config {
-  return { ...base, dataDir: dataDir ? path.resolve(dataDir) : base.dataDir, logLevel: 'warn', reports: { ...base.reports, schedule: 'off' } };
+  // The derivation watermark advances only once every case is derived (afterBulkLoad), never on a timer
+  // while rows are written around ingest.
+  return {
+    ...base,
+    dataDir: dataDir ? path.resolve(dataDir) : base.dataDir,
+    logLevel: 'warn',
+    reports: { ...base.reports, schedule: 'off' },
+    scale: { ...base.scale, derivationWatermarkMs: 0 },
+  };
 }
 
 /** After the bulk write, every feature derives what depends on the events (case states, metric rollups). */

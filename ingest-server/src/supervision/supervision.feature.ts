@@ -5,6 +5,8 @@ import { CaseProjector, closedCaseSummary } from './case-projector.ts';
 import { deriveCaseState, type CaseState } from './case-state.ts';
 import { CaseStateStore } from './case-state.store.ts';
 import { OpenCaseIndex, type OpenCaseRow } from './open-case-index.ts';
+import { DerivationWatermark } from './derivation-watermark.ts';
+import { EventArrivals } from '../events/event-arrivals.store.ts';
 import { DeadlineHistoryStore, deadlineChanges } from './deadline-history.store.ts';
 import { RatingClockBook } from './rating-clocks/rating-clock-book.ts';
 import { RatingClockStore } from './rating-clocks/rating-clock.store.ts';
@@ -110,6 +112,8 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     },
   });
 
+  const watermark = new DerivationWatermark({ clickhouse: ctx.clickhouse, db: ctx.db, arrivals: new EventArrivals(ctx.clickhouse, ctx.db), projector, logger: log, intervalMs: ctx.config.scale.derivationWatermarkMs });
+
   const scan = () => {
     const now = ctx.now();
     index.advance(now, (caseId, previous) => {
@@ -178,20 +182,27 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       const ratings = await book.load();
       log.info({ activeRatingClocks: ratings }, 'bad-rating clocks loaded');
       const started = Date.now();
-      const last = await states.lastVersion();
+      const mark = await watermark.load();
+      const last = mark.watermark === null ? await states.lastVersion() : 0;
       const loaded = await states.loadOpen((c) => index.upsert(c, ctx.now()));
       log.info({ openCases: loaded, ms: Date.now() - started }, 'open-case index rebuilt');
-      // Events received after the last derivation (a crash, a backfill) are projected now.
-      const behind = last === 0 ? [] : await states.casesReceivedSince(last - 60_000);
-      if (last === 0 || behind.length > BULK_PROJECTION_ABOVE) {
+      if (mark.watermark !== null) {
+        // Only the cases with an event stored since the last derivation (issue 16): never the whole log.
+        const touched = await watermark.touchedSince(mark.watermark);
+        projector.enqueue(touched);
+        await projector.drain();
+        log.info({ cases: touched.length, since: shanghaiIso(mark.watermark), ms: Date.now() - started }, 'derived the cases touched since the derivation watermark');
+      } else if (last === 0 || (await states.casesReceivedSince(last - 60_000)).length > BULK_PROJECTION_ABOVE) {
+        log.info({ reason: mark.reason }, 'no usable derivation watermark: deriving every case of the event log once');
         // A first start on an existing log, or a bulk backfill: one ordered pass over case_events.
         const n = await projector.projectAll((cases) => log.info({ cases }, 'projecting the event log'));
         if (n) log.info({ cases: n, ms: Date.now() - started }, 'projected every case of the event log');
       } else {
-        projector.enqueue(behind);
+        projector.enqueue(await states.casesReceivedSince(last - 60_000));
         await projector.drain();
       }
       projector.start();
+      watermark.start();
       timers.push(setInterval(scan, SCAN_INTERVAL_MS));
       timers.push(
         setInterval(() => {
@@ -215,8 +226,10 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
 
     async afterBulkLoad(progress) {
       const started = Date.now();
+      const from = await watermark.now();
       const n = await projector.projectAll((cases) => progress(`case states: ${cases.toLocaleString('en-US')} cases derived`));
       progress(`case states: ${n.toLocaleString('en-US')} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; ${index.size.toLocaleString('en-US')} open`);
+      await watermark.afterBulk(from);
     },
 
     snapshot: overview,
@@ -225,6 +238,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     async stop() {
       for (const t of timers) clearInterval(t);
       await projector.stop();
+      await watermark.stop();
     },
   };
 };

@@ -102,4 +102,17 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
       ) ENGINE = MergeTree ORDER BY (case_id, at)`,
     ],
   },
+  {
+    version: 140,
+    name: 'derivation watermark (issue 16)',
+    statements: (db) => [
+      // Engine time before which every stored event has been derived into case_state (one row per advance;
+      // the latest wins). A restart derives only the cases with an event stored since (event_arrivals).
+      `CREATE TABLE IF NOT EXISTS ${db}.derivation_watermark (
+        name LowCardinality(String),
+        watermark DateTime64(3, 'Asia/Shanghai'),
+        set_at DateTime64(3, 'Asia/Shanghai')
+      ) ENGINE = ReplacingMergeTree(watermark) ORDER BY name`,
+    ],
+  },
 ];
