@@ -71,10 +71,17 @@ export class OpenCaseCounts {
   /** A case's warning moved (the scanner at midnight). */
   warningChanged(district: number, before: number, after: number): void {
     const d = this.byDistrict.get(district)!;
-    if (before === 1) (this.yellow--, d.yellow--);
-    else if (before === 2) (this.red--, d.red--);
-    if (after === 1) (this.yellow++, d.yellow++);
-    else if (after === 2) (this.red++, d.red++);
+    const move = (warning: number, by: number) => {
+      if (warning === 1) {
+        this.yellow += by;
+        d.yellow += by;
+      } else if (warning === 2) {
+        this.red += by;
+        d.red += by;
+      }
+    };
+    move(before, -1);
+    move(after, 1);
   }
 
   /** Open cases past their stage's limit on `today`, by stage id. */
