@@ -14,7 +14,7 @@ const DIGEST_BYTES = 32;
  * The tail is read from this long before the watermark: an insert whose arrival instant was taken just before
  * the watermark may become visible just after it. Adding a key twice is harmless.
  */
-export const TAIL_MARGIN_MS = 5 * 60_000;
+export const TAIL_MARGIN_MS = 60_000;
 const DAY = 86_400_000;
 
 interface Header extends BloomShape {
