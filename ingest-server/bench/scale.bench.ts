@@ -5,8 +5,9 @@
  *   - start to /healthz 200: first start after the backfill, after a clean stop (SIGTERM), after a SIGKILL
  *     (with a tail of events accepted since the last snapshot and watermark);
  *   - backfill events/s end to end (events + case states + rollups), and its write phase alone;
- *   - read latencies (median of 7 after a warm-up): overview, case list, one case, 五度 (wudu), district
- *     ranking, a month's bottlenecks.
+ *   - start to "metric rollups ready" (until then 五度 and rankings read the raw log);
+ *   - read latencies once the rollups are ready (median of 7 after a warm-up): overview, case list, one case,
+ *     五度 (wudu), district ranking, a month's bottlenecks.
  * Then the ratio large ÷ small of each.
  *
  *   node --import tsx ingest-server/bench/scale.bench.ts [--sizes 10000000,100000000] [--per-day 100000] [--keep] [--root /tmp]
@@ -110,6 +111,15 @@ class Server {
     child.kill(signal);
     await exited;
   }
+  /** ms from the last spawn until the metrics' first rollup check is done (until then 五度 and rankings read the raw log). */
+  async rollupsReady(spawnedAt: number): Promise<number> {
+    for (;;) {
+      if (this.output.includes('"metric rollups ready"')) return performance.now() - spawnedAt;
+      if (this.child?.exitCode !== null) throw new Error('server exited');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** What start-up logged: where the dedup filter came from, how many cases were derived. */
   startLog(): string {
     const pick = (msg: string) => this.output.split('\n').find((l) => l.includes(`"${msg}"`));
@@ -168,8 +178,10 @@ async function measure(events: number): Promise<{ row: Row; notes: string[] }> {
     row['backfill total, s'] = total;
 
     const server = new Server(dataDir, await freePort());
+    let spawned = performance.now();
     row['first start after backfill, ms'] = await server.start();
     notes.push(`first start: ${server.startLog()}`);
+    row['first start to rollups ready, ms'] = await server.rollupsReady(spawned);
 
     // Reads, on the month in the middle of the history.
     const mid = Date.now() - (days / 2) * DAY;
@@ -187,15 +199,19 @@ async function measure(events: number): Promise<{ row: Row; notes: string[] }> {
     notes.push(`reads on ${month}; one case ${oneCase ?? '(no open case)'}`);
 
     await server.stop('SIGTERM');
+    spawned = performance.now();
     row['start after clean stop, ms'] = await server.start();
     notes.push(`after clean stop: ${server.startLog()}`);
+    row['clean stop: start to rollups ready, ms'] = await server.rollupsReady(spawned);
 
     const tail = tailEvents(2_000, String(events));
     const r = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: 'Bearer dev-token' }, body: tail });
     if (r.status !== 200) throw new Error(`tail: ${r.status}`);
     await new Promise((res) => setTimeout(res, 1_500));
     await server.stop('SIGKILL');
+    spawned = performance.now();
     row['start after SIGKILL, ms'] = await server.start();
+    row['SIGKILL: start to rollups ready, ms'] = await server.rollupsReady(spawned);
     notes.push(`after SIGKILL (2,000 events since the snapshot): ${server.startLog()}`);
     await server.stop('SIGTERM');
     return { row, notes };

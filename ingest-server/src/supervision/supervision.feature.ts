@@ -6,6 +6,7 @@ import { deriveCaseState, type CaseState } from './case-state.ts';
 import { CaseStateStore } from './case-state.store.ts';
 import { OpenCaseIndex, type OpenCaseRow } from './open-case-index.ts';
 import { DerivationWatermark } from './derivation-watermark.ts';
+import { TypicalMinutesStore } from './typical-minutes.store.ts';
 import { EventArrivals } from '../events/event-arrivals.store.ts';
 import { DeadlineHistoryStore, deadlineChanges } from './deadline-history.store.ts';
 import { RatingClockBook } from './rating-clocks/rating-clock-book.ts';
@@ -30,6 +31,7 @@ const BULK_PROJECTION_ABOVE = 100_000;
  */
 export const supervisionFeature: FeatureFactory = (ctx) => {
   const states = new CaseStateStore(ctx.clickhouse, ctx.db);
+  const typicalStore = new TypicalMinutesStore(ctx.clickhouse, ctx.db, states);
   const index = new OpenCaseIndex(() => ctx.calendar.calendar, ctx.config.pauseFlagDays);
   ctx.provideCaseDistrict((caseId) => index.districtOf(caseId));
   const orders = new SupervisionOrders(ctx.clickhouse, ctx.db);
@@ -177,7 +179,8 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     },
 
     async start() {
-      typical = await states.typicalMinutes();
+      const typicalLoaded = await typicalStore.load();
+      typical = typicalLoaded.minutes;
       await orders.load();
       const ratings = await book.load();
       log.info({ activeRatingClocks: ratings }, 'bad-rating clocks loaded');
@@ -206,7 +209,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       timers.push(setInterval(scan, SCAN_INTERVAL_MS));
       timers.push(
         setInterval(() => {
-          void states.typicalMinutes().then((t) => (typical = t), (err: unknown) => log.warn({ err }, 'item history refresh failed'));
+          void typicalStore.refresh().then((t) => (typical = t), (err: unknown) => log.warn({ err }, 'item history refresh failed'));
         }, HISTORY_REFRESH_MS),
       );
       for (const t of timers) t.unref();
@@ -230,6 +233,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       const n = await projector.projectAll((cases) => progress(`case states: ${cases.toLocaleString('en-US')} cases derived`));
       progress(`case states: ${n.toLocaleString('en-US')} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; ${index.size.toLocaleString('en-US')} open`);
       await watermark.afterBulk(from);
+      typical = await typicalStore.refresh();
     },
 
     snapshot: overview,

@@ -115,4 +115,14 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree(watermark) ORDER BY name`,
     ],
   },
+  {
+    version: 141,
+    name: 'item typical minutes as last computed (issue 16)',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.item_typical_minutes (
+        computed_at DateTime64(3, 'Asia/Shanghai'),
+        doc String COMMENT 'JSON {itemCode: median handling minutes}'
+      ) ENGINE = ReplacingMergeTree(computed_at) ORDER BY tuple()`,
+    ],
+  },
 ];
