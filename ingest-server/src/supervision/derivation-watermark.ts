@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { ARRIVALS_KEPT_DAYS } from '../clickhouse/migrations.ts';
 import type { EventArrivals } from '../events/event-arrivals.store.ts';
-import { runCommand, selectRows } from '../metrics/clickhouse-rows.ts';
 import type { CaseProjector } from './case-projector.ts';
 
 const DAY = 86_400_000;
@@ -103,4 +102,14 @@ export class DerivationWatermark {
     );
     this.current = t;
   }
+}
+
+// Supervision does not import the metrics room (it depends on supervision): its own two helpers.
+async function selectRows<T>(ch: Clickhouse, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  const rs = await ch.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 } });
+  return rs.json<T>();
+}
+
+async function runCommand(ch: Clickhouse, query: string, params: Record<string, unknown> = {}): Promise<void> {
+  await ch.command({ query, query_params: params, clickhouse_settings: QUERY_SETTINGS });
 }

@@ -1,5 +1,4 @@
-import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
-import { runCommand, selectRows } from '../metrics/clickhouse-rows.ts';
+import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import type { CaseStateStore } from './case-state.store.ts';
 
 /**
@@ -26,4 +25,14 @@ export class TypicalMinutesStore {
     await runCommand(this.ch, `INSERT INTO ${this.db}.item_typical_minutes (computed_at, doc) SELECT now64(3), {doc:String}`, { doc: JSON.stringify(Object.fromEntries(minutes)) });
     return minutes;
   }
+}
+
+// Supervision does not import the metrics room (it depends on supervision): its own two helpers.
+async function selectRows<T>(ch: Clickhouse, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  const rs = await ch.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 } });
+  return rs.json<T>();
+}
+
+async function runCommand(ch: Clickhouse, query: string, params: Record<string, unknown> = {}): Promise<void> {
+  await ch.command({ query, query_params: params, clickhouse_settings: QUERY_SETTINGS });
 }
