@@ -53,6 +53,8 @@ export interface Config {
   lateness: LatenessConfig;
   /** 督办 clock settings (the supervisors' workspace, issue 13). */
   supervisionOrders: SupervisionOrdersConfig;
+  /** Scale to the province (issue 16): dedup snapshot, derivation watermark, report catch-up. */
+  scale: ScaleConfig;
 }
 
 /** AT_RISK_THRESHOLD (0–1, default 0.5), AT_RISK_MIN_CASES (10), AT_RISK_WINDOW_DAYS (90), AT_RISK_REFRESH_SECONDS (600). */
@@ -69,6 +71,18 @@ export interface SupervisionOrdersConfig {
   defaultDueWorkingDays: number;
   /** SUPERVISION_RED_CARD_DAYS: working days after its due date an unresolved order turns 黄牌 → 红牌 (default 5). */
   redCardAfterDays: number;
+}
+
+/** Start-up that does not grow with history (issue 16, docs/notes/scale.md). */
+export interface ScaleConfig {
+  /** DEDUP_FALSE_POSITIVE: the dedup filter's false-positive rate at DEDUP_EXPECTED_EVENTS keys (0.0001–0.2). */
+  dedupFalsePositive: number;
+  /** DEDUP_SNAPSHOT_SECONDS: how often the dedup filter is written to DATA_DIR (and at every clean stop). */
+  dedupSnapshotMs: number;
+  /** REPORTS_CATCHUP_DELAY_SECONDS: missed scheduled reports are caught up this long after start. */
+  reportsCatchUpDelayMs: number;
+  /** DERIVATION_WATERMARK_SECONDS: how often the derivation watermark advances (0: only after a bulk derivation, as in a backfill). */
+  derivationWatermarkMs: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -185,6 +199,11 @@ const Env = z.object({
   // 督办 clock settings (supervisors' workspace)
   SUPERVISION_DUE_WORKING_DAYS: int(3, 1).pipe(z.number().max(60)),
   SUPERVISION_RED_CARD_DAYS: int(5, 1).pipe(z.number().max(60)),
+  // Scale (issue 16)
+  DEDUP_FALSE_POSITIVE: z.coerce.number().min(0.0001).max(0.2).default(0.01),
+  DEDUP_SNAPSHOT_SECONDS: int(60, 1),
+  REPORTS_CATCHUP_DELAY_SECONDS: int(120, 0),
+  DERIVATION_WATERMARK_SECONDS: int(5, 0),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -316,5 +335,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     lateness: { threshold: e.AT_RISK_THRESHOLD, minCases: e.AT_RISK_MIN_CASES, windowDays: e.AT_RISK_WINDOW_DAYS, refreshMs: e.AT_RISK_REFRESH_SECONDS * 1000 },
     supervisionOrders: { defaultDueWorkingDays: e.SUPERVISION_DUE_WORKING_DAYS, redCardAfterDays: e.SUPERVISION_RED_CARD_DAYS },
+    scale: {
+      dedupFalsePositive: e.DEDUP_FALSE_POSITIVE,
+      dedupSnapshotMs: e.DEDUP_SNAPSHOT_SECONDS * 1000,
+      reportsCatchUpDelayMs: e.REPORTS_CATCHUP_DELAY_SECONDS * 1000,
+      derivationWatermarkMs: e.DERIVATION_WATERMARK_SECONDS * 1000,
+    },
   };
 }

@@ -116,4 +116,27 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
     ],
   },
+  {
+    version: 140,
+    name: 'derivation watermark (issue 16)',
+    statements: (db) => [
+      // Engine time before which every stored event has been derived into case_state (one row per advance;
+      // the latest wins). A restart derives only the cases with an event stored since (event_arrivals).
+      `CREATE TABLE IF NOT EXISTS ${db}.derivation_watermark (
+        name LowCardinality(String),
+        watermark DateTime64(3, 'Asia/Shanghai'),
+        set_at DateTime64(3, 'Asia/Shanghai')
+      ) ENGINE = ReplacingMergeTree(watermark) ORDER BY name`,
+    ],
+  },
+  {
+    version: 141,
+    name: 'item typical minutes as last computed (issue 16)',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.item_typical_minutes (
+        computed_at DateTime64(3, 'Asia/Shanghai'),
+        doc String COMMENT 'JSON {itemCode: median handling minutes}'
+      ) ENGINE = ReplacingMergeTree(computed_at) ORDER BY tuple()`,
+    ],
+  },
 ];
