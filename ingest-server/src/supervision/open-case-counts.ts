@@ -10,6 +10,10 @@ export interface CaseContribution {
   stageDueDay: number;
   /** `from` of the case's open 补正 (the one `pause_overdue` is judged on), or null. */
   openSupplementFrom: string | null;
+  /** The lateness model judged this case (its item has a model at its stage). */
+  modelled: boolean;
+  /** Day from which the model says the case is at risk, or `none`. */
+  atRiskFromDay: number;
 }
 
 interface DistrictCounts {
@@ -42,6 +46,10 @@ export class OpenCaseCounts {
   readonly stageDue = new Map<number, Map<number, number>>();
   /** open 补正's from → open cases. */
   readonly supplementFrom = new Map<string, number>();
+  /** Open cases the lateness model judged (at-risk counts are null while none is). */
+  modelled = 0;
+  /** at-risk-from day → open cases with no warning yet (at risk once the day has come). */
+  readonly atRiskFrom = new Map<number, number>();
 
   constructor(private readonly none: number) {}
 
@@ -66,10 +74,13 @@ export class OpenCaseCounts {
       if (!stages.size) this.stageDue.delete(c.stageDueDay);
     }
     if (c.openSupplementFrom !== null) bump(this.supplementFrom, c.openSupplementFrom, sign);
+    if (c.modelled) this.modelled += sign;
+    if (c.warning === 0 && c.atRiskFromDay !== this.none) bump(this.atRiskFrom, c.atRiskFromDay, sign);
   }
 
-  /** A case's warning moved (the scanner at midnight). */
-  warningChanged(district: number, before: number, after: number): void {
+  /** A case's warning moved (the scanner at midnight); `atRiskFromDay` as in its contribution. */
+  warningChanged(district: number, before: number, after: number, atRiskFromDay: number): void {
+    if (atRiskFromDay !== this.none && (before === 0) !== (after === 0)) bump(this.atRiskFrom, atRiskFromDay, after === 0 ? 1 : -1);
     const d = this.byDistrict.get(district)!;
     const move = (warning: number, by: number) => {
       if (warning === 1) {
@@ -89,6 +100,14 @@ export class OpenCaseCounts {
     const out = new Map<number, number>();
     for (const [day, stages] of this.stageDue) if (today > day) for (const [stage, n] of stages) bump(out, stage, n);
     return out;
+  }
+
+  /** Open cases at risk on `today` (predicted late, not yet yellow or red), or null while no case has a model. */
+  atRisk(today: number): number | null {
+    if (this.modelled === 0) return null;
+    let n = 0;
+    for (const [day, count] of this.atRiskFrom) if (today >= day) n += count;
+    return n;
   }
 
   /** Open cases whose 补正 is overdue, given the rule for one `from`. */

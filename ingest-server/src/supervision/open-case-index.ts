@@ -451,6 +451,8 @@ export class OpenCaseIndex {
       stage: this.stage[slot]!,
       stageDueDay: this.stageDue[slot]!,
       openSupplementFrom: this.openSupplement(slot)?.from ?? null,
+      modelled: this.modelled[slot] === 1,
+      atRiskFromDay: this.atRiskFrom[slot]!,
     };
   }
 
@@ -465,7 +467,7 @@ export class OpenCaseIndex {
   }
 
   private moveWarning(slot: number, before: number, after: number): void {
-    this.tally.warningChanged(this.district[slot]!, before, after);
+    this.tally.warningChanged(this.district[slot]!, before, after, this.atRiskFrom[slot]!);
     this.byWarning[before]?.delete(slot);
     this.byWarning[after]?.add(slot);
   }
@@ -528,6 +530,7 @@ export class OpenCaseIndex {
     const c: IndexCounts = {
       open: t.open, yellow: t.yellow, red: t.red, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {},
       dataQuality: { total: t.dataQuality, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0,
+      atRisk: t.atRisk(today),
     };
     for (const [level, n] of t.byLevel) c.byLevel[s[level]!] = n;
     for (const [district, d] of t.byDistrict) {
@@ -598,7 +601,7 @@ export class OpenCaseIndex {
   setLateness(assessor: LatenessAssessor | undefined): void {
     this.lateness = assessor;
     const memo = new Map<number, number>();
-    for (const slot of this.slotOf.values()) this.assess(slot, memo);
+    for (const slot of this.slotOf.values()) this.reassess(slot, memo);
   }
 
   /**
@@ -612,7 +615,7 @@ export class OpenCaseIndex {
     let n = 0;
     for (const slot of this.slotOf.values()) {
       if (this.lateness !== assessor) return;
-      this.assess(slot, memo);
+      this.reassess(slot, memo);
       if (++n % chunk === 0) await new Promise((r) => setImmediate(r));
     }
   }
@@ -634,6 +637,13 @@ export class OpenCaseIndex {
       if (key !== undefined) memo?.set(key, v);
     }
     return v;
+  }
+
+  /** Judges a counted case anew (a new model), its contribution to the counts moved with it. */
+  private reassess(slot: number, memo: Map<number, number>): void {
+    this.uncount(slot);
+    this.assess(slot, memo);
+    this.count(slot);
   }
 
   /** Judges one case with the model: from which day it is at risk (memo: cases alike share the answer). */
