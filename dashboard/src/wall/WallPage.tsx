@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { districtName, type DisplayConfig } from '@tongban/shared';
-import { useLiveFeed } from '../live/useLiveFeed.ts';
 import { useCityWudu, useDisplayConfig, useDistrictRanking, useDistrictWudu, useHourlyTrend, useItemNames, usePlaceNames, useTodayRates } from '../data/wall-hooks.ts';
 import type { MeasureKey, MeasureSources } from '../map/heat-measures.ts';
 import { AlarmPanel } from '../kiosk/AlarmPanel.tsx';
 import { acknowledge, alarmsAfterWarnings, initialAlarms, type AlarmState } from '../kiosk/alarms.ts';
 import { useKiosk, useRotation } from '../kiosk/useKiosk.ts';
+import { ReplayBar } from '../replay/ReplayBar.tsx';
+import { useWallFeed } from '../replay/useWallFeed.ts';
 import { CaseDetailOverlay } from './CaseDetailOverlay.tsx';
 import { CaseLevelPanel, DistrictRankingPanel, HourlyTrendPanel, WuduRadarPanel } from './ChartPanels.tsx';
 import { DistrictMapPanel } from './DistrictMapPanel.tsx';
@@ -34,7 +35,8 @@ function screenTitle(config: DisplayConfig | undefined, index: number): string |
  * (daily reload, watchdog). Data comes from hooks; every panel takes its data as props.
  */
 export function WallPage() {
-  const { live, subscribeArrivals, subscribeWarnings, lastMessageAt } = useLiveFeed();
+  // Live, or a replay of a past instant (`/?at=…`): the same panels either way.
+  const { live, subscribeArrivals, subscribeWarnings, lastMessageAt, replay } = useWallFeed();
   const { layout, pixelRatio } = useWallScale();
   const display = useDisplayConfig();
   const config = display.state === 'ok' ? display.data : undefined;
@@ -61,8 +63,10 @@ export function WallPage() {
   const ranking = useDistrictRanking();
   const cityWudu = useCityWudu();
   const districtWudu = useDistrictWudu(selected);
-  const trend = useHourlyTrend();
-  const rates = useTodayRates();
+  const liveTrend = useHourlyTrend();
+  const liveRates = useTodayRates();
+  const trend = replay ? replay.trend : liveTrend;
+  const rates = replay ? replay.rates : liveRates;
   const items = useItemNames();
   const itemNames = items.state === 'ok' ? items.data : NO_NAMES;
   const placeCodes = live.feed.cards.flatMap(({ event: e }) => [e.townshipCode, e.villageCode]).filter((c): c is string => !!c);
@@ -106,6 +110,7 @@ export function WallPage() {
           simulated={live.simulated}
           rate={live.feed.rate}
           screenTitle={screenTitle(config, screenIndex)}
+          replayAt={replay?.atMs}
         />
         {kind === 'ratings' ? (
           <main className="wall-body screen-body">
@@ -145,6 +150,7 @@ export function WallPage() {
             </div>
           </main>
         )}
+        <ReplayBar replay={replay} />
         <AlarmPanel state={alarms} volume={alarmConfig?.volume ?? 0} onAcknowledge={onAcknowledge} onOpen={setOpenCase} />
         {openCase && <CaseDetailOverlay caseId={openCase} onClose={closeCase} />}
       </div>
