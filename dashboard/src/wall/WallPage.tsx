@@ -10,6 +10,7 @@ import { useWallFeed } from '../replay/useWallFeed.ts';
 import { CaseDetailOverlay } from './CaseDetailOverlay.tsx';
 import { CaseLevelPanel, DistrictRankingPanel, HourlyTrendPanel, WuduRadarPanel } from './ChartPanels.tsx';
 import { DistrictMapPanel } from './DistrictMapPanel.tsx';
+import { HallVideoPanel } from './HallVideoPanel.tsx';
 import { LiveFeed } from './LiveFeed.tsx';
 import { RedFlagList } from './RedFlagList.tsx';
 import { RatingsScreen, SupervisionFigures, useBadRatings } from './ScreenPanels.tsx';
@@ -20,7 +21,7 @@ import { todayCounterTiles } from './wall-format.ts';
 import { useWallScale } from './useWallScale.ts';
 
 const NO_NAMES: Record<string, string> = {};
-const SCREEN_TITLES = { city: '全市', ratings: '好差评', supervision: '督办' } as const;
+const SCREEN_TITLES = { city: '全市', ratings: '好差评', supervision: '督办', halls: '大厅实况' } as const;
 
 function screenTitle(config: DisplayConfig | undefined, index: number): string | undefined {
   const s = config?.screens[index];
@@ -115,6 +116,13 @@ export function WallPage() {
         {kind === 'ratings' ? (
           <main className="wall-body screen-body">
             <RatingsScreen rates={rates} supervision={live.supervision} bad={badRatings} itemNames={itemNames} onOpen={setOpenCase} />
+          </main>
+        ) : kind === 'halls' ? (
+          <main className="wall-body screen-body">
+            <div className="screen-grid halls-grid" data-testid="screen-halls">
+              <HallVideoPanel halls={config?.halls ?? []} seconds={config?.hallSeconds ?? 30} />
+              <RedFlagList flags={redFlags} counts={live.supervision?.counts} onOpen={setOpenCase} />
+            </div>
           </main>
         ) : kind === 'supervision' ? (
           <main className="wall-body screen-body">
