@@ -2,7 +2,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { ReplayFeedSchema, ReplaySnapshotSchema, replayInstantText, type HourlyTrend, type LiveEvent, type ReplaySnapshot, type TodayRates } from '@tongban/shared';
 import { fetchRemote, LOADING, type Remote } from '../data/remote.ts';
 import { wireParser } from '../data/wire-parse.ts';
-import { ArrivalBus, WarningBus } from '../live/arrival-bus.ts';
+import { ArrivalBus, OverdueBus, WarningBus } from '../live/arrival-bus.ts';
 import { CaseItems } from '../live/case-items.ts';
 import { pendingCardDue } from '../live/feed-state.ts';
 import { initialLiveState, liveReducer, type LiveAction, type LiveState } from '../live/live-state.ts';
@@ -56,8 +56,9 @@ const url = (path: string, q: Record<string, number>) =>
 export function useReplayFeed(params: ReplayParams): LiveFeed & { replay: ReplayControls } {
   const [live, dispatch] = useReducer(replayReducer, initialLiveState);
   const [bus] = useState(() => new ArrivalBus());
-  // Never emits: a replay raises no alarms.
+  // Never emit: a replay raises no alarms.
   const [warningBus] = useState(() => new WarningBus());
+  const [overdueBus] = useState(() => new OverdueBus());
   const lastMessageAt = useCallback(() => Date.now(), []);
   const [start, setStart] = useState({ atMs: params.atMs, epoch: 0 });
   const [speed, setSpeed] = useState<ReplaySpeed>(params.speed);
@@ -182,6 +183,7 @@ export function useReplayFeed(params: ReplayParams): LiveFeed & { replay: Replay
     live,
     subscribeArrivals: bus.subscribe,
     subscribeWarnings: warningBus.subscribe,
+    subscribeOverdue: overdueBus.subscribe,
     lastMessageAt,
     replay: { atMs, speed, playing, range: extras.range, status, trend: extras.trend, rates: extras.rates, setSpeed, togglePlaying, seek },
   };

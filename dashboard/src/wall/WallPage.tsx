@@ -3,7 +3,7 @@ import { districtName, type DisplayConfig } from '@tongban/shared';
 import { useCityWudu, useDisplayConfig, useDistrictRanking, useDistrictWudu, useHourlyTrend, useItemNames, usePlaceNames, useTodayRates } from '../data/wall-hooks.ts';
 import type { MeasureKey, MeasureSources } from '../map/heat-measures.ts';
 import { AlarmPanel } from '../kiosk/AlarmPanel.tsx';
-import { acknowledge, alarmsAfterWarnings, initialAlarms, type AlarmState } from '../kiosk/alarms.ts';
+import { acknowledge, alarmsAfterOverdue, alarmsAfterWarnings, initialAlarms, type AlarmState } from '../kiosk/alarms.ts';
 import { useKiosk, useRotation } from '../kiosk/useKiosk.ts';
 import { ReplayBar } from '../replay/ReplayBar.tsx';
 import { useWallFeed } from '../replay/useWallFeed.ts';
@@ -32,12 +32,12 @@ function screenTitle(config: DisplayConfig | undefined, index: number): string |
 /**
  * The wall screen: a design canvas of the screen's own ratio (1080 design pixels high on landscape
  * screens), scaled uniformly. It shows the screens of its display's configuration in rotation (全市, one
- * district, 好差评, 督办), raises alarms for cases of its scope turned red, and keeps itself alive as a kiosk
+ * district, 好差评, 督办, 大厅实况), raises alarms for cases of its scope turned red and 督办 past due, and keeps itself alive as a kiosk
  * (daily reload, watchdog). Data comes from hooks; every panel takes its data as props.
  */
 export function WallPage() {
   // Live, or a replay of a past instant (`/?at=…`): the same panels either way.
-  const { live, subscribeArrivals, subscribeWarnings, lastMessageAt, replay } = useWallFeed();
+  const { live, subscribeArrivals, subscribeWarnings, subscribeOverdue, lastMessageAt, replay } = useWallFeed();
   const { layout, pixelRatio } = useWallScale();
   const display = useDisplayConfig();
   const config = display.state === 'ok' ? display.data : undefined;
@@ -59,7 +59,11 @@ export function WallPage() {
     if (!alarmConfig) return;
     return subscribeWarnings((warnings) => setAlarms((s) => alarmsAfterWarnings(s, warnings, scope, alarmConfig, performance.now(), Date.now())));
   }, [subscribeWarnings, alarmConfig, scope]);
-  const onAcknowledge = useCallback((caseId?: string) => setAlarms((s) => acknowledge(s, caseId)), []);
+  useEffect(() => {
+    if (!alarmConfig) return;
+    return subscribeOverdue((orders) => setAlarms((s) => alarmsAfterOverdue(s, orders, scope, alarmConfig, performance.now(), Date.now())));
+  }, [subscribeOverdue, alarmConfig, scope]);
+  const onAcknowledge = useCallback((key?: string) => setAlarms((s) => acknowledge(s, key)), []);
 
   const ranking = useDistrictRanking();
   const cityWudu = useCityWudu();
