@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { shanghaiMonth, type CaseDetail, type DisplayConfig, type HourlyTrend, type TodayRates, type WallRankingRow } from '@tongban/shared';
 import { fetchRemote, type Remote } from './remote.ts';
 import { usePolled } from './usePolled.ts';
-import { parseDisplayConfig, parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
+import { parseDisplayConfig, parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Ranking, type Wudu } from './wall-api.ts';
 
 const MINUTE = 60_000;
 
@@ -18,7 +18,7 @@ export function useDistrictWudu(districtCode: string | undefined): Remote<Wudu> 
 }
 
 /** Districts ranked by efficiency index for this month so far (metrics engine). */
-export function useDistrictRanking(): Remote<WallRankingRow[]> {
+export function useDistrictRanking(): Remote<Ranking> {
   return usePolled(`/api/v1/metrics/ranking?period=${shanghaiMonth(Date.now())}&scope=district`, 5 * MINUTE, parseRanking);
 }
 

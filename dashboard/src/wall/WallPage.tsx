@@ -78,7 +78,7 @@ export function WallPage() {
   const places = usePlaceNames(placeCodes);
   const badRatings = useBadRatings(subscribeArrivals);
 
-  const rankingRows = ranking.state === 'ok' ? ranking.data : undefined;
+  const rankingRows = ranking.state === 'ok' ? ranking.data.rows : undefined;
   const sources: MeasureSources = useMemo(() => ({ today: live.today, supervision: live.supervision, ranking: rankingRows }), [live.today, live.supervision, rankingRows]);
   const rateData = rates.state === 'ok' ? rates.data : undefined;
   const tiles = useMemo(() => todayCounterTiles(live.today, live.supervision, rateData), [live.today, live.supervision, rateData]);
@@ -95,6 +95,7 @@ export function WallPage() {
       measure={measure}
       onMeasure={setMeasure}
       selected={selected}
+      focus={screenDistrict}
       onSelect={setPicked}
       subscribeArrivals={subscribeArrivals}
     />
