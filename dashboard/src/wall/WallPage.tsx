@@ -65,9 +65,10 @@ export function WallPage() {
   }, [subscribeOverdue, alarmConfig, scope]);
   const onAcknowledge = useCallback((key?: string) => setAlarms((s) => acknowledge(s, key)), []);
 
-  const ranking = useDistrictRanking();
-  const cityWudu = useCityWudu();
-  const districtWudu = useDistrictWudu(selected);
+  // A replay shows the metrics of its month (the month's figures, not as of the replayed instant).
+  const ranking = useDistrictRanking(replay?.atMs);
+  const cityWudu = useCityWudu(replay?.atMs);
+  const districtWudu = useDistrictWudu(selected, replay?.atMs);
   const liveTrend = useHourlyTrend();
   const liveRates = useTodayRates();
   const trend = replay ? replay.trend : liveTrend;
