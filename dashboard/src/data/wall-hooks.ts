@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { shanghaiMonth, type CaseDetail, type DisplayConfig, type HourlyTrend, type TodayRates, type WallRankingRow } from '@tongban/shared';
 import { fetchRemote, type Remote } from './remote.ts';
 import { usePolled } from './usePolled.ts';
-import { parseDisplayConfig, parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Ranking, type Wudu } from './wall-api.ts';
+import { parseDisplayConfig, parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
+import type { Ranking } from './wall-api.ts';
 
 const MINUTE = 60_000;
 

@@ -5,8 +5,6 @@ import type { MeasureKey, MeasureSources } from '../map/heat-measures.ts';
 import { AlarmPanel } from '../kiosk/AlarmPanel.tsx';
 import { acknowledge, alarmsAfterOverdue, alarmsAfterWarnings, initialAlarms, type AlarmState } from '../kiosk/alarms.ts';
 import { useKiosk, useRotation } from '../kiosk/useKiosk.ts';
-import { ReplayBar } from '../replay/ReplayBar.tsx';
-import { useWallFeed } from '../replay/useWallFeed.ts';
 import { CaseDetailOverlay } from './CaseDetailOverlay.tsx';
 import { CaseLevelPanel, DistrictRankingPanel, HourlyTrendPanel, WuduRadarPanel } from './ChartPanels.tsx';
 import { DistrictMapPanel } from './DistrictMapPanel.tsx';
@@ -19,6 +17,8 @@ import { TodayCounters } from './TodayCounters.tsx';
 import { WallHeader } from './WallHeader.tsx';
 import { todayCounterTiles } from './wall-format.ts';
 import { useWallScale } from './useWallScale.ts';
+import { ReplayBar } from '../replay/ReplayBar.tsx';
+import { useWallFeed } from '../replay/useWallFeed.ts';
 
 const NO_NAMES: Record<string, string> = {};
 const SCREEN_TITLES = { city: '全市', ratings: '好差评', supervision: '督办', halls: '大厅实况' } as const;
@@ -92,11 +92,11 @@ export function WallPage() {
       width={layout.mapWidth}
       height={layout.mapHeight}
       pixelRatio={pixelRatio}
+      focus={screenDistrict}
       sources={sources}
       measure={measure}
       onMeasure={setMeasure}
       selected={selected}
-      focus={screenDistrict}
       onSelect={setPicked}
       subscribeArrivals={subscribeArrivals}
     />
