@@ -3,7 +3,6 @@ import { shanghaiMonth, type CaseDetail, type DisplayConfig, type HourlyTrend, t
 import { fetchRemote, type Remote } from './remote.ts';
 import { usePolled } from './usePolled.ts';
 import { parseDisplayConfig, parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
-import type { Ranking } from './wall-api.ts';
 
 const MINUTE = 60_000;
 
@@ -19,7 +18,7 @@ export function useDistrictWudu(districtCode: string | undefined, atMs?: number)
 }
 
 /** Districts ranked by efficiency index for this month so far (metrics engine). */
-export function useDistrictRanking(atMs?: number): Remote<Ranking> {
+export function useDistrictRanking(atMs?: number): Remote<NonNullable<ReturnType<typeof parseRanking>>> {
   return usePolled(`/api/v1/metrics/ranking?period=${shanghaiMonth(atMs ?? Date.now())}&scope=district`, 5 * MINUTE, parseRanking);
 }
 
