@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, shanghaiDate, type ReplaySnapshot } from '@tongban/shared';
+import { addCalendarDays, parseReplayInstant, shanghaiDate, type ReplaySnapshot } from '@tongban/shared';
 import { ServerProcess } from '@tongban/fixtures/server-process';
 import { REPO_ROOT, ensureDashboardBuilt, launchWallBrowser, type WallBrowser } from './browser-harness.ts';
 
@@ -100,4 +100,26 @@ describe('the wall replayed at a past instant', () => {
     expect(onPage.some((id) => id !== null && ids.has(id))).toBe(true);
     expect(sockets).toEqual([]);
   }, 60_000);
+
+  it('is entered from the live wall: 回放 opens a time slider over the stored history and starts there at ×60', async () => {
+    const live = await browser.context.newPage();
+    try {
+      await live.goto(`${server.url}/?display=dev-wall`);
+      await live.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 45_000 });
+      await live.getByTestId('replay-open').click();
+      await live.getByTestId('replay-picker').getByRole('button', { name: '开始回放 ×60' }).click();
+      await live.getByTestId('replay-bar').waitFor({ timeout: 45_000 });
+      const q = new URL(live.url()).searchParams;
+      expect(q.get('display')).toBe('dev-wall');
+      expect(q.get('speed')).toBe('60');
+      // Three hours back from now by default.
+      expect(Date.now() - parseReplayInstant(q.get('at'))).toBeGreaterThan(2.5 * 3600_000);
+      expect(await live.getByTestId('replay-speed').textContent()).toBe('×60');
+      await live.getByTestId('replay-exit').click();
+      await live.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 45_000 });
+      expect(new URL(live.url()).searchParams.get('at')).toBeNull();
+    } finally {
+      await live.close();
+    }
+  }, 150_000);
 });
