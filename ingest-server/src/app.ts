@@ -41,6 +41,7 @@ import { adminRoutes } from './routes/admin.route.ts';
 import { calendarRoutes } from './routes/calendar.route.ts';
 import { itemsRoutes } from './routes/items.route.ts';
 import { SystemFlags } from './system/system-flags.store.ts';
+import { hallStreamOrigins } from './wall/hall-origins.ts';
 
 const RECENT_EVENTS = 50;
 
@@ -108,9 +109,10 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
+        // Hall cameras' HLS streams (DISPLAYS_FILE `halls`) are read from their own origins.
+        connectSrc: ["'self'", 'ws:', 'wss:', ...hallStreamOrigins(config.displays.values())],
         workerSrc: ["'self'", 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
+        mediaSrc: ["'self'", 'blob:', ...hallStreamOrigins(config.displays.values())],
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],

@@ -2,7 +2,7 @@ import { memo, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { Deck, MapView, type PickingInfo } from '@deck.gl/core';
 import { ArcLayer, GeoJsonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { SubscribeArrivals } from '../live/arrival-bus.ts';
-import { DISTRICT_GEO, crossDistrictOrigin, districtAnchors, districtLabels, geoBounds, labelCharacterSet, type DistrictFeature } from './district-geo.ts';
+import { DISTRICT_GEO, crossDistrictOrigin, districtAnchors, districtBounds, districtLabels, geoBounds, labelCharacterSet, type DistrictFeature } from './district-geo.ts';
 import type { HeatColoring } from './heat-measures.ts';
 import { arcLayerProps, districtFillProps, districtLabelProps, pulseLayerProps } from './map-layers.ts';
 import { fitViewState } from './map-view.ts';
@@ -27,6 +27,8 @@ interface Props {
   pixelRatio: number;
   coloring: HeatColoring;
   selected: string | undefined;
+  /** A district screen's district: the view is zoomed to it (the city otherwise). */
+  focus?: string | undefined;
   onSelect: (code: string | undefined) => void;
   onHover: (hover: MapHover | undefined) => void;
   subscribeArrivals: SubscribeArrivals;
@@ -93,10 +95,11 @@ export const DistrictHeatMap = memo(function DistrictHeatMap(props: Props) {
   }, []);
 
   useEffect(() => {
-    const next = { width: props.width, height: props.height, viewState: fitViewState(BOUNDS, props.width, props.height, 20) };
+    const bounds = props.focus ? districtBounds(DISTRICT_GEO, props.focus) : BOUNDS;
+    const next = { width: props.width, height: props.height, viewState: fitViewState(bounds, props.width, props.height, props.focus ? 48 : 20) };
     deckRef.current?.setProps({ ...next, useDevicePixels: props.pixelRatio });
     overlayDeck.current?.setProps(next);
-  }, [props.width, props.height, props.pixelRatio]);
+  }, [props.width, props.height, props.pixelRatio, props.focus]);
 
   useEffect(() => {
     deckRef.current?.setProps({

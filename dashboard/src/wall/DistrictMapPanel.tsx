@@ -18,6 +18,8 @@ interface Props {
   measure: MeasureKey;
   onMeasure: (m: MeasureKey) => void;
   selected: string | undefined;
+  /** A district screen's district: the map is zoomed to it. */
+  focus?: string | undefined;
   onSelect: (code: string | undefined) => void;
   subscribeArrivals: SubscribeArrivals;
   /** A click on a district opens its workspace page (a signed-in supervisor) rather than selecting it. */
@@ -96,6 +98,7 @@ export const DistrictMapPanel = memo(function DistrictMapPanel(props: Props) {
           pixelRatio={props.pixelRatio}
           coloring={coloring}
           selected={props.selected}
+          focus={props.focus}
           onSelect={props.onSelect}
           onHover={setHover}
           subscribeArrivals={props.subscribeArrivals}

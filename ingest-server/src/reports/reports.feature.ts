@@ -14,6 +14,7 @@ import { reportSettings } from './report-settings.ts';
 import { reportXlsx } from './report-xlsx.ts';
 import { REPORTS_MIGRATIONS } from './reports.migrations.ts';
 import { reportsRoutes } from './reports.route.ts';
+import { SystemFlags } from '../system/system-flags.store.ts';
 
 /**
  * The reports 日扫描 · 周调度 · 月通报 · 季分析 · 年考评: built from the metrics engine's figures, generated on
@@ -25,11 +26,14 @@ export function reportsFeature(ctx: FeatureContext, m: { metrics: MetricsService
   const log = ctx.logger.child({ component: 'reports' });
   const calendar = () => ctx.calendar.calendar;
   const settings = reportSettings(ctx.config);
+  // Recorded with the data (not only SIMULATE of this run): read when a report is built.
+  const flags = new SystemFlags(ch, db);
+  const simulated = async () => (await flags.get('simulated').catch(() => null)) === '1';
   const store = new ReportStore(ch, db, path.join(ctx.config.dataDir, 'reports'), { xlsx: reportXlsx, pdf: reportPdf, csv: reportCsv });
   const changes = new PeriodChanges({ clickhouse: ch, db, now: ctx.now, logger: log });
   const reports = new ReportService({
     changes,
-    builder: new ReportBuilder({ metrics: m.metrics, lists: new ReportListsQuery(ch, db, ctx.config.piiKeys), repo: m.repo, calendar, now: ctx.now, settings }),
+    builder: new ReportBuilder({ metrics: m.metrics, lists: new ReportListsQuery(ch, db, ctx.config.piiKeys), repo: m.repo, calendar, now: ctx.now, settings, simulated }),
     store,
     now: ctx.now,
     logger: log,
