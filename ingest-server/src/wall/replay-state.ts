@@ -116,6 +116,8 @@ export function replaySupervision(cases: readonly ReplayCase[], open: OpenCounts
       daysOverdue: w.daysOverdue,
       flags: c.flags.filter((f) => f !== 'stage_overdue' && f !== 'pause_overdue'),
       previous: null,
+      // The lateness model is of today's dwell history, not the instant's: no prediction is replayed.
+      atRisk: null,
       at,
     });
   }
@@ -123,7 +125,7 @@ export function replaySupervision(cases: readonly ReplayCase[], open: OpenCounts
   const openTotal = Object.values(open.openByDistrict).reduce((s, n) => s + n, 0);
   const dqTotal = Object.values(open.dataQualityByDistrict).reduce((s, n) => s + n, 0);
   return {
-    counts: { open: openTotal, yellow, red, stageOverdue: null, pauseOverdue: null },
+    counts: { open: openTotal, yellow, red, stageOverdue: null, pauseOverdue: null, atRisk: null },
     // Where each open case sat at the instant is not rebuilt: unknown, not zero.
     byLevel: null,
     byDistrict,
