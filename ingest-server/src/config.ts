@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -49,6 +50,26 @@ export interface Config {
   displays: Map<string, DisplayConfig>;
   /** Who may do what (SPEC.md "Who may do what"). */
   auth: AuthConfig;
+  /** Memory bounds of the embedded engine (chDB server settings; not used with CLICKHOUSE_URL). */
+  engineMemory: EngineMemoryConfig;
+}
+
+/**
+ * The embedded ClickHouse engine's memory bounds, in bytes (ingest-faults2). Its defaults are a
+ * dedicated server's (a ceiling of 90% of RAM, 5 GiB each for the mark, primary-index and skip-index
+ * mark caches), sized for a ClickHouse alone on its machine, not one sharing a process with Node.
+ */
+export interface EngineMemoryConfig {
+  /** CHDB_MAX_SERVER_MEMORY_BYTES: the engine's ceiling; a query that would pass it fails instead (default: a third of RAM). */
+  maxServerMemoryBytes: number;
+  /** CHDB_MARK_CACHE_BYTES: the mark cache (column granule offsets of the parts read). */
+  markCacheBytes: number;
+  /** CHDB_INDEX_CACHE_BYTES: the primary-index cache, and the same again for skip-index marks. */
+  indexCacheBytes: number;
+  /** CHDB_QUERY_CONDITION_CACHE_BYTES: which granules matched a WHERE before (every distinct IN list adds entries). */
+  queryConditionCacheBytes: number;
+  /** CHDB_MERGES_MEMORY_BYTES: background merges start no new merge past this. */
+  mergesMemoryBytes: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -158,6 +179,12 @@ const Env = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   DEV_PEOPLE: z.enum(['0', '1', 'true', 'false']).optional(),
   DISPLAYS_FILE: z.string().optional(),
+  // ingest-faults2: the embedded engine's memory bounds (EngineMemoryConfig).
+  CHDB_MAX_SERVER_MEMORY_BYTES: int(Math.floor(totalmem() / 3), 256 * 1024 ** 2),
+  CHDB_MARK_CACHE_BYTES: int(256 * 1024 ** 2, 0),
+  CHDB_INDEX_CACHE_BYTES: int(128 * 1024 ** 2, 0),
+  CHDB_QUERY_CONDITION_CACHE_BYTES: int(32 * 1024 ** 2, 0),
+  CHDB_MERGES_MEMORY_BYTES: int(512 * 1024 ** 2, 64 * 1024 ** 2),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -286,6 +313,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cookieSecure: flag(e.COOKIE_SECURE),
       allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       devPeople: !production && (e.DEV_PEOPLE === undefined ? true : flag(e.DEV_PEOPLE)),
+    },
+    engineMemory: {
+      maxServerMemoryBytes: e.CHDB_MAX_SERVER_MEMORY_BYTES,
+      markCacheBytes: e.CHDB_MARK_CACHE_BYTES,
+      indexCacheBytes: e.CHDB_INDEX_CACHE_BYTES,
+      queryConditionCacheBytes: e.CHDB_QUERY_CONDITION_CACHE_BYTES,
+      mergesMemoryBytes: e.CHDB_MERGES_MEMORY_BYTES,
     },
   };
 }
