@@ -231,5 +231,7 @@ describe('a block whose answer was lost is never written twice', () => {
       const missing = acked.flatMap((b) => b.ids).filter((id) => !counts.has(id));
       expect(missing, `${table}: acknowledged, not stored`).toEqual([]);
     }
+    // The engine's own memory is on /metrics beside the process's (here the ClickHouse endpoint's).
+    expect(await (await fetch(`${s.url}/metrics`)).text()).toMatch(/tongban_clickhouse_memory_bytes\{kind="tracked"\} \d+/);
   });
 });
