@@ -36,6 +36,7 @@ import { DEV_PASSWORD, DEV_PEOPLE, UserDirectory } from './auth/users.store.ts';
 import { usersRoutes } from './auth/users.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
+import { engineMemory } from './clickhouse/engine-memory.ts';
 import { readingRoutes } from './routes/reading.route.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { calendarRoutes } from './routes/calendar.route.ts';
@@ -211,7 +212,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   };
   app.decorate('tongban', tongban);
 
-  healthRoute(app, { isReady: () => ready, ingest: () => ingest.health(), counters: () => ingest.counters, details: () => ({ liveClients: live.clients() }) });
+  healthRoute(app, { isReady: () => ready, ingest: () => ingest.health(), counters: () => ingest.counters, details: () => ({ liveClients: live.clients() }), engineMemory: () => engineMemory(clickhouse) });
   sessionRoutes(app, { users, sessions, audit, throttle: new SignInThrottle(), cookieSecure: config.auth.cookieSecure, idleMs: config.auth.sessionIdleMs });
   usersRoutes(app, { users, sessions, audit });
   auditRoutes(app, { audit });

@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -55,6 +56,8 @@ export interface Config {
   supervisionOrders: SupervisionOrdersConfig;
   /** Scale to the province (issue 16): dedup snapshot, derivation watermark, report catch-up. */
   scale: ScaleConfig;
+  /** Memory bounds of the embedded engine (chDB server settings; not used with CLICKHOUSE_URL). */
+  engineMemory: EngineMemoryConfig;
 }
 
 /** AT_RISK_THRESHOLD (0–1, default 0.5), AT_RISK_MIN_CASES (10), AT_RISK_WINDOW_DAYS (90), AT_RISK_REFRESH_SECONDS (600). */
@@ -83,6 +86,24 @@ export interface ScaleConfig {
   reportsCatchUpDelayMs: number;
   /** DERIVATION_WATERMARK_SECONDS: how often the derivation watermark advances (0: only after a bulk derivation, as in a backfill). */
   derivationWatermarkMs: number;
+}
+
+/**
+ * The embedded ClickHouse engine's memory bounds, in bytes (ingest-faults2). Its defaults are a
+ * dedicated server's (a ceiling of 90% of RAM, 5 GiB each for the mark, primary-index and skip-index
+ * mark caches), sized for a ClickHouse alone on its machine, not one sharing a process with Node.
+ */
+export interface EngineMemoryConfig {
+  /** CHDB_MAX_SERVER_MEMORY_BYTES: the engine's ceiling; a query that would pass it fails instead (default: a third of RAM). */
+  maxServerMemoryBytes: number;
+  /** CHDB_MARK_CACHE_BYTES: the mark cache (column granule offsets of the parts read). */
+  markCacheBytes: number;
+  /** CHDB_INDEX_CACHE_BYTES: the primary-index cache, and the same again for skip-index marks. */
+  indexCacheBytes: number;
+  /** CHDB_QUERY_CONDITION_CACHE_BYTES: which granules matched a WHERE before (every distinct IN list adds entries). */
+  queryConditionCacheBytes: number;
+  /** CHDB_MERGES_MEMORY_BYTES: background merges start no new merge past this. */
+  mergesMemoryBytes: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -204,6 +225,12 @@ const Env = z.object({
   DEDUP_SNAPSHOT_SECONDS: int(60, 1),
   REPORTS_CATCHUP_DELAY_SECONDS: int(120, 0),
   DERIVATION_WATERMARK_SECONDS: int(5, 0),
+  // ingest-faults2: the embedded engine's memory bounds (EngineMemoryConfig).
+  CHDB_MAX_SERVER_MEMORY_BYTES: int(Math.floor(totalmem() / 3), 256 * 1024 ** 2),
+  CHDB_MARK_CACHE_BYTES: int(256 * 1024 ** 2, 0),
+  CHDB_INDEX_CACHE_BYTES: int(128 * 1024 ** 2, 0),
+  CHDB_QUERY_CONDITION_CACHE_BYTES: int(32 * 1024 ** 2, 0),
+  CHDB_MERGES_MEMORY_BYTES: int(512 * 1024 ** 2, 64 * 1024 ** 2),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -340,6 +367,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dedupSnapshotMs: e.DEDUP_SNAPSHOT_SECONDS * 1000,
       reportsCatchUpDelayMs: e.REPORTS_CATCHUP_DELAY_SECONDS * 1000,
       derivationWatermarkMs: e.DERIVATION_WATERMARK_SECONDS * 1000,
+    engineMemory: {
+      maxServerMemoryBytes: e.CHDB_MAX_SERVER_MEMORY_BYTES,
+      markCacheBytes: e.CHDB_MARK_CACHE_BYTES,
+      indexCacheBytes: e.CHDB_INDEX_CACHE_BYTES,
+      queryConditionCacheBytes: e.CHDB_QUERY_CONDITION_CACHE_BYTES,
+      mergesMemoryBytes: e.CHDB_MERGES_MEMORY_BYTES,
     },
   };
 }

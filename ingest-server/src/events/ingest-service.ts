@@ -12,6 +12,7 @@ import { eventContent, eventOfRow, normalizeRejectedRow, openEventRow, sealEvent
 import type { EventStore } from './event.store.ts';
 import type { IngestLog } from './ingest-log.ts';
 import { dataQualityFlags } from './data-quality.ts';
+import { insertBlocks } from './insert-blocks.ts';
 import { occurredAtProblem } from './occurred-at.ts';
 
 export type { BodyItem } from './event-body.ts';
@@ -92,6 +93,8 @@ export class IngestService {
   private lastFlush = Date.now();
   /** After a failed flush we cannot know what reached ClickHouse: the next flush checks first. */
   private verifyNextFlush = false;
+  /** The segments a failed flush sealed: the next attempt resends exactly their blocks, sealing nothing new. */
+  private retryThrough: number | undefined;
   private consecutiveFlushErrors = 0;
   private clickhouseError: { message: string; at: number } | undefined;
   readonly counters = { accepted: 0, duplicates: 0, conflicts: 0, rejected: 0, confirmLookups: 0, flushes: 0, flushErrors: 0, refused: 0, logWriteErrors: 0 };
@@ -112,8 +115,8 @@ export class IngestService {
     const dedup = this.dedupSnapshot ? await this.dedupSnapshot.load() : undefined;
     const keysLoaded = dedup ? (dedup.source === 'rebuild' ? dedup.keys : dedup.tailKeys) : await this.o.store.forEachEventKey((k) => this.bloom.add(k));
     if (dedup) this.o.logger.info(dedup, 'dedup filter loaded');
-    const { records, lastSegment } = await this.o.log.open();
-    const replayed = await this.storeVerified(records);
+    const { entries, lastSegment } = await this.o.log.open();
+    const replayed = await this.storeVerified(entries);
     await this.o.log.removeThrough(lastSegment);
     this.o.logger.info({ keysLoaded, replayed, bloomBytes: this.bloom.bytes, ms: Date.now() - started }, 'ingest ready');
     this.timer = setInterval(() => void this.maybeFlush(), Math.min(100, this.o.flushMaxAgeMs));
@@ -341,7 +344,7 @@ export class IngestService {
     if (!this.pending.length) return;
     let sealed: number;
     try {
-      sealed = await this.o.log.seal();
+      sealed = this.retryThrough ?? (await this.o.log.seal());
     } catch (err) {
       this.o.logger.error({ err }, 'sealing the ingest log failed; the flush is retried');
       return;
@@ -351,9 +354,10 @@ export class IngestService {
     const records = take.map((p) => p.record);
     this.inserting = records;
     try {
-      if (this.verifyNextFlush) await this.storeVerified(records);
-      else await this.storeAll(records);
+      if (this.verifyNextFlush) await this.storeVerified(take);
+      else await this.storeAll(take);
       this.verifyNextFlush = false;
+      this.retryThrough = undefined;
       await this.o.log.removeThrough(sealed);
       for (const r of records) if ('e' in r) this.inFlight.delete(r.e.event_id);
       this.counters.flushes++;
@@ -365,6 +369,7 @@ export class IngestService {
       this.consecutiveFlushErrors++;
       this.clickhouseError = { message: (err as Error).message.slice(0, 300), at: Date.now() };
       this.verifyNextFlush = true;
+      this.retryThrough = sealed;
       this.pending = [...take, ...this.pending];
       this.o.logger.error({ err, rows: records.length }, 'writing to ClickHouse failed; kept in the ingest log, retrying');
     } finally {
@@ -395,31 +400,29 @@ export class IngestService {
     return out.map((r) => openEventRow(r, this.o.piiKeys));
   }
 
-  private async storeAll(records: LogRecord[]): Promise<void> {
-    const events: EventRow[] = [];
-    const rejections: RejectedRow[] = [];
-    for (const r of records) {
-      if ('e' in r) events.push(r.e);
-      else rejections.push(normalizeRejectedRow(r.r));
-    }
-    for (let i = 0; i < events.length; i += this.o.flushMaxRows) await this.o.store.insertEvents(events.slice(i, i + this.o.flushMaxRows));
-    await this.o.store.insertRejected(rejections);
+  /** Events in the blocks of insert-blocks.ts (each the same on every attempt), then the rejected rows. */
+  private async storeAll(entries: Array<{ segment: number; record: LogRecord }>, storedRejections?: ReadonlySet<string>): Promise<void> {
+    for (const rows of insertBlocks(entries, (r) => ('e' in r ? r.e : undefined))) await this.o.store.insertEvents(rows);
+    const rejections = entries.flatMap(({ record: r }) => ('r' in r ? [normalizeRejectedRow(r.r)] : []));
+    await this.o.store.insertRejected(storedRejections ? rejections.filter((r) => !storedRejections.has(r.rejection_id)) : rejections);
   }
 
-  /** Stores records that may already be partly in ClickHouse (replay, retry): checks before writing. */
-  private async storeVerified(records: LogRecord[]): Promise<number> {
-    const events = records.flatMap((r) => ('e' in r ? [r.e] : []));
-    const rejections = records.flatMap((r) => ('r' in r ? [normalizeRejectedRow(r.r)] : []));
-    const storedEvents = await this.o.store.existingEventIds(events);
-    const storedRejections = await this.o.store.existingRejections(rejections.map((r) => r.rejection_id));
-    const seen = new Set<string>();
-    const missing = events.filter((e) => !storedEvents.has(e.event_id) && !seen.has(e.event_id) && seen.add(e.event_id));
-    for (const e of missing) this.bloom.add(e.event_key);
-    await this.storeAll([
-      ...missing.map((e) => ({ e })),
-      ...rejections.filter((r) => !storedRejections.has(r.rejection_id)).map((r) => ({ r })),
-    ]);
-    return missing.length;
+  /**
+   * Stores records that may already be partly in ClickHouse (replay, retry). The events' blocks are sent
+   * again exactly as before, never filtered by what `event_ids` shows (see insert-blocks.ts: the block's
+   * token makes each table keep one copy); rejected rows (one table, no views) are checked first.
+   */
+  private async storeVerified(entries: Array<{ segment: number; record: LogRecord }>): Promise<number> {
+    let events = 0;
+    const rejectionIds: string[] = [];
+    for (const { record: r } of entries) {
+      if ('e' in r) {
+        this.bloom.add(r.e.event_key);
+        events++;
+      } else rejectionIds.push(r.r.rejection_id);
+    }
+    await this.storeAll(entries, await this.o.store.existingRejections(rejectionIds));
+    return events;
   }
 }
 
