@@ -367,6 +367,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dedupSnapshotMs: e.DEDUP_SNAPSHOT_SECONDS * 1000,
       reportsCatchUpDelayMs: e.REPORTS_CATCHUP_DELAY_SECONDS * 1000,
       derivationWatermarkMs: e.DERIVATION_WATERMARK_SECONDS * 1000,
+    },
     engineMemory: {
       maxServerMemoryBytes: e.CHDB_MAX_SERVER_MEMORY_BYTES,
       markCacheBytes: e.CHDB_MARK_CACHE_BYTES,
