@@ -22,6 +22,9 @@ import { attachLiveHub } from './live/live-hub.ts';
 import { CaseApplicants } from './live/live-event.ts';
 import { shanghaiIso, type LiveEvent, type Snapshot, type Stats } from '@tongban/shared';
 import { TodayStats } from './live/today-stats.ts';
+import { createCluster } from './cluster/cluster.ts';
+import { SharedToday } from './cluster/shared-today.ts';
+import { clusterRoute } from './cluster/cluster.route.ts';
 import { createLogger } from './logger.ts';
 import { registerAccess } from './auth/access.ts';
 import { AuditLog } from './auth/audit.store.ts';
@@ -120,9 +123,14 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     hsts: config.auth.cookieSecure,
   });
   const stats = new TodayStats();
+  // Several nodes: today's counters are shared in Redis (the local ones are then unused).
+  const cluster = createCluster(config.cluster, logger);
+  const sharedToday = cluster.redis ? new SharedToday(cluster.redis, Date.now, (day) => store.dayCounts(day), () => cluster.role.active) : undefined;
+  const today = () => sharedToday?.snapshot() ?? stats.snapshot();
   const recent: LiveEvent[] = [];
   const applicants = new CaseApplicants();
   let ready = false;
+  let todayTimer: NodeJS.Timeout | undefined;
   const flags = new SystemFlags(clickhouse, db);
   // SIMULATE=1, or data a simulator wrote (recorded in system_flags, read at start).
   let simulated = config.simulate;
@@ -133,11 +141,12 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     allowedOrigins: config.auth.allowedOrigins,
     snapshot: async (): Promise<Snapshot> => {
       const extra = await Promise.all(features.map((f) => f.snapshot?.() ?? {}));
-      return Object.assign({ serverTime: shanghaiIso(Date.now()), simulated, today: stats.snapshot(), recent, supervision: null }, ...extra);
+      return Object.assign({ serverTime: shanghaiIso(Date.now()), simulated, today: today(), recent, supervision: null }, ...extra);
     },
     // The ingest counters ride along for scripts and benchmarks; the wall does not read them.
     stats: (): Stats & { ingest: typeof ingest.counters } =>
-      Object.assign({ serverTime: shanghaiIso(Date.now()), today: stats.snapshot(), supervision: null, ingest: ingest.counters }, ...features.map((f) => f.stats?.() ?? {})),
+      Object.assign({ serverTime: shanghaiIso(Date.now()), today: today(), supervision: null, ingest: ingest.counters }, ...features.map((f) => f.stats?.() ?? {})),
+    ...(cluster.clustered ? { cluster: { redis: cluster.adapterConnection()!, sendsStats: () => cluster.role.active } } : {}),
   });
 
   // Set by the supervision engine (it knows each open case's district); none without it.
@@ -158,9 +167,15 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     dedupExpectedEvents: config.dedupExpectedEvents,
     piiKeys: config.piiKeys,
     isKnownItem: (code) => catalogue.has(code),
+    reservations: cluster.reservations,
+    // Several nodes: the engine's holder projects what other nodes stored.
+    onStored: (rows) => {
+      if (cluster.clustered && !cluster.role.active) cluster.bus.publish('touched', [...new Set(rows.map((r) => r.case_id))]);
+    },
     onAccepted(events) {
       const masked = events.map((e) => applicants.toLive(e));
-      for (const e of events) stats.add(e);
+      if (sharedToday) void sharedToday.add(events).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'adding to the shared today counters failed'));
+      else for (const e of events) stats.add(e);
       recent.unshift(...masked.slice(-RECENT_EVENTS).reverse());
       recent.length = Math.min(recent.length, RECENT_EVENTS);
       live.broadcast(masked);
@@ -174,7 +189,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       }
     },
   });
-  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now };
+  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
   features.push(...createFeatures(ctx));
 
   const tongban: Tongban = {
@@ -199,6 +214,12 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       const items = await catalogue.load();
       logger.info({ items }, 'item catalogue loaded');
       await ingest.start();
+      await cluster.start(() => ingest.health().pendingRows, async () => void (await ingest.reloadBloom()));
+      if (sharedToday) {
+        await sharedToday.refresh().catch((err: unknown) => logger.warn({ err }, 'reading the shared today counters failed'));
+        todayTimer = setInterval(() => void sharedToday.refresh().catch(() => undefined), 500);
+        todayTimer.unref();
+      }
       for (const row of await store.dayCounts(stats.currentDay)) stats.add({ type: row.type, districtCode: row.district_code, occurredAt: `${stats.currentDay}T12:00:00+08:00` }, Number(row.n));
       recent.push(...(await store.recentEvents(RECENT_EVENTS, stats.currentDay)).reverse().map((e) => applicants.toLive(e)).reverse());
       for (const f of features) await f.start?.();
@@ -213,7 +234,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   auditRoutes(app, { audit });
   applicantRoute(app, { store, audit });
   eventsRoute(app, { ingest, isReady: () => ready, maxEvents: config.maxEventsPerRequest, bodyLimitBytes: config.bodyLimitBytes });
-  readingRoutes(app, { overview: () => Object.assign({ serverTime: shanghaiIso(Date.now()), supervision: null }, stats.snapshot(), ...features.map((f) => f.stats?.() ?? {})) });
+  clusterRoute(app, { cluster });
+  readingRoutes(app, { overview: () => Object.assign({ serverTime: shanghaiIso(Date.now()), supervision: null }, today(), ...features.map((f) => f.stats?.() ?? {})) });
   adminRoutes(app, { store });
   itemsRoutes(app, { catalogue, audit });
   calendarRoutes(app, { calendar, audit });
@@ -233,6 +255,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   app.addHook('onClose', async () => {
     if (ready) await ingest.stop();
     for (const f of [...features].reverse()) await f.stop?.();
+    clearInterval(todayTimer);
+    await cluster.stop();
     await clickhouse.close();
   });
   return app;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -49,6 +50,8 @@ export interface Config {
   displays: Map<string, DisplayConfig>;
   /** Who may do what (SPEC.md "Who may do what"). */
   auth: AuthConfig;
+  /** Several nodes (SPEC.md "Several machines"): Redis and this node's id. */
+  cluster: ClusterConfig;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -119,6 +122,27 @@ export function parseRetention(spec: string): ReportsConfig['retentionDays'] {
   return out;
 }
 
+/** Several machines: with `redisUrl` unset the server is one node, as it always was. */
+export interface ClusterConfig {
+  /** REDIS_URL: Socket.IO's Redis Streams adapter, the shared event reservations, the engine lease, heartbeats. */
+  redisUrl: string | undefined;
+  /** NODE_ID: this node's name in the cluster (default `<hostname>:<PORT>`). */
+  nodeId: string;
+  /** CLUSTER_LEASE_MS: the engine lease's time to live; renewed every third of it, taken over after it lapses. */
+  leaseMs: number;
+  /** CLUSTER_ADDRESS: how other nodes and operators reach this node (default `http://<HOST>:<PORT>`). */
+  address: string;
+}
+
+function clusterConfig(e: { REDIS_URL?: string | undefined; NODE_ID?: string | undefined; CLUSTER_LEASE_MS: number; CLUSTER_ADDRESS?: string | undefined; HOST: string; PORT: number }): ClusterConfig {
+  return {
+    redisUrl: e.REDIS_URL,
+    nodeId: e.NODE_ID ?? `${hostname()}:${e.PORT}`,
+    leaseMs: e.CLUSTER_LEASE_MS,
+    address: e.CLUSTER_ADDRESS ?? `http://${e.HOST}:${e.PORT}`,
+  };
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 
@@ -158,6 +182,10 @@ const Env = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   DEV_PEOPLE: z.enum(['0', '1', 'true', 'false']).optional(),
   DISPLAYS_FILE: z.string().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port[/db] or rediss://…').optional(),
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)').optional(),
+  CLUSTER_LEASE_MS: int(6_000, 1_500).pipe(z.number().max(60_000)),
+  CLUSTER_ADDRESS: z.string().url().optional(),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -287,5 +315,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       devPeople: !production && (e.DEV_PEOPLE === undefined ? true : flag(e.DEV_PEOPLE)),
     },
+    cluster: clusterConfig(e),
   };
 }
