@@ -16,7 +16,8 @@ export class CaseStateStore {
     private readonly db: string,
   ) {}
 
-  async write(states: CaseState[], version: number): Promise<void> {
+  /** `fence`: the engine lease's fencing token of the writer (0 on a single node). */
+  async write(states: CaseState[], version: number, fence = 0): Promise<void> {
     if (!states.length) return;
     const v = shanghaiDateTime(version);
     await this.ch.insert({
@@ -63,6 +64,7 @@ export class CaseStateStore {
         supplements: s.supplements,
         event_count: s.events.length,
         flags: s.flags,
+        fence,
       })),
     });
   }

@@ -14,6 +14,8 @@ import { SupervisionOrders } from './supervision-orders.store.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
 import { superviseRoutes } from './supervise.route.ts';
+import { SupervisionEngineRole } from './engine-role.ts';
+import { warningId } from './warning-id.ts';
 
 const SCAN_INTERVAL_MS = 1_000;
 const HISTORY_REFRESH_MS = 10 * 60_000;
@@ -49,6 +51,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
   });
 
   const warningMessage = (summary: OpenCaseRow, previous: Warning | null): CaseWarning => ({
+    id: warningId(summary),
     ...summary,
     itemName: itemName(summary.itemCode),
     districtName: districtName(summary.districtCode),
@@ -56,9 +59,22 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     at: shanghaiIso(ctx.now()),
   });
 
-  const emitWarning = (msg: CaseWarning) => {
+  const role = ctx.cluster.role;
+  const sendWarning = (msg: CaseWarning) => {
     ctx.live.emit('case:warning', msg, msg.districtCode);
     ctx.live.statsChanged();
+  };
+  // Several nodes: only the engine's holder announces, and each warning once (whichever holder gets there first).
+  const emitWarning = (msg: CaseWarning) => {
+    if (!ctx.cluster.clustered) return sendWarning(msg);
+    if (!role.active) return;
+    void ctx.cluster.firstAnnouncement(msg.caseId, msg.id).then(
+      (first) => first && sendWarning(msg),
+      (err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'once-only warning mark unreachable: announcing anyway (walls ignore a repeat id)');
+        sendWarning(msg);
+      },
+    );
   };
 
   const book = new RatingClockBook({
@@ -100,9 +116,13 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     derive: deriveContext,
     logger: log,
     now: ctx.now,
+    mayRun: () => role.active,
+    fence: () => role.fence,
     async afterApply(states, bulk) {
       await book.observe(states, bulk);
       await recordRepairs(states);
+      engine.publish(states, bulk);
+      if (ctx.cluster.clustered) cached = undefined;
     },
     onWarningChange(s, previous, warning) {
       const summary = index.summary(s.caseId, ctx.now());
@@ -112,6 +132,8 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
 
   const scan = () => {
     const now = ctx.now();
+    // Not the engine's holder: the index follows the clock silently (the holder announces).
+    if (!role.active) return void index.advance(now, () => {});
     index.advance(now, (caseId, previous) => {
       const summary = index.summary(caseId, now);
       if (summary) emitWarning(warningMessage(summary, previous));
@@ -119,6 +141,32 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     for (const o of orders.newlyOverdue(now)) ctx.live.emit('supervision:overdue', { ...o, districtCode: undefined }, undefined);
     void book.scan();
   };
+
+  /** Projects the events received after the last derivation (a crash, a backfill, another holder's last moments). */
+  const catchUp = async () => {
+    const started = Date.now();
+    const last = await states.lastVersion();
+    const behind = last === 0 ? [] : await states.casesReceivedSince(last - 60_000);
+    if (last === 0 || behind.length > BULK_PROJECTION_ABOVE) {
+      // A first start on an existing log, or a bulk backfill: one ordered pass over case_events.
+      const n = await projector.projectAll((cases) => log.info({ cases }, 'projecting the event log'));
+      if (n) log.info({ cases: n, ms: Date.now() - started }, 'projected every case of the event log');
+    } else {
+      projector.enqueue(behind);
+      await projector.drain();
+    }
+  };
+  const engine = new SupervisionEngineRole({
+    cluster: ctx.cluster,
+    index,
+    states,
+    projector,
+    logger: log,
+    now: ctx.now,
+    catchUp,
+    announce: (row) => emitWarning(warningMessage(row, null)),
+    changed: () => (cached = undefined),
+  });
 
   let cached: { at: number; value: { supervision: SupervisionOverview; dataQuality: SupervisionOverview['dataQuality'] } } | undefined;
   const overview = () => {
@@ -178,20 +226,16 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       const ratings = await book.load();
       log.info({ activeRatingClocks: ratings }, 'bad-rating clocks loaded');
       const started = Date.now();
-      const last = await states.lastVersion();
       const loaded = await states.loadOpen((c) => index.upsert(c, ctx.now()));
       log.info({ openCases: loaded, ms: Date.now() - started }, 'open-case index rebuilt');
-      // Events received after the last derivation (a crash, a backfill) are projected now.
-      const behind = last === 0 ? [] : await states.casesReceivedSince(last - 60_000);
-      if (last === 0 || behind.length > BULK_PROJECTION_ABOVE) {
-        // A first start on an existing log, or a bulk backfill: one ordered pass over case_events.
-        const n = await projector.projectAll((cases) => log.info({ cases }, 'projecting the event log'));
-        if (n) log.info({ cases: n, ms: Date.now() - started }, 'projected every case of the event log');
+      if (ctx.cluster.clustered) {
+        // The holder takes over (rebuild, catch up, announce once); the others follow its messages.
+        await engine.start();
       } else {
-        projector.enqueue(behind);
-        await projector.drain();
+        // Events received after the last derivation (a crash, a backfill) are projected now.
+        await catchUp();
+        projector.start();
       }
-      projector.start();
       timers.push(setInterval(scan, SCAN_INTERVAL_MS));
       timers.push(
         setInterval(() => {
@@ -209,7 +253,8 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     },
 
     onAccepted(events) {
-      projector.enqueue(new Set(events.map((e) => e.caseId)));
+      // Several nodes: another node's events reach the holder once stored (ingest's onStored → 'touched').
+      if (role.active) projector.enqueue(new Set(events.map((e) => e.caseId)));
       cached = undefined;
     },
 
