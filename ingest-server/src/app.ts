@@ -25,6 +25,7 @@ import { TodayStats } from './live/today-stats.ts';
 import { createCluster } from './cluster/cluster.ts';
 import { SharedToday } from './cluster/shared-today.ts';
 import { clusterRoute } from './cluster/cluster.route.ts';
+import { CaseStateStore } from './supervision/case-state.store.ts';
 import { createLogger } from './logger.ts';
 import { registerAccess } from './auth/access.ts';
 import { AuditLog } from './auth/audit.store.ts';
@@ -214,7 +215,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       const items = await catalogue.load();
       logger.info({ items }, 'item catalogue loaded');
       await ingest.start();
-      await cluster.start(() => ingest.health().pendingRows, async () => void (await ingest.reloadBloom()));
+      await cluster.start(() => ingest.health().pendingRows, async () => void (await ingest.reloadBloom()), () => new CaseStateStore(clickhouse, db).maxFence());
       if (sharedToday) {
         await sharedToday.refresh().catch((err: unknown) => logger.warn({ err }, 'reading the shared today counters failed'));
         todayTimer = setInterval(() => void sharedToday.refresh().catch(() => undefined), 500);

@@ -43,8 +43,11 @@ export interface Cluster {
   adapterConnection(): Redis | undefined;
   /** Whether a case's warning (its deterministic id) is new, i.e. not announced yet by any holder of the engine. */
   firstAnnouncement(caseId: string, warningId: string): Promise<boolean>;
-  /** Starts heartbeats and the lease; `backlog` is this node's events not yet in ClickHouse. */
-  start(backlog: () => number, reloadBloom: () => Promise<void>): Promise<void>;
+  /**
+   * Starts heartbeats and the lease. `backlog`: this node's events not yet in ClickHouse; `reloadBloom`: the
+   * dedup filter anew from ClickHouse; `fenceFloor`: the highest fencing token in ClickHouse.
+   */
+  start(backlog: () => number, reloadBloom: () => Promise<void>, fenceFloor?: () => Promise<number>): Promise<void>;
   view(): Promise<ClusterView>;
   readonly redis: Redis | undefined;
   stop(): Promise<void>;
@@ -81,7 +84,8 @@ export function redisCluster(o: { url: string; nodeId: string; address: string; 
   const redis = connectRedis(o.url, log, `tongban:${o.nodeId}`);
   const sub = connectRedis(o.url, log, `tongban:${o.nodeId}:sub`);
   let adapterRedis: Redis | undefined;
-  const lease = new EngineLease(redis, o.nodeId, o.leaseMs, log);
+  let fenceFloor = async () => 0;
+  const lease = new EngineLease(redis, o.nodeId, o.leaseMs, log, () => fenceFloor());
   const startedAt = shanghaiIso(Date.now());
   let reloadBloom: () => Promise<void> = async () => {};
   const reservations = new RedisReservations(redis, o.nodeId, () => reloadBloom(), (err) => log.warn({ err }, 'reloading the dedup filter failed'));
@@ -91,6 +95,7 @@ export function redisCluster(o: { url: string; nodeId: string; address: string; 
   let lostSince: number | undefined;
   sub.on('close', () => (lostSince ??= Date.now()));
   sub.on('ready', () => {
+    if (!handlers.size) return;
     void sub.subscribe(...[...handlers.keys()].map((t) => KEY_PREFIX + t)).then(() => {
       if (subscribedOnce && lostSince !== undefined) for (const l of resubscribed) l();
       subscribedOnce = true;
@@ -154,9 +159,10 @@ export function redisCluster(o: { url: string; nodeId: string; address: string; 
     async firstAnnouncement(caseId, warningId) {
       return Number(await redis.eval(WARN_ONCE, 1, WARNED + caseId, warningId, WARNED_KEEP_MS)) === 1;
     },
-    async start(b, reload) {
+    async start(b, reload, floor) {
       backlog = b;
       reloadBloom = reload;
+      if (floor) fenceFloor = floor;
       await beat().catch(() => undefined);
       heartbeat = setInterval(() => void beat().catch(() => undefined), HEARTBEAT_MS);
       heartbeat.unref();

@@ -5,8 +5,12 @@ import { KEY_PREFIX } from './redis-connection.ts';
 export const LEASE_KEY = `${KEY_PREFIX}engine-lease`;
 const FENCE_KEY = `${KEY_PREFIX}engine-fence`;
 
-/** KEYS: lease, fence. ARGV: node id, ttl ms. Takes a free lease with a new fencing token (INCR); 0 if held. */
+/**
+ * KEYS: lease, fence. ARGV: node id, ttl ms, floor. Takes a free lease with a new fencing token (INCR, never
+ * below the floor: the highest token ClickHouse holds, after a Redis restart lost the counter); 0 if held.
+ */
 const ACQUIRE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  if tonumber(redis.call('GET', KEYS[2]) or '0') < tonumber(ARGV[3]) then redis.call('SET', KEYS[2], ARGV[3]) end
   local t = redis.call('INCR', KEYS[2])
   redis.call('SET', KEYS[1], ARGV[1] .. '|' .. t, 'PX', ARGV[2])
   return t
@@ -48,6 +52,8 @@ export class EngineLease implements EngineRole {
     private readonly nodeId: string,
     private readonly ttlMs: number,
     private readonly logger: Logger,
+    /** The highest fencing token written so far (ClickHouse), asked only when Redis has lost its counter. */
+    private readonly fenceFloor: () => Promise<number> = async () => 0,
   ) {}
 
   get active(): boolean {
@@ -93,7 +99,8 @@ export class EngineLease implements EngineRole {
         if (ok === 1 && this.holding) this.extend(asked);
         else if (this.holding) this.lose('taken by another node');
       } else {
-        const fence = Number(await this.redis.eval(ACQUIRE, 2, LEASE_KEY, FENCE_KEY, this.nodeId, this.ttlMs));
+        const floor = (await this.redis.exists(FENCE_KEY)) ? 0 : await this.fenceFloor();
+        const fence = Number(await this.redis.eval(ACQUIRE, 2, LEASE_KEY, FENCE_KEY, this.nodeId, this.ttlMs, floor));
         if (fence > 0) {
           this.holding = { value: `${this.nodeId}|${fence}`, fence, until: 0 };
           this.extend(asked);

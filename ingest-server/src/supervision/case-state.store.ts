@@ -117,6 +117,13 @@ export class CaseStateStore {
     }
   }
 
+  /** The highest fencing token written with a case state (0 when none, or on a single node). */
+  async maxFence(): Promise<number> {
+    const rs = await this.ch.query({ query: `SELECT max(fence) AS f FROM ${this.db}.case_state`, format: 'JSONEachRow', clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 } });
+    const [row] = await rs.json<{ f: number }>();
+    return Number(row?.f ?? 0);
+  }
+
   /** Time of the latest derivation (0 when none): events received after it may not be projected yet. */
   async lastVersion(): Promise<number> {
     const rs = await this.ch.query({
