@@ -190,7 +190,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       }
     },
   });
-  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
+  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), unflushedCaseIds: () => ingest.unflushedCaseIds(), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
   features.push(...createFeatures(ctx));
 
   const tongban: Tongban = {

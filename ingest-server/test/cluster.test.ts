@@ -183,15 +183,21 @@ describe('several server nodes on one Redis and one ClickHouse', () => {
     const stored = Number((await clickhouse.query<{ n: string }>("SELECT uniqExact(event_id) AS n FROM tongban.events WHERE case_id LIKE 'CL-RED-%'"))[0]!.n);
     expect(stored).toBe(ackedEvents);
 
+    let repeats = 0;
     for (const w of walls) {
-      await eventually(() => {
+      const unannounced = () => {
         const red = new Set(w.warnings.filter((x) => x.warning === 'red' && x.caseId.startsWith('CL-RED-')).map((x) => x.caseId));
-        return [...acked].every((id) => red.has(id)) ? true : undefined;
-      }, 30_000, 'every red case announced');
+        return [...acked].filter((id) => !red.has(id));
+      };
+      await eventually(() => (unannounced().length === 0 ? true : undefined), 30_000, 'every red case announced').catch((err: unknown) => {
+        throw new Error(`${(err as Error).message}: ${unannounced().length} of ${acked.size} not announced (${unannounced().slice(0, 5).join(', ')})`);
+      });
       await new Promise((r) => setTimeout(r, 1_000));
-      const perCase = new Map<string, number>();
-      for (const x of w.warnings) if (x.warning === 'red' && x.caseId.startsWith('CL-RED-')) perCase.set(x.caseId, (perCase.get(x.caseId) ?? 0) + 1);
-      expect([...perCase.values()].filter((k) => k !== 1)).toEqual([]);
+      // What a wall shows: a repeated id is ignored (a holder killed between sending and marking may repeat one).
+      const perCase = new Map<string, Set<string>>();
+      for (const x of w.warnings) if (x.warning === 'red' && x.caseId.startsWith('CL-RED-')) perCase.set(x.caseId, (perCase.get(x.caseId) ?? new Set()).add(x.id));
+      expect([...perCase].filter(([, shown]) => shown.size !== 1)).toEqual([]);
+      repeats += w.warnings.filter((x) => x.warning === 'red' && x.caseId.startsWith('CL-RED-')).length - perCase.size;
       // Every case announced was acknowledged (none posted to the dying node half-way counts twice).
       expect([...perCase.keys()].filter((id) => !acked.has(id))).toEqual([]);
     }
@@ -202,7 +208,7 @@ describe('several server nodes on one Redis and one ClickHouse', () => {
     }, 20_000, 'the red list on the restarted node');
     expect(reds.total).toBe(acked.size);
     expect(view.fence).toBeGreaterThan(1);
-    console.log(`takeover after SIGKILL: ${tookMs} ms; ${acked.size} red cases announced once each`);
+    console.log(`takeover after SIGKILL: ${tookMs} ms; ${acked.size} red cases announced once each (${repeats} repeated ids ignored over ${walls.length} walls)`);
     for (const w of walls) w.socket.disconnect();
   });
 

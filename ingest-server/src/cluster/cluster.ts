@@ -16,10 +16,6 @@ const ALIVE_MS = 15_000;
 const FORGET_MS = 10 * 60_000;
 const WARNED_KEEP_MS = 120 * 86_400_000;
 
-/** KEYS: the case's mark. ARGV: the warning's id, lifetime. 1 when it differs from the last one announced. */
-const WARN_ONCE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
 
 /** Messages between nodes on a topic; a node does not hear its own. */
 export interface ClusterBus {
@@ -41,8 +37,10 @@ export interface Cluster {
   readonly bus: ClusterBus;
   /** A Redis connection of its own for Socket.IO's adapter (undefined on a single node). */
   adapterConnection(): Redis | undefined;
-  /** Whether a case's warning (its deterministic id) is new, i.e. not announced yet by any holder of the engine. */
-  firstAnnouncement(caseId: string, warningId: string): Promise<boolean>;
+  /** Whether a case's warning (its deterministic id) was announced already, by this or an earlier holder of the engine. */
+  announced(caseId: string, warningId: string): Promise<boolean>;
+  /** Records a case's warning as announced (after it went out: a holder dying in between leaves a repeat, never a loss). */
+  markAnnounced(caseId: string, warningId: string): Promise<void>;
   /**
    * Starts heartbeats and the lease. `backlog`: this node's events not yet in ClickHouse; `reloadBloom`: the
    * dedup filter anew from ClickHouse; `fenceFloor`: the highest fencing token in ClickHouse.
@@ -66,7 +64,8 @@ export function singleNode(nodeId: string, address: string): Cluster {
     bus: quietBus,
     redis: undefined,
     adapterConnection: () => undefined,
-    firstAnnouncement: async () => true,
+    announced: async () => false,
+    markAnnounced: async () => {},
     async start(b) {
       backlog = b;
     },
@@ -156,8 +155,11 @@ export function redisCluster(o: { url: string; nodeId: string; address: string; 
       adapterRedis ??= connectRedis(o.url, log, `tongban:${o.nodeId}:socket.io`);
       return adapterRedis;
     },
-    async firstAnnouncement(caseId, warningId) {
-      return Number(await redis.eval(WARN_ONCE, 1, WARNED + caseId, warningId, WARNED_KEEP_MS)) === 1;
+    async announced(caseId, warningId) {
+      return (await redis.get(WARNED + caseId)) === warningId;
+    },
+    async markAnnounced(caseId, warningId) {
+      await redis.set(WARNED + caseId, warningId, 'PX', WARNED_KEEP_MS);
     },
     async start(b, reload, floor) {
       backlog = b;

@@ -435,6 +435,14 @@ export class IngestService {
     return stored;
   }
 
+  /** The cases of every accepted event not yet in ClickHouse. */
+  unflushedCaseIds(): string[] {
+    const ids = new Set<string>();
+    for (const r of this.inserting) if ('e' in r) ids.add(r.e.case_id);
+    for (const p of this.pending) if ('e' in p.record) ids.add(p.record.e.case_id);
+    return [...ids];
+  }
+
   private unflushedEvents(caseIds: ReadonlySet<string>): EventRow[] {
     const out: EventRow[] = [];
     for (const r of this.inserting) if ('e' in r && caseIds.has(r.e.case_id)) out.push(r.e);

@@ -64,17 +64,27 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     ctx.live.emit('case:warning', msg, msg.districtCode);
     ctx.live.statsChanged();
   };
-  // Several nodes: only the engine's holder announces, and each warning once (whichever holder gets there first).
+  // Several nodes: only the engine's holder announces, each warning once whichever holder gets there. The mark
+  // is set after the message went out: a holder killed in between leaves a repeat (same id, walls ignore it),
+  // never a warning lost.
+  const announcing = new Set<string>();
   const emitWarning = (msg: CaseWarning) => {
     if (!ctx.cluster.clustered) return sendWarning(msg);
-    if (!role.active) return;
-    void ctx.cluster.firstAnnouncement(msg.caseId, msg.id).then(
-      (first) => first && sendWarning(msg),
-      (err: unknown) => {
+    if (!role.active || announcing.has(msg.id)) return;
+    announcing.add(msg.id);
+    void ctx.cluster
+      .announced(msg.caseId, msg.id)
+      .catch((err: unknown) => {
         log.warn({ err: (err as Error).message }, 'once-only warning mark unreachable: announcing anyway (walls ignore a repeat id)');
+        return false;
+      })
+      .then(async (already) => {
+        if (already || !role.active) return;
         sendWarning(msg);
-      },
-    );
+        await ctx.cluster.markAnnounced(msg.caseId, msg.id);
+      })
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'marking a warning announced failed'))
+      .finally(() => announcing.delete(msg.id));
   };
 
   const book = new RatingClockBook({
@@ -145,6 +155,8 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
   /** Projects the events received after the last derivation (a crash, a backfill, another holder's last moments). */
   const catchUp = async () => {
     const started = Date.now();
+    // Several nodes: events this node accepted as a follower and has not stored yet (the holder never heard of them).
+    if (ctx.cluster.clustered) projector.enqueue(ctx.unflushedCaseIds());
     const last = await states.lastVersion();
     const behind = last === 0 ? [] : await states.casesReceivedSince(last - 60_000);
     if (last === 0 || behind.length > BULK_PROJECTION_ABOVE) {
