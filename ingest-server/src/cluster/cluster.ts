@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { shanghaiIso, type ClusterNode, type ClusterView } from '@tongban/shared';
-import { RedisReservations, singleNodeReservations, type InflightReservations } from '../events/inflight-reservations.ts';
+import { singleNodeReservations, type InflightReservations } from '../events/inflight-reservations.ts';
+import { RedisReservations } from './redis-reservations.ts';
 import { EngineLease, singleNodeRole, type EngineRole } from './engine-lease.ts';
 import { connectRedis, KEY_PREFIX } from './redis-connection.ts';
 
