@@ -25,6 +25,7 @@ import { TodayStats } from './live/today-stats.ts';
 import { createCluster } from './cluster/cluster.ts';
 import { SharedToday } from './cluster/shared-today.ts';
 import { clusterRoute } from './cluster/cluster.route.ts';
+import { syncPeers } from './cluster/peer-sync.ts';
 import { CaseStateStore } from './supervision/case-state.store.ts';
 import { createLogger } from './logger.ts';
 import { registerAccess } from './auth/access.ts';
@@ -192,6 +193,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   });
   const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), unflushedCaseIds: () => ingest.unflushedCaseIds(), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
   features.push(...createFeatures(ctx));
+  if (cluster.clustered) syncPeers({ bus: cluster.bus, catalogue, calendar, logger: logger.child({ component: 'cluster' }) });
 
   const tongban: Tongban = {
     clickhouse,

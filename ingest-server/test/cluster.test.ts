@@ -139,6 +139,43 @@ describe('several server nodes on one Redis and one ClickHouse', () => {
     expect(again).toMatchObject({ accepted: 0, duplicates: 500 });
   });
 
+  it('applies an item changed and an order issued on a follower on the engine’s holder, and answers the case on every node', async () => {
+    const holderId = (await node('node-c').get<ClusterView>('/api/v1/cluster')).body.leaseHolder!;
+    const follower = node([...nodes.keys()].find((id) => id !== holderId)!);
+    type Item = { itemCode: string; promisedLimitDays: number; statutoryLimitDays: number };
+    const items = (await node(holderId).get<{ items: Item[] }>('/api/v1/items')).body.items;
+    const item = items.find((i) => i.promisedLimitDays >= 10 && i.promisedLimitDays <= 20 && i.itemCode.length < 40)!;
+    // Accepted 5 working days ago: not red under its limit, red once the limit is 2 days.
+    const accepted = cal.addWorkingDays(shanghaiDate(Date.now()), -5).date;
+    const events = caseEvents('CL-ITEM-1', '500118', accepted).slice(0, 2).map((e) => ('itemCode' in e ? { ...e, itemCode: item.itemCode } : e));
+    expect((await follower.post(events)).status).toBe(200);
+    const warningOn = async (n: ServerProcess) => {
+      const r = await n.get<{ warning: string }>('/api/v1/cases/CL-ITEM-1');
+      return r.status === 200 ? r.body.warning : undefined;
+    };
+    await eventually(async () => ((await node(holderId).get<{ total: number }>('/api/v1/cases?q=CL-ITEM-1')).body.total === 1 ? true : undefined), 20_000, 'the case open on the holder');
+    expect(await warningOn(follower)).not.toBe('red');
+
+    const full = (await follower.get<Record<string, unknown>>(`/api/v1/items/${item.itemCode}`)).body;
+    const put = await fetch(`${follower.url}/api/v1/items/${item.itemCode}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: 'Bearer dev-admin' }, body: JSON.stringify({ ...full, promisedLimitDays: 2 }) });
+    expect(put.status).toBe(200);
+    await eventually(async () => ((await node(holderId).get<Item>(`/api/v1/items/${item.itemCode}`)).body.promisedLimitDays === 2 ? true : undefined), 10_000, 'the item on the holder');
+    // The holder recomputed the open deadline; every node's case list says red.
+    for (const n of nodes.values()) {
+      await eventually(async () => {
+        const r = await n.get<{ cases: Array<{ caseId: string }> }>('/api/v1/cases?warning=red&q=CL-ITEM-1');
+        return r.body.cases.some((c) => c.caseId === 'CL-ITEM-1') ? true : undefined;
+      }, 20_000, 'red in every list');
+    }
+
+    type Overview = { supervision: { orders: { open: number } } };
+    const openOrders = async () => (await node(holderId).get<Overview>('/api/v1/overview')).body.supervision.orders.open;
+    const before = await openOrders();
+    const order = await follower.request('POST', '/api/v1/cases/CL-ITEM-1/supervision', { token: 'dev-admin' }, { reason: '请说明超期原因', dueOn: shanghaiDate(Date.now() + 3 * 86_400_000) });
+    expect(order.status).toBe(201);
+    await eventually(async () => ((await openOrders()) === before + 1 ? true : undefined), 10_000, 'the order on the holder');
+  });
+
   it('hands the engine to a standby within 15 s when its holder is killed, announcing every red case exactly once and losing no acknowledged event', async () => {
     const holderId = (await node('node-b').get<ClusterView>('/api/v1/cluster')).body.leaseHolder!;
     const standbys = [...nodes.keys()].filter((id) => id !== holderId);

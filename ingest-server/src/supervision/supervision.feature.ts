@@ -233,6 +233,11 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     },
 
     async start() {
+      // Several nodes: an order issued or resolved on one node is known to the others (the holder's scanner, every list).
+      orders.onChange(() => ctx.cluster.bus.publish('orders', {}));
+      ctx.cluster.bus.subscribe('orders', () => {
+        void orders.reload().then(() => (cached = undefined), (err: unknown) => log.warn({ err }, 'reloading supervision orders failed'));
+      });
       typical = await states.typicalMinutes();
       await orders.load();
       const ratings = await book.load();
