@@ -130,6 +130,10 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   const sharedToday = cluster.redis ? new SharedToday(cluster.redis, Date.now, (day) => store.dayCounts(day), () => cluster.role.active) : undefined;
   const today = () => sharedToday?.snapshot() ?? stats.snapshot();
   const recent: LiveEvent[] = [];
+  const addRecent = (masked: LiveEvent[]) => {
+    recent.unshift(...masked.slice(-RECENT_EVENTS).reverse());
+    recent.length = Math.min(recent.length, RECENT_EVENTS);
+  };
   const applicants = new CaseApplicants();
   let ready = false;
   let todayTimer: NodeJS.Timeout | undefined;
@@ -178,8 +182,9 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       const masked = events.map((e) => applicants.toLive(e));
       if (sharedToday) void sharedToday.add(events).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'adding to the shared today counters failed'));
       else for (const e of events) stats.add(e);
-      recent.unshift(...masked.slice(-RECENT_EVENTS).reverse());
-      recent.length = Math.min(recent.length, RECENT_EVENTS);
+      addRecent(masked);
+      // Several nodes: a wall connecting to any node starts with the cluster's latest events.
+      if (cluster.clustered) cluster.bus.publish('recent', masked.slice(-RECENT_EVENTS));
       live.broadcast(masked);
       live.statsChanged();
       for (const f of features) {
@@ -193,6 +198,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   });
   const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), unflushedCaseIds: () => ingest.unflushedCaseIds(), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
   features.push(...createFeatures(ctx));
+  cluster.bus.subscribe('recent', (events) => addRecent(events as LiveEvent[]));
   if (cluster.clustered) syncPeers({ bus: cluster.bus, catalogue, calendar, logger: logger.child({ component: 'cluster' }) });
 
   const tongban: Tongban = {
@@ -206,7 +212,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       for (const f of features) await f.afterBulkLoad?.(progress);
     },
     async start() {
-      const ran = await migrate(clickhouse, db, [...MIGRATIONS, ...AUTH_MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])]);
+      // Several nodes starting at once migrate one after the other.
+      const ran = await cluster.exclusive('migrate', () => migrate(clickhouse, db, [...MIGRATIONS, ...AUTH_MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])]));
       if (ran.length) logger.info({ migrations: ran }, 'ClickHouse migrated');
       const people = await users.load(config.auth.devPeople);
       if (config.production && people.stored === 0) throw new Error('production mode needs at least one user: add one with `pnpm user add <username> --role admin` (server stopped)');

@@ -38,6 +38,8 @@ export interface Cluster {
   readonly bus: ClusterBus;
   /** A Redis connection of its own for Socket.IO's adapter (undefined on a single node). */
   adapterConnection(): Redis | undefined;
+  /** Runs `work` while no other node runs work of this name (migrations at start-up); alone, it just runs it. */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** Whether a case's warning (its deterministic id) was announced already, by this or an earlier holder of the engine. */
   announced(caseId: string, warningId: string): Promise<boolean>;
   /** Records a case's warning as announced (after it went out: a holder dying in between leaves a repeat, never a loss). */
@@ -65,6 +67,7 @@ export function singleNode(nodeId: string, address: string): Cluster {
     bus: quietBus,
     redis: undefined,
     adapterConnection: () => undefined,
+    exclusive: (_name, work) => work(),
     announced: async () => false,
     markAnnounced: async () => {},
     async start(b) {
@@ -155,6 +158,17 @@ export function redisCluster(o: { url: string; nodeId: string; address: string; 
     adapterConnection() {
       adapterRedis ??= connectRedis(o.url, log, `tongban:${o.nodeId}:socket.io`);
       return adapterRedis;
+    },
+    async exclusive(name, work) {
+      const key = `${KEY_PREFIX}lock:${name}`;
+      const mine = `${o.nodeId}:${Date.now()}`;
+      // Held at most 5 minutes (a node that died holding it does not block the others for longer).
+      while ((await redis.set(key, mine, 'PX', 5 * 60_000, 'NX')) !== 'OK') await new Promise((r) => setTimeout(r, 200));
+      try {
+        return await work();
+      } finally {
+        await redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`, 1, key, mine).catch(() => undefined);
+      }
     },
     async announced(caseId, warningId) {
       return (await redis.get(WARNED + caseId)) === warningId;
