@@ -98,10 +98,12 @@ export class RedisReservations implements InflightReservations {
 
   async settle(ids: readonly string[], ok: boolean): Promise<void> {
     if (!ids.length) return;
-    const p = this.redis.pipeline();
-    // Only this node's own marks: the value names the node (a lapsed one may be another's by now).
-    for (const id of ids) p.eval(SETTLE, 1, RESERVE + id, `p:${this.nodeId}:`, ok ? '1' : '0', DURABLE_MS);
-    await p.exec();
+    // Only this node's own marks: the value names the node (a lapsed one may be another's by now). One script
+    // call per thousand ids.
+    for (let i = 0; i < ids.length; i += 1_000) {
+      const keys = ids.slice(i, i + 1_000).map((id) => RESERVE + id);
+      await this.redis.eval(SETTLE, keys.length, ...keys, `p:${this.nodeId}:`, ok ? '1' : '0', DURABLE_MS);
+    }
   }
 
   async stored(ids: readonly string[], keys: readonly number[]): Promise<void> {
@@ -117,12 +119,13 @@ export class RedisReservations implements InflightReservations {
   }
 }
 
-/** KEYS[1] the mark; ARGV: this node's pending prefix, '1' durable / '0' give up, durable lifetime. */
-const SETTLE = `local v = redis.call('GET', KEYS[1])
-if not v or string.sub(v, 1, string.len(ARGV[1])) ~= ARGV[1] then return 0 end
-if ARGV[2] == '1' then
-  redis.call('SET', KEYS[1], 'd:' .. string.sub(v, 3), 'PX', ARGV[3])
-else
-  redis.call('DEL', KEYS[1])
+/** KEYS: the marks; ARGV: this node's pending prefix, '1' durable / '0' give up, durable lifetime. */
+const SETTLE = `local n = 0
+for _, k in ipairs(KEYS) do
+  local v = redis.call('GET', k)
+  if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then
+    if ARGV[2] == '1' then redis.call('SET', k, 'd:' .. string.sub(v, 3), 'PX', ARGV[3]) else redis.call('DEL', k) end
+    n = n + 1
+  end
 end
-return 1`;
+return n`;
