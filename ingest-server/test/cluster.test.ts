@@ -98,8 +98,8 @@ describe('several server nodes on one Redis and one ClickHouse', () => {
     const second = { ...caseEvents('CL-LIVE-2')[0]!, occurredAt: minuteAgo() };
     expect((await node('node-b').post(second)).status).toBe(200);
     const submittedToday = async (n: ServerProcess) => (await n.get<{ totals: Record<string, number> }>('/api/v1/overview')).body.totals.submitted;
-    await eventually(async () => ((await submittedToday(node('node-c'))) === 2 ? true : undefined), 10_000, 'today counted on C');
-    expect(await submittedToday(node('node-a'))).toBe(2);
+    // Every node reads the shared counters twice a second.
+    for (const id of ['node-c', 'node-a']) await eventually(async () => ((await submittedToday(node(id))) === 2 ? true : undefined), 10_000, `today counted on ${id}`);
     await eventually(() => (onC.stats.at(-1)?.today.totals.submitted === 2 ? true : undefined), 10_000, 'stats on the wall of C');
     // A wall opened now on C starts with both nodes' latest events.
     const late = await wall(node('node-c'));
