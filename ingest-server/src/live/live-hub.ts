@@ -154,6 +154,8 @@ export function attachLiveHub(server: HttpServer, deps: Deps): LiveHub {
       // reconnect by itself, while one whose transport closes does (the wall must come back after a restart).
       // io.close() would also close the HTTP server, which Fastify closes itself.
       io.engine.close();
+      // Several nodes: stop reading the Redis stream.
+      if (deps.cluster) await io.of('/').adapter.close();
     },
   };
 }
