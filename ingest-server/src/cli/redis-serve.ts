@@ -15,10 +15,15 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
 }
 const redis = await RedisProcess.start(port);
 console.log(`redis:serve: redis-server at ${redis.url} (persistence off); Ctrl-C stops it`);
-const stop = () => void redis.stop('SIGTERM').then(() => process.exit(0));
+let stopping = false;
+const stop = () => {
+  stopping = true;
+  void redis.stop('SIGTERM').then(() => process.exit(0));
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 redis.child!.once('exit', (code) => {
+  if (stopping) return;
   console.error(`redis:serve: redis-server exited (${code})`);
   process.exit(1);
 });

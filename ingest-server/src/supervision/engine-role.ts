@@ -37,14 +37,8 @@ interface Options {
  */
 export class SupervisionEngineRole {
   private transition: Promise<void> = Promise.resolve();
-  private taking = false;
 
   constructor(private readonly o: Options) {}
-
-  /** Whether this node projects and announces now (always on a single node). */
-  get active(): boolean {
-    return this.o.cluster.role.active && !this.taking;
-  }
 
   async start(): Promise<void> {
     const { cluster, projector, index } = this.o;
@@ -102,13 +96,8 @@ export class SupervisionEngineRole {
   private async takeOver(): Promise<void> {
     if (!this.o.cluster.role.active) return;
     const started = Date.now();
-    this.taking = true;
-    try {
-      await this.rebuild();
-      await this.o.catchUp();
-    } finally {
-      this.taking = false;
-    }
+    await this.rebuild();
+    await this.o.catchUp();
     if (!this.o.cluster.role.active) return;
     this.o.projector.start();
     const now = this.o.now();
