@@ -8,6 +8,7 @@ import underPressure from '@fastify/under-pressure';
 import type { Logger } from 'pino';
 import { createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
 import { MIGRATIONS, migrate } from './clickhouse/migrations.ts';
+import { EventArrivals } from './events/event-arrivals.store.ts';
 import { CalendarHolder } from './calendar/calendar-holder.ts';
 import { ItemCatalogue } from './catalogue/item-catalogue.store.ts';
 import type { Feature, FeatureContext } from './feature.ts';
@@ -171,6 +172,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     diskFreeFloorBytes: config.diskFreeFloorBytes,
     disk: new DiskSpace(config.dataDir),
     dedupExpectedEvents: config.dedupExpectedEvents,
+    dedupSnapshot: { file: path.join(config.dataDir, 'dedup', 'filter.bin'), intervalMs: config.scale.dedupSnapshotMs, falsePositive: config.scale.dedupFalsePositive, arrivals: new EventArrivals(clickhouse, db) },
     piiKeys: config.piiKeys,
     isKnownItem: (code) => catalogue.has(code),
     reservations: cluster.reservations,

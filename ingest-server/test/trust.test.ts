@@ -64,6 +64,7 @@ const MATRIX: Array<[string, string, Who[] | 'public']> = [
   ['GET', '/api/v1/supervise/areas', SUPERVISE],
   ['GET', '/api/v1/supervise/inbox', SUPERVISE],
   ['GET', '/api/v1/supervise/orders', SUPERVISE],
+  ['GET', '/api/v1/supervise/settings', SUPERVISE],
   ['GET', '/api/v1/cases/export?format=csv', SUPERVISE],
   ['GET', '/api/v1/metrics/config', ANALYSE],
   ['GET', '/api/v1/metrics/rollups', ANALYSE],

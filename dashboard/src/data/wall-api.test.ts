@@ -57,7 +57,7 @@ describe('reading the wall’s HTTP answers', () => {
       caseId: 'C1', itemCode: 'I', itemName: '个体工商户变更登记', districtCode: '500118', districtName: '永川区', townshipCode: null, villageCode: null, departmentCode: null,
       status: 'completed', stage: 'completed', level: 'district', holder: null, submittedAt: '2025-08-24T14:37:00.000+08:00', acceptedAt: null, completedAt: null,
       promisedLimitDays: 5, statutoryLimitDays: 20, promisedDeadline: null, statutoryDeadline: null, provisional: false, pauses: [], workingDaysUsed: null,
-      warning: 'none', daysOverdue: 0, statutoryBreached: false, completedOnTime: null, handlingMinutes: null, visits: null, rating: null, flags: ['too_fast'],
+      warning: 'none', daysOverdue: 0, statutoryBreached: false, completedOnTime: null, handlingMinutes: null, visits: null, rating: null, flags: ['too_fast'], atRisk: null,
       applicant: null, extension: null, stageClock: null, deadlineHistory: [], supervision: [], ratingClock: null, ratingClocks: [],
       timeline: [{ eventId: 'e1', type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', level: 'district', actorId: null, departmentCode: null, source: null, minutesSincePrevious: null }],
     };

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { shanghaiMonth, type CaseDetail, type DisplayConfig, type HourlyTrend, type TodayRates, type WallRankingRow } from '@tongban/shared';
+import { shanghaiMonth, type DisplayConfig, type HourlyTrend, type TodayRates, type WallRankingRow } from '@tongban/shared';
 import { fetchRemote, type Remote } from './remote.ts';
 import { usePolled } from './usePolled.ts';
-import { parseDisplayConfig, parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
+import { parseDisplayConfig, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
 
 const MINUTE = 60_000;
 
@@ -78,11 +78,6 @@ export function usePlaceNames(codes: string[]): Record<string, string> {
     if (name) out[c] = name;
   }
   return out;
-}
-
-/** One case for the drill-down (SPEC.md `GET /api/v1/cases/:caseId`); refreshed while it is open. */
-export function useCaseDetail(caseId: string | undefined): Remote<CaseDetail> {
-  return usePolled(caseId ? `/api/v1/cases/${encodeURIComponent(caseId)}` : null, 30_000, parseCaseDetail);
 }
 
 /** This display's configuration (screens, rotation, reload hour, watchdog, alarms), re-read every 10 minutes. */

@@ -6,7 +6,9 @@ import type { MeasureKey, MeasureSources } from '../map/heat-measures.ts';
 import { AlarmPanel } from '../kiosk/AlarmPanel.tsx';
 import { acknowledge, alarmsAfterWarnings, initialAlarms, type AlarmState } from '../kiosk/alarms.ts';
 import { useKiosk, useRotation } from '../kiosk/useKiosk.ts';
-import { CaseDetailOverlay } from './CaseDetailOverlay.tsx';
+import { CaseSidePanel } from './CaseSidePanel.tsx';
+import { superviseHash } from '../data/page-links.ts';
+import { useCanSupervise } from './useCanSupervise.ts';
 import { CaseLevelPanel, DistrictRankingPanel, HourlyTrendPanel, WuduRadarPanel } from './ChartPanels.tsx';
 import { DistrictMapPanel } from './DistrictMapPanel.tsx';
 import { LiveFeed } from './LiveFeed.tsx';
@@ -48,6 +50,9 @@ export function WallPage() {
   const selected = screenDistrict ?? picked;
   const [openCase, setOpenCase] = useState<string>();
   const closeCase = useCallback(() => setOpenCase(undefined), []);
+  // A supervisor's click on a district opens its workspace page; a wall screen selects it (its figures card).
+  const canSupervise = useCanSupervise();
+  const onDistrict = useCallback((code: string | undefined) => (code && canSupervise ? (window.location.hash = superviseHash(code)) : setPicked(code)), [canSupervise]);
 
   const [alarms, setAlarms] = useState<AlarmState>(initialAlarms);
   const alarmConfig = config?.alarms;
@@ -86,7 +91,8 @@ export function WallPage() {
       measure={measure}
       onMeasure={setMeasure}
       selected={selected}
-      onSelect={setPicked}
+      onSelect={onDistrict}
+      opensWorkspace={canSupervise}
       subscribeArrivals={subscribeArrivals}
     />
   );
@@ -146,8 +152,8 @@ export function WallPage() {
           </main>
         )}
         <AlarmPanel state={alarms} volume={alarmConfig?.volume ?? 0} onAcknowledge={onAcknowledge} onOpen={setOpenCase} />
-        {openCase && <CaseDetailOverlay caseId={openCase} onClose={closeCase} />}
       </div>
+      {openCase && <CaseSidePanel caseId={openCase} canSupervise={canSupervise} onClose={closeCase} scale={layout.scale} />}
     </div>
   );
 }

@@ -55,6 +55,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/supervise/areas': { audience: SUPERVISE, districtScoped: true },
   'GET /api/v1/supervise/inbox': { audience: SUPERVISE, districtScoped: true },
   'GET /api/v1/supervise/orders': { audience: SUPERVISE, districtScoped: true },
+  'GET /api/v1/supervise/settings': { audience: SUPERVISE, districtScoped: false },
   'GET /api/v1/cases/export': { audience: SUPERVISE, districtScoped: true },
 
   'GET /api/v1/metrics/config': { audience: ANALYSE, districtScoped: false },

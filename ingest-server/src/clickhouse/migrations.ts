@@ -101,7 +101,31 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
     ],
   },
+  {
+    version: 5,
+    name: 'event arrivals: the log position of every stored event (issue 16)',
+    // When each event reached ClickHouse (the engine's clock, whatever wrote it: ingest, a backfill), ordered
+    // by that instant: "every key or case stored since T" is a primary-key range whose cost is the tail, not
+    // the history. Start-up reads only this tail (the dedup snapshot's, the derivation watermark's); a week
+    // is kept (whole days dropped), an older snapshot or watermark falls back to a full pass.
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.event_arrivals (
+        inserted_at DateTime64(3, 'Asia/Shanghai'),
+        event_key UInt64,
+        case_id String
+      ) ENGINE = MergeTree
+      PARTITION BY toYYYYMMDD(inserted_at)
+      ORDER BY inserted_at
+      TTL toDateTime(inserted_at) + INTERVAL ${ARRIVALS_KEPT_DAYS} DAY
+      SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
+      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.event_arrivals_mv TO ${db}.event_arrivals AS
+        SELECT now64(3, 'Asia/Shanghai') AS inserted_at, event_key, case_id FROM ${db}.events`,
+    ],
+  },
 ];
+
+/** Days of `event_arrivals` kept: a dedup snapshot or derivation watermark older than this is not used. */
+export const ARRIVALS_KEPT_DAYS = 7;
 
 export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
   await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });

@@ -24,4 +24,17 @@ export const REPORTS_MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree(generated_at) ORDER BY (kind, period, scope, report_id)`,
     ],
   },
+  {
+    version: 260,
+    name: 'report period changes',
+    statements: (db) => [
+      // When an ended report period's data last changed (a late event, a backfill): a stored report cut off
+      // before that is not final (reports/report-period-changes.ts).
+      `CREATE TABLE IF NOT EXISTS ${db}.report_period_changes (
+        kind LowCardinality(String),
+        period String,
+        changed_at DateTime64(3, 'Asia/Shanghai')
+      ) ENGINE = ReplacingMergeTree(changed_at) ORDER BY (kind, period)`,
+    ],
+  },
 ];

@@ -20,6 +20,8 @@ interface Options {
   now: () => number;
   /** Projects what the event log holds beyond the last derivation (as at a restart). */
   catchUp: () => Promise<void>;
+  /** The engine starts (true, after a takeover) or stops (false) here: what else runs on the holder only. */
+  engaged: (active: boolean) => void;
   /** Announces (through the once-only gate) a case that is yellow or red now. */
   announce: (row: OpenCaseRow) => void;
   /** The index changed under the feature (its overview cache is stale). */
@@ -100,6 +102,7 @@ export class SupervisionEngineRole {
     await this.o.catchUp();
     if (!this.o.cluster.role.active) return;
     this.o.projector.start();
+    this.o.engaged(true);
     const now = this.o.now();
     let offered = 0;
     for (const warning of ['red', 'yellow'] as const) {
@@ -113,5 +116,6 @@ export class SupervisionEngineRole {
 
   private async stepDown(): Promise<void> {
     this.o.projector.pause();
+    this.o.engaged(false);
   }
 }

@@ -103,6 +103,43 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
     ],
   },
   {
+    version: 120,
+    name: 'stage start on case state, supervision marks',
+    statements: (db) => [
+      // When the current stage began: the lateness model (at_risk) reads it for the open cases after a restart.
+      `ALTER TABLE ${db}.case_state ADD COLUMN IF NOT EXISTS stage_since Nullable(DateTime64(3, 'Asia/Shanghai')) AFTER stage_due`,
+      // One-off passes the engine has done on a data dir (e.g. the catch-up of bad-rating clocks), by name.
+      `CREATE TABLE IF NOT EXISTS ${db}.supervision_marks (
+        name String,
+        value UInt64,
+        set_at DateTime64(3, 'Asia/Shanghai')
+      ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
+    ],
+  },
+  {
+    version: 140,
+    name: 'derivation watermark (issue 16)',
+    statements: (db) => [
+      // Engine time before which every stored event has been derived into case_state (one row per advance;
+      // the latest wins). A restart derives only the cases with an event stored since (event_arrivals).
+      `CREATE TABLE IF NOT EXISTS ${db}.derivation_watermark (
+        name LowCardinality(String),
+        watermark DateTime64(3, 'Asia/Shanghai'),
+        set_at DateTime64(3, 'Asia/Shanghai')
+      ) ENGINE = ReplacingMergeTree(watermark) ORDER BY name`,
+    ],
+  },
+  {
+    version: 141,
+    name: 'item typical minutes as last computed (issue 16)',
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.item_typical_minutes (
+        computed_at DateTime64(3, 'Asia/Shanghai'),
+        doc String COMMENT 'JSON {itemCode: median handling minutes}'
+      ) ENGINE = ReplacingMergeTree(computed_at) ORDER BY tuple()`,
+    ],
+  },
+  {
     version: 150,
     name: 'fencing token on case state',
     // Several nodes: the engine lease's fencing token of the node that derived the row (0 on a single node),
