@@ -1,4 +1,4 @@
-import { totalmem } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -58,6 +58,8 @@ export interface Config {
   scale: ScaleConfig;
   /** Memory bounds of the embedded engine (chDB server settings; not used with CLICKHOUSE_URL). */
   engineMemory: EngineMemoryConfig;
+  /** Several nodes (SPEC.md "Several machines"): Redis and this node's id. */
+  cluster: ClusterConfig;
 }
 
 /** AT_RISK_THRESHOLD (0–1, default 0.5), AT_RISK_MIN_CASES (10), AT_RISK_WINDOW_DAYS (90), AT_RISK_REFRESH_SECONDS (600). */
@@ -174,6 +176,27 @@ export function parseRetention(spec: string): ReportsConfig['retentionDays'] {
   return out;
 }
 
+/** Several machines: with `redisUrl` unset the server is one node, as it always was. */
+export interface ClusterConfig {
+  /** REDIS_URL: Socket.IO's Redis Streams adapter, the shared event reservations, the engine lease, heartbeats. */
+  redisUrl: string | undefined;
+  /** NODE_ID: this node's name in the cluster (default `<hostname>:<PORT>`). */
+  nodeId: string;
+  /** CLUSTER_LEASE_MS: the engine lease's time to live; renewed every third of it, taken over after it lapses. */
+  leaseMs: number;
+  /** CLUSTER_ADDRESS: how other nodes and operators reach this node (default `http://<HOST>:<PORT>`). */
+  address: string;
+}
+
+function clusterConfig(e: { REDIS_URL?: string | undefined; NODE_ID?: string | undefined; CLUSTER_LEASE_MS: number; CLUSTER_ADDRESS?: string | undefined; HOST: string; PORT: number }): ClusterConfig {
+  return {
+    redisUrl: e.REDIS_URL,
+    nodeId: e.NODE_ID ?? `${hostname()}:${e.PORT}`,
+    leaseMs: e.CLUSTER_LEASE_MS,
+    address: e.CLUSTER_ADDRESS ?? `http://${e.HOST}:${e.PORT}`,
+  };
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 
@@ -231,6 +254,10 @@ const Env = z.object({
   CHDB_INDEX_CACHE_BYTES: int(128 * 1024 ** 2, 0),
   CHDB_QUERY_CONDITION_CACHE_BYTES: int(32 * 1024 ** 2, 0),
   CHDB_MERGES_MEMORY_BYTES: int(512 * 1024 ** 2, 64 * 1024 ** 2),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port[/db] or rediss://…').optional(),
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)').optional(),
+  CLUSTER_LEASE_MS: int(6_000, 1_500).pipe(z.number().max(60_000)),
+  CLUSTER_ADDRESS: z.string().url().optional(),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -375,5 +402,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queryConditionCacheBytes: e.CHDB_QUERY_CONDITION_CACHE_BYTES,
       mergesMemoryBytes: e.CHDB_MERGES_MEMORY_BYTES,
     },
+    cluster: clusterConfig(e),
   };
 }
