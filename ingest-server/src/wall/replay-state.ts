@@ -1,6 +1,7 @@
 import { districtByCode, shanghaiDate, shanghaiIso, type CaseWarning, type ClockPause, type IsoDate, type Level, type SupervisionOverview, type Warning, type WorkingCalendar } from '@tongban/shared';
 import { caseClock, warningOn, workingDaysOverdue, WARNING_RANK } from '../supervision/case-clock.ts';
 import { isDataQuality } from '../supervision/overdue-rule.ts';
+import { warningId } from '../supervision/warning-id.ts';
 
 /** A case open at the replayed instant, as the replay query reads it (its current state, with what happened by then). */
 export interface ReplayCase {
@@ -96,6 +97,7 @@ export function replaySupervision(cases: readonly ReplayCase[], open: OpenCounts
       d.yellow++;
     }
     flagged.push({
+      id: warningId({ caseId: c.caseId, warning: w.warning, promisedDeadline: w.promisedDeadline }),
       caseId: c.caseId,
       itemCode: c.itemCode,
       itemName: c.itemName,
