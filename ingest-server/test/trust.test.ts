@@ -83,6 +83,7 @@ const MATRIX: Array<[string, string, Who[] | 'public']> = [
   ['POST', '/api/v1/users', ADMIN],
   ['PATCH', '/api/v1/users/nobody', ADMIN],
   ['GET', '/api/v1/audit', ADMIN],
+  ['GET', '/api/v1/cluster', ADMIN],
   ['GET', '/api/v1/cases/YC-1/applicant', ADMIN],
 ];
 
