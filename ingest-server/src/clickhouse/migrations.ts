@@ -1,22 +1,15 @@
 import type { Clickhouse } from './clickhouse-client.ts';
-
-export interface Migration {
-  version: number;
-  name: string;
-  statements: (db: string) => string[];
-}
+import { addColumn, BY_CASE, DIMENSION, insertDedupWindow, LayoutError, renderSteps, SINGLE, table, view, type Layout, type Step, type TableIndex, type TableSpec } from './ddl.ts';
 
 /**
- * Versioned, append-only migrations. Each statement is idempotent (IF NOT EXISTS), so a migration
- * interrupted half-way is simply run again. Never edit a released migration: add a new one.
+ * A migration is described as steps (ddl.ts), rendered for one ClickHouse or for a cluster. The raw form
+ * (`statements`) is still accepted for one ClickHouse only, so a migration written that way on another
+ * branch merges as it is; cluster mode refuses to run it until it is described as steps.
  */
-export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    name: 'event log, id index, per-case copy, rejected events',
-    statements: (db) => [
-      // The immutable event log. Month partitions; ordered for per-district time-range reads.
-      `CREATE TABLE IF NOT EXISTS ${db}.events (
+export type Migration = { version: number; name: string } & ({ steps: Step[] } | { statements: (db: string) => string[] });
+
+/** The event log's columns: the log and its per-case copy have the same. */
+const EVENT_COLUMNS = `
         event_id String,
         event_key UInt64 COMMENT 'hash of event_id (see event-key.ts), the dedup index key',
         case_id String,
@@ -39,46 +32,61 @@ export const MIGRATIONS: Migration[] = [
         rating Nullable(UInt8),
         visits Nullable(UInt16),
         note String,
-        dq_flags Array(LowCardinality(String))
-      ) ENGINE = MergeTree
-      PARTITION BY toYYYYMM(occurred_at)
-      ORDER BY (district_code, occurred_at, case_id)`,
+        dq_flags Array(LowCardinality(String))`;
+
+/**
+ * Versioned, append-only migrations. Each statement is idempotent (IF NOT EXISTS), so a migration
+ * interrupted half-way is simply run again. Never edit a released migration's schema: add a new one.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'event log, id index, per-case copy, rejected events',
+    steps: [
+      // The immutable event log. Month partitions; ordered for per-district time-range reads.
+      table({ table: 'events', columns: EVENT_COLUMNS, engine: 'MergeTree', partitionBy: 'toYYYYMM(occurred_at)', orderBy: '(district_code, occurred_at, case_id)', distribution: BY_CASE }),
       // Idempotency index: every stored event_id, ordered by its hash so a lookup is a primary-key range.
-      `CREATE TABLE IF NOT EXISTS ${db}.event_ids (
-        event_key UInt64,
-        event_id String
-      ) ENGINE = ReplacingMergeTree ORDER BY (event_key, event_id)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.event_ids_mv TO ${db}.event_ids AS
-        SELECT event_key, event_id FROM ${db}.events`,
+      // In a cluster it lives beside its event (the view fires where the event is stored); a lookup asks every shard.
+      table({ table: 'event_ids', columns: `\n        event_key UInt64,\n        event_id String`, engine: 'ReplacingMergeTree', orderBy: '(event_key, event_id)', distribution: BY_CASE }),
+      view('event_ids_mv', 'event_ids', (t) => `SELECT event_key, event_id FROM ${t('events')}`),
       // The same events ordered by case: one case's timeline is one primary-key range.
-      `CREATE TABLE IF NOT EXISTS ${db}.case_events AS ${db}.events
-        ENGINE = MergeTree PARTITION BY tuple() ORDER BY (case_id, occurred_at, event_id)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.case_events_mv TO ${db}.case_events AS
-        SELECT * FROM ${db}.events`,
+      table({ table: 'case_events', columns: EVENT_COLUMNS, engine: 'MergeTree', partitionBy: 'tuple()', orderBy: '(case_id, occurred_at, event_id)', distribution: BY_CASE }),
+      view('case_events_mv', 'case_events', (t) => `SELECT * FROM ${t('events')}`),
       // Events that failed validation, kept raw for inspection, never silently dropped.
-      `CREATE TABLE IF NOT EXISTS ${db}.rejected_events (
+      table({
+        table: 'rejected_events',
+        columns: `
         rejection_id UUID,
         received_at DateTime64(3, 'Asia/Shanghai'),
         source LowCardinality(String),
         batch_index UInt32,
         event_id String,
         raw String,
-        errors Array(String)
-      ) ENGINE = ReplacingMergeTree
-      PARTITION BY toYYYYMM(received_at)
-      ORDER BY (received_at, rejection_id)`,
+        errors Array(String)`,
+        engine: 'ReplacingMergeTree',
+        partitionBy: 'toYYYYMM(received_at)',
+        orderBy: '(received_at, rejection_id)',
+        // Replaced by rejection id (FINAL): all copies of one on one shard.
+        distribution: { shardBy: 'cityHash64(rejection_id)' },
+      }),
     ],
   },
   {
     version: 2,
     name: 'service-item catalogue',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.items (
+    steps: [
+      table({
+        table: 'items',
+        columns: `
         item_code String,
         doc String COMMENT 'the item as JSON (SPEC.md catalogue item)',
         updated_at DateTime64(3, 'Asia/Shanghai'),
-        updated_by String
-      ) ENGINE = ReplacingMergeTree(updated_at) ORDER BY item_code`,
+        updated_by String`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['updated_at'],
+        orderBy: 'item_code',
+        distribution: DIMENSION,
+      }),
     ],
   },
   {
@@ -87,34 +95,66 @@ export const MIGRATIONS: Migration[] = [
     // A flushed block carries an insert_deduplication_token (event-store.ts), so a retried insert whose
     // answer was lost is not stored twice. Plain MergeTree deduplicates nothing without a window, and each
     // materialized view's target needs its own (else the view doubles the block the source table dropped).
-    statements: (db) => ['events', 'case_events', 'event_ids'].map((t) => `ALTER TABLE ${db}.${t} MODIFY SETTING non_replicated_deduplication_window = 1000`),
+    steps: ['events', 'case_events', 'event_ids'].map((t) => insertDedupWindow(t, 1000)),
   },
   {
     version: 4,
     name: 'system flags kept with the data (simulated)',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.system_flags (
+    steps: [
+      table({
+        table: 'system_flags',
+        columns: `
         name String,
         value String,
         set_at DateTime64(3, 'Asia/Shanghai'),
-        set_by String
-      ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
+        set_by String`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['set_at'],
+        orderBy: 'name',
+        distribution: DIMENSION,
+      }),
     ],
   },
 ];
 
-export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
-  await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
-  await ch.command({
-    query: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, name String, applied_at DateTime64(3))
-            ENGINE = ReplacingMergeTree ORDER BY version`,
-  });
+/** Which migrations ran: on every server of a cluster. */
+const SCHEMA_MIGRATIONS: TableSpec = {
+  table: 'schema_migrations',
+  columns: 'version UInt32, name String, applied_at DateTime64(3)',
+  engine: 'ReplacingMergeTree',
+  orderBy: 'version',
+  distribution: DIMENSION,
+};
+
+/**
+ * Every migration's statements for a layout, in version order. Raw-SQL migrations render for one
+ * ClickHouse only: in a cluster they are refused (all of them, before anything runs), since their tables'
+ * replication and sharding cannot be derived from SQL text.
+ */
+export function renderMigrations(db: string, migrations: readonly Migration[], layout: Layout = SINGLE): Array<{ migration: Migration; statements: string[] }> {
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  const raw = sorted.filter((m) => 'statements' in m);
+  if (layout.kind === 'cluster' && raw.length) {
+    throw new LayoutError(`CLICKHOUSE_CLUSTER: migrations ${raw.map((m) => m.version).join(', ')} are raw SQL (one ClickHouse only): describe them as steps (clickhouse/ddl.ts) to run on a cluster`);
+  }
+  const index: TableIndex = new Map();
+  return sorted.map((m) => ({ migration: m, statements: 'steps' in m ? renderSteps(m.steps, db, layout, index) : m.statements(db) }));
+}
+
+/** The statements that prepare the database and the migration record. */
+export function renderBootstrap(db: string, layout: Layout = SINGLE): string[] {
+  return [layout.kind === 'cluster' ? `CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${layout.cluster}` : `CREATE DATABASE IF NOT EXISTS ${db}`, ...renderSteps([table(SCHEMA_MIGRATIONS)], db, layout, new Map())];
+}
+
+export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS, layout: Layout = SINGLE): Promise<number[]> {
+  const rendered = renderMigrations(db, migrations, layout);
+  for (const query of renderBootstrap(db, layout)) await ch.command({ query });
   const rs = await ch.query({ query: `SELECT DISTINCT version FROM ${db}.schema_migrations`, format: 'JSONEachRow' });
   const applied = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
   const ran: number[] = [];
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+  for (const { migration: m, statements } of rendered) {
     if (applied.has(m.version)) continue;
-    for (const statement of m.statements(db)) await ch.command({ query: statement });
+    for (const statement of statements) await ch.command({ query: statement });
     await ch.insert({
       table: `${db}.schema_migrations`,
       values: [{ version: m.version, name: m.name, applied_at: Date.now() }],

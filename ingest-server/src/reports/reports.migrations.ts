@@ -1,3 +1,4 @@
+import { DIMENSION, table } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
 
 /**
@@ -8,8 +9,10 @@ export const REPORTS_MIGRATIONS: Migration[] = [
   {
     version: 250,
     name: 'stored reports',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.reports (
+    steps: [
+      table({
+        table: 'reports',
+        columns: `
         report_id String,
         kind LowCardinality(String),
         period String,
@@ -20,8 +23,12 @@ export const REPORTS_MIGRATIONS: Migration[] = [
         definition_version LowCardinality(String),
         trigger LowCardinality(String),
         source LowCardinality(String),
-        dir String COMMENT 'directory under DATA_DIR/reports holding report.json and the rendered files'
-      ) ENGINE = ReplacingMergeTree(generated_at) ORDER BY (kind, period, scope, report_id)`,
+        dir String COMMENT 'directory under DATA_DIR/reports holding report.json and the rendered files'`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['generated_at'],
+        orderBy: '(kind, period, scope, report_id)',
+        distribution: DIMENSION,
+      }),
     ],
   },
 ];
