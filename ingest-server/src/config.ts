@@ -49,6 +49,8 @@ export interface Config {
   displays: Map<string, DisplayConfig>;
   /** Who may do what (SPEC.md "Who may do what"). */
   auth: AuthConfig;
+  /** CLICKHOUSE_CLUSTER: the cluster (remote_servers) the migrations create replicated, sharded tables on; needs CLICKHOUSE_URL. */
+  clickhouseCluster: string | undefined;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -158,6 +160,8 @@ const Env = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   DEV_PEOPLE: z.enum(['0', '1', 'true', 'false']).optional(),
   DISPLAYS_FILE: z.string().optional(),
+  // Several machines: ClickHouse cluster layout (clickhouse/ddl.ts).
+  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a cluster name of remote_servers (letters, digits, _)').optional(),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -236,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !piiKeys) {
     throw new ConfigError(['production mode needs PII_KEY (keyId:base64key[,…], 32-byte keys, e.g. `k1:$(openssl rand -base64 32)`): personal data is stored encrypted']);
   }
+  if (e.CLICKHOUSE_CLUSTER && !e.CLICKHOUSE_URL) throw new ConfigError(['CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL (a server of that cluster): the embedded engine has no cluster']);
   if (production && !e.SESSION_SECRET) throw new ConfigError(['production mode needs SESSION_SECRET (at least 32 characters) to sign session cookies']);
   if (production && displayTokens.size === 0 && e.DISPLAY_TOKENS !== undefined) throw new ConfigError(['DISPLAY_TOKENS is set but names no display']);
   if (!production && sourceTokens.size === 0 && adminTokens.size === 0) {
@@ -287,5 +292,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       devPeople: !production && (e.DEV_PEOPLE === undefined ? true : flag(e.DEV_PEOPLE)),
     },
+    clickhouseCluster: e.CLICKHOUSE_CLUSTER,
   };
 }

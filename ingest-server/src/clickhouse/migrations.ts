@@ -1,5 +1,5 @@
 import type { Clickhouse } from './clickhouse-client.ts';
-import { addColumn, BY_CASE, DIMENSION, insertDedupWindow, LayoutError, renderSteps, SINGLE, table, view, type Layout, type Step, type TableIndex, type TableSpec } from './ddl.ts';
+import { BY_CASE, DIMENSION, insertDedupWindow, LayoutError, renderSteps, SINGLE, table, view, type Layout, type Step, type TableIndex, type TableSpec } from './ddl.ts';
 
 /**
  * A migration is described as steps (ddl.ts), rendered for one ClickHouse or for a cluster. The raw form
