@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickhouseServe } from '../../test/clickhouse-serve.fixture.ts';
+import { CLUSTER_SETTINGS, QUERY_SETTINGS, clickhouseLayout, createClickhouse, type Clickhouse } from './clickhouse-client.ts';
 import { BY_CASE, DIMENSION, LayoutError, renderSteps, table, type Layout } from './ddl.ts';
 import { everyMigration } from './every-migration.ts';
 import { migrate, renderBootstrap, renderMigrations, type Migration } from './migrations.ts';
@@ -41,6 +42,27 @@ describe('single-node DDL', () => {
     const raw: Migration = { version: 9999, name: 'raw', statements: (db) => [`CREATE TABLE IF NOT EXISTS ${db}.raw_t (a UInt8) ENGINE = MergeTree ORDER BY a`] };
     expect(await migrate(ch.client, 'raw_single', [raw])).toEqual([9999]);
     expect(await ch.rows(`SELECT name FROM system.tables WHERE database = 'raw_single' AND name = 'raw_t'`)).toEqual([{ name: 'raw_t' }]);
+  });
+});
+
+describe('cluster settings', () => {
+  it('reach the engine with every call of a client in cluster mode, beside the settings of every call', async () => {
+    const setting = async (ch: Clickhouse, name: string) => (await (await ch.query({ query: `SELECT toString(getSetting({n:String})) AS v`, query_params: { n: name }, format: 'JSONEachRow' })).json<{ v: string }>())[0]!.v;
+    const cluster = createClickhouse({ clickhouseUrl: ch.url, clickhouseCluster: 'tongban', dataDir: '/nonexistent', clickhouseDatabase: DB });
+    const single = createClickhouse({ clickhouseUrl: ch.url, dataDir: '/nonexistent', clickhouseDatabase: DB });
+    try {
+      expect(await setting(cluster, 'distributed_foreground_insert')).toBe('true');
+      expect(await setting(cluster, 'distributed_product_mode')).toBe('local');
+      expect(await setting(cluster, 'load_balancing')).toBe('in_order');
+      expect(await setting(cluster, 'async_insert')).toBe('false');
+      expect(clickhouseLayout({ clickhouseCluster: undefined })).toEqual({ kind: 'single' });
+      expect(clickhouseLayout({ clickhouseCluster: 'tongban' })).toEqual({ kind: 'cluster', cluster: 'tongban' });
+      expect(Object.keys(QUERY_SETTINGS).some((k) => k in CLUSTER_SETTINGS)).toBe(false);
+      expect(await setting(single, 'async_insert')).toBe('false');
+    } finally {
+      await cluster.close();
+      await single.close();
+    }
   });
 });
 
@@ -108,8 +130,10 @@ describe('cluster DDL', () => {
       'ALTER TABLE tongban.case_events_local ON CLUSTER tongban ADD COLUMN IF NOT EXISTS extension_days Nullable(UInt16) AFTER note',
       'ALTER TABLE tongban.case_events ON CLUSTER tongban ADD COLUMN IF NOT EXISTS extension_days Nullable(UInt16) AFTER note',
     ]);
-    // Replicated engines keep insert block ids already: the single-node window setting has no cluster statement.
-    expect(statements.some((s) => s.includes('deduplication_window'))).toBe(false);
+    // A retried block is dropped on every shard for a week, not only ClickHouse's default hour.
+    expect(statements.filter((s) => s.includes('deduplication_window'))).toEqual(
+      ['events', 'case_events', 'event_ids'].map((t) => `ALTER TABLE tongban.${t}_local ON CLUSTER tongban MODIFY SETTING replicated_deduplication_window = 10000, replicated_deduplication_window_seconds = 604800`),
+    );
   });
 
   it('refuses raw-SQL migrations, naming them, before anything runs', () => {

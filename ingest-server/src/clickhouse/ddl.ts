@@ -44,8 +44,9 @@ export type Step =
   | { kind: 'addColumn'; table: string; column: string; after?: string }
   /**
    * Keep the last `blocks` insert blocks' ids so a retried insert (same insert_deduplication_token) is
-   * dropped. A plain MergeTree keeps none unless told; Replicated engines keep
-   * `replicated_deduplication_window` (10,000 blocks in ClickHouse 26.x) by default, so a cluster needs nothing.
+   * dropped. A plain MergeTree keeps none unless told. Replicated engines keep some by default (10,000
+   * blocks but only for an hour in ClickHouse 26.x): a cluster keeps at least as many, for a week, since an
+   * outage the ingest log rides out can last longer than an hour before the block is sent again.
    */
   | { kind: 'insertDedupWindow'; table: string; blocks: number };
 
@@ -56,6 +57,10 @@ export const table = (spec: TableSpec): Step => ({ kind: 'table', spec });
 export const view = (name: string, to: string, select: (t: (table: string) => string) => string): Step => ({ kind: 'view', view: name, to, select });
 export const addColumn = (tableName: string, column: string, opts: { after?: string } = {}): Step => ({ kind: 'addColumn', table: tableName, column, ...opts });
 export const insertDedupWindow = (tableName: string, blocks: number): Step => ({ kind: 'insertDedupWindow', table: tableName, blocks });
+
+/** Insert block ids a replicated table keeps (insertDedupWindow): at least ClickHouse 26.x's default count, for a week. */
+export const REPLICATED_DEDUP_BLOCKS = 10_000;
+export const REPLICATED_DEDUP_SECONDS = 7 * 24 * 3600;
 
 /** Suffix of a sharded table's per-server part. */
 export const LOCAL_SUFFIX = '_local';
@@ -119,8 +124,9 @@ function renderStep(step: Step, db: string, layout: Layout, index: TableIndex): 
       return known(step.table).distribution === 'dimension' ? [add(`${db}.${step.table}`)] : [add(local(step.table)), add(`${db}.${step.table}`)];
     }
     case 'insertDedupWindow':
-      known(step.table);
-      return [];
+      return [
+        `ALTER TABLE ${local(step.table)}${on} MODIFY SETTING replicated_deduplication_window = ${Math.max(step.blocks, REPLICATED_DEDUP_BLOCKS)}, replicated_deduplication_window_seconds = ${REPLICATED_DEDUP_SECONDS}`,
+      ];
   }
 }
 
