@@ -7,7 +7,7 @@ import { createClient } from '@clickhouse/client';
 import { freePort } from '@tongban/fixtures/server-process';
 import { QUERY_SETTINGS, type Clickhouse } from '../src/clickhouse/clickhouse-client.ts';
 
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** `pnpm clickhouse:serve` as a child process on a free port with a throw-away data directory, and a real HTTP client to it. */
 export class ClickhouseServe {
@@ -21,10 +21,12 @@ export class ClickhouseServe {
     this.client = createClient({ url, clickhouse_settings: QUERY_SETTINGS });
   }
 
-  static async start(): Promise<ClickhouseServe> {
+  /** `configFile`: a server configuration for the engine (test/one-server-cluster.xml). */
+  static async start(opts: { configFile?: string } = {}): Promise<ClickhouseServe> {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tongban-ch-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/clickhouse-serve.ts', '--port', String(port), '--data-dir', dataDir], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['--import', 'tsx', 'src/cli/clickhouse-serve.ts', '--port', String(port), '--data-dir', dataDir, ...(opts.configFile ? ['--config-file', opts.configFile] : [])];
+    const child = spawn(process.execPath, args, { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
     const c = new ClickhouseServe(`http://127.0.0.1:${port}`, dataDir, child);
     child.stdout!.on('data', (d: Buffer) => (c.output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (c.output += d.toString()));

@@ -32,16 +32,16 @@ export const QUERY_SETTINGS: ClickHouseSettings = {
  *   it to each shard, where the Replicated table drops a retried copy;
  * - a JOIN or IN between two sharded tables runs shard by shard: every sharded table is sharded by case and
  *   every such join is on case_id (without this ClickHouse refuses "double-distributed" subqueries);
- * - each shard is written and read on its first healthy replica, in configured order, from whichever server
- *   a node talks to, so a node's own insert and the idempotency check of another node read the same copy
- *   (a lagging second replica answers only when the first is down);
+ * - another shard is written and read on its first healthy replica in remote_servers order, its own shard
+ *   on the server itself: with each node talking to a first replica (deploy/nginx), one node's insert and
+ *   another node's idempotency check read the same copy (a lagging second replica answers only while a
+ *   first one is down);
  * - a read that names its cases (`case_id = …`, `IN {ids}`) asks only their shards.
  */
 export const CLUSTER_SETTINGS: ClickHouseSettings = {
   distributed_foreground_insert: 1,
   distributed_product_mode: 'local',
   load_balancing: 'in_order',
-  prefer_localhost_replica: 0,
   optimize_skip_unused_shards: 1,
 };
 

@@ -85,18 +85,21 @@ describe('cluster DDL', () => {
     for (const f of creates) {
       const name = /^CREATE TABLE IF NOT EXISTS tongban\.(\w+)/.exec(f)![1]!;
       const replicated = /ENGINE = Replicated\w*MergeTree\('([^']+)', '\{replica\}'/.exec(f);
-      const dist = /ENGINE = Distributed\(tongban, tongban, (\w+), (.+)\)/.exec(f);
+      const dist = /ENGINE = Distributed\(tongban, tongban, (\w+)(?:, (.+))?\)$/.exec(f);
       expect(replicated || dist, f).toBeTruthy();
       if (replicated) {
         expect([...paths.values()], `${name}: Keeper path used twice`).not.toContain(replicated[1]);
         paths.set(name, replicated[1]!);
       } else {
         expect(dist![1]).toBe(`${name}_local`);
-        distributed.set(name, dist![2]!);
+        distributed.set(name, dist![2] ?? 'by-view');
       }
     }
     // A case's events, its copy by case, its state, orders, clocks and follow-ups on one shard.
-    for (const t of ['events', 'case_events', 'event_ids', 'case_state', 'supervision_orders', 'rating_followups', 'deadline_changes', 'rating_clocks', 'metric_state_changes']) {
+    // The id index is filled by its view, beside its event: read through its Distributed table, never inserted there.
+    expect(creates.find((f) => f.includes('tongban.event_ids ON CLUSTER'))).toMatch(/ENGINE = Distributed\(tongban, tongban, event_ids_local\)$/);
+    expect(paths.get('event_ids_local')).toBe('/clickhouse/tables/{shard}/tongban.event_ids_local');
+    for (const t of ['events', 'case_events', 'case_state', 'supervision_orders', 'rating_followups', 'deadline_changes', 'rating_clocks', 'metric_state_changes']) {
       expect(distributed.get(t), t).toBe('cityHash64(case_id)');
       expect(paths.get(`${t}_local`), t).toBe(`/clickhouse/tables/{shard}/tongban.${t}_local`);
     }

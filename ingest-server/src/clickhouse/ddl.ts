@@ -15,12 +15,17 @@
 /** MergeTree-family engines the schema uses; in a cluster each becomes its `Replicated` variant. */
 export type EngineKind = 'MergeTree' | 'ReplacingMergeTree' | 'SummingMergeTree' | 'AggregatingMergeTree' | 'CollapsingMergeTree' | 'VersionedCollapsingMergeTree';
 
-/** Where a table's rows live in a cluster: split over the shards by a key, or a full copy on every server. */
-export type Distribution = { shardBy: string } | 'dimension';
+/**
+ * Where a table's rows live in a cluster: split over the shards by a key, split as the materialized view
+ * that alone fills it writes them (on the shard of the source row: its Distributed table reads, and refuses
+ * inserts), or a full copy on every server.
+ */
+export type Distribution = { shardBy: string } | 'by-view' | 'dimension';
 
 /** A case's rows on one shard: its events, state, orders and clocks are joined and replaced (FINAL) there. */
 export const BY_CASE: Distribution = { shardBy: 'cityHash64(case_id)' };
 export const DIMENSION: Distribution = 'dimension';
+export const BY_VIEW: Distribution = 'by-view';
 
 export interface TableSpec {
   table: string;
@@ -113,7 +118,7 @@ function renderStep(step: Step, db: string, layout: Layout, index: TableIndex): 
       if (s.distribution === 'dimension') return [createTable(`${db}.${s.table}`, on, s, engine)];
       return [
         createTable(`${db}.${s.table}${LOCAL_SUFFIX}`, on, s, engine),
-        `CREATE TABLE IF NOT EXISTS ${db}.${s.table}${on} AS ${db}.${s.table}${LOCAL_SUFFIX}\n      ENGINE = Distributed(${layout.cluster}, ${db}, ${s.table}${LOCAL_SUFFIX}, ${s.distribution.shardBy})`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${s.table}${on} AS ${db}.${s.table}${LOCAL_SUFFIX}\n      ENGINE = Distributed(${[layout.cluster, db, `${s.table}${LOCAL_SUFFIX}`, ...(s.distribution === 'by-view' ? [] : [s.distribution.shardBy])].join(', ')})`,
       ];
     }
     case 'view':

@@ -1,5 +1,5 @@
 import type { Clickhouse } from './clickhouse-client.ts';
-import { BY_CASE, DIMENSION, insertDedupWindow, LayoutError, renderSteps, SINGLE, table, view, type Layout, type Step, type TableIndex, type TableSpec } from './ddl.ts';
+import { BY_CASE, BY_VIEW, DIMENSION, insertDedupWindow, LayoutError, renderSteps, SINGLE, table, view, type Layout, type Step, type TableIndex, type TableSpec } from './ddl.ts';
 
 /**
  * A migration is described as steps (ddl.ts), rendered for one ClickHouse or for a cluster. The raw form
@@ -47,7 +47,15 @@ export const MIGRATIONS: Migration[] = [
       table({ table: 'events', columns: EVENT_COLUMNS, engine: 'MergeTree', partitionBy: 'toYYYYMM(occurred_at)', orderBy: '(district_code, occurred_at, case_id)', distribution: BY_CASE }),
       // Idempotency index: every stored event_id, ordered by its hash so a lookup is a primary-key range.
       // In a cluster it lives beside its event (the view fires where the event is stored); a lookup asks every shard.
-      table({ table: 'event_ids', columns: `\n        event_key UInt64,\n        event_id String`, engine: 'ReplacingMergeTree', orderBy: '(event_key, event_id)', distribution: BY_CASE }),
+      table({
+        table: 'event_ids',
+        columns: `
+        event_key UInt64,
+        event_id String`,
+        engine: 'ReplacingMergeTree',
+        orderBy: '(event_key, event_id)',
+        distribution: BY_VIEW,
+      }),
       view('event_ids_mv', 'event_ids', (t) => `SELECT event_key, event_id FROM ${t('events')}`),
       // The same events ordered by case: one case's timeline is one primary-key range.
       table({ table: 'case_events', columns: EVENT_COLUMNS, engine: 'MergeTree', partitionBy: 'tuple()', orderBy: '(case_id, occurred_at, event_id)', distribution: BY_CASE }),
@@ -146,9 +154,15 @@ export function renderBootstrap(db: string, layout: Layout = SINGLE): string[] {
   return [layout.kind === 'cluster' ? `CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${layout.cluster}` : `CREATE DATABASE IF NOT EXISTS ${db}`, ...renderSteps([table(SCHEMA_MIGRATIONS)], db, layout, new Map())];
 }
 
+/**
+ * Runs the migrations not yet recorded. Nothing is sent when all are: in a cluster every ON CLUSTER statement
+ * waits for every server, so a node starting while one ClickHouse server is down must not issue any.
+ */
 export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS, layout: Layout = SINGLE): Promise<number[]> {
   const rendered = renderMigrations(db, migrations, layout);
-  for (const query of renderBootstrap(db, layout)) await ch.command({ query });
+  const rs0 = await ch.query({ query: `EXISTS TABLE ${db}.schema_migrations`, format: 'JSONCompactEachRow' });
+  const [[recorded] = [0]] = await rs0.json<[number]>();
+  if (Number(recorded) !== 1) for (const query of renderBootstrap(db, layout)) await ch.command({ query });
   const rs = await ch.query({ query: `SELECT DISTINCT version FROM ${db}.schema_migrations`, format: 'JSONEachRow' });
   const applied = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
   const ran: number[] = [];
