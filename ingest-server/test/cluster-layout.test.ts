@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateEvents } from '@tongban/fixtures';
@@ -63,6 +66,14 @@ const stable = (v: unknown, parent = ''): unknown =>
       ? Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k) && VOLATILE_IN[parent] !== k).map(([k, x]) => [k, stable(x, k)]))
       : v;
 
+/** The cluster layout, created as the cluster migrations render it (minus replication), and recorded as migrated. */
+async function createClusterLayout(ch: ClickhouseServe, db: string): Promise<void> {
+  const migrations = await everyMigration();
+  const layout = { kind: 'cluster', cluster: 'tongban' } as const;
+  for (const sql of [...renderBootstrap(db, layout), ...renderMigrations(db, migrations, layout).flatMap((r) => r.statements)]) await ch.client.command({ query: withoutReplication(sql) });
+  await ch.client.insert({ table: `${db}.schema_migrations`, format: 'JSONEachRow', values: migrations.map((m) => ({ version: m.version, name: m.name, applied_at: Date.now() })) });
+}
+
 /** Where two answers first differ: the path and both values. */
 function difference(a: unknown, b: unknown, at = ''): string | null {
   if (JSON.stringify(a) === JSON.stringify(b)) return null;
@@ -77,12 +88,7 @@ function difference(a: unknown, b: unknown, at = ''): string | null {
 
 beforeAll(async () => {
   const [chSingle, chCluster] = await Promise.all([ClickhouseServe.start(), ClickhouseServe.start({ configFile: path.join(serverDir, 'test/one-server-cluster.xml') })]);
-  // The cluster layout, created as the cluster migrations render it (minus replication), and recorded as migrated.
-  const migrations = await everyMigration();
-  for (const sql of [...renderBootstrap(DB, { kind: 'cluster', cluster: 'tongban' }), ...renderMigrations(DB, migrations, { kind: 'cluster', cluster: 'tongban' }).flatMap((r) => r.statements)]) {
-    await chCluster.client.command({ query: withoutReplication(sql) });
-  }
-  await chCluster.client.insert({ table: `${DB}.schema_migrations`, format: 'JSONEachRow', values: migrations.map((m) => ({ version: m.version, name: m.name, applied_at: Date.now() })) });
+  await createClusterLayout(chCluster, DB);
   const [a, b] = await Promise.all([ServerProcess.start({ CLICKHOUSE_URL: chSingle.url }), ServerProcess.start({ CLICKHOUSE_URL: chCluster.url, CLICKHOUSE_CLUSTER: 'tongban' })]);
   single = { ch: chSingle, server: a };
   cluster = { ch: chCluster, server: b };
@@ -191,6 +197,37 @@ describe('the cluster layout on one server', () => {
     const w = (await get(cluster.server, '/api/v1/metrics/wudu?period=2025-10&source=rollup')) as { headline: { counts: { submitted: number } } };
     expect(w.headline.counts.submitted).toBe(events.filter((e) => e.type === 'submitted' && shanghaiDate(e.occurredAt).startsWith('2025-10')).length + HAND_CASES.filter((e) => e.type === 'submitted' && shanghaiDate(e.occurredAt).startsWith('2025-10')).length);
     expect(((await get(cluster.server, '/api/v1/supervise/orders')) as { orders: unknown[] }).orders).toHaveLength(1);
+  }, 180_000);
+
+  it('takes a backfill in bulk through the Distributed table and derives its cases and rollups there', async () => {
+    await createClusterLayout(cluster.ch, 'bulk');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tongban-backfill-'));
+    try {
+      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/backfill.ts', '--days', '2', '--events', '5000', '--seed', '5', '--to', '2025-09-24T12:00:00+08:00', '--data-dir', dataDir], {
+          cwd: serverDir,
+          env: { ...process.env, CLICKHOUSE_URL: cluster.ch.url, CLICKHOUSE_CLUSTER: 'tongban', CLICKHOUSE_DATABASE: 'bulk' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const written = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { events: number }).events;
+      expect(written).toBeGreaterThan(4_000);
+      const [n] = await cluster.ch.rows<{ events: string; cases: string; state: string; days: string }>(
+        `SELECT (SELECT count() FROM bulk.events_local) AS events, (SELECT uniqExact(case_id) FROM bulk.case_events_local) AS cases,
+                (SELECT uniqExact(case_id) FROM bulk.case_state_local) AS state, (SELECT count() FROM bulk.metric_rollup_days) AS days`,
+      );
+      expect(Number(n!.events)).toBe(written);
+      expect(Number(n!.state)).toBe(Number(n!.cases));
+      expect(Number(n!.days)).toBeGreaterThan(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 180_000);
 
   it('logged no failed query on the cluster layout (background work included: projector, scanner, rollups)', () => {
