@@ -37,6 +37,9 @@ export function withoutReplication(sql: string): string {
 
 let single: { ch: ClickhouseServe; server: ServerProcess };
 let cluster: { ch: ClickhouseServe; server: ServerProcess };
+/** Everything started, stopped by afterAll in reverse order whatever failed in between. */
+const started: Array<{ dispose(): Promise<void> }> = [];
+const keep = <T extends { dispose(): Promise<void> }>(part: T): T => (started.push(part), part);
 let events: CaseEvent[];
 /** Events stored on each side: the simulated ones and the hand-built cases. */
 const stored = () => events.length + HAND_CASES.length;
@@ -87,11 +90,11 @@ function difference(a: unknown, b: unknown, at = ''): string | null {
 }
 
 beforeAll(async () => {
-  const [chSingle, chCluster] = await Promise.all([ClickhouseServe.start(), ClickhouseServe.start({ configFile: path.join(serverDir, 'test/one-server-cluster.xml') })]);
+  const chSingle = keep(await ClickhouseServe.start());
+  const chCluster = keep(await ClickhouseServe.start({ configFile: path.join(serverDir, 'test/one-server-cluster.xml') }));
   await createClusterLayout(chCluster, DB);
-  const [a, b] = await Promise.all([ServerProcess.start({ CLICKHOUSE_URL: chSingle.url }), ServerProcess.start({ CLICKHOUSE_URL: chCluster.url, CLICKHOUSE_CLUSTER: 'tongban' })]);
-  single = { ch: chSingle, server: a };
-  cluster = { ch: chCluster, server: b };
+  single = { ch: chSingle, server: keep(await ServerProcess.start({ CLICKHOUSE_URL: chSingle.url })) };
+  cluster = { ch: chCluster, server: keep(await ServerProcess.start({ CLICKHOUSE_URL: chCluster.url, CLICKHOUSE_CLUSTER: 'tongban' })) };
   events = [...simulateEvents({ seed: 'cluster-layout', from: '2025-09-22T00:00:00+08:00', to: '2025-10-13T00:00:00+08:00', until: '2025-10-31T00:00:00+08:00', casesPerDay: 40 })];
   const open = events.find((e) => e.type === 'submitted' && !events.some((x) => x.caseId === e.caseId && x.type === 'completed'))!.caseId;
   for (const side of [single, cluster]) {
@@ -118,10 +121,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const side of [single, cluster]) {
-    await side?.server.dispose();
-    await side?.ch.dispose();
-  }
+  for (const part of started.reverse()) await part.dispose();
 });
 
 describe('the cluster layout on one server', () => {
