@@ -14,4 +14,4 @@ for tz in Asia/Shanghai America/New_York; do
 done
 # The clock rules again where the local day differs from Shanghai's for most of the day.
 echo "== clock rules (TZ=America/Los_Angeles)"
-TZ=America/Los_Angeles pnpm exec vitest run shared/src/working-calendar.test.ts ingest-server/src/supervision ingest-server/test/clock-rules.test.ts
+TZ=America/Los_Angeles pnpm exec vitest run shared/src/working-calendar.test.ts ingest-server/src/supervision ingest-server/test/clock-rules.test.ts ingest-server/test/clock-rules-prediction.test.ts

@@ -4,7 +4,10 @@
  * (a MutationObserver stamps performance.timeOrigin + performance.now(); same machine, same clock), and
  * long tasks per minute (PerformanceObserver 'longtask'), at 200 and 2,000 events/s.
  *
- *   pnpm bench:wall [--seconds 20] [--rates 200,2000]
+ *   pnpm bench:wall [--seconds 20] [--rates 200,2000] [--soak-minutes 24] [--soak-speed 60] [--soak-cases-per-day 20000]
+ *
+ * Then the soak (wall-soak.ts): a simulated day at ×60, heap, DOM nodes and long tasks every minute
+ * (`--soak-minutes 0` skips it; `--rates ''` skips the latency phases).
  *
  * Chromium renders WebGL and composites with SwiftShader here (no GPU): frames cost far more
  * than on a wall with a GPU, and the machine's other load shows in the figures (the load average is printed).
@@ -14,10 +17,22 @@ import { parseArgs } from 'node:util';
 import { ServerProcess } from '@tongban/fixtures/server-process';
 import { ensureDashboardBuilt, launchWallBrowser, openWall, takeProbe } from '../test/browser-harness.ts';
 import { CaseTraffic } from '../test/wall-traffic.ts';
+import { soak, soakReport } from './wall-soak.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, rates: { type: 'string', default: '200,2000' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    rates: { type: 'string', default: '200,2000' },
+    'soak-minutes': { type: 'string', default: '24' },
+    'soak-speed': { type: 'string', default: '60' },
+    'soak-cases-per-day': { type: 'string', default: '20000' },
+  },
+});
 const SECONDS = Number(values.seconds);
-const RATES = values.rates!.split(',').map(Number);
+const RATES = values.rates!.split(',').filter(Boolean).map(Number);
+const SOAK_MINUTES = Number(values['soak-minutes']);
+const SOAK_SPEED = Number(values['soak-speed']);
+const SOAK_CASES_PER_DAY = Number(values['soak-cases-per-day']);
 const TICK_MS = 50;
 const MAX_IN_FLIGHT = 16;
 
@@ -129,15 +144,20 @@ async function main() {
       await page.waitForTimeout(3000);
     }
     const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-    console.log(`\nwall: POST acknowledged → event in the page's DOM (${SECONDS} s per rate; Chromium on SwiftShader (WebGL and compositing, no GPU); ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
-    console.log('| target ev/s | achieved ev/s | events | shown in DOM | p50 ms | p99 ms | max ms | p50 from send ms | shown before ack | long tasks/min | long-task ms/min | 503 retries |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    if (rows.length) console.log(`\nwall: POST acknowledged → event in the page's DOM (${SECONDS} s per rate; Chromium on SwiftShader (WebGL and compositing, no GPU); ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
+    if (rows.length) console.log('| target ev/s | achieved ev/s | events | shown in DOM | p50 ms | p99 ms | max ms | p50 from send ms | shown before ack | long tasks/min | long-task ms/min | 503 retries |');
+    if (rows.length) console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows)
       console.log(
         `| ${r.rate} | ${f(r.achieved)} | ${r.posted} | ${f(r.shown * 100, 1)}% | ${f(r.p50)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.sentP50)} | ${f(r.earlyShare * 100, 1)}% | ${f(r.longTasksPerMin, 1)} | ${f(r.longTaskMsPerMin)} | ${r.retries} |`,
       );
     const at200 = rows.find((r) => r.rate === 200);
     if (at200) console.log(`\ngoal p99 < 250 ms at 200 events/s: ${at200.p99 < 250 ? 'met' : 'NOT met'} (${f(at200.p99)} ms)`);
+    if (SOAK_MINUTES > 0) {
+      const minutes = await soak(server, page, { minutes: SOAK_MINUTES, speed: SOAK_SPEED, casesPerDay: SOAK_CASES_PER_DAY, log: (l) => console.error(l) });
+      console.log(soakReport(minutes, SOAK_SPEED));
+      console.log(`(${cpus().length} CPUs, load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+    }
   } finally {
     await browser.close();
     await server.dispose();

@@ -36,7 +36,15 @@ export async function ensureDashboardBuilt(): Promise<string> {
   );
   if (built > sources) return DIST_DIR;
   const { build } = await import('vite');
-  await build({ root: DASHBOARD_DIR, logLevel: 'warn' });
+  // Vite sets NODE_ENV=production in this process when it is unset: servers started after the build would
+  // then run in production mode (no development tokens). Put it back.
+  const nodeEnv = process.env.NODE_ENV;
+  try {
+    await build({ root: DASHBOARD_DIR, logLevel: 'warn' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return DIST_DIR;
 }
 

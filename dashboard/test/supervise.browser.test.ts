@@ -2,11 +2,13 @@
  * The supervisors' workspace in Chromium against the real server (real chDB, real HTTP): drill the city →
  * 永川区 → 中山路街道 → a village's red cases, the list's URL reproducing the view, search by case number,
  * one case with its 倒查, a 督办 issued, seen in the 督办 list and resolved; a case turning red appearing in an
- * open list; a case number that does not exist says so; the district page fits a 1366×768 laptop.
+ * open list (marked 新) and in a district's counts, live; a case number that does not exist says so; the district page fits a 1366×768 laptop.
  * A city supervisor signs in through the form; 永川区's supervisor cannot open another district's case.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { addCalendarDays, defaultWorkingCalendar as cal, shanghaiDate } from '@tongban/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerProcess } from '@tongban/fixtures/server-process';
@@ -101,6 +103,7 @@ describe('the supervisors workspace in Chromium', () => {
     await expect.poll(hash).toBe('#/supervise/district/500118');
     const township = table.locator(`tr[data-area="${T1}"]`);
     await expect.poll(() => township.locator('td').nth(2).innerText()).toBe('3');
+    await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'supervise-district.png') });
     await township.locator('th a').click();
     await expect.poll(hash).toBe(`#/supervise/district/500118/township/${T1}`);
     await expect.poll(() => page.locator('.sv-crumbs').innerText()).toContain('永川区');
@@ -180,6 +183,19 @@ describe('the supervisors workspace in Chromium', () => {
     expect(await page.locator('tr[data-case-id="SUP-UI-4"] .sv-badge').count()).toBe(0);
   });
 
+  it('updates a district’s township counts live when a case of it turns red, without a reload', async () => {
+    await page.goto(`${server.url}/#/supervise/district/500118`);
+    const red = page.getByTestId('area-table').locator(`tr[data-area="${T1}"] td`).nth(2);
+    // SUP-UI-1, 2, 3 and 5 (the case turned red in the test before).
+    await expect.poll(() => red.innerText()).toBe('4');
+    await page.evaluate(() => ((window as unknown as { __notReloaded: boolean }).__notReloaded = true));
+    const longAgo = shanghaiIso(Date.now() - 42 * 86_400_000).slice(0, 10);
+    expect((await server.post(oldCase('SUP-UI-6', longAgo, { townshipCode: T1 }))).status).toBe(200);
+    // Well within the 60 s fallback poll: the live message did it.
+    await expect.poll(() => red.innerText(), { timeout: 15_000 }).toBe('5');
+    expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
+  });
+
   it('fits a 1366×768 laptop without sideways scrolling', async () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.goto(`${server.url}/#/supervise/district/500118`);
@@ -201,5 +217,33 @@ describe('the supervisors workspace in Chromium', () => {
     await page.goto(`${server.url}/#/supervise`);
     await page.getByTestId('area-table').locator(`tr[data-area="${T1}"]`).waitFor();
     expect(await page.getByTestId('area-table').locator('tr[data-area="500101"]').count()).toBe(0);
+  });
+
+  it('shows a 督办 left unresolved past its due date escalated 黄牌 → 红牌, with the dates, on the case and in the 督办 list', async () => {
+    const admin = { 'content-type': 'application/json', authorization: 'Bearer dev-admin' };
+    const today = shanghaiDate(Date.now());
+    const issued = await fetch(`${server.url}/api/v1/cases/SUP-UI-2/supervision`, { method: 'POST', headers: admin, body: JSON.stringify({ reason: '逾期未反馈办理情况', dueOn: today }) });
+    expect(issued.status).toBe(201);
+    const { orderId } = (await issued.json()) as { orderId: string };
+    // An order cannot be issued due in the past: its due date is moved back while the server is stopped
+    // (a new version of its row, as the store writes one), and the restarted server sees it pass.
+    const due = cal.addWorkingDays(today, -7).date;
+    expect(await server.stop()).toBe(0);
+    const sql = `INSERT INTO tongban.supervision_orders SELECT order_id, case_id, now64(3), issued_at, issuer, reason, toDate('${due}'), status, resolved_at, resolution
+                 FROM tongban.supervision_orders FINAL WHERE order_id = toUUID('${orderId}')`;
+    execFileSync(process.execPath, ['--import', 'tsx', 'test/chdb-command.ts', server.dataDir, sql], { cwd: path.join(REPO_ROOT, 'ingest-server'), stdio: ['ignore', 'ignore', 'inherit'] });
+    await server.restart();
+    const yellowOn = addCalendarDays(due, 1);
+    const redOn = cal.addWorkingDays(due, 5).date;
+
+    await browser.context.clearCookies();
+    await signIn(page, 'supervisor');
+    await page.goto(`${server.url}/#/cases/SUP-UI-2`);
+    const order = page.getByTestId('orders').locator(`li[data-order-id="${orderId}"]`);
+    await expect.poll(() => order.innerText(), { timeout: 20_000 }).toContain(`红牌（${yellowOn} 黄牌，${redOn} 升级红牌，追责）`);
+    expect(await order.getAttribute('data-clock')).toBe('overdue');
+    await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'supervise-escalation.png'), fullPage: true });
+    await page.goto(`${server.url}/#/supervise/orders?districtCode=500118`);
+    await expect.poll(() => page.getByTestId('orders-table').locator(`tr[data-order-id="${orderId}"]`).innerText()).toContain(`${redOn} 升级红牌`);
   });
 });

@@ -11,6 +11,6 @@ export function overview(o: Partial<Omit<SupervisionOverview, 'counts'>> & { cou
     orders: { open: 0, overdue: 0 },
     ratingClocks: { active: 0 },
     ...o,
-    counts: { open: 0, yellow: 0, red: 0, stageOverdue: 0, pauseOverdue: 0, ...o.counts },
+    counts: { open: 0, yellow: 0, red: 0, stageOverdue: 0, pauseOverdue: 0, atRisk: null, ...o.counts },
   };
 }

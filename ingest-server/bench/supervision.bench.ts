@@ -17,6 +17,7 @@ import { migrate, MIGRATIONS } from '../src/clickhouse/migrations.ts';
 import { CaseStateStore } from '../src/supervision/case-state.store.ts';
 import { dayNumber, shanghaiMidnight } from '../src/supervision/day-number.ts';
 import { OpenCaseIndex, type OpenCase } from '../src/supervision/open-case-index.ts';
+import { atRiskFromUsed, dwellDistribution, lateProbability } from '../src/supervision/lateness-model.ts';
 import { SUPERVISION_MIGRATIONS } from '../src/supervision/supervision.migrations.ts';
 
 const { values: args } = parseArgs({ options: { cases: { type: 'string', default: '1000000' } } });
@@ -47,6 +48,8 @@ function openCase(i: number): OpenCase {
     promisedDeadlineDay: dayNumber(dl),
     statutoryDeadlineDay: dayNumber(dl) + 20,
     yellowFromDay: dayNumber(dl) - 3,
+    stageSinceDay: dayNumber('2025-10-01'),
+    promisedLimitDays: 10,
     pauses: i % 20 === 0 ? [{ from: '2025-10-09', to: '2025-10-10' }] : [],
     stageDueDay: null,
     flags: [],
@@ -120,6 +123,18 @@ console.log(
     `${district} by township ${tAreas(() => index.areas('township', { districtCode: district }, midnight)).toFixed(1)} ms; ` +
     `one township by village ${tAreas(() => index.areas('village', { districtCode: district, townshipCode: `${district}000` }, midnight)).toFixed(1)} ms`,
 );
+// Predicted lateness: judging every open case with a new model (every AT_RISK_REFRESH_SECONDS), then listing at_risk.
+const dist = dwellDistribution([[3, 20], [8, 10], [15, 10]]);
+const opts = { minCases: 10 };
+const tLateness = time(() =>
+  index.setLateness({
+    hasModel: () => true,
+    atRiskFromUsed: (_i, _s, entered, limit) => atRiskFromUsed(dist, { entered, limit }, 0.5, opts),
+    probability: (_i, _s, c) => lateProbability(dist, c, opts),
+  }),
+);
+const atRiskPage = index.list({ atRisk: true }, NOW, 50);
+console.log(`lateness model applied to every open case: ${tLateness.toFixed(0)} ms; at_risk list, first page of 50: ${tAreas(() => index.list({ atRisk: true }, NOW, 50)).toFixed(1)} ms (${atRiskPage.total.toLocaleString('en-US')} matches)`);
 const page = index.list({ districtCode: district, warning: 'red' }, midnight, 50);
 console.log(`case list, one district's red, first page of 50: ${tAreas(() => index.list({ districtCode: district, warning: 'red' }, midnight, 50)).toFixed(1)} ms (${page.total.toLocaleString('en-US')} matches)`);
 

@@ -8,6 +8,7 @@ import underPressure from '@fastify/under-pressure';
 import type { Logger } from 'pino';
 import { clickhouseLayout, createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
 import { MIGRATIONS, migrate } from './clickhouse/migrations.ts';
+import { EventArrivals } from './events/event-arrivals.store.ts';
 import { CalendarHolder } from './calendar/calendar-holder.ts';
 import { ItemCatalogue } from './catalogue/item-catalogue.store.ts';
 import type { Feature, FeatureContext } from './feature.ts';
@@ -40,6 +41,7 @@ import { adminRoutes } from './routes/admin.route.ts';
 import { calendarRoutes } from './routes/calendar.route.ts';
 import { itemsRoutes } from './routes/items.route.ts';
 import { SystemFlags } from './system/system-flags.store.ts';
+import { hallStreamOrigins } from './wall/hall-origins.ts';
 
 const RECENT_EVENTS = 50;
 
@@ -107,9 +109,10 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
+        // Hall cameras' HLS streams (DISPLAYS_FILE `halls`) are read from their own origins.
+        connectSrc: ["'self'", 'ws:', 'wss:', ...hallStreamOrigins(config.displays.values())],
         workerSrc: ["'self'", 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
+        mediaSrc: ["'self'", 'blob:', ...hallStreamOrigins(config.displays.values())],
         fontSrc: ["'self'", 'data:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
@@ -156,6 +159,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     diskFreeFloorBytes: config.diskFreeFloorBytes,
     disk: new DiskSpace(config.dataDir),
     dedupExpectedEvents: config.dedupExpectedEvents,
+    dedupSnapshot: { file: path.join(config.dataDir, 'dedup', 'filter.bin'), intervalMs: config.scale.dedupSnapshotMs, falsePositive: config.scale.dedupFalsePositive, arrivals: new EventArrivals(clickhouse, db) },
     piiKeys: config.piiKeys,
     isKnownItem: (code) => catalogue.has(code),
     onAccepted(events) {

@@ -74,6 +74,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DISPLAY_TOKENS: 'hall:hall-token-1:500118|500119' })).toThrow(/one district/);
     expect(loadConfig({}).auth.displayTokens.get('dev-wall')?.name).toBe('dev-wall');
   });
+
+  it('reads the lateness model settings (AT_RISK_*) and refuses a threshold outside (0, 1)', () => {
+    expect(loadConfig({}).lateness).toEqual({ threshold: 0.5, minCases: 10, windowDays: 90, refreshMs: 600_000 });
+    expect(loadConfig({ AT_RISK_THRESHOLD: '0.7', AT_RISK_MIN_CASES: '5', AT_RISK_WINDOW_DAYS: '30', AT_RISK_REFRESH_SECONDS: '2' }).lateness).toEqual({ threshold: 0.7, minCases: 5, windowDays: 30, refreshMs: 2000 });
+    expect(() => loadConfig({ AT_RISK_THRESHOLD: '1.5' })).toThrow(/AT_RISK_THRESHOLD/);
+    expect(() => loadConfig({ AT_RISK_WINDOW_DAYS: '1000' })).toThrow(/AT_RISK_WINDOW_DAYS/);
+  });
+
+  it('reads the 督办 settings: due date default and 红牌 threshold in working days, 3 and 5 unless set', () => {
+    expect(loadConfig({}).supervisionOrders).toEqual({ defaultDueWorkingDays: 3, redCardAfterDays: 5 });
+    expect(loadConfig({ SUPERVISION_DUE_WORKING_DAYS: '2', SUPERVISION_RED_CARD_DAYS: '10' }).supervisionOrders).toEqual({ defaultDueWorkingDays: 2, redCardAfterDays: 10 });
+    expect(() => loadConfig({ SUPERVISION_DUE_WORKING_DAYS: '0' })).toThrow(/SUPERVISION_DUE_WORKING_DAYS/);
+    expect(() => loadConfig({ SUPERVISION_RED_CARD_DAYS: '2.5' })).toThrow(/SUPERVISION_RED_CARD_DAYS/);
+    expect(() => loadConfig({ SUPERVISION_RED_CARD_DAYS: '61' })).toThrow(/SUPERVISION_RED_CARD_DAYS/);
+  });
+});
+
+describe('scale settings (issue 16)', () => {
+  it('reads the dedup false-positive rate, the snapshot interval and the report catch-up delay', () => {
+    expect(loadConfig({}).scale).toEqual({ dedupFalsePositive: 0.01, dedupSnapshotMs: 60_000, reportsCatchUpDelayMs: 120_000, derivationWatermarkMs: 5_000 });
+    const c = loadConfig({ DEDUP_FALSE_POSITIVE: '0.001', DEDUP_SNAPSHOT_SECONDS: '5', REPORTS_CATCHUP_DELAY_SECONDS: '0', DERIVATION_WATERMARK_SECONDS: '0' });
+    expect(c.scale).toEqual({ dedupFalsePositive: 0.001, dedupSnapshotMs: 5_000, reportsCatchUpDelayMs: 0, derivationWatermarkMs: 0 });
+    expect(() => loadConfig({ DEDUP_FALSE_POSITIVE: '0.5' })).toThrow(ConfigError);
+  });
 });
 
 describe('CLICKHOUSE_CLUSTER', () => {

@@ -49,8 +49,42 @@ export interface Config {
   displays: Map<string, DisplayConfig>;
   /** Who may do what (SPEC.md "Who may do what"). */
   auth: AuthConfig;
+  /** Predicted lateness (at_risk): threshold and the model's window (AT_RISK_*). */
+  lateness: LatenessConfig;
+  /** 督办 clock settings (the supervisors' workspace, issue 13). */
+  supervisionOrders: SupervisionOrdersConfig;
+  /** Scale to the province (issue 16): dedup snapshot, derivation watermark, report catch-up. */
+  scale: ScaleConfig;
   /** CLICKHOUSE_CLUSTER: the cluster (remote_servers) the migrations create replicated, sharded tables on; needs CLICKHOUSE_URL. */
   clickhouseCluster: string | undefined;
+}
+
+/** AT_RISK_THRESHOLD (0–1, default 0.5), AT_RISK_MIN_CASES (10), AT_RISK_WINDOW_DAYS (90), AT_RISK_REFRESH_SECONDS (600). */
+export interface LatenessConfig {
+  threshold: number;
+  minCases: number;
+  windowDays: number;
+  refreshMs: number;
+}
+
+/** 督办 orders: the default due date offered when issuing one, and when an unresolved one escalates to 红牌. */
+export interface SupervisionOrdersConfig {
+  /** SUPERVISION_DUE_WORKING_DAYS: working days from today the issue form's due date defaults to (default 3). */
+  defaultDueWorkingDays: number;
+  /** SUPERVISION_RED_CARD_DAYS: working days after its due date an unresolved order turns 黄牌 → 红牌 (default 5). */
+  redCardAfterDays: number;
+}
+
+/** Start-up that does not grow with history (issue 16, docs/notes/scale.md). */
+export interface ScaleConfig {
+  /** DEDUP_FALSE_POSITIVE: the dedup filter's false-positive rate at DEDUP_EXPECTED_EVENTS keys (0.0001–0.2). */
+  dedupFalsePositive: number;
+  /** DEDUP_SNAPSHOT_SECONDS: how often the dedup filter is written to DATA_DIR (and at every clean stop). */
+  dedupSnapshotMs: number;
+  /** REPORTS_CATCHUP_DELAY_SECONDS: missed scheduled reports are caught up this long after start. */
+  reportsCatchUpDelayMs: number;
+  /** DERIVATION_WATERMARK_SECONDS: how often the derivation watermark advances (0: only after a bulk derivation, as in a backfill). */
+  derivationWatermarkMs: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -160,6 +194,18 @@ const Env = z.object({
   ALLOWED_ORIGINS: z.string().default(''),
   DEV_PEOPLE: z.enum(['0', '1', 'true', 'false']).optional(),
   DISPLAYS_FILE: z.string().optional(),
+  AT_RISK_THRESHOLD: z.coerce.number().gt(0).lt(1).default(0.5),
+  AT_RISK_MIN_CASES: int(10, 1),
+  AT_RISK_WINDOW_DAYS: int(90, 7).pipe(z.number().max(366)),
+  AT_RISK_REFRESH_SECONDS: int(600, 1),
+  // 督办 clock settings (supervisors' workspace)
+  SUPERVISION_DUE_WORKING_DAYS: int(3, 1).pipe(z.number().max(60)),
+  SUPERVISION_RED_CARD_DAYS: int(5, 1).pipe(z.number().max(60)),
+  // Scale (issue 16)
+  DEDUP_FALSE_POSITIVE: z.coerce.number().min(0.0001).max(0.2).default(0.01),
+  DEDUP_SNAPSHOT_SECONDS: int(60, 1),
+  REPORTS_CATCHUP_DELAY_SECONDS: int(120, 0),
+  DERIVATION_WATERMARK_SECONDS: int(5, 0),
   // Several machines: ClickHouse cluster layout (clickhouse/ddl.ts).
   CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a cluster name of remote_servers (letters, digits, _)').optional(),
 });
@@ -291,6 +337,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cookieSecure: flag(e.COOKIE_SECURE),
       allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
       devPeople: !production && (e.DEV_PEOPLE === undefined ? true : flag(e.DEV_PEOPLE)),
+    },
+    lateness: { threshold: e.AT_RISK_THRESHOLD, minCases: e.AT_RISK_MIN_CASES, windowDays: e.AT_RISK_WINDOW_DAYS, refreshMs: e.AT_RISK_REFRESH_SECONDS * 1000 },
+    supervisionOrders: { defaultDueWorkingDays: e.SUPERVISION_DUE_WORKING_DAYS, redCardAfterDays: e.SUPERVISION_RED_CARD_DAYS },
+    scale: {
+      dedupFalsePositive: e.DEDUP_FALSE_POSITIVE,
+      dedupSnapshotMs: e.DEDUP_SNAPSHOT_SECONDS * 1000,
+      reportsCatchUpDelayMs: e.REPORTS_CATCHUP_DELAY_SECONDS * 1000,
+      derivationWatermarkMs: e.DERIVATION_WATERMARK_SECONDS * 1000,
     },
     clickhouseCluster: e.CLICKHOUSE_CLUSTER,
   };

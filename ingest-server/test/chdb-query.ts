@@ -3,6 +3,7 @@
  * per process, so a test process must not open it itself).
  *
  *   node --import tsx test/chdb-query.ts <dataDir> <sql>   → JSON array of rows on stdout
+ *   node --import tsx test/chdb-query.ts <dataDir> <sql> --command   → runs a statement (TRUNCATE, ALTER …)
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -15,12 +16,22 @@ export function queryDataDir<T>(dataDir: string, sql: string): T[] {
   return JSON.parse(out.toString()) as T[];
 }
 
-async function main(dataDir: string, sql: string) {
+/** Runs a statement that returns no rows on a stopped server's data dir. */
+export function commandDataDir(dataDir: string, sql: string): void {
+  execFileSync(process.execPath, ['--import', 'tsx', here, dataDir, sql, '--command'], { cwd: path.resolve(path.dirname(here), '..') });
+}
+
+async function main(dataDir: string, sql: string, command: boolean) {
   const { createClickhouse } = await import('../src/clickhouse/clickhouse-client.ts');
   const ch = createClickhouse({ clickhouseUrl: undefined, dataDir, clickhouseDatabase: 'tongban' });
+  if (command) {
+    await ch.command({ query: sql });
+    await ch.close();
+    return;
+  }
   const rs = await ch.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
   process.stdout.write(JSON.stringify(await rs.json()));
   await ch.close();
 }
 
-if (process.argv[1] === here) await main(process.argv[2]!, process.argv[3]!);
+if (process.argv[1] === here) await main(process.argv[2]!, process.argv[3]!, process.argv[4] === '--command');

@@ -159,15 +159,43 @@ describe('data-quality cases', () => {
     expect(overview.supervision.redList.map((c) => c.caseId)).toContain('LATE-CTRL');
   });
 
+  it('stays out of the overdue counts and the wall’s red panel', async () => {
+    // The same pair in 铜梁区 (500151), where nothing else is open: accepted 2025-10-09, promise ended 10-15.
+    const in500151 = (events: ReturnType<typeof lifecycle>) => events.map((e) => ({ ...e, districtCode: '500151' }));
+    await server.post([
+      ...in500151(lifecycle('DQ-2', '2025-10-09', [['delivered', '2025-10-10T10:00:00+08:00']])),
+      ...in500151(lifecycle('LATE-2', '2025-10-09')),
+    ]);
+    type Overview = { dataQuality: { byDistrict: Record<string, number> }; supervision: { redList: Summary[]; byDistrict: Record<string, { open: number; yellow: number; red: number }> } };
+    const o = await server.eventually(async () => {
+      const b = (await server.get<Overview>('/api/v1/overview')).body;
+      return b.supervision.byDistrict['500151']?.open === 2 ? b : undefined;
+    });
+    // Two open, one red: the data-quality case is open but neither red nor yellow, and counted apart.
+    expect(o.supervision.byDistrict['500151']).toEqual({ open: 2, yellow: 0, red: 1 });
+    expect(o.dataQuality.byDistrict['500151']).toBe(1);
+    // The wall's red panel is the snapshot's red list, as a display token receives it.
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token: 'dev-wall' } });
+    sockets.push(socket);
+    const snapshot = await new Promise<{ supervision: { redList: Summary[] } | null }>((r) => socket.once('snapshot', r));
+    const panel = snapshot.supervision!.redList.map((c) => c.caseId);
+    expect(panel).toContain('LATE-2');
+    expect(panel).not.toContain('DQ-2');
+    expect(panel).not.toContain('DQ-1');
+  });
+
   it('stays out of the monthly bulletin’s overdue sheet', async () => {
     const doc = await server.eventually(async () => {
       const r = await server.get<ReportDocument>(`/api/v1/reports/monthly?period=2025-10&departmentCode=CLKDEPT&fresh=1&cutoff=${encodeURIComponent(new Date().toISOString())}`);
-      return r.status === 200 && r.body.overdue.total > 0 ? r.body : undefined;
+      return r.status === 200 && r.body.overdue.total > 1 ? r.body : undefined;
     }, 30_000);
     const ids = doc.overdue.rows.map((r) => r.caseId);
     expect(ids).toContain('LATE-CTRL');
     expect(ids).not.toContain('DQ-1');
-    expect(doc.overdue.total).toBe(1);
+    // The pair of 铜梁区 above: the late one is listed, the data-quality one is not.
+    expect(ids).toContain('LATE-2');
+    expect(ids).not.toContain('DQ-2');
+    expect(doc.overdue.total).toBe(2);
   });
 
   it('charges nobody with the time after its last real step', async () => {

@@ -218,4 +218,24 @@ describe('the city 月通报 of November 2025', () => {
     await server.post(handCase('bl-after', 'T-A', 'pc', [['submitted', '2025-11-20T09:00:00']], '500118'));
     await server.eventually(async () => ((await report(`id=${doc.id}`)).freshness!.eventsAfterCutoff >= 1 ? true : undefined), 20_000);
   });
+
+  it('does not serve a stored report as final once its month changed after it was built (a late event)', async () => {
+    // The test before this one sent a late event too: the month is built anew until a build holds it.
+    const before = await server.eventually(async () => {
+      const r = await report('period=2025-11');
+      return r.freshness!.stale ? undefined : r;
+    }, 30_000);
+    const submittedBefore = before.summary.headline.counts.submitted;
+    // A case of November, arriving in December: the stored 月通报 no longer holds all of November.
+    await server.post(handCase('bl-late-month', 'T-A', 'pc', [['submitted', '2025-11-21T09:00:00']], '500101'));
+    await server.eventually(async () => ((await report(`id=${before.id}`)).freshness!.stale ? true : undefined), 20_000);
+    const stored = (await report(`id=${before.id}`)).freshness!;
+    expect(stored.periodChangedAt).not.toBeNull();
+    // Asked for without an id, the month is built anew (once the late event is past the settle time it is counted).
+    const again = await server.eventually(async () => {
+      const r = await report('period=2025-11');
+      return r.id !== before.id && !r.freshness!.stale && r.summary.headline.counts.submitted === submittedBefore + 1 ? r : undefined;
+    }, 30_000);
+    expect(again.freshness).toMatchObject({ stale: false, eventsAfterCutoff: 0 });
+  });
 });

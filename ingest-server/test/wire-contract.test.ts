@@ -7,11 +7,15 @@ import {
   ItemNamesSchema,
   LiveEventSchema,
   PlaceNamesSchema,
+  ReplayFeedSchema,
+  ReplayRangeSchema,
+  ReplaySnapshotSchema,
   SnapshotSchema,
   StatsSchema,
   TodayRatesSchema,
   WallRankingSchema,
   WallWuduSchema,
+  shanghaiIso,
   shanghaiMonth,
   type WireSchema,
 } from '@tongban/shared';
@@ -67,6 +71,10 @@ describe('the wire contract, as the real server speaks it', () => {
     expectWire(TodayRatesSchema, (await server.get('/api/v1/wall/today-rates')).body);
     expectWire(ItemNamesSchema, (await server.get('/api/v1/wall/item-names')).body);
     expectWire(PlaceNamesSchema, (await server.get('/api/v1/wall/place-names?codes=500118001')).body);
+    const nowAt = encodeURIComponent(shanghaiIso(Date.now()));
+    expectWire(ReplaySnapshotSchema, (await server.get(`/api/v1/replay?at=${nowAt}`)).body);
+    expectWire(ReplayFeedSchema, (await server.get(`/api/v1/replay/feed?from=${encodeURIComponent(shanghaiIso(Date.now() - 60_000))}&to=${nowAt}`)).body);
+    expectWire(ReplayRangeSchema, (await server.get('/api/v1/replay/range')).body);
     const month = shanghaiMonth(Date.now());
     expectWire(WallWuduSchema, (await server.get(`/api/v1/metrics/wudu?period=${month}`)).body);
     expectWire(WallRankingSchema, (await server.get(`/api/v1/metrics/ranking?period=${month}&scope=district`)).body);

@@ -7,3 +7,4 @@ export * from './service-item.ts';
 export * from './metrics/index.ts';
 export * from './shanghai-time.ts';
 export * from './wire/index.ts';
+export * from './replay-instant.ts';

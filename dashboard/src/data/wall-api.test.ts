@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextRemote } from './remote.ts';
 import { shanghaiMonth } from '@tongban/shared';
 import { ratio } from '../wall/wall-format.ts';
-import { parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu } from './wall-api.ts';
+import { parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, periodLabelOf } from './wall-api.ts';
 
 describe('reading the wall’s HTTP answers', () => {
   it('reads 五度 with scores that may be missing for a 度', () => {
@@ -20,7 +20,10 @@ describe('reading the wall’s HTTP answers', () => {
       total: 55.1,
       index: 0.716,
     });
-    expect(parseWudu({ scores: { completeness: null, coverage: null, guideAccuracy: null, onlineDepth: null, effectiveness: null } })).toBeUndefined();
+    const none = { completeness: null, coverage: null, guideAccuracy: null, onlineDepth: null, effectiveness: null };
+    // A period without any data is read as such (the panel says 无数据), not refused as malformed.
+    expect(parseWudu({ period: '2026-12', periodRange: { label: '2026年12月' }, scores: none, total: null, index: null })?.scores).toEqual(none);
+    expect(parseWudu({ scores: none })).toBeUndefined();
     expect(parseWudu({ scores: { completeness: '70' } })).toBeUndefined();
   });
 
@@ -29,7 +32,9 @@ describe('reading the wall’s HTTP answers', () => {
       { code: '500101', name: '万州区', index: 0.727, rank: null, rankChange: null, total: 55.9 },
       { code: '500118', name: '永川区', index: 1.1, rank: 1, rankChange: 2, total: 60 },
     ];
-    expect(parseRanking({ period: '2026-11', rows: good })).toEqual(good);
+    expect(parseRanking({ period: '2026-11', rows: good })).toEqual({ period: '2026-11', periodLabel: '2026年11月', rows: good });
+    expect(periodLabelOf('2026-Q4')).toBe('2026年第4季度');
+    expect(periodLabelOf('2026')).toBe('2026年');
     expect(parseRanking({ period: '2026-11', rows: [...good, { bad: 1 }] })).toBeUndefined();
     expect(parseRanking({})).toBeUndefined();
   });
@@ -57,7 +62,7 @@ describe('reading the wall’s HTTP answers', () => {
       caseId: 'C1', itemCode: 'I', itemName: '个体工商户变更登记', districtCode: '500118', districtName: '永川区', townshipCode: null, villageCode: null, departmentCode: null,
       status: 'completed', stage: 'completed', level: 'district', holder: null, submittedAt: '2025-08-24T14:37:00.000+08:00', acceptedAt: null, completedAt: null,
       promisedLimitDays: 5, statutoryLimitDays: 20, promisedDeadline: null, statutoryDeadline: null, provisional: false, pauses: [], workingDaysUsed: null,
-      warning: 'none', daysOverdue: 0, statutoryBreached: false, completedOnTime: null, handlingMinutes: null, visits: null, rating: null, flags: ['too_fast'],
+      warning: 'none', daysOverdue: 0, statutoryBreached: false, completedOnTime: null, handlingMinutes: null, visits: null, rating: null, flags: ['too_fast'], atRisk: null,
       applicant: null, extension: null, stageClock: null, deadlineHistory: [], supervision: [], ratingClock: null, ratingClocks: [],
       timeline: [{ eventId: 'e1', type: 'submitted', occurredAt: '2025-08-24T14:37:00+08:00', level: 'district', actorId: null, departmentCode: null, source: null, minutesSincePrevious: null }],
     };

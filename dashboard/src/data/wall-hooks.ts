@@ -1,25 +1,25 @@
 import { useEffect, useRef, useState } from 'react';
-import { shanghaiMonth, type CaseDetail, type DisplayConfig, type HourlyTrend, type TodayRates, type WallRankingRow } from '@tongban/shared';
+import { shanghaiMonth, type DisplayConfig, type HourlyTrend, type TodayRates, type WallRankingRow } from '@tongban/shared';
 import { fetchRemote, type Remote } from './remote.ts';
 import { usePolled } from './usePolled.ts';
-import { parseDisplayConfig, parseCaseDetail, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
+import { parseDisplayConfig, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
 
 const MINUTE = 60_000;
 
-/** 五度 of the city for this month so far (metrics engine). */
-export function useCityWudu(): Remote<Wudu> {
-  return usePolled(`/api/v1/metrics/wudu?period=${shanghaiMonth(Date.now())}`, 5 * MINUTE, parseWudu);
+/** 五度 of the city for this month so far (metrics engine); of the month of `atMs` on a replaying wall. */
+export function useCityWudu(atMs?: number): Remote<Wudu> {
+  return usePolled(`/api/v1/metrics/wudu?period=${shanghaiMonth(atMs ?? Date.now())}`, 5 * MINUTE, parseWudu);
 }
 
 /** 五度 of one district for this month so far; nothing while no district is selected. */
-export function useDistrictWudu(districtCode: string | undefined): Remote<Wudu> {
-  const url = districtCode ? `/api/v1/metrics/wudu?period=${shanghaiMonth(Date.now())}&districtCode=${encodeURIComponent(districtCode)}` : null;
+export function useDistrictWudu(districtCode: string | undefined, atMs?: number): Remote<Wudu> {
+  const url = districtCode ? `/api/v1/metrics/wudu?period=${shanghaiMonth(atMs ?? Date.now())}&districtCode=${encodeURIComponent(districtCode)}` : null;
   return usePolled(url, 5 * MINUTE, parseWudu);
 }
 
 /** Districts ranked by efficiency index for this month so far (metrics engine). */
-export function useDistrictRanking(): Remote<WallRankingRow[]> {
-  return usePolled(`/api/v1/metrics/ranking?period=${shanghaiMonth(Date.now())}&scope=district`, 5 * MINUTE, parseRanking);
+export function useDistrictRanking(atMs?: number): Remote<NonNullable<ReturnType<typeof parseRanking>>> {
+  return usePolled(`/api/v1/metrics/ranking?period=${shanghaiMonth(atMs ?? Date.now())}&scope=district`, 5 * MINUTE, parseRanking);
 }
 
 /** Today's submissions per hour against the same weekday last week. */
@@ -78,11 +78,6 @@ export function usePlaceNames(codes: string[]): Record<string, string> {
     if (name) out[c] = name;
   }
   return out;
-}
-
-/** One case for the drill-down (SPEC.md `GET /api/v1/cases/:caseId`); refreshed while it is open. */
-export function useCaseDetail(caseId: string | undefined): Remote<CaseDetail> {
-  return usePolled(caseId ? `/api/v1/cases/${encodeURIComponent(caseId)}` : null, 30_000, parseCaseDetail);
 }
 
 /** This display's configuration (screens, rotation, reload hour, watchdog, alarms), re-read every 10 minutes. */

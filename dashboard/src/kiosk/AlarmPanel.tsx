@@ -5,14 +5,15 @@ import alarmSound from './alarm.wav';
 interface Props {
   state: AlarmState;
   volume: number;
-  onAcknowledge: (caseId?: string) => void;
+  /** One alarm by its key, or all. */
+  onAcknowledge: (key?: string) => void;
   onOpen: (caseId: string) => void;
 }
 
 const pending = (alarms: Alarm[]) => alarms.filter((a) => !a.acknowledged);
 
 /**
- * The alarm list (cases turned red in the display's scope) with acknowledgement, and the bundled sound,
+ * The alarm list (cases turned red, 督办 escalated past their due date, in the display's scope) with acknowledgement, and the bundled sound,
  * played once per firing. Nothing shows while no alarm waits.
  */
 export const AlarmPanel = memo(function AlarmPanel({ state, volume, onAcknowledge, onOpen }: Props) {
@@ -34,18 +35,18 @@ export const AlarmPanel = memo(function AlarmPanel({ state, volume, onAcknowledg
       {open.length > 0 && (
         <aside className="alarm-panel" data-testid="alarm-panel" aria-live="assertive">
           <header>
-            <b>超期告警 {open.length}</b>
+            <b>告警 {open.length}</b>
             <button type="button" onClick={() => onAcknowledge()} data-testid="alarm-ack-all">
               全部确认
             </button>
           </header>
           <ol>
             {open.slice(0, 6).map((a) => (
-              <li key={a.caseId} className={firing?.caseId === a.caseId ? 'blink' : undefined} data-case-id={a.caseId}>
+              <li key={a.key} className={`alarm-${a.kind}${firing?.key === a.key ? ' blink' : ''}`} data-case-id={a.caseId} data-alarm={a.kind}>
                 <span className="alarm-what" onClick={() => onOpen(a.caseId)}>
                   {a.districtName} · {a.itemName}
                 </span>
-                <button type="button" onClick={() => onAcknowledge(a.caseId)}>
+                <button type="button" onClick={() => onAcknowledge(a.key)}>
                   确认
                 </button>
               </li>

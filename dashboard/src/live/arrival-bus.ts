@@ -1,4 +1,4 @@
-import type { CaseWarning, LiveEvent } from '@tongban/shared';
+import type { CaseWarning, LiveEvent, SupervisionOverdue } from '@tongban/shared';
 
 export type ArrivalListener = (events: LiveEvent[]) => void;
 export type SubscribeArrivals = (listener: ArrivalListener) => () => void;
@@ -19,6 +19,25 @@ export class ArrivalBus {
 
   emit(events: LiveEvent[]): void {
     for (const l of this.listeners) l(events);
+  }
+}
+
+export type OverdueListener = (orders: SupervisionOverdue[]) => void;
+export type SubscribeOverdue = (listener: OverdueListener) => () => void;
+
+/** `supervision:overdue` messages (a 督办 escalated past its due date), for the alarms. */
+export class OverdueBus {
+  private readonly listeners = new Set<OverdueListener>();
+
+  readonly subscribe: SubscribeOverdue = (listener) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  emit(orders: SupervisionOverdue[]): void {
+    for (const l of this.listeners) l(orders);
   }
 }
 

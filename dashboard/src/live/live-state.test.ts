@@ -25,6 +25,7 @@ const summary = (caseId: string, warning: CaseSummary['warning'], daysOverdue: n
   warning,
   daysOverdue,
   flags: [],
+  atRisk: null,
 });
 const supervision = (redList: CaseSummary[]) =>
   overview({

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { io } from 'socket.io-client';
-import { ArrivalBus, WarningBus, type SubscribeArrivals, type SubscribeWarnings } from './arrival-bus.ts';
+import { ArrivalBus, OverdueBus, WarningBus, type SubscribeArrivals, type SubscribeOverdue, type SubscribeWarnings } from './arrival-bus.ts';
 import { CaseItems } from './case-items.ts';
 import { pendingCardDue } from './feed-state.ts';
 import { initialLiveState, liveReducer, type LiveState } from './live-state.ts';
-import { CaseWarningSchema, LiveEventSchema, SnapshotSchema, StatsSchema, type CaseWarning, type LiveEvent, type Stats } from '@tongban/shared';
+import { CaseWarningSchema, LiveEventSchema, SnapshotSchema, StatsSchema, SupervisionOverdueSchema, type CaseWarning, type LiveEvent, type Stats } from '@tongban/shared';
 import { displayToken } from '../data/display-token.ts';
 import { wireParser } from '../data/wire-parse.ts';
 import { latestThrottle } from './throttle.ts';
@@ -24,6 +24,7 @@ const parseSnapshot = wireParser(SnapshotSchema, 'a snapshot');
 const parseStats = wireParser(StatsSchema, 'a stats message');
 const parseEvent = wireParser(LiveEventSchema, 'a case:event');
 const parseWarning = wireParser(CaseWarningSchema, 'a case:warning');
+const parseOverdue = wireParser(SupervisionOverdueSchema, 'a supervision:overdue');
 
 /**
  * The wall's live connection: snapshot on (re)connect, then case events, warnings and stats. Socket.IO
@@ -35,6 +36,8 @@ export interface LiveFeed {
   live: LiveState;
   subscribeArrivals: SubscribeArrivals;
   subscribeWarnings: SubscribeWarnings;
+  /** 督办 escalated past their due date (`supervision:overdue`), for the alarms. */
+  subscribeOverdue: SubscribeOverdue;
   /** Client time (Date.now) of the last message from the server, for the kiosk's watchdog. */
   lastMessageAt: () => number;
 }
@@ -43,6 +46,7 @@ export function useLiveFeed(): LiveFeed {
   const [live, dispatch] = useReducer(liveReducer, initialLiveState);
   const [bus] = useState(() => new ArrivalBus());
   const [warningBus] = useState(() => new WarningBus());
+  const [overdueBus] = useState(() => new OverdueBus());
   const lastMessage = useRef(Date.now());
   const lastMessageAt = useCallback(() => lastMessage.current, []);
   useEffect(() => {
@@ -106,6 +110,11 @@ export function useLiveFeed(): LiveFeed {
       if (events.length > MAX_QUEUED) events = events.slice(-MAX_QUEUED / 2);
       schedule();
     });
+    // Rare (a few a day): passed on as it comes, not batched.
+    socket.on('supervision:overdue', (raw: unknown) => {
+      const o = parseOverdue(raw);
+      if (o) overdueBus.emit([o]);
+    });
     socket.on('case:warning', (raw: unknown) => {
       const w = parseWarning(raw);
       if (!w) return;
@@ -122,7 +131,7 @@ export function useLiveFeed(): LiveFeed {
       socket.removeAllListeners();
       socket.disconnect();
     };
-  }, [bus, warningBus]);
+  }, [bus, warningBus, overdueBus]);
 
   // A burst that stops leaves its newest submission waiting for a card: give it one when its turn comes.
   const due = pendingCardDue(live.feed);
@@ -131,5 +140,5 @@ export function useLiveFeed(): LiveFeed {
     const t = setTimeout(() => dispatch({ type: 'quiet', now: performance.now() }), Math.max(0, due - performance.now()));
     return () => clearTimeout(t);
   }, [due]);
-  return { live, subscribeArrivals: bus.subscribe, subscribeWarnings: warningBus.subscribe, lastMessageAt };
+  return { live, subscribeArrivals: bus.subscribe, subscribeWarnings: warningBus.subscribe, subscribeOverdue: overdueBus.subscribe, lastMessageAt };
 }

@@ -1,8 +1,8 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { Deck, MapView, type PickingInfo } from '@deck.gl/core';
 import { ArcLayer, GeoJsonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { SubscribeArrivals } from '../live/arrival-bus.ts';
-import { DISTRICT_GEO, crossDistrictOrigin, districtAnchors, districtLabels, geoBounds, labelCharacterSet, type DistrictFeature } from './district-geo.ts';
+import { DISTRICT_GEO, crossDistrictOrigin, districtAnchors, districtBounds, districtLabels, geoBounds, labelCharacterSet, type DistrictFeature } from './district-geo.ts';
 import type { HeatColoring } from './heat-measures.ts';
 import { arcLayerProps, districtFillProps, districtLabelProps, pulseLayerProps } from './map-layers.ts';
 import { fitViewState } from './map-view.ts';
@@ -27,6 +27,8 @@ interface Props {
   pixelRatio: number;
   coloring: HeatColoring;
   selected: string | undefined;
+  /** A district screen's district: the view is zoomed to it (the city otherwise). */
+  focus?: string | undefined;
   onSelect: (code: string | undefined) => void;
   onHover: (hover: MapHover | undefined) => void;
   subscribeArrivals: SubscribeArrivals;
@@ -72,7 +74,6 @@ export const DistrictHeatMap = memo(function DistrictHeatMap(props: Props) {
       layers: [],
       onHover: (info: PickingInfo<DistrictFeature>) =>
         handlers.current.onHover(info.object ? { code: info.object.properties.adcode, x: info.x, y: info.y } : undefined),
-      onClick: (info: PickingInfo<DistrictFeature>) => handlers.current.onSelect(info.object?.properties.adcode),
       getCursor: ({ isHovering }) => (isHovering ? 'pointer' : 'default'),
     });
     // Soft glowing rings need no extra sharpness: the overlay, redrawn 30 times a second, stays at one
@@ -94,10 +95,11 @@ export const DistrictHeatMap = memo(function DistrictHeatMap(props: Props) {
   }, []);
 
   useEffect(() => {
-    const next = { width: props.width, height: props.height, viewState: fitViewState(BOUNDS, props.width, props.height, 20) };
+    const bounds = props.focus ? districtBounds(DISTRICT_GEO, props.focus) : BOUNDS;
+    const next = { width: props.width, height: props.height, viewState: fitViewState(bounds, props.width, props.height, props.focus ? 48 : 20) };
     deckRef.current?.setProps({ ...next, useDevicePixels: props.pixelRatio });
     overlayDeck.current?.setProps(next);
-  }, [props.width, props.height, props.pixelRatio]);
+  }, [props.width, props.height, props.pixelRatio, props.focus]);
 
   useEffect(() => {
     deckRef.current?.setProps({
@@ -130,9 +132,17 @@ export const DistrictHeatMap = memo(function DistrictHeatMap(props: Props) {
   }, [props.subscribeArrivals, field, arcs]);
 
   const size = { width: props.width, height: props.height };
+  // A click picks the district under it here, not through deck's tap recogniser (which, with the overlay
+  // deck beside it, never reported a click: hover worked, selection did not). The wall may be scaled.
+  const onClick = (e: MouseEvent<HTMLCanvasElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const scale = r.width / props.width || 1;
+    const info = deckRef.current?.pickObject({ x: (e.clientX - r.left) / scale, y: (e.clientY - r.top) / scale }) as PickingInfo<DistrictFeature> | null | undefined;
+    handlers.current.onSelect(info?.object?.properties.adcode);
+  };
   return (
     <div className="district-map" data-testid="district-map" style={size}>
-      <canvas ref={canvasRef} className="district-map-canvas" style={size} />
+      <canvas ref={canvasRef} className="district-map-canvas" style={size} onClick={onClick} />
       <canvas ref={overlayRef} className="district-map-overlay" style={size} />
     </div>
   );

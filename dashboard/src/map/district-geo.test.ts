@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DISTRICT_GEO, crossDistrictOrigin, districtAnchors, districtLabels, geoBounds, labelCharacterSet, labelSize, ringArea } from './district-geo.ts';
+import { DISTRICT_GEO, crossDistrictOrigin, districtAnchors, districtBounds, districtLabels, geoBounds, labelCharacterSet, labelSize, ringArea } from './district-geo.ts';
 
 describe('district geometry for the map', () => {
   const labels = districtLabels(DISTRICT_GEO);
@@ -32,6 +32,17 @@ describe('district geometry for the map', () => {
     expect(e).toBeLessThan(110.5);
     expect(s).toBeGreaterThan(28);
     expect(n).toBeLessThan(32.5);
+  });
+
+  it('bounds one district for its screen (永川区 lies inside the city, far smaller), the city for a zone', () => {
+    const [[w, s], [e, n]] = districtBounds(DISTRICT_GEO, '500118');
+    const [[cw, cs], [ce, cn]] = geoBounds(DISTRICT_GEO);
+    expect(w).toBeGreaterThanOrEqual(cw);
+    expect(e).toBeLessThanOrEqual(ce);
+    expect(s).toBeGreaterThanOrEqual(cs);
+    expect(n).toBeLessThanOrEqual(cn);
+    expect((e - w) * (n - s)).toBeLessThan(((ce - cw) * (cn - cs)) / 20);
+    expect(districtBounds(DISTRICT_GEO, 'LJXQ')).toEqual(geoBounds(DISTRICT_GEO));
   });
 
   it('places a development zone among the districts it overlaps', () => {

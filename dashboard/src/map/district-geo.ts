@@ -59,6 +59,15 @@ export function labelCharacterSet(labels: Array<{ text: string }>): string[] {
   return [...new Set(labels.flatMap((l) => [...l.text]))].sort();
 }
 
+/**
+ * [[west, south], [east, north]] of one district (a district screen's map is zoomed to it); the whole
+ * city's for a code without a shape of its own (a development zone).
+ */
+export function districtBounds(geo: DistrictCollection, code: string): [LonLat, LonLat] {
+  const own = geo.features.filter((f) => f.properties.adcode === code);
+  return geoBounds(own.length ? { ...geo, features: own } : geo);
+}
+
 /** [[west, south], [east, north]] of every ring. */
 export function geoBounds(geo: DistrictCollection): [LonLat, LonLat] {
   let w = Infinity;

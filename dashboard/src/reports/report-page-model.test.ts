@@ -93,9 +93,13 @@ describe('the reports page model', () => {
   });
 
   it('says when the report on screen is older than the data, and which report to compute again', () => {
-    expect(staleNotice({ ...doc, freshness: { eventsAfterCutoff: 0, checkedAt: '' } })).toBeUndefined();
+    const fresh = { stale: false, periodChangedAt: null };
+    expect(staleNotice({ ...doc, freshness: { eventsAfterCutoff: 0, checkedAt: '', ...fresh } })).toBeUndefined();
     expect(staleNotice(doc)).toBeUndefined();
-    expect(staleNotice({ ...doc, freshness: { eventsAfterCutoff: 12, checkedAt: '' } })).toBe('数据截止后又收到 2025年10月的 12 条事件，本报告未包含这些数据。');
+    expect(staleNotice({ ...doc, freshness: { eventsAfterCutoff: 0, checkedAt: '', stale: true, periodChangedAt: '2025-11-03T10:00:00.000+08:00' } })).toBe(
+      '2025年10月的数据在本报告截止后有变化（补录或迟到的事件），本报告不是最终版，请重新计算。',
+    );
+    expect(staleNotice({ ...doc, freshness: { eventsAfterCutoff: 12, checkedAt: '', ...fresh } })).toBe('数据截止后又收到 2025年10月的 12 条事件，本报告未包含这些数据。');
     expect(reportUrl(choiceOf({ ...doc, scope: { level: 'district', key: 'district:500118', districtCode: '500118', name: '永川区' } }), { fresh: true })).toBe(
       '/api/v1/reports/monthly?period=2025-10&districtCode=500118&fresh=1',
     );

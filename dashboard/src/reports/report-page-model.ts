@@ -163,6 +163,7 @@ export function cutoffLine(doc: Pick<ReportDocument, 'cutoff' | 'issue'>): strin
 /** Says when the report on screen is older than the data (events of its period arrived after its cut-off). */
 export function staleNotice(doc: Pick<ReportAnswer, 'freshness' | 'period'>): string | undefined {
   const n = doc.freshness?.eventsAfterCutoff ?? 0;
+  if (n <= 0 && doc.freshness?.stale) return `${doc.period.label}的数据在本报告截止后有变化（补录或迟到的事件），本报告不是最终版，请重新计算。`;
   if (n <= 0) return undefined;
   return `数据截止后又收到 ${doc.period.label}的 ${n} 条事件，本报告未包含这些数据。`;
 }

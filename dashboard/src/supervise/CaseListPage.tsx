@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
-import { EVENT_TYPES, FLAG_WORDS, STATUS_WORDS, WARNING_WORDS, districtName, type CaseSummary } from '@tongban/shared';
+import { EVENT_TYPES, FLAG_WORDS, STATUS_WORDS, WARNING_WORDS, atRiskWords, districtName, type CaseSummary } from '@tongban/shared';
 import { caseHash, superviseHash } from '../data/page-links.ts';
 import { stageName } from './case-view.ts';
 import { exportUrl, listHash, parseListQuery, type ListFilters } from './case-list-query.ts';
 import { PageHeader, RemoteNote, type Crumb } from './PageHeader.tsx';
 import { useCaseList, usePlaceNames } from './useSupervise.ts';
-import { useCaseWarnings } from './useCaseWarnings.ts';
+import { warningConcerns } from './useCaseWarnings.ts';
+import { useLiveVersion } from './useSuperviseLive.ts';
 import './supervise.css';
 
 const PAGE = 50;
@@ -46,6 +47,9 @@ function Text(props: { label: string; name: 'itemCode' | 'departmentCode' | 'tow
   );
 }
 
+/** The warning filter: the three warnings a case carries, and the open cases predicted to end late. */
+const WARNING_FILTER_OPTIONS: Array<[string, string]> = [...Object.entries(WARNING_WORDS), ['at_risk', '预测风险']];
+
 const warningClass = (w: string) => (w === 'red' ? 'sv-red' : w === 'yellow' ? 'sv-yellow' : undefined);
 
 /** Pure: which rows of a refreshed page were not there before (a case turning red while the list is open). */
@@ -64,9 +68,8 @@ export function CaseListPage(props: { query: string }) {
     setCursors([null]);
   }
   const cursor = cursors.at(-1) ?? null;
-  // A case of the list's scope changing rung (live, over Socket.IO) reloads the page: it appears marked 新.
-  const [version, setVersion] = useState(0);
-  useCaseWarnings(filters, () => setVersion((v) => v + 1));
+  // A case of the list's scope changing rung (live, over Socket.IO) reloads the page (throttled): it appears marked 新.
+  const version = useLiveVersion(filters.districtCode, (m) => m.name === 'case:warning' && warningConcerns(filters, m.message));
   const list = useCaseList(filters, PAGE, cursor, version);
   const [seen, setSeen] = useState<{ key: string; ids: Set<string> | null; fresh: Set<string> }>({ key: '', ids: null, fresh: new Set() });
   const rows = list.state === 'ok' ? list.data.cases : [];
@@ -95,7 +98,7 @@ export function CaseListPage(props: { query: string }) {
       <main className="sv-main">
         <section className="sv-filters" aria-label="筛选">
           <Text label="办件编号" name="q" filters={filters} set={set} size={18} />
-          <Choice label="预警" name="warning" filters={filters} set={set} options={Object.entries(WARNING_WORDS)} />
+          <Choice label="预警" name="warning" filters={filters} set={set} options={WARNING_FILTER_OPTIONS} />
           <Choice label="标记" name="flag" filters={filters} set={set} options={Object.entries(FLAG_WORDS).map(([k, v]) => [k, v.replace(/（.*）$/, '')])} />
           <Choice label="环节" name="stage" filters={filters} set={set} options={EVENT_TYPES.map((t) => [t, stageName(t)])} />
           <Choice label="层级" name="level" filters={filters} set={set} options={[['city', '市'], ['district', '区县'], ['township', '乡镇'], ['village', '村']]} />
@@ -153,7 +156,10 @@ export function CaseListPage(props: { query: string }) {
                     <td>{stageName(c.stage)}</td>
                     <td>{c.holder ?? '—'}</td>
                     <td>{c.promisedDeadline ?? '—'}</td>
-                    <td className={warningClass(c.warning)}>{WARNING_WORDS[c.warning]}</td>
+                    <td className={warningClass(c.warning)}>
+                      {WARNING_WORDS[c.warning]}
+                      {c.atRisk?.since ? <small title={atRiskWords(c.atRisk)}> · 预测风险</small> : null}
+                    </td>
                     <td>{c.daysOverdue ? `${c.daysOverdue} 个工作日` : '—'}</td>
                     <td>{c.flags.map((f) => FLAG_WORDS[f]?.replace(/（.*）$/, '') ?? f).join('、') || '—'}</td>
                   </tr>

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { RATING_NAMES, STATUS_WORDS, WARNING_WORDS, shanghaiDate, type CaseDetail, type CaseTrace } from '@tongban/shared';
+import { RATING_NAMES, STATUS_WORDS, WARNING_WORDS, atRiskWords, shanghaiDate, type CaseDetail, type CaseTrace } from '@tongban/shared';
 import { superviseHash } from '../data/page-links.ts';
 import { listHash } from './case-list-query.ts';
 import { clockRows, duration, flagTexts, holdRows, levelName, stageName, timelineRows } from './case-view.ts';
 import { OrdersPanel } from './OrdersPanel.tsx';
 import { PageHeader, RemoteNote, type Crumb } from './PageHeader.tsx';
-import { useCase, usePlaceNames, useTrace } from './useSupervise.ts';
+import { useCase, usePlaceNames, useSettings, useTrace } from './useSupervise.ts';
+import { useLiveVersion } from './useSuperviseLive.ts';
 import './supervise.css';
 
 const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
@@ -112,12 +113,31 @@ function Trace(props: { trace: CaseTrace }) {
   );
 }
 
-/** One case (#/cases/<caseId>): what, where, both clocks, pauses, timeline, 倒查, flags, rating clock, 督办. */
-export function CasePage(props: { caseId: string }) {
+/** The case page shown in a side panel (on the wall): a close button, and what the viewer may do. */
+export interface CasePanelMode {
+  onClose: () => void;
+  /** A supervisor (signed in): 倒查 and the 督办 forms; a wall screen (display token) reads the case only. */
+  canSupervise: boolean;
+}
+
+const notFoundText = (panel: boolean) => (panel ? '未找到该办件（编号不存在，或不在本屏辖区）' : '未找到该办件（编号不存在，或不在您的辖区）');
+
+/**
+ * One case (#/cases/<caseId>, or in the wall's side panel): what, where, both clocks, pauses, timeline, 倒查,
+ * flags, rating clock, 督办 with its recorded escalation. It refreshes when a live message names the case
+ * (it turns red, its 督办 escalates, its bad rating's follow-up is late).
+ */
+export function CasePage(props: { caseId: string; panel?: CasePanelMode }) {
+  const panel = props.panel;
+  const canSupervise = panel ? panel.canSupervise : true;
   const [version, setVersion] = useState(0);
-  const detail = useCase(props.caseId, version);
-  const trace = useTrace(props.caseId, version);
+  const [district, setDistrict] = useState<string | null>(null);
+  const live = useLiveVersion(district, (m) => m.message.caseId === props.caseId);
+  const detail = useCase(props.caseId, version + live);
+  const trace = useTrace(props.caseId, version + live, canSupervise);
+  const settings = useSettings(canSupervise);
   const c = detail.state === 'ok' ? detail.data : undefined;
+  if (c && c.districtCode !== district) setDistrict(c.districtCode);
   const places = usePlaceNames(c ? [c.townshipCode, c.villageCode].filter((x): x is string => x !== null) : []);
   const names = places.state === 'ok' ? places.data.places : {};
   const today = shanghaiDate(Date.now());
@@ -129,12 +149,25 @@ export function CasePage(props: { caseId: string }) {
   }
   crumbs.push({ label: props.caseId, href: null });
   return (
-    <div className="sv-page" data-testid="case-page">
-      <PageHeader title={`办件 ${props.caseId}`} crumbs={crumbs} />
+    <div className={panel ? 'sv-page sv-page-panel' : 'sv-page'} data-testid="case-page">
+      {panel ? (
+        <header className="sv-header sv-panel-header">
+          <h1>办件 {props.caseId}</h1>
+          <button type="button" className="sv-button" onClick={panel.onClose} data-testid="case-panel-close">
+            关闭
+          </button>
+        </header>
+      ) : (
+        <PageHeader title={`办件 ${props.caseId}`} crumbs={crumbs} />
+      )}
       <main className="sv-main">
         {detail.state === 'error' ? (
           <div className="sv-panel sv-notfound" data-testid="case-error">
-            {detail.reason === '未找到' ? '未找到该办件（编号不存在，或不在您的辖区）' : `加载失败：${detail.reason}`}
+            {detail.reason === '未找到'
+              ? notFoundText(!!panel)
+              : detail.reason === '无权查看'
+                ? '此屏无权查看办件详情（显示屏的权限不含办件详情，请监察员登录后查看）'
+                : `加载失败：${detail.reason}`}
           </div>
         ) : !c ? (
           <RemoteNote state="loading" />
@@ -165,6 +198,7 @@ export function CasePage(props: { caseId: string }) {
                   {WARNING_WORDS[c.warning]}
                 </b>
                 {c.daysOverdue ? ` 超期 ${c.daysOverdue} 个工作日` : ''}
+                {c.atRisk ? <span data-testid="case-at-risk"> · {atRiskWords(c.atRisk)}</span> : null}
               </div>
               <div>
                 <span>申办 / 受理 / 办结</span>
@@ -187,7 +221,14 @@ export function CasePage(props: { caseId: string }) {
             </section>
             <div className="sv-two">
               <Clocks c={c} today={today} />
-              <OrdersPanel caseId={c.caseId} orders={c.supervision} today={today} changed={() => setVersion((v) => v + 1)} />
+              <OrdersPanel
+                caseId={c.caseId}
+                orders={c.supervision}
+                today={today}
+                changed={() => setVersion((v) => v + 1)}
+                defaultDueDays={settings.state === 'ok' ? settings.data.defaultDueWorkingDays : null}
+                readOnly={!canSupervise}
+              />
             </div>
             <section className="sv-panel" aria-label="时间线" data-testid="timeline">
               <h2>时间线</h2>
@@ -218,7 +259,16 @@ export function CasePage(props: { caseId: string }) {
                 </tbody>
               </table>
             </section>
-            {trace.state === 'ok' ? <Trace trace={trace.data} /> : <RemoteNote state={trace.state === 'error' ? 'error' : 'loading'} />}
+            {!canSupervise ? (
+              <section className="sv-panel" aria-label="倒查" data-testid="trace">
+                <h2>倒查</h2>
+                <p className="sv-nodata">此屏无权查看倒查（需监察员登录）</p>
+              </section>
+            ) : trace.state === 'ok' ? (
+              <Trace trace={trace.data} />
+            ) : (
+              <RemoteNote state={trace.state === 'error' ? 'error' : 'loading'} reason={trace.state === 'error' ? trace.reason : undefined} />
+            )}
             <section className="sv-panel" aria-label="好差评" data-testid="rating">
               <h2>好差评</h2>
               {c.rating === null && <p className="sv-nodata">尚未评价</p>}

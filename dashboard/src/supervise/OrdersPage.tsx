@@ -5,6 +5,7 @@ import { escalationWords, ORDER_CLOCK_WORDS } from './case-view.ts';
 import { orderQueryString, parseOrderQuery, type OrderFilters } from './order-list-query.ts';
 import { PageHeader, RemoteNote } from './PageHeader.tsx';
 import { useOrders } from './useSupervise.ts';
+import { useLiveVersion } from './useSuperviseLive.ts';
 import './supervise.css';
 
 const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
@@ -13,7 +14,9 @@ const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') :
 export function OrdersPage(props: { query: string }) {
   const filters = useMemo(() => parseOrderQuery(props.query), [props.query]);
   const query = orderQueryString(filters);
-  const orders = useOrders(query);
+  // An order escalated (recorded and announced as `supervision:overdue`) shows without a reload.
+  const live = useLiveVersion(filters.districtCode, (m) => m.name === 'supervision:overdue' && (!filters.districtCode || m.message.districtCode === filters.districtCode));
+  const orders = useOrders(query, live);
   const [issuer, setIssuer] = useState(filters.issuer ?? '');
   useEffect(() => setIssuer(filters.issuer ?? ''), [filters.issuer]);
   const set = (f: OrderFilters) => {

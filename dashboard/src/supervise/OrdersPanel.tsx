@@ -28,10 +28,16 @@ function ResolveForm(props: { caseId: string; orderId: string; done: () => void 
   );
 }
 
-/** Every 督办 order of the case with its own clock, the form to issue one, and the form to resolve each open one. */
-export function OrdersPanel(props: { caseId: string; orders: SupervisionOrder[]; today: string; changed: () => void }) {
+/**
+ * Every 督办 order of the case with its own clock and recorded escalation; for a supervisor, the form to issue
+ * one (due date defaulting to the configured working days) and to resolve each open one. `readOnly` (a wall
+ * screen) shows the orders only.
+ */
+export function OrdersPanel(props: { caseId: string; orders: SupervisionOrder[]; today: string; changed: () => void; defaultDueDays: number | null; readOnly?: boolean }) {
   const [reason, setReason] = useState('');
-  const [dueOn, setDueOn] = useState(() => defaultDueOn(props.today));
+  // Untouched (null), the due date is the configured default, once the settings are read.
+  const [picked, setDueOn] = useState<string | null>(null);
+  const dueOn = picked ?? (props.defaultDueDays === null ? '' : defaultDueOn(props.today, props.defaultDueDays));
   const [state, setState] = useState<Posted | 'sending' | null>(null);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -63,13 +69,14 @@ export function OrdersPanel(props: { caseId: string; orders: SupervisionOrder[];
                 <div>
                   办结：{o.resolution}（{o.resolvedAt?.slice(0, 16).replace('T', ' ')}）
                 </div>
-              ) : (
+              ) : props.readOnly ? null : (
                 <ResolveForm caseId={props.caseId} orderId={o.orderId} done={props.changed} />
               )}
             </li>
           );
         })}
       </ul>
+      {!props.readOnly && (
       <form className="sv-form" onSubmit={(e) => void submit(e)} aria-label="下达督办">
         <label>
           督办事由
@@ -79,11 +86,12 @@ export function OrdersPanel(props: { caseId: string; orders: SupervisionOrder[];
           办理期限
           <input type="date" name="dueOn" value={dueOn} min={props.today} onChange={(e) => setDueOn(e.target.value)} required />
         </label>
-        <button type="submit" disabled={state === 'sending' || !reason.trim()}>
+        <button type="submit" disabled={state === 'sending' || !reason.trim() || !dueOn}>
           下达督办
         </button>
         {state && state !== 'sending' && (state.ok ? <span className="sv-ok">已下达</span> : <span className="sv-error">{state.reason}</span>)}
       </form>
+      )}
     </section>
   );
 }

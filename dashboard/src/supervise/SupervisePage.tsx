@@ -5,6 +5,7 @@ import { DistrictMiniMap } from './DistrictMiniMap.tsx';
 import { InboxPanel } from './InboxPanel.tsx';
 import { PageHeader, RemoteNote, type Crumb } from './PageHeader.tsx';
 import { useAreas, useInbox } from './useSupervise.ts';
+import { concernsArea, useLiveVersion } from './useSuperviseLive.ts';
 import './supervise.css';
 
 /**
@@ -13,9 +14,11 @@ import './supervise.css';
  */
 export function SupervisePage(props: { districtCode: string | null; townshipCode: string | null }) {
   const { districtCode, townshipCode } = props;
-  const areas = useAreas(districtCode, townshipCode);
-  const city = useAreas(null, null);
-  const inbox = useInbox(districtCode);
+  // A case changing rung, a 督办 escalated, a bad rating's follow-up late: counts and inbox fetched again (throttled).
+  const live = useLiveVersion(districtCode, (m) => concernsArea(districtCode, m));
+  const areas = useAreas(districtCode, townshipCode, live);
+  const city = useAreas(null, null, live);
+  const inbox = useInbox(districtCode, live);
   const o = areas.state === 'ok' ? areas.data : undefined;
   const crumbs: Crumb[] = [{ label: '全市', href: districtCode ? '#/supervise' : null }];
   if (districtCode) crumbs.push({ label: o?.district?.name ?? districtName(districtCode), href: townshipCode ? superviseHash(districtCode) : null });

@@ -24,6 +24,8 @@ describe('the case list URL', () => {
     expect(countLink('township', { code: '500118001' }, 'red', { districtCode: '500118' })).toBe('#/cases?districtCode=500118&townshipCode=500118001&warning=red');
     expect(countLink('district', { code: '500118' }, 'dataQuality', { districtCode: null })).toBe('#/cases?districtCode=500118&dataQuality=true');
     expect(countLink('village', { code: '500118001001' }, 'openOrders', { districtCode: '500118' })).toBe('#/cases?districtCode=500118&villageCode=500118001001&supervision=open');
+    expect(countLink('district', { code: '500118' }, 'atRisk', { districtCode: null })).toBe('#/cases?districtCode=500118&warning=at_risk');
+    expect(parseListQuery('warning=at_risk').warning).toBe('at_risk');
     expect(countLink('township', { code: null }, 'red', { districtCode: '500118' })).toBeNull();
     expect(countLink('district', { code: '500118' }, 'badRatingsPastDue', { districtCode: null })).toBeNull();
   });

@@ -2,7 +2,7 @@ import { CASE_SORTS, SUPERVISION_FILTERS, type AreaLevel, type AreaRow, type Cas
 
 /** The case list's filter state: exactly what the URL (`#/cases?…`) holds and the API takes. */
 export interface ListFilters {
-  warning?: 'none' | 'yellow' | 'red';
+  warning?: 'none' | 'yellow' | 'red' | 'at_risk';
   flag?: string;
   dataQuality?: boolean;
   itemCode?: string;
@@ -21,7 +21,7 @@ export interface ListFilters {
 
 /** Parameter order of a canonical URL: the same view always has the same link. */
 const KEYS = ['districtCode', 'townshipCode', 'villageCode', 'warning', 'flag', 'dataQuality', 'itemCode', 'departmentCode', 'stage', 'level', 'minDaysOverdue', 'supervision', 'redSince', 'q', 'sort'] as const;
-const WARNINGS = ['none', 'yellow', 'red'];
+const WARNINGS = ['none', 'yellow', 'red', 'at_risk'];
 const LEVELS = ['city', 'district', 'township', 'village'];
 const CODE = /^[0-9A-Za-z_-]{1,32}$/;
 
@@ -84,6 +84,7 @@ export const MEASURE_FILTERS: Partial<Record<keyof AreaRow, ListFilters>> = {
   open: {},
   yellow: { warning: 'yellow' },
   red: { warning: 'red' },
+  atRisk: { warning: 'at_risk' },
   dataQuality: { dataQuality: true },
   pauseOverdue: { flag: 'pause_overdue' },
   stageOverdue: { flag: 'stage_overdue' },

@@ -12,7 +12,6 @@ import {
 } from '@tongban/shared';
 
 /** Working days a new 督办 is due after today unless the supervisor picks another date (configurable). */
-export const DEFAULT_ORDER_DAYS = 3;
 
 export const stageName = (t: string): string => EVENT_TYPE_NAMES[t as EventType] ?? t;
 export const levelName = (l: string): string => LEVEL_NAMES[l as Level] ?? l;
@@ -97,15 +96,15 @@ export function holdRows(rows: CaseTrace['byActor'], label: (k: string) => strin
 
 export const ORDER_CLOCK_WORDS: Record<SupervisionOrder['clock'], string> = { resolved: '已办结', overdue: '已超期', due_soon: '即将到期', open: '办理中' };
 
-/** Pure: a 督办's escalation in words (黄牌 from the day after its due date, 红牌 later), or null while none. */
+/** Pure: a 督办's recorded escalation in words, with the date of each step, or null while none. */
 export function escalationWords(e: SupervisionOrder['escalation']): string | null {
-  if (e.level === 'red_card') return `红牌（${e.redCardOn} 起，追责）`;
-  if (e.level === 'yellow_card') return `黄牌（${e.yellowCardOn} 起）`;
+  if (e.level === 'red_card') return `红牌（${e.yellowCardOn} 黄牌，${e.redCardOn} 升级红牌，追责）`;
+  if (e.level === 'yellow_card') return `黄牌（${e.yellowCardOn} 升级）`;
   return null;
 }
 
-/** Pure: the default due date of a new 督办: `days` working days after today. */
-export const defaultDueOn = (today: string, days = DEFAULT_ORDER_DAYS, cal: WorkingCalendar = defaultWorkingCalendar): string => cal.addWorkingDays(today, days).date;
+/** Pure: the default due date of a new 督办: `days` working days after today (`GET /api/v1/supervise/settings`). */
+export const defaultDueOn = (today: string, days: number, cal: WorkingCalendar = defaultWorkingCalendar): string => cal.addWorkingDays(today, days).date;
 
 /** Pure: the case's flags in words. */
 export const flagTexts = (flags: readonly string[]): Array<{ flag: string; text: string }> => flags.map((f) => ({ flag: f, text: flagWords(f) }));

@@ -1,4 +1,4 @@
-import { OrderListSchema, AreaOverviewSchema, CaseDetailSchema, CaseListSchema, CaseTraceSchema, PlaceNamesSchema, SupervisionOrderSchema, SuperviseInboxSchema } from '@tongban/shared';
+import { OrderListSchema, AreaOverviewSchema, CaseDetailSchema, CaseListSchema, CaseTraceSchema, PlaceNamesSchema, SupervisionOrderSchema, SuperviseInboxSchema, SuperviseSettingsSchema } from '@tongban/shared';
 import { apiFetch } from '../data/api-fetch.ts';
 import { wireParser } from '../data/wire-parse.ts';
 
@@ -9,6 +9,7 @@ export const parseCase = wireParser(CaseDetailSchema, 'case detail');
 export const parseTrace = wireParser(CaseTraceSchema, 'case trace');
 export const parseOrders = wireParser(OrderListSchema, 'supervision orders');
 export const parsePlaces = wireParser(PlaceNamesSchema, 'place names');
+export const parseSettings = wireParser(SuperviseSettingsSchema, 'supervise settings');
 const parseOrder = wireParser(SupervisionOrderSchema, 'supervision order');
 
 export function areasUrl(districtCode: string | null, townshipCode: string | null): string {

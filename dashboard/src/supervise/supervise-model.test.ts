@@ -44,7 +44,7 @@ describe('the case page', () => {
     // 10-01…10-08 off; 10-09, 10-10 and Saturday 10-11 (调休) worked.
     expect(defaultDueOn('2025-09-30', 3)).toBe('2025-10-11');
     expect(escalationWords({ level: 'none', yellowCardOn: null, redCardOn: null })).toBeNull();
-    expect(escalationWords({ level: 'red_card', yellowCardOn: '2025-09-27', redCardOn: '2025-10-10' })).toBe('红牌（2025-10-10 起，追责）');
+    expect(escalationWords({ level: 'red_card', yellowCardOn: '2025-09-27', redCardOn: '2025-10-10' })).toBe('红牌（2025-09-27 黄牌，2025-10-10 升级红牌，追责）');
   });
 
   it('puts the one who held the case longest first in 倒查, and says durations in words', () => {

@@ -1,12 +1,12 @@
 import { memo, useMemo } from 'react';
-import { districtName, districtShortName, type HourlyTrend, type Level, type WallRankingRow } from '@tongban/shared';
+import { WUDU_DIMENSIONS, districtName, districtShortName, type HourlyTrend, type Level } from '@tongban/shared';
 import { EChart } from '../charts/EChart.tsx';
 import { caseLevelOption } from '../charts/case-level-option.ts';
 import { districtRankingOption, rankedRows } from '../charts/district-ranking-option.ts';
 import { hourlyTrendOption } from '../charts/hourly-trend-option.ts';
 import { wuduRadarOption } from '../charts/wudu-radar-option.ts';
 import type { Remote } from '../data/remote.ts';
-import type { Wudu } from '../data/wall-api.ts';
+import type { Ranking, Wudu } from '../data/wall-api.ts';
 import { EmptyState, Panel } from './Panel.tsx';
 
 interface Size {
@@ -31,30 +31,52 @@ export const CaseLevelPanel = memo(function CaseLevelPanel(props: Size & { byLev
 export const WuduRadarPanel = memo(function WuduRadarPanel(props: Size & { city: Remote<Wudu>; district: Remote<Wudu>; districtCode: string | undefined }) {
   const { city, district, districtCode } = props;
   const option = useMemo(() => {
-    const c = city.state === 'ok' ? { name: '全市', scores: city.data.scores, total: city.data.total } : undefined;
-    const d = district.state === 'ok' && districtCode ? { name: districtName(districtCode), scores: district.data.scores, total: district.data.total } : undefined;
+    // A series without any score is no data: not drawn (a radar of zeros would read as a failing city).
+    const some = (w: Wudu) => WUDU_DIMENSIONS.some((k) => w.scores[k] !== null);
+    const c = city.state === 'ok' && some(city.data) ? { name: '全市', scores: city.data.scores, total: city.data.total } : undefined;
+    const d = district.state === 'ok' && districtCode && some(district.data) ? { name: districtName(districtCode), scores: district.data.scores, total: district.data.total } : undefined;
     return c || d ? wuduRadarOption(c, d) : undefined;
   }, [city, district, districtCode]);
   const period = city.state === 'ok' ? city.data.periodLabel : '';
   const index = city.state === 'ok' && city.data.index !== null ? ` · 指数 ${city.data.index.toFixed(2)}` : '';
   return (
     <Panel title="五度监察" className="wudu" testId="wudu" extra={<span className="muted">{districtCode ? `全市 / ${districtShortName(districtCode)}` : '全市'} {period}{index}</span>}>
-      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note={remoteNote(city, '效能指标')} />}
+      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note={city.state === 'ok' ? `${period}尚无五度数据` : remoteNote(city, '效能指标')} />}
     </Panel>
   );
 });
 
-/** Districts by efficiency index (1.0 = on target), with the change in rank. */
-export const DistrictRankingPanel = memo(function DistrictRankingPanel(props: Size & { ranking: Remote<WallRankingRow[]>; selected: string | undefined }) {
+/**
+ * Districts by efficiency index (1.0 = on target) for the period it names (this month so far), with the
+ * change in rank against the month before. Districts without activity in the period are unranked: left out
+ * and counted apart (无数据), never shown as 0.
+ */
+export const DistrictRankingPanel = memo(function DistrictRankingPanel(props: Size & { ranking: Remote<Ranking>; selected: string | undefined }) {
   const { ranking, selected } = props;
-  const ranked = ranking.state === 'ok' ? rankedRows(ranking.data).length : 0;
-  const option = useMemo(() => (ranking.state === 'ok' && ranked > 0 ? districtRankingOption(ranking.data, selected, districtShortName) : undefined), [ranking, ranked, selected]);
+  const rows = ranking.state === 'ok' ? ranking.data.rows : undefined;
+  const ranked = rows ? rankedRows(rows).length : 0;
+  const unranked = rows ? rows.length - ranked : 0;
+  const option = useMemo(() => (rows && ranked > 0 ? districtRankingOption(rows, selected, districtShortName) : undefined), [rows, ranked, selected]);
+  const period = ranking.state === 'ok' ? ranking.data.periodLabel : '';
   return (
-    <Panel title="效能指数排名" className="ranking" testId="ranking" extra={ranked > 0 ? <span className="muted">前10 · 共{ranked}</span> : undefined}>
+    <Panel
+      title="效能指数排名"
+      className="ranking"
+      testId="ranking"
+      extra={
+        ranking.state === 'ok' ? (
+          <span className="muted" data-testid="ranking-period">
+            {period}
+            {ranked > 0 ? ` · 较上期 · 前10 · 共${ranked}` : ''}
+            {unranked > 0 ? ` · ${unranked}个无数据` : ''}
+          </span>
+        ) : undefined
+      }
+    >
       {option ? (
         <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} />
       ) : (
-        <EmptyState note={ranking.state === 'ok' ? '本期尚无有办件的区县' : remoteNote(ranking, '效能指标')} />
+        <EmptyState note={ranking.state === 'ok' ? `${period}尚无有办件的区县` : remoteNote(ranking, '效能指标')} />
       )}
     </Panel>
   );

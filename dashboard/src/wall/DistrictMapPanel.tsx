@@ -18,8 +18,12 @@ interface Props {
   measure: MeasureKey;
   onMeasure: (m: MeasureKey) => void;
   selected: string | undefined;
+  /** A district screen's district: the map is zoomed to it. */
+  focus?: string | undefined;
   onSelect: (code: string | undefined) => void;
   subscribeArrivals: SubscribeArrivals;
+  /** A click on a district opens its workspace page (a signed-in supervisor) rather than selecting it. */
+  opensWorkspace?: boolean;
 }
 
 function Legend({ measure, coloring }: { measure: MeasureKey; coloring: ReturnType<typeof heatColoring> }) {
@@ -94,6 +98,7 @@ export const DistrictMapPanel = memo(function DistrictMapPanel(props: Props) {
           pixelRatio={props.pixelRatio}
           coloring={coloring}
           selected={props.selected}
+          focus={props.focus}
           onSelect={props.onSelect}
           onHover={setHover}
           subscribeArrivals={props.subscribeArrivals}
@@ -118,7 +123,7 @@ export const DistrictMapPanel = memo(function DistrictMapPanel(props: Props) {
             style={{ left: Math.min(hover.x + 14, props.width - 220), top: Math.min(hover.y + 14, props.height - 220) }}
           />
         )}
-        <div className="map-hint">{props.selected ? `已选 ${districtShortName(props.selected)} · 点击地图空白处返回全市` : '点击区县查看五度与排名'}</div>
+        <div className="map-hint">{props.selected ? `已选 ${districtShortName(props.selected)} · 点击地图空白处返回全市` : props.opensWorkspace ? '点击区县进入督办工作台' : '点击区县查看五度与排名'}</div>
       </div>
     </Panel>
   );

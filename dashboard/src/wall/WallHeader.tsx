@@ -14,6 +14,8 @@ export const WallHeader = memo(function WallHeader(props: {
   rate: RateMeter;
   /** What this screen shows (全市, 永川区, 好差评, 督办), when the display rotates or is pinned. */
   screenTitle: string | undefined;
+  /** While replaying: the replayed instant, shown by the clock, and 回放 instead of the connection. */
+  replayAt?: number | undefined;
 }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -43,13 +45,19 @@ export const WallHeader = memo(function WallHeader(props: {
         <span className="status-item">
           最新事件 <b data-testid="last-event">{props.lastEventAt ? formatShanghaiTime(props.lastEventAt) : '—'}</b>
         </span>
-        <span className={`connection connection-${props.connection}`} data-testid="connection">
-          <i className="dot" />
-          {CONNECTION_LABEL[props.connection]}
-          {props.connection === 'reconnecting' && props.attempt > 0 ? ` · 第${props.attempt}次` : ''}
-        </span>
+        {props.replayAt === undefined ? (
+          <span className={`connection connection-${props.connection}`} data-testid="connection">
+            <i className="dot" />
+            {CONNECTION_LABEL[props.connection]}
+            {props.connection === 'reconnecting' && props.attempt > 0 ? ` · 第${props.attempt}次` : ''}
+          </span>
+        ) : (
+          <span className="connection connection-replay" data-testid="connection">
+            回放
+          </span>
+        )}
         <span className="clock" data-testid="clock">
-          {formatShanghaiClock(now)} {formatShanghaiWeekday(now)}
+          {formatShanghaiClock(props.replayAt ?? now)} {formatShanghaiWeekday(props.replayAt ?? now)}
         </span>
       </div>
     </header>

@@ -1,14 +1,16 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { districtName, type DisplayConfig } from '@tongban/shared';
-import { useLiveFeed } from '../live/useLiveFeed.ts';
 import { useCityWudu, useDisplayConfig, useDistrictRanking, useDistrictWudu, useHourlyTrend, useItemNames, usePlaceNames, useTodayRates } from '../data/wall-hooks.ts';
 import type { MeasureKey, MeasureSources } from '../map/heat-measures.ts';
 import { AlarmPanel } from '../kiosk/AlarmPanel.tsx';
-import { acknowledge, alarmsAfterWarnings, initialAlarms, type AlarmState } from '../kiosk/alarms.ts';
+import { acknowledge, alarmsAfterOverdue, alarmsAfterWarnings, initialAlarms, type AlarmState } from '../kiosk/alarms.ts';
 import { useKiosk, useRotation } from '../kiosk/useKiosk.ts';
-import { CaseDetailOverlay } from './CaseDetailOverlay.tsx';
+import { CaseSidePanel } from './CaseSidePanel.tsx';
+import { superviseHash } from '../data/page-links.ts';
+import { useCanSupervise } from './useCanSupervise.ts';
 import { CaseLevelPanel, DistrictRankingPanel, HourlyTrendPanel, WuduRadarPanel } from './ChartPanels.tsx';
 import { DistrictMapPanel } from './DistrictMapPanel.tsx';
+import { HallVideoPanel } from './HallVideoPanel.tsx';
 import { LiveFeed } from './LiveFeed.tsx';
 import { RedFlagList } from './RedFlagList.tsx';
 import { RatingsScreen, SupervisionFigures, useBadRatings } from './ScreenPanels.tsx';
@@ -17,9 +19,11 @@ import { TodayCounters } from './TodayCounters.tsx';
 import { WallHeader } from './WallHeader.tsx';
 import { todayCounterTiles } from './wall-format.ts';
 import { useWallScale } from './useWallScale.ts';
+import { ReplayBar } from '../replay/ReplayBar.tsx';
+import { useWallFeed } from '../replay/useWallFeed.ts';
 
 const NO_NAMES: Record<string, string> = {};
-const SCREEN_TITLES = { city: '全市', ratings: '好差评', supervision: '督办' } as const;
+const SCREEN_TITLES = { city: '全市', ratings: '好差评', supervision: '督办', halls: '大厅实况' } as const;
 
 function screenTitle(config: DisplayConfig | undefined, index: number): string | undefined {
   const s = config?.screens[index];
@@ -30,11 +34,12 @@ function screenTitle(config: DisplayConfig | undefined, index: number): string |
 /**
  * The wall screen: a design canvas of the screen's own ratio (1080 design pixels high on landscape
  * screens), scaled uniformly. It shows the screens of its display's configuration in rotation (全市, one
- * district, 好差评, 督办), raises alarms for cases of its scope turned red, and keeps itself alive as a kiosk
+ * district, 好差评, 督办, 大厅实况), raises alarms for cases of its scope turned red and 督办 past due, and keeps itself alive as a kiosk
  * (daily reload, watchdog). Data comes from hooks; every panel takes its data as props.
  */
 export function WallPage() {
-  const { live, subscribeArrivals, subscribeWarnings, lastMessageAt } = useLiveFeed();
+  // Live, or a replay of a past instant (`/?at=…`): the same panels either way.
+  const { live, subscribeArrivals, subscribeWarnings, subscribeOverdue, lastMessageAt, replay } = useWallFeed();
   const { layout, pixelRatio } = useWallScale();
   const display = useDisplayConfig();
   const config = display.state === 'ok' ? display.data : undefined;
@@ -48,6 +53,9 @@ export function WallPage() {
   const selected = screenDistrict ?? picked;
   const [openCase, setOpenCase] = useState<string>();
   const closeCase = useCallback(() => setOpenCase(undefined), []);
+  // A supervisor's click on a district opens its workspace page; a wall screen selects it (its figures card).
+  const canSupervise = useCanSupervise();
+  const onDistrict = useCallback((code: string | undefined) => (code && canSupervise ? (window.location.hash = superviseHash(code)) : setPicked(code)), [canSupervise]);
 
   const [alarms, setAlarms] = useState<AlarmState>(initialAlarms);
   const alarmConfig = config?.alarms;
@@ -56,20 +64,27 @@ export function WallPage() {
     if (!alarmConfig) return;
     return subscribeWarnings((warnings) => setAlarms((s) => alarmsAfterWarnings(s, warnings, scope, alarmConfig, performance.now(), Date.now())));
   }, [subscribeWarnings, alarmConfig, scope]);
-  const onAcknowledge = useCallback((caseId?: string) => setAlarms((s) => acknowledge(s, caseId)), []);
+  useEffect(() => {
+    if (!alarmConfig) return;
+    return subscribeOverdue((orders) => setAlarms((s) => alarmsAfterOverdue(s, orders, scope, alarmConfig, performance.now(), Date.now())));
+  }, [subscribeOverdue, alarmConfig, scope]);
+  const onAcknowledge = useCallback((key?: string) => setAlarms((s) => acknowledge(s, key)), []);
 
-  const ranking = useDistrictRanking();
-  const cityWudu = useCityWudu();
-  const districtWudu = useDistrictWudu(selected);
-  const trend = useHourlyTrend();
-  const rates = useTodayRates();
+  // A replay shows the metrics of its month (the month's figures, not as of the replayed instant).
+  const ranking = useDistrictRanking(replay?.atMs);
+  const cityWudu = useCityWudu(replay?.atMs);
+  const districtWudu = useDistrictWudu(selected, replay?.atMs);
+  const liveTrend = useHourlyTrend();
+  const liveRates = useTodayRates();
+  const trend = replay ? replay.trend : liveTrend;
+  const rates = replay ? replay.rates : liveRates;
   const items = useItemNames();
   const itemNames = items.state === 'ok' ? items.data : NO_NAMES;
   const placeCodes = live.feed.cards.flatMap(({ event: e }) => [e.townshipCode, e.villageCode]).filter((c): c is string => !!c);
   const places = usePlaceNames(placeCodes);
   const badRatings = useBadRatings(subscribeArrivals);
 
-  const rankingRows = ranking.state === 'ok' ? ranking.data : undefined;
+  const rankingRows = ranking.state === 'ok' ? ranking.data.rows : undefined;
   const sources: MeasureSources = useMemo(() => ({ today: live.today, supervision: live.supervision, ranking: rankingRows }), [live.today, live.supervision, rankingRows]);
   const rateData = rates.state === 'ok' ? rates.data : undefined;
   const tiles = useMemo(() => todayCounterTiles(live.today, live.supervision, rateData), [live.today, live.supervision, rateData]);
@@ -82,11 +97,13 @@ export function WallPage() {
       width={layout.mapWidth}
       height={layout.mapHeight}
       pixelRatio={pixelRatio}
+      focus={screenDistrict}
       sources={sources}
       measure={measure}
       onMeasure={setMeasure}
       selected={selected}
-      onSelect={setPicked}
+      onSelect={onDistrict}
+      opensWorkspace={canSupervise}
       subscribeArrivals={subscribeArrivals}
     />
   );
@@ -106,10 +123,18 @@ export function WallPage() {
           simulated={live.simulated}
           rate={live.feed.rate}
           screenTitle={screenTitle(config, screenIndex)}
+          replayAt={replay?.atMs}
         />
         {kind === 'ratings' ? (
           <main className="wall-body screen-body">
             <RatingsScreen rates={rates} supervision={live.supervision} bad={badRatings} itemNames={itemNames} onOpen={setOpenCase} />
+          </main>
+        ) : kind === 'halls' ? (
+          <main className="wall-body screen-body">
+            <div className="screen-grid halls-grid" data-testid="screen-halls">
+              <HallVideoPanel halls={config?.halls ?? []} seconds={config?.hallSeconds ?? 30} />
+              <RedFlagList flags={redFlags} counts={live.supervision?.counts} onOpen={setOpenCase} />
+            </div>
           </main>
         ) : kind === 'supervision' ? (
           <main className="wall-body screen-body">
@@ -145,9 +170,10 @@ export function WallPage() {
             </div>
           </main>
         )}
+        <ReplayBar replay={replay} />
         <AlarmPanel state={alarms} volume={alarmConfig?.volume ?? 0} onAcknowledge={onAcknowledge} onOpen={setOpenCase} />
-        {openCase && <CaseDetailOverlay caseId={openCase} onClose={closeCase} />}
       </div>
+      {openCase && <CaseSidePanel caseId={openCase} canSupervise={canSupervise} onClose={closeCase} scale={layout.scale} />}
     </div>
   );
 }

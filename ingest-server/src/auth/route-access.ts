@@ -35,6 +35,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/wall/today-rates': { audience: WALL, districtScoped: false },
   'GET /api/v1/wall/item-names': { audience: WALL, districtScoped: false },
   'GET /api/v1/wall/place-names': { audience: WALL, districtScoped: false },
+  // Replay (wall/replay.route.ts): the wall as it was at a past instant, from ClickHouse.
+  'GET /api/v1/replay': { audience: WALL, districtScoped: true },
+  'GET /api/v1/replay/feed': { audience: WALL, districtScoped: true },
+  'GET /api/v1/replay/range': { audience: WALL, districtScoped: false },
   'GET /api/v1/items': { audience: WALL, districtScoped: false },
   'GET /api/v1/items/:itemCode': { audience: WALL, districtScoped: false },
   'GET /api/v1/calendar': { audience: WALL, districtScoped: false },
@@ -55,6 +59,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/supervise/areas': { audience: SUPERVISE, districtScoped: true },
   'GET /api/v1/supervise/inbox': { audience: SUPERVISE, districtScoped: true },
   'GET /api/v1/supervise/orders': { audience: SUPERVISE, districtScoped: true },
+  'GET /api/v1/supervise/settings': { audience: SUPERVISE, districtScoped: false },
   'GET /api/v1/cases/export': { audience: SUPERVISE, districtScoped: true },
 
   'GET /api/v1/metrics/config': { audience: ANALYSE, districtScoped: false },

@@ -15,7 +15,9 @@ const SEED = 3;
 
 function backfill(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/backfill.ts', ...args], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The report scheduler's catch-up set to run at once: a backfill must still build no scheduled report.
+    const env = { ...process.env, REPORTS_SCHEDULE: 'all@08:00', REPORTS_CATCHUP_DELAY_SECONDS: '0' };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/backfill.ts', ...args], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -82,6 +84,13 @@ describe('pnpm backfill', () => {
     // Not stored again. This copy lacks fields the backfill stored (applicant, department…), so it is a
     // conflict, not a duplicate (SPEC: the same eventId with different content counts in `conflicts`).
     expect(await again.json()).toEqual({ accepted: 0, duplicates: 0, conflicts: 1, rejected: [] });
+  });
+
+  it('builds no scheduled report while it runs (the catch-up would store a partial report as final)', async () => {
+    server ??= await ServerProcess.start({ DATA_DIR: dir });
+    const r = await server.get<{ reports: unknown[] }>('/api/v1/reports');
+    expect(r.status).toBe(200);
+    expect(r.body.reports).toEqual([]);
   });
 
   it('refuses to run while another live process holds the data dir', async () => {

@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
   const range = { seed, from, to, until: to, roundTheClock: a['round-the-clock'] };
 
   const base = loadConfig();
-  const config: Config = { ...base, dataDir: a['data-dir'] ? path.resolve(a['data-dir']) : base.dataDir, logLevel: 'warn' };
+  const config = backfillConfig(base, a['data-dir']);
   const release = config.clickhouseUrl ? () => undefined : lockDataDir(config.dataDir, 'backfill');
   let app: FastifyInstance | undefined;
   try {
@@ -151,6 +151,23 @@ async function main(argv: string[]): Promise<void> {
     await app?.close();
     release();
   }
+}
+
+/**
+ * The server's configuration for a backfill: no scheduled report is built while it runs (the catch-up would
+ * otherwise build, and store as final, a report of a period whose events are still being written), and the
+ * derivation watermark is set only after the bulk derivation.
+ */
+function backfillConfig(base: Config, dataDir: string | undefined): Config {
+  // The derivation watermark advances only once every case is derived (afterBulkLoad), never on a timer
+  // while rows are written around ingest.
+  return {
+    ...base,
+    dataDir: dataDir ? path.resolve(dataDir) : base.dataDir,
+    logLevel: 'warn',
+    reports: { ...base.reports, schedule: 'off' },
+    scale: { ...base.scale, derivationWatermarkMs: 0 },
+  };
 }
 
 /** After the bulk write, every feature derives what depends on the events (case states, metric rollups). */

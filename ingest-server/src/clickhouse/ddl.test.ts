@@ -99,11 +99,11 @@ describe('cluster DDL', () => {
     // The id index is filled by its view, beside its event: read through its Distributed table, never inserted there.
     expect(creates.find((f) => f.includes('tongban.event_ids ON CLUSTER'))).toMatch(/ENGINE = Distributed\(tongban, tongban, event_ids_local\)$/);
     expect(paths.get('event_ids_local')).toBe('/clickhouse/tables/{shard}/tongban.event_ids_local');
-    for (const t of ['events', 'case_events', 'case_state', 'supervision_orders', 'rating_followups', 'deadline_changes', 'rating_clocks', 'metric_state_changes']) {
+    for (const t of ['events', 'case_events', 'case_state', 'supervision_orders', 'rating_followups', 'deadline_changes', 'rating_clocks', 'metric_state_changes', 'event_arrivals', 'supervision_escalations']) {
       expect(distributed.get(t), t).toBe('cityHash64(case_id)');
       expect(paths.get(`${t}_local`), t).toBe(`/clickhouse/tables/{shard}/tongban.${t}_local`);
     }
-    for (const t of ['items', 'system_flags', 'users', 'sessions', 'audit_log', 'reports', 'schema_migrations', 'metric_daily', 'metric_daily_staging', 'metric_rollup_days', 'metric_config']) {
+    for (const t of ['items', 'system_flags', 'users', 'sessions', 'audit_log', 'reports', 'schema_migrations', 'metric_daily', 'metric_daily_staging', 'metric_rollup_days', 'metric_config', 'report_period_changes', 'supervision_marks', 'derivation_watermark', 'item_typical_minutes']) {
       expect(distributed.has(t), t).toBe(false);
       expect(paths.get(t), t).toBe(`/clickhouse/tables/all/tongban.${t}`);
     }
@@ -121,7 +121,7 @@ describe('cluster DDL', () => {
   it('points materialized views from local table to local table, and adds a column to the local part and its Distributed table', async () => {
     const statements = rendered();
     const views = await Promise.all(statements.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW')).map(formatQuery));
-    expect(views).toHaveLength(3);
+    expect(views).toHaveLength(4);
     for (const v of views) {
       expect(v).toMatch(/TO tongban\.\w+_local\s+AS SELECT/);
       expect(v).toMatch(/FROM tongban\.\w+_local/);
@@ -134,9 +134,13 @@ describe('cluster DDL', () => {
       'ALTER TABLE tongban.case_events ON CLUSTER tongban ADD COLUMN IF NOT EXISTS extension_days Nullable(UInt16) AFTER note',
     ]);
     // A retried block is dropped on every shard for a week, not only ClickHouse's default hour.
-    expect(statements.filter((s) => s.includes('deduplication_window'))).toEqual(
+    expect(statements.filter((s) => s.startsWith('ALTER') && s.includes('deduplication_window'))).toEqual(
       ['events', 'case_events', 'event_ids'].map((t) => `ALTER TABLE tongban.${t}_local ON CLUSTER tongban MODIFY SETTING replicated_deduplication_window = 10000, replicated_deduplication_window_seconds = 604800`),
     );
+    // …and a table created with the single-node window gets the replicated one.
+    const arrivals = statements.find((s) => s.includes('tongban.event_arrivals_local ON CLUSTER'))!;
+    expect(arrivals).toContain('SETTINGS ttl_only_drop_parts = 1, replicated_deduplication_window = 10000, replicated_deduplication_window_seconds = 604800');
+    expect(arrivals).not.toContain('non_replicated');
   });
 
   it('refuses raw-SQL migrations, naming them, before anything runs', () => {

@@ -115,9 +115,13 @@ function renderStep(step: Step, db: string, layout: Layout, index: TableIndex): 
     case 'table': {
       const s = step.spec;
       const engine = `Replicated${s.engine}(${[`'${keeperPath(db, s)}'`, `'{replica}'`, ...(s.engineArgs ?? [])].join(', ')})`;
-      if (s.distribution === 'dimension') return [createTable(`${db}.${s.table}`, on, s, engine)];
+      // A non-replicated dedup window asked for at creation is the replicated one here (as insertDedupWindow).
+      const { non_replicated_deduplication_window: window, ...settings } = step.spec.settings ?? {};
+      if (window !== undefined) Object.assign(settings, { replicated_deduplication_window: Math.max(Number(window), REPLICATED_DEDUP_BLOCKS), replicated_deduplication_window_seconds: REPLICATED_DEDUP_SECONDS });
+      const replicatedSpec: TableSpec = { ...s, ...(s.settings ? { settings } : {}) };
+      if (s.distribution === 'dimension') return [createTable(`${db}.${s.table}`, on, replicatedSpec, engine)];
       return [
-        createTable(`${db}.${s.table}${LOCAL_SUFFIX}`, on, s, engine),
+        createTable(`${db}.${s.table}${LOCAL_SUFFIX}`, on, replicatedSpec, engine),
         `CREATE TABLE IF NOT EXISTS ${db}.${s.table}${on} AS ${db}.${s.table}${LOCAL_SUFFIX}\n      ENGINE = Distributed(${[layout.cluster, db, `${s.table}${LOCAL_SUFFIX}`, ...(s.distribution === 'by-view' ? [] : [s.distribution.shardBy])].join(', ')})`,
       ];
     }

@@ -34,6 +34,9 @@ const EVENT_COLUMNS = `
         note String,
         dq_flags Array(LowCardinality(String))`;
 
+/** Days of `event_arrivals` kept: a dedup snapshot or derivation watermark older than this is not used. */
+export const ARRIVALS_KEPT_DAYS = 7;
+
 /**
  * Versioned, append-only migrations. Each statement is idempotent (IF NOT EXISTS), so a migration
  * interrupted half-way is simply run again. Never edit a released migration's schema: add a new one.
@@ -121,6 +124,31 @@ export const MIGRATIONS: Migration[] = [
         orderBy: 'name',
         distribution: DIMENSION,
       }),
+    ],
+  },
+  {
+    version: 5,
+    name: 'event arrivals: the log position of every stored event (issue 16)',
+    // When each event reached ClickHouse (the engine's clock, whatever wrote it: ingest, a backfill), ordered
+    // by that instant: "every key or case stored since T" is a primary-key range whose cost is the tail, not
+    // the history. Start-up reads only this tail (the dedup snapshot's, the derivation watermark's); a week
+    // is kept (whole days dropped), an older snapshot or watermark falls back to a full pass.
+    // In a cluster beside its event (the view fires on the event's shard).
+    steps: [
+      table({
+        table: 'event_arrivals',
+        columns: `
+        inserted_at DateTime64(3, 'Asia/Shanghai'),
+        event_key UInt64,
+        case_id String`,
+        engine: 'MergeTree',
+        partitionBy: 'toYYYYMMDD(inserted_at)',
+        orderBy: 'inserted_at',
+        ttl: `toDateTime(inserted_at) + INTERVAL ${ARRIVALS_KEPT_DAYS} DAY`,
+        settings: { ttl_only_drop_parts: 1, non_replicated_deduplication_window: 1000 },
+        distribution: BY_CASE,
+      }),
+      view('event_arrivals_mv', 'event_arrivals', (t) => `SELECT now64(3, 'Asia/Shanghai') AS inserted_at, event_key, case_id FROM ${t('events')}`),
     ],
   },
 ];

@@ -25,3 +25,32 @@ describe('BloomFilter over event keys', () => {
     expect(Number.isSafeInteger(eventKey('any-id'))).toBe(true);
   });
 });
+
+describe('BloomFilter sized for the province', () => {
+  it('is partitioned past 2^31 bits: 550 million keys at 1% in 3 partitions, about 660 MB (shape only, not allocated here)', () => {
+    const m = Math.ceil((-550e6 * Math.log(0.01)) / Math.LN2 ** 2);
+    expect(Math.ceil(m / 2 ** 31)).toBe(3);
+    expect(m / 8 / 1e6).toBeGreaterThan(650);
+    expect(m / 8 / 1e6).toBeLessThan(670);
+  });
+
+  it('spreads keys over its partitions, never forgets one and keeps its false-positive rate', () => {
+    // Several partitions, built small (3 partitions of 2^31 bits would be 768 MB).
+    const f = new BloomFilter(20_000, 0.01, 32_768);
+    expect(f.shape.partitions).toBe(6);
+    const keys = Array.from({ length: 20_000 }, (_, i) => eventKey(`p-${i}`));
+    keys.forEach((k) => f.add(k));
+    expect(keys.every((k) => f.mightContain(k))).toBe(true);
+    const filled = f.partitions.map((p) => p.reduce((n, w) => n + popcount(w), 0) / (p.length * 32));
+    for (const share of filled) expect(share).toBeGreaterThan(0.35);
+    let falsePositives = 0;
+    for (let i = 0; i < 20_000; i++) if (f.mightContain(eventKey(`unseen-${i}`))) falsePositives++;
+    expect(falsePositives / 20_000).toBeLessThan(0.03);
+  });
+});
+
+function popcount(w: number): number {
+  let n = 0;
+  for (let x = w >>> 0; x; x >>>= 1) n += x & 1;
+  return n;
+}

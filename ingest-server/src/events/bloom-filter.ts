@@ -1,40 +1,65 @@
+/** Bits per partition at most: positions are 32-bit, and one typed array stays far below its length limit. */
+const MAX_PARTITION_BITS = 2 ** 31;
+
+/** The shape of a filter: two filters with the same shape have interchangeable bits (a snapshot loads into it). */
+export interface BloomShape {
+  partitions: number;
+  /** Bits in each partition. */
+  bitsPerPartition: number;
+  hashes: number;
+}
+
 /**
- * A Bloom filter over event keys: "no" is certain, "maybe" must be confirmed in ClickHouse.
- * Sized for an expected count at ~1% false positives; past that count it only gets slower
- * (more confirmations), never wrong.
+ * A Bloom filter over event keys: "no" is certain, "maybe" must be confirmed in ClickHouse. Sized for an
+ * expected count at a false-positive rate (default 1%); past that count it only gets slower (more
+ * confirmations), never wrong. Partitioned: a key picks one partition of at most 2^31 bits, so the filter
+ * holds the province (550 million keys at 1% is 5.3 Gbit, 660 MB, in 3 partitions).
  */
 export class BloomFilter {
-  private readonly bits: Uint32Array;
-  private readonly size: number;
-  private readonly hashes: number;
+  readonly shape: BloomShape;
+  /** The bits, one array per partition (read and written by the dedup snapshot). */
+  readonly partitions: Uint32Array[];
 
-  constructor(expectedItems: number, falsePositiveRate = 0.01) {
-    const m = Math.ceil((-expectedItems * Math.log(falsePositiveRate)) / Math.LN2 ** 2);
-    this.size = Math.max(1024, m);
-    this.hashes = Math.max(1, Math.round((this.size / expectedItems) * Math.LN2));
-    this.bits = new Uint32Array(Math.ceil(this.size / 32));
+  /** `maxPartitionBits`: only tests set it (a filter of several partitions without gigabytes). */
+  constructor(expectedItems: number, falsePositiveRate = 0.01, maxPartitionBits = MAX_PARTITION_BITS) {
+    const m = Math.max(1024, Math.ceil((-expectedItems * Math.log(falsePositiveRate)) / Math.LN2 ** 2));
+    const partitions = Math.ceil(m / Math.min(maxPartitionBits, MAX_PARTITION_BITS));
+    // Whole 32-bit words per partition.
+    const bitsPerPartition = Math.ceil(m / partitions / 32) * 32;
+    const hashes = Math.max(1, Math.round((m / expectedItems) * Math.LN2));
+    this.shape = { partitions, bitsPerPartition, hashes };
+    this.partitions = Array.from({ length: partitions }, () => new Uint32Array(bitsPerPartition / 32));
   }
 
   get bytes(): number {
-    return this.bits.byteLength;
+    return this.partitions.reduce((n, p) => n + p.byteLength, 0);
   }
 
   add(key: number): void {
-    const [a, b] = halves(key);
-    for (let i = 0; i < this.hashes; i++) {
-      const bit = (a + Math.imul(i, b)) >>> 0;
-      const pos = bit % this.size;
-      this.bits[pos >>> 5]! |= 1 << (pos & 31);
+    const [a, b, bits] = this.locate(key);
+    const size = this.shape.bitsPerPartition;
+    for (let i = 0; i < this.shape.hashes; i++) {
+      const pos = ((a + Math.imul(i, b)) >>> 0) % size;
+      bits[pos >>> 5]! |= 1 << (pos & 31);
     }
   }
 
   mightContain(key: number): boolean {
-    const [a, b] = halves(key);
-    for (let i = 0; i < this.hashes; i++) {
-      const pos = ((a + Math.imul(i, b)) >>> 0) % this.size;
-      if ((this.bits[pos >>> 5]! & (1 << (pos & 31))) === 0) return false;
+    const [a, b, bits] = this.locate(key);
+    const size = this.shape.bitsPerPartition;
+    for (let i = 0; i < this.shape.hashes; i++) {
+      const pos = ((a + Math.imul(i, b)) >>> 0) % size;
+      if ((bits[pos >>> 5]! & (1 << (pos & 31))) === 0) return false;
     }
     return true;
+  }
+
+  private locate(key: number): [number, number, Uint32Array] {
+    const [a, b] = halves(key);
+    const n = this.partitions.length;
+    // The partition from a third mix of the key, independent of the positions within it.
+    const p = n === 1 ? 0 : (Math.imul(a ^ (b >>> 7), 0x85ebca6b) >>> 0) % n;
+    return [a, b, this.partitions[p]!];
   }
 }
 

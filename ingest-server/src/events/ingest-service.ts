@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { validateEvent, type CaseEvent, shanghaiDateTime } from '@tongban/shared';
 import { overloaded } from '../errors.ts';
 import { BloomFilter } from './bloom-filter.ts';
+import { DedupSnapshot } from './dedup-snapshot.ts';
+import type { EventArrivals } from './event-arrivals.store.ts';
 import type { PiiKeyring } from '@tongban/shared/pii-crypto';
 import type { BodyItem } from './event-body.ts';
 import type { DiskSpace } from './disk-space.ts';
@@ -60,6 +62,8 @@ interface Options {
   diskFreeFloorBytes: number;
   disk: DiskSpace;
   dedupExpectedEvents: number;
+  /** The dedup filter persisted in DATA_DIR (issue 16): start loads it plus the tail since, not every key. */
+  dedupSnapshot?: { file: string; intervalMs: number; falsePositive: number; arrivals: EventArrivals } | undefined;
   isKnownItem: (itemCode: string) => boolean;
   /** Called with every newly accepted event once it is durable. */
   onAccepted: (events: CaseEvent[]) => void;
@@ -77,6 +81,7 @@ interface Options {
  */
 export class IngestService {
   private readonly bloom: BloomFilter;
+  readonly dedupSnapshot: DedupSnapshot | undefined;
   /** eventId → its content, and a promise of true once durable (false if its append failed). Kept until stored in ClickHouse. */
   private readonly inFlight = new Map<string, { durable: Promise<boolean>; content: string }>();
   private pending: Array<{ segment: number; record: LogRecord }> = [];
@@ -92,7 +97,9 @@ export class IngestService {
   readonly counters = { accepted: 0, duplicates: 0, conflicts: 0, rejected: 0, confirmLookups: 0, flushes: 0, flushErrors: 0, refused: 0, logWriteErrors: 0 };
 
   constructor(private readonly o: Options) {
-    this.bloom = new BloomFilter(o.dedupExpectedEvents);
+    this.bloom = new BloomFilter(o.dedupExpectedEvents, o.dedupSnapshot?.falsePositive);
+    const snap = o.dedupSnapshot;
+    this.dedupSnapshot = snap && new DedupSnapshot({ bloom: this.bloom, file: snap.file, arrivals: snap.arrivals, intervalMs: snap.intervalMs, logger: o.logger, rebuild: (visit) => o.store.forEachEventKey(visit) });
   }
 
   get pendingRows(): number {
@@ -102,13 +109,16 @@ export class IngestService {
   /** Loads the dedup filter from ClickHouse, replays the log an earlier process left, starts the batcher. */
   async start(): Promise<{ keysLoaded: number; replayed: number }> {
     const started = Date.now();
-    const keysLoaded = await this.o.store.forEachEventKey((k) => this.bloom.add(k));
+    const dedup = this.dedupSnapshot ? await this.dedupSnapshot.load() : undefined;
+    const keysLoaded = dedup ? (dedup.source === 'rebuild' ? dedup.keys : dedup.tailKeys) : await this.o.store.forEachEventKey((k) => this.bloom.add(k));
+    if (dedup) this.o.logger.info(dedup, 'dedup filter loaded');
     const { records, lastSegment } = await this.o.log.open();
     const replayed = await this.storeVerified(records);
     await this.o.log.removeThrough(lastSegment);
     this.o.logger.info({ keysLoaded, replayed, bloomBytes: this.bloom.bytes, ms: Date.now() - started }, 'ingest ready');
     this.timer = setInterval(() => void this.maybeFlush(), Math.min(100, this.o.flushMaxAgeMs));
     this.timer.unref();
+    this.dedupSnapshot?.start();
     return { keysLoaded, replayed };
   }
 
@@ -235,6 +245,7 @@ export class IngestService {
     await this.flush();
     if (this.pending.length) await this.flush();
     await this.o.log.close();
+    await this.dedupSnapshot?.stop().catch(() => undefined);
     if (this.pending.length) this.o.logger.error({ pending: this.pending.length }, 'events left in the ingest log; they are replayed at next start');
   }
 

@@ -14,7 +14,7 @@ export function supervisionOfDistrict(s: SupervisionOverview, districtCode: stri
   const own = s.byDistrict[districtCode] ?? { open: 0, yellow: 0, red: 0 };
   const dq = s.dataQuality.byDistrict[districtCode] ?? 0;
   return {
-    counts: { ...own, stageOverdue: null, pauseOverdue: null },
+    counts: { ...own, stageOverdue: null, pauseOverdue: null, atRisk: null },
     byLevel: null,
     byDistrict: { [districtCode]: own },
     redList: s.redList.filter((c) => c.districtCode === districtCode),

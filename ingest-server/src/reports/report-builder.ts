@@ -48,6 +48,11 @@ export class ReportBuilder {
       now: () => number;
       /** The reports' configuration (REPORTS_* and SIMULATE); defaults when absent. */
       settings?: ReportSettings | undefined;
+      /**
+       * Whether the data is simulated, as recorded with the data (system_flags, written by a backfill or a
+       * server run with SIMULATE=1), so a report says 演示数据 whichever command serves the data dir.
+       */
+      simulated?: () => Promise<boolean>;
     },
   ) {}
 
@@ -145,7 +150,7 @@ export class ReportBuilder {
       },
       overdue: { total: overdue.total, rows: overdueRows },
       bottlenecks: await this.bottlenecks(data, scope, overdue.byItem),
-      simulated: this.settings.simulated,
+      simulated: this.settings.simulated || ((await this.o.simulated?.()) ?? false),
       ...(scopeLevel(scope) === 'city' ? { city: { districts: metrics.cityOf(data).districts, weight: metrics.cityOf(data).weight, definition: CITY_DEFINITION } } : {}),
     };
 

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import { scopeKey, shanghaiMidnightMs, type MetricScope, type Period, type ReportDocument, type ReportKind } from '@tongban/shared';
+import { scopeKey, shanghaiIso, shanghaiMidnightMs, type MetricScope, type Period, type ReportDocument, type ReportKind } from '@tongban/shared';
 import type { ReportBuilder, ReportRequest } from './report-builder.ts';
 import type { ReportStore } from './report.store.ts';
+import type { PeriodChanges } from './report-period-changes.ts';
 
 /** A report of a period still running is reused for this long before it is computed again. */
 const OPEN_PERIOD_REUSE_MS = 5 * 60_000;
@@ -23,7 +24,7 @@ export class ReportService {
   private readonly inFlight = new Map<string, Promise<ReportDocument>>();
 
   constructor(
-    private readonly o: { builder: ReportBuilder; store: ReportStore; now: () => number; logger: Logger },
+    private readonly o: { builder: ReportBuilder; store: ReportStore; now: () => number; logger: Logger; changes?: PeriodChanges | undefined },
   ) {}
 
   get store(): ReportStore {
@@ -63,9 +64,20 @@ export class ReportService {
   }
 
   /** Events of a stored report's period that arrived after its cut-off (the report is then older than the data). */
-  async freshness(doc: ReportDocument): Promise<{ eventsAfterCutoff: number; checkedAt: string }> {
+  async freshness(doc: ReportDocument): Promise<{ eventsAfterCutoff: number; checkedAt: string; stale: boolean; periodChangedAt: string | null }> {
     const n = await this.o.builder.eventsAfterCutoff(doc);
-    return { eventsAfterCutoff: n, checkedAt: new Date(this.o.now()).toISOString() };
+    const changed = this.o.changes?.changedAt(doc.kind, doc.period.key) ?? null;
+    return {
+      eventsAfterCutoff: n,
+      checkedAt: new Date(this.o.now()).toISOString(),
+      stale: this.isStale(doc.kind, doc.period.key, Date.parse(doc.cutoff)),
+      periodChangedAt: changed === null ? null : shanghaiIso(changed),
+    };
+  }
+
+  /** The period's data changed after this cut-off (a late event, a backfill): a report cut off then is not final. */
+  isStale(kind: ReportKind, period: string, cutoffMs: number): boolean {
+    return this.o.changes?.isStale(kind, period, cutoffMs) ?? false;
   }
 
   /**
@@ -79,14 +91,15 @@ export class ReportService {
     const scope = scopeKey(req.scope);
     if (req.cutoffMs !== undefined) {
       const [hit] = await this.o.store.list({ kind: req.kind, period: req.period.key, scope, cutoff: req.cutoffMs, limit: 1 });
-      const doc = hit && (await this.o.store.load(hit.id));
-      return doc ?? this.generate({ ...base, cutoffMs: req.cutoffMs });
+      const doc = hit && !this.isStale(req.kind, req.period.key, Date.parse(hit.cutoff)) && (await this.o.store.load(hit.id));
+      return doc || this.generate({ ...base, cutoffMs: req.cutoffMs });
     }
     const [latest] = await this.o.store.list({ kind: req.kind, period: req.period.key, scope, limit: 1 });
     if (latest) {
       const cutoff = Date.parse(latest.cutoff);
       const periodEnd = shanghaiMidnightMs(req.period.to);
-      if (cutoff >= periodEnd || this.o.now() - cutoff < OPEN_PERIOD_REUSE_MS) {
+      // A report whose period's data changed after its cut-off is built anew (it is not final).
+      if ((cutoff >= periodEnd || this.o.now() - cutoff < OPEN_PERIOD_REUSE_MS) && !this.isStale(req.kind, req.period.key, cutoff)) {
         const doc = await this.o.store.load(latest.id);
         if (doc) return doc;
       }

@@ -31,4 +31,23 @@ export const REPORTS_MIGRATIONS: Migration[] = [
       }),
     ],
   },
+  {
+    version: 260,
+    name: 'report period changes',
+    steps: [
+      // When an ended report period's data last changed (a late event, a backfill): a stored report cut off
+      // before that is not final (reports/report-period-changes.ts).
+      table({
+        table: 'report_period_changes',
+        columns: `
+        kind LowCardinality(String),
+        period String,
+        changed_at DateTime64(3, 'Asia/Shanghai')`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['changed_at'],
+        orderBy: '(kind, period)',
+        distribution: DIMENSION,
+      }),
+    ],
+  },
 ];

@@ -7,7 +7,8 @@ import type { SupervisionOrders } from './supervision-orders.store.ts';
 
 /** The filters of the case list, shared by `GET /api/v1/cases` and its export: a link reproduces the view. */
 export const CASE_FILTER_PROPERTIES = {
-  warning: { type: 'string', enum: ['none', 'yellow', 'red', 'any'] },
+  /** `at_risk`: open cases predicted late and not yet yellow or red (their own warning stays none). */
+  warning: { type: 'string', enum: ['none', 'yellow', 'red', 'any', 'at_risk'] },
   districtCode: { type: 'string', maxLength: 32 },
   townshipCode: { type: 'string', maxLength: 32 },
   villageCode: { type: 'string', maxLength: 32 },
@@ -28,7 +29,8 @@ export const CASE_FILTER_PROPERTIES = {
   sort: { type: 'string', enum: [...CASE_SORTS], default: 'severity' },
 } as const;
 
-export type CaseListQuery = Omit<CaseFilter, 'caseIds' | 'caseIdContains'> & {
+export type CaseListQuery = Omit<CaseFilter, 'caseIds' | 'caseIdContains' | 'warning' | 'atRisk'> & {
+  warning?: CaseFilter['warning'] | 'at_risk';
   daysOverdue?: number;
   q?: string;
   supervision?: SupervisionFilter;
@@ -37,9 +39,11 @@ export type CaseListQuery = Omit<CaseFilter, 'caseIds' | 'caseIdContains'> & {
 
 /** The index's filter for a list query; the 督办 status is the set of cases with open (or overdue) orders. */
 export function caseFilterOf(query: CaseListQuery, orders: SupervisionOrders, now: number): CaseFilter {
-  const { daysOverdue, minDaysOverdue, q, supervision, sort: _sort, ...rest } = query;
+  const { daysOverdue, minDaysOverdue, q, supervision, sort: _sort, warning, ...rest } = query;
   if (rest.redSince !== undefined && !isIsoDate(rest.redSince)) throw new AppError(400, 'invalid_request', 'redSince must be a date YYYY-MM-DD');
   const filter: CaseFilter = { ...rest, minDaysOverdue: minDaysOverdue ?? daysOverdue };
+  if (warning === 'at_risk') filter.atRisk = true;
+  else if (warning !== undefined) filter.warning = warning;
   if (q !== undefined) filter.caseIdContains = q.trim();
   if (supervision !== undefined) {
     const today = shanghaiDate(now);

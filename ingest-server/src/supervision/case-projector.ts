@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CaseEvent } from '@tongban/shared';
+import { shanghaiDate, type CaseEvent } from '@tongban/shared';
 import type { EventStore } from '../events/event.store.ts';
 import type { Warning } from './case-clock.ts';
 import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './case-state.ts';
@@ -44,6 +44,8 @@ export function openCaseOf(s: CaseState): OpenCase {
     statutoryDeadlineDay: day(s.statutory?.deadline),
     yellowFromDay: day(s.promised?.yellowFrom),
     stageDueDay: day(s.stageClock?.due),
+    stageSinceDay: day(shanghaiDate(s.stageSince)),
+    promisedLimitDays: s.promisedLimitDays,
     pauses: s.pauses,
     flags: s.flags,
   };
@@ -52,7 +54,7 @@ export function openCaseOf(s: CaseState): OpenCase {
 /** The list/warning summary of a case that has left the index (completed, rejected, withdrawn). */
 export function closedCaseSummary(s: CaseState, warning: Warning): OpenCaseRow {
   // The index's numeric fields stay out of the message.
-  const { submittedMs: _s, acceptedMs: _a, promisedDeadlineDay: _p, statutoryDeadlineDay: _d, yellowFromDay: _y, stageDueDay: _g, pauses: _u, flags, ...o } = openCaseOf(s);
+  const { submittedMs: _s, acceptedMs: _a, promisedDeadlineDay: _p, statutoryDeadlineDay: _d, yellowFromDay: _y, stageDueDay: _g, stageSinceDay: _t, promisedLimitDays: _l, pauses: _u, flags, ...o } = openCaseOf(s);
   return {
     ...o,
     townshipCode: o.townshipCode || null,
@@ -66,6 +68,7 @@ export function closedCaseSummary(s: CaseState, warning: Warning): OpenCaseRow {
     warning,
     daysOverdue: s.daysOverdue,
     flags: [...flags],
+    atRisk: null,
   };
 }
 
@@ -76,6 +79,9 @@ export function closedCaseSummary(s: CaseState, warning: Warning): OpenCaseRow {
  */
 export class CaseProjector {
   private queue = new Set<string>();
+  /** Batches taken from the queue so far (each is numbered; they run one after another). */
+  private batches = 0;
+  private checkpoints: Array<{ afterBatch: number; waiting: Set<string>; resolve: () => void }> = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   readonly counters = { projected: 0, errors: 0 };
@@ -108,18 +114,46 @@ export class CaseProjector {
     return this.running;
   }
 
+  /**
+   * Resolves once every case queued now (and the batch being derived now) has been derived from a batch taken
+   * after this call: then every event accepted before the call is in `case_state` (the derivation watermark).
+   */
+  checkpoint(): Promise<void> {
+    const waiting = new Set(this.queue);
+    const afterBatch = this.batches;
+    if (!waiting.size && !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.checkpoints.push({ afterBatch, waiting, resolve });
+      // Nothing queued: only the running batch must end (it may end before any other batch is taken).
+      if (!waiting.size) void this.drain().then(() => this.settleCheckpoints(afterBatch, []));
+    });
+  }
+
+  private settleCheckpoints(batch: number, ids: readonly string[]): void {
+    this.checkpoints = this.checkpoints.filter((c) => {
+      if (batch > c.afterBatch) for (const id of ids) c.waiting.delete(id);
+      if (c.waiting.size || batch < c.afterBatch) return true;
+      c.resolve();
+      return false;
+    });
+  }
+
   private async drainQueue(): Promise<void> {
     while (this.queue.size) {
       const ids = [...this.queue].slice(0, BATCH);
       for (const id of ids) this.queue.delete(id);
+      const batch = ++this.batches;
       try {
         await this.project(ids);
       } catch (err) {
         this.counters.errors++;
         this.enqueue(ids);
+        // Still to derive for every checkpoint this batch was meant to settle.
+        for (const c of this.checkpoints) if (batch >= c.afterBatch) for (const id of ids) c.waiting.add(id);
         this.o.logger.error({ err, cases: ids.length }, 'case projection failed; retrying');
         return;
       }
+      this.settleCheckpoints(batch, ids);
     }
   }
 

@@ -48,6 +48,7 @@ export class CaseStateStore {
         provisional: s.flags.includes('provisional_deadline') ? 1 : 0,
         yellow_from: s.promised?.yellowFrom ?? null,
         stage_due: s.stageClock?.due ?? null,
+        stage_since: ms(s.stageSince),
         paused: s.status === 'paused' ? 1 : 0,
         pauses: JSON.stringify(s.pauses),
         working_days_used: s.workingDaysUsed,
@@ -77,7 +78,8 @@ export class CaseStateStore {
       const rs = await this.ch.query({
         query: `SELECT case_id, item_code, district_code, township_code, department_code, status, stage, level, holder,
                   toUnixTimestamp64Milli(submitted_at) AS submitted_ms, toUnixTimestamp64Milli(accepted_at) AS accepted_ms,
-                  toInt32(promised_deadline), toInt32(statutory_deadline), toInt32(yellow_from), pauses, toInt32(stage_due), flags, village_code
+                  toInt32(promised_deadline), toInt32(statutory_deadline), toInt32(yellow_from), pauses, toInt32(stage_due), flags, village_code,
+                  toInt32(toDate(stage_since, 'Asia/Shanghai')) AS stage_since_day, promised_limit_days
                 FROM ${this.db}.case_state FINAL
                 WHERE status IN ('submitted', 'in_progress', 'paused') AND case_id > {after:String}
                 ORDER BY case_id LIMIT ${PAGE}`,
@@ -86,7 +88,7 @@ export class CaseStateStore {
         format: 'JSONCompact',
         clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
       });
-      const rows = (await rs.json<[string, string, string, string, string, string, string, string, string, number | null, number | null, number | null, number | null, number | null, string, number | null, string[], string]>()).data;
+      const rows = (await rs.json<[string, string, string, string, string, string, string, string, string, number | null, number | null, number | null, number | null, number | null, string, number | null, string[], string, number | null, number]>()).data;
       for (const r of rows) {
         visit({
           caseId: r[0],
@@ -106,6 +108,8 @@ export class CaseStateStore {
           yellowFromDay: r[13],
           pauses: r[14] === '[]' ? [] : (JSON.parse(r[14]) as ClockPause[]),
           stageDueDay: r[15],
+          stageSinceDay: r[18],
+          promisedLimitDays: Number(r[19]),
           flags: r[16],
         });
       }

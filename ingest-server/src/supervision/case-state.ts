@@ -82,6 +82,8 @@ export interface CaseState {
   flags: CaseFlag[];
   extension: Extension | null;
   stageClock: StageClock | null;
+  /** When the current stage (the latest lifecycle step) began. */
+  stageSince: string;
   events: CaseEvent[];
 }
 
@@ -304,6 +306,7 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
     flags: [...flags],
     extension,
     stageClock,
+    stageSince,
     events,
   };
 }

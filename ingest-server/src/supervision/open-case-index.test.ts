@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultWorkingCalendar } from '@tongban/shared';
 import { dayNumber } from './day-number.ts';
-import { OpenCaseIndex, type OpenCase } from './open-case-index.ts';
+import { atRiskFromUsed, dwellDistribution, lateProbability } from './lateness-model.ts';
+import { OpenCaseIndex, type LatenessAssessor, type OpenCase } from './open-case-index.ts';
 
 const d = (iso: string) => dayNumber(iso);
 
@@ -18,6 +19,8 @@ const base: OpenCase = {
   level: 'district',
   holder: 'yc-017',
   submittedMs: Date.parse('2025-09-08T09:00:00.000+08:00'),
+  stageSinceDay: null,
+  promisedLimitDays: 10,
   acceptedMs: Date.parse('2025-09-08T10:00:00.000+08:00'),
   // 10-day promise accepted 2025-09-08: yellow from 09-18, deadline 09-22.
   promisedDeadlineDay: d('2025-09-22'),
@@ -128,5 +131,39 @@ describe('OpenCaseIndex and the flags kept apart from lateness', () => {
     expect(ids('stage_overdue', '2025-09-16T23:59:00+08:00')).toEqual([]);
     expect(ids('stage_overdue', '2025-09-17T00:01:00+08:00')).toEqual(['S']);
     expect(index.counts(at('2025-10-20T10:00:00+08:00'))).toMatchObject({ pauseOverdue: 1, stageOverdue: { total: 1, byStage: { accepted: 1 } } });
+  });
+
+  it('marks a case at_risk from the day its predicted lateness passes the threshold until it turns yellow', () => {
+    // Item GTGSH-BG at 'accepted': 20 completed cases took 4 (5 cases), 8 (5) and 12 (10) working days.
+    // Promise 10: P = 10/20 = 0.5 while ≤ 4 days are used (not above 0.5), 10/15 from the 5th working day.
+    // Accepted Mon 09-08: day 5 is Mon 09-15 (09-09, 10, 11, 12, 15); yellow from 09-18 (day 8).
+    const dist = dwellDistribution([[4, 5], [8, 5], [12, 10]]);
+    const opts = { minCases: 10 };
+    const model: LatenessAssessor = {
+      hasModel: (item, stage) => item === 'GTGSH-BG' && stage === 'accepted',
+      atRiskFromUsed: (item, stage, entered, limit) => (item === 'GTGSH-BG' && stage === 'accepted' ? atRiskFromUsed(dist, { entered, limit }, 0.5, opts) : undefined),
+      probability: (item, stage, c) => lateProbability(item === 'GTGSH-BG' && stage === 'accepted' ? dist : undefined, c, opts),
+    };
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar);
+    const c = { ...base, stageSinceDay: d('2025-09-08') };
+    index.upsert(c, at('2025-09-10T12:00:00+08:00'));
+    index.upsert({ ...c, caseId: 'OTHER', itemCode: 'NO-HISTORY' }, at('2025-09-10T12:00:00+08:00'));
+    index.upsert({ ...c, caseId: 'DQ', flags: ['missing_completion'] }, at('2025-09-10T12:00:00+08:00'));
+    // No model yet: nothing is known (null), never 0.
+    expect(index.counts(at('2025-09-15T12:00:00+08:00')).atRisk).toBeNull();
+    index.setLateness(model);
+    const atRisk = (when: string) => index.list({ atRisk: true }, at(when), 10).cases;
+    expect(atRisk('2025-09-14T23:59:00+08:00')).toEqual([]);
+    expect(index.summary('C1', at('2025-09-14T23:59:00+08:00'))?.atRisk).toEqual({ probability: 0.5, since: null });
+    expect(atRisk('2025-09-15T00:01:00+08:00')).toEqual([expect.objectContaining({ caseId: 'C1', warning: 'none', atRisk: { probability: 10 / 15, since: '2025-09-15' } })]);
+    expect(index.counts(at('2025-09-15T12:00:00+08:00')).atRisk).toBe(1);
+    expect(index.areas('district', {}, at('2025-09-15T12:00:00+08:00'))).toEqual([expect.objectContaining({ code: '500118', atRisk: 1 })]);
+    // The item without history and the data-quality case have no prediction at all.
+    expect(index.summary('OTHER', at('2025-09-15T12:00:00+08:00'))?.atRisk).toBeNull();
+    expect(index.summary('DQ', at('2025-09-15T12:00:00+08:00'))?.atRisk).toBeNull();
+    // Yellow from 09-18: no longer at_risk (its own warning says more), the probability still shown.
+    index.advance(at('2025-09-18T00:00:00+08:00'), () => undefined);
+    expect(atRisk('2025-09-18T00:01:00+08:00')).toEqual([]);
+    expect(index.summary('C1', at('2025-09-18T00:01:00+08:00'))).toMatchObject({ warning: 'yellow', atRisk: { probability: 10 / 15, since: null } });
   });
 });

@@ -3,6 +3,17 @@ import { WARNING_RANK, type Warning } from './case-clock.ts';
 import { DATA_QUALITY_FLAGS } from './overdue-rule.ts';
 import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
+import { OpenCaseCounts, type CaseContribution } from './open-case-counts.ts';
+
+/**
+ * Predicted lateness for the index (see lateness-model.ts): from which working day used a case at a stage
+ * is at risk, and its probability of ending late. `undefined` = no model for the item at that stage.
+ */
+export interface LatenessAssessor {
+  hasModel(itemCode: string, stage: string): boolean;
+  atRiskFromUsed(itemCode: string, stage: string, entered: number, limit: number): number | null | undefined;
+  probability(itemCode: string, stage: string, c: { entered: number; used: number; limit: number }): number | null;
+}
 
 /** What describes a case in the index and in its list rows. */
 interface CaseFields {
@@ -29,6 +40,9 @@ export interface OpenCase extends CaseFields {
   yellowFromDay: number | null;
   /** Last day of the current stage's own limit (环节时限), when the item sets one. */
   stageDueDay: number | null;
+  /** Day the current stage began (the latest lifecycle step), and the promised limit in working days (at_risk). */
+  stageSinceDay: number | null;
+  promisedLimitDays: number;
   pauses: ClockPause[];
   /** Flags as derived (those that depend on the date, pause_overdue and stage_overdue, are judged here anew). */
   flags: readonly string[];
@@ -39,6 +53,8 @@ export type OpenCaseRow = Omit<CaseSummary, 'itemName' | 'districtName'>;
 
 export interface CaseFilter {
   warning?: Warning | 'any';
+  /** Open cases predicted late and not yet yellow or red (`warning=at_risk`). */
+  atRisk?: boolean;
   districtCode?: string;
   townshipCode?: string;
   villageCode?: string;
@@ -71,6 +87,8 @@ export interface AreaCounts {
   dataQuality: number;
   pauseOverdue: number;
   stageOverdue: number;
+  /** Open cases at risk of ending late; null when no case of the area has a lateness model (无数据). */
+  atRisk: number | null;
 }
 
 export interface IndexCounts {
@@ -84,6 +102,8 @@ export interface IndexCounts {
   /** Open cases past their current stage's own limit (环节超时), by stage. */
   stageOverdue: { total: number; byStage: Record<string, number> };
   pauseOverdue: number;
+  /** Open cases predicted late, not yet yellow or red; null when no open case has a lateness model. */
+  atRisk: number | null;
 }
 
 /** Flags as bits: FLAG_BITS[flag] is the flag's bit. */
@@ -138,9 +158,19 @@ export class OpenCaseIndex {
   private statutoryDl = new Int32Array(0);
   private yellowFrom = new Int32Array(0);
   private stageDue = new Int32Array(0);
+  private stageSince = new Int32Array(0);
+  private limitDays = new Int32Array(0);
+  /** Day from which the case is at risk (NONE: not before its deadline), and whether a model judged it. */
+  private atRiskFrom = new Int32Array(0);
+  private modelled = new Uint8Array(0);
+  private lateness: LatenessAssessor | undefined;
   private flagBits = new Uint16Array(0);
   private readonly pauses = new Map<number, ClockPause[]>();
   private readonly heap = new TransitionHeap();
+  /** The overview's counts, kept as cases change (never recounted by a walk over every case). */
+  private readonly tally = new OpenCaseCounts(NONE);
+  /** Slots by warning (1 yellow, 2 red): the red list reads these, not every open case. */
+  private readonly byWarning: [null, Set<number>, Set<number>] = [null, new Set(), new Set()];
 
   constructor(
     private readonly calendar: () => WorkingCalendar,
@@ -158,13 +188,14 @@ export class OpenCaseIndex {
 
   /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
   get arrayBytes(): number {
-    return this.capacity * (4 * 14 + 2 + 1 + 8 * 2) + this.heap.bytes;
+    return this.capacity * (4 * 17 + 2 + 1 + 1 + 8 * 2) + this.heap.bytes;
   }
 
   /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
   upsert(c: OpenCase, nowMs: number): { previous: Warning | undefined; warning: Warning } {
     let slot = this.slotOf.get(c.caseId);
     const previous = slot === undefined ? undefined : WARNINGS[this.warning[slot]!];
+    if (slot !== undefined) this.uncount(slot);
     if (slot === undefined) {
       slot = this.free.pop() ?? this.grow();
       this.slotOf.set(c.caseId, slot);
@@ -186,12 +217,16 @@ export class OpenCaseIndex {
     this.statutoryDl[slot] = c.statutoryDeadlineDay ?? NONE;
     this.yellowFrom[slot] = c.yellowFromDay ?? NONE;
     this.stageDue[slot] = c.stageDueDay ?? NONE;
+    this.stageSince[slot] = c.stageSinceDay ?? NONE;
+    this.limitDays[slot] = c.promisedLimitDays;
     this.flagBits[slot] = flagMask(c.flags);
     if (c.pauses.length) this.pauses.set(slot, c.pauses);
     else this.pauses.delete(slot);
+    this.assess(slot, new Map());
     const today = shanghaiDay(nowMs);
     const w = this.warningOf(slot, today);
     this.warning[slot] = WARNING_RANK[w];
+    this.count(slot);
     this.schedule(slot, today);
     return { previous, warning: w };
   }
@@ -200,6 +235,7 @@ export class OpenCaseIndex {
     const slot = this.slotOf.get(caseId);
     if (slot === undefined) return undefined;
     const w = WARNINGS[this.warning[slot]!];
+    this.uncount(slot);
     this.slotOf.delete(caseId);
     this.ids[slot] = undefined;
     this.pauses.delete(slot);
@@ -220,6 +256,7 @@ export class OpenCaseIndex {
       if (this.gen[slot] !== gen || this.ids[slot] === undefined) continue;
       const before = WARNINGS[this.warning[slot]!]!;
       const after = this.warningOf(slot, today);
+      if (after !== before) this.moveWarning(slot, WARNING_RANK[before], WARNING_RANK[after]);
       this.warning[slot] = WARNING_RANK[after];
       this.schedule(slot, today);
       if (after !== before) {
@@ -258,8 +295,10 @@ export class OpenCaseIndex {
     const idText = filter.caseIdContains?.toLowerCase();
     const ids = filter.caseIds;
     const dq = filter.dataQuality;
+    const atRisk = filter.atRisk;
     return (slot) => {
       if (fWarning >= 0 && this.warning[slot] !== fWarning) return false;
+      if (atRisk !== undefined && this.atRiskOn(slot, today) !== atRisk) return false;
       if (fDistrict >= 0 && this.district[slot] !== fDistrict) return false;
       if (fTownship >= 0 && this.township[slot] !== fTownship) return false;
       if (fVillage >= 0 && this.village[slot] !== fVillage) return false;
@@ -289,7 +328,7 @@ export class OpenCaseIndex {
     const top: Array<{ slot: number; key: Key }> = [];
     let total = 0;
     let remaining = 0;
-    for (const slot of this.slotOf.values()) {
+    for (const slot of this.candidates(filter)) {
       if (!match(slot)) continue;
       total++;
       const key = this.key(slot, sort);
@@ -322,7 +361,7 @@ export class OpenCaseIndex {
     const match = this.matcher(filter, today);
     if (!match) return;
     const hits: Array<{ slot: number; key: Key }> = [];
-    for (const slot of this.slotOf.values()) if (match(slot)) hits.push({ slot, key: this.key(slot, sort) });
+    for (const slot of this.candidates(filter)) if (match(slot)) hits.push({ slot, key: this.key(slot, sort) });
     hits.sort((a, b) => compareKey(a.key, b.key));
     const overdue = this.overdueCounter(today);
     for (let i = 0; i < hits.length; i += chunk) yield hits.slice(i, i + chunk).map((h) => this.summaryAt(h.slot, overdue, today));
@@ -347,7 +386,7 @@ export class OpenCaseIndex {
       if (fTownship >= 0 && this.township[slot] !== fTownship) continue;
       const g = group[slot]!;
       let a = byId[g];
-      if (!a) byId[g] = a = { code: s[g]!, open: 0, yellow: 0, red: 0, dataQuality: 0, pauseOverdue: 0, stageOverdue: 0 };
+      if (!a) byId[g] = a = { code: s[g]!, open: 0, yellow: 0, red: 0, dataQuality: 0, pauseOverdue: 0, stageOverdue: 0, atRisk: null };
       a.open++;
       const w = this.warning[slot]!;
       if (w === 1) a.yellow++;
@@ -355,6 +394,7 @@ export class OpenCaseIndex {
       if (this.flagBits[slot]! & DQ_MASK) a.dataQuality++;
       if (this.pauses.has(slot) && this.pauseOverdue(slot, today)) a.pauseOverdue++;
       if (this.stageOverdue(slot, today)) a.stageOverdue++;
+      if (this.modelled[slot]) a.atRisk = (a.atRisk ?? 0) + (this.atRiskOn(slot, today) ? 1 : 0);
     }
     return byId.filter((a): a is AreaCounts => a !== undefined);
   }
@@ -397,8 +437,51 @@ export class OpenCaseIndex {
     return d !== NONE && today > d;
   }
 
+  /** The open 补正 of a slot (the one `pause_overdue` is judged on), if any. */
+  private openSupplement(slot: number): ClockPause | undefined {
+    return this.pauses.get(slot)?.find((p) => p.to === undefined && (p.kind ?? 'supplement') === 'supplement');
+  }
+
+  private contribution(slot: number): CaseContribution {
+    return {
+      district: this.district[slot]!,
+      level: this.level[slot]!,
+      warning: this.warning[slot]!,
+      dataQuality: (this.flagBits[slot]! & DQ_MASK) !== 0,
+      stage: this.stage[slot]!,
+      stageDueDay: this.stageDue[slot]!,
+      openSupplementFrom: this.openSupplement(slot)?.from ?? null,
+      modelled: this.modelled[slot] === 1,
+      atRiskFromDay: this.atRiskFrom[slot]!,
+    };
+  }
+
+  private count(slot: number): void {
+    this.tally.apply(this.contribution(slot), 1);
+    this.byWarning[this.warning[slot]!]?.add(slot);
+  }
+
+  private uncount(slot: number): void {
+    this.tally.apply(this.contribution(slot), -1);
+    this.byWarning[this.warning[slot]!]?.delete(slot);
+  }
+
+  private moveWarning(slot: number, before: number, after: number): void {
+    this.tally.warningChanged(this.district[slot]!, before, after, this.atRiskFrom[slot]!);
+    this.byWarning[before]?.delete(slot);
+    this.byWarning[after]?.add(slot);
+  }
+
+  /** The slots a filter can match: only the yellow or red ones when it asks for a warning. */
+  private candidates(filter: CaseFilter): Iterable<number> {
+    const w = filter.redSince !== undefined ? 'red' : filter.warning;
+    if (w === 'red') return this.byWarning[WARNING_RANK.red as 2];
+    if (w === 'yellow') return this.byWarning[WARNING_RANK.yellow as 1];
+    return this.slotOf.values();
+  }
+
   private pauseOverdue(slot: number, today: number): boolean {
-    const open = this.pauses.get(slot)?.find((p) => p.to === undefined && (p.kind ?? 'supplement') === 'supplement');
+    const open = this.openSupplement(slot);
     return open !== undefined && this.calendar().countWorkingDays(open.from, isoOfDay(today)).days > this.pauseFlagDays;
   }
 
@@ -431,15 +514,45 @@ export class OpenCaseIndex {
       warning: WARNINGS[this.warning[slot]!]!,
       daysOverdue: dq ? 0 : overdue(this.promisedDl[slot]!),
       flags: this.flagsAt(slot, today),
+      atRisk: this.atRiskView(slot, today),
     };
   }
 
+  /**
+   * The overview's counts, from the tally kept as cases change: the cost is the number of districts, levels
+   * and distinct stage-due and 补正 days, not of open cases (issue 16). Equal to `recount` by construction
+   * (a property test holds them equal after random changes).
+   */
   counts(nowMs: number): IndexCounts {
+    const s = this.strings.values;
+    const t = this.tally;
+    const today = shanghaiDay(nowMs);
+    const c: IndexCounts = {
+      open: t.open, yellow: t.yellow, red: t.red, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {},
+      dataQuality: { total: t.dataQuality, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0,
+      atRisk: t.atRisk(today),
+    };
+    for (const [level, n] of t.byLevel) c.byLevel[s[level]!] = n;
+    for (const [district, d] of t.byDistrict) {
+      c.byDistrict[s[district]!] = { open: d.open, yellow: d.yellow, red: d.red };
+      if (d.dataQuality) c.dataQuality.byDistrict[s[district]!] = d.dataQuality;
+    }
+    for (const [stage, n] of t.stageOverdue(today)) {
+      c.stageOverdue.byStage[s[stage]!] = n;
+      c.stageOverdue.total += n;
+    }
+    const until = isoOfDay(today);
+    c.pauseOverdue = t.pauseOverdue((from) => this.calendar().countWorkingDays(from, until).days > this.pauseFlagDays);
+    return c;
+  }
+
+  /** The counts by a walk over every open case: the reference `counts` is held equal to (tests, benchmark). */
+  recount(nowMs: number): IndexCounts {
     const s = this.strings.values;
     const today = shanghaiDay(nowMs);
     const c: IndexCounts = {
       open: 0, yellow: 0, red: 0, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {},
-      dataQuality: { total: 0, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0,
+      dataQuality: { total: 0, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0, atRisk: null,
     };
     for (const slot of this.slotOf.values()) {
       if (this.flagBits[slot]! & DQ_MASK) {
@@ -453,6 +566,7 @@ export class OpenCaseIndex {
         c.stageOverdue.byStage[stage] = (c.stageOverdue.byStage[stage] ?? 0) + 1;
       }
       if (this.pauses.has(slot) && this.pauseOverdue(slot, today)) c.pauseOverdue++;
+      if (this.modelled[slot]) c.atRisk = (c.atRisk ?? 0) + (this.atRiskOn(slot, today) ? 1 : 0);
       const w = this.warning[slot]!;
       c.open++;
       if (w === 1) c.yellow++;
@@ -481,6 +595,111 @@ export class OpenCaseIndex {
     const slot = this.slotOf.get(caseId);
     if (slot === undefined) return undefined;
     return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!), pauses: this.pauses.get(slot) ?? [] };
+  }
+
+  /** Sets (or replaces) the lateness model and judges every open case with it. */
+  setLateness(assessor: LatenessAssessor | undefined): void {
+    this.lateness = assessor;
+    const memo = new Map<number, number>();
+    for (const slot of this.slotOf.values()) this.reassess(slot, memo);
+  }
+
+  /**
+   * The same, `chunk` cases at a time, yielding to the event loop between chunks (a million open cases take
+   * about a second and a half: see `pnpm bench:supervision`). Cases upserted meanwhile are judged with the
+   * new model already.
+   */
+  async setLatenessInSteps(assessor: LatenessAssessor | undefined, chunk = 20_000): Promise<void> {
+    this.lateness = assessor;
+    const memo = new Map<number, number>();
+    let n = 0;
+    for (const slot of this.slotOf.values()) {
+      if (this.lateness !== assessor) return;
+      this.reassess(slot, memo);
+      if (++n % chunk === 0) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /**
+   * Working days used when the current stage began (its day counted), on the promised clock. Cases without
+   * pauses share the answer by (acceptance day, stage day): `memo` keeps it for a pass over many cases.
+   */
+  private enteredUsed(slot: number, memo?: Map<number, number>): number {
+    const since = this.stageSince[slot]!;
+    const accepted = shanghaiDay(this.acceptedMs[slot]!);
+    if (since === NONE || since <= accepted) return 0;
+    const pauses = this.pauses.get(slot);
+    // Day numbers stay below 2^17 until the year 2328: two of them make one exact integer key.
+    const key = pauses ? undefined : -(accepted * 131072 + since) - 1;
+    let v = key === undefined ? undefined : memo?.get(key);
+    if (v === undefined) {
+      v = this.calendar().workingDaysUsed({ acceptedOn: isoOfDay(accepted), asOf: isoOfDay(since), pauses }).days;
+      if (key !== undefined) memo?.set(key, v);
+    }
+    return v;
+  }
+
+  /** Judges a counted case anew (a new model), its contribution to the counts moved with it. */
+  private reassess(slot: number, memo: Map<number, number>): void {
+    this.uncount(slot);
+    this.assess(slot, memo);
+    this.count(slot);
+  }
+
+  /** Judges one case with the model: from which day it is at risk (memo: cases alike share the answer). */
+  private assess(slot: number, memo: Map<number, number>): void {
+    this.atRiskFrom[slot] = NONE;
+    this.modelled[slot] = 0;
+    const m = this.lateness;
+    if (!m || this.flagBits[slot]! & DQ_MASK || Number.isNaN(this.acceptedMs[slot]!) || this.promisedDl[slot] === NONE || this.stageSince[slot] === NONE) return;
+    const itemId = this.item[slot]!;
+    const stageId = this.stage[slot]!;
+    // Keys of the memo: item × stage (whether it has a model) and item × stage × entered × limit (from when).
+    const pair = itemId * 1024 + stageId;
+    let has = memo.get(-(2 ** 52) - pair);
+    if (has === undefined) memo.set(-(2 ** 52) - pair, (has = m.hasModel(this.strings.values[itemId]!, this.strings.values[stageId]!) ? 1 : 0));
+    if (!has) return;
+    const item = this.strings.values[itemId]!;
+    const stage = this.strings.values[stageId]!;
+    const entered = this.enteredUsed(slot, memo);
+    const limit = this.limitDays[slot]!;
+    const key = (pair * 1024 + Math.min(entered, 1023)) * 1024 + Math.min(limit, 1023) + 1;
+    let from = memo.get(key);
+    if (from === undefined) {
+      const u = m.atRiskFromUsed(item, stage, entered, limit);
+      from = u === undefined ? -1 : u === null ? -2 : u;
+      memo.set(key, from);
+    }
+    if (from === -1) return;
+    this.modelled[slot] = 1;
+    if (from < 0) return;
+    const accepted = shanghaiDay(this.acceptedMs[slot]!);
+    const pauses = this.pauses.get(slot);
+    const dayKey = pauses ? undefined : -(2 ** 51) - (accepted * 1024 + from);
+    let day = dayKey === undefined ? undefined : memo.get(dayKey);
+    if (day === undefined) {
+      const d = from === 0 ? isoOfDay(accepted) : this.calendar().deadline({ acceptedOn: isoOfDay(accepted), limitDays: from, pauses }).deadline;
+      day = d === null ? NONE : dayNumber(d);
+      if (dayKey !== undefined) memo.set(dayKey, day);
+    }
+    if (day !== NONE) this.atRiskFrom[slot] = Math.max(day, this.stageSince[slot]!);
+  }
+
+  /** At risk on a day: predicted late, and not yet yellow or red (nor a data-quality case). */
+  private atRiskOn(slot: number, today: number): boolean {
+    const from = this.atRiskFrom[slot]!;
+    return from !== NONE && today >= from && this.warning[slot] === 0;
+  }
+
+  private atRiskView(slot: number, today: number): OpenCaseRow['atRisk'] {
+    const m = this.lateness;
+    if (!m || !this.modelled[slot]) return null;
+    const acceptedOn = isoOfDay(shanghaiDay(this.acceptedMs[slot]!));
+    const used = this.calendar().workingDaysUsed({ acceptedOn, asOf: isoOfDay(today), pauses: this.pauses.get(slot) }).days;
+    const s = this.strings.values;
+    const probability = m.probability(s[this.item[slot]!]!, s[this.stage[slot]!]!, { entered: this.enteredUsed(slot), used, limit: this.limitDays[slot]! });
+    if (probability === null) return null;
+    return { probability, since: this.atRiskOn(slot, today) ? isoOfDay(this.atRiskFrom[slot]!) : null };
   }
 
   private warningOf(slot: number, today: number): Warning {
@@ -553,6 +772,12 @@ export class OpenCaseIndex {
     this.statutoryDl = grow32(this.statutoryDl);
     this.yellowFrom = grow32(this.yellowFrom);
     this.stageDue = grow32(this.stageDue);
+    this.stageSince = grow32(this.stageSince);
+    this.limitDays = grow32(this.limitDays);
+    this.atRiskFrom = grow32(this.atRiskFrom);
+    const md = new Uint8Array(n);
+    md.set(this.modelled);
+    this.modelled = md;
     const fb = new Uint16Array(n);
     fb.set(this.flagBits);
     this.flagBits = fb;

@@ -106,7 +106,7 @@ export function areaRows(
     if (!r) rows.set(code, (r = emptyRow(code || null, code ? nameOf(code) : '未记录')));
     return r;
   };
-  for (const c of counts) Object.assign(row(c.code), { open: c.open, yellow: c.yellow, red: c.red, dataQuality: c.dataQuality, pauseOverdue: c.pauseOverdue, stageOverdue: c.stageOverdue });
+  for (const c of counts) Object.assign(row(c.code), { open: c.open, yellow: c.yellow, red: c.red, atRisk: c.atRisk, dataQuality: c.dataQuality, pauseOverdue: c.pauseOverdue, stageOverdue: c.stageOverdue });
   for (const o of extras.orders) {
     const r = row(o.area);
     r.openOrders++;
@@ -117,6 +117,8 @@ export function areaRows(
   for (const r of rows.values()) {
     r.overdueRate = overdueRate(r);
     for (const k of ['open', 'yellow', 'red', 'dataQuality', 'pauseOverdue', 'stageOverdue', 'openOrders', 'overdueOrders', 'badRatingsPastDue'] as const) totals[k] += r[k];
+    // At risk: known where a lateness model judged some case; the total is null only when none did anywhere.
+    if (r.atRisk !== null) totals.atRisk = (totals.atRisk ?? 0) + r.atRisk;
   }
   totals.overdueRate = overdueRate(totals);
   return { rows: [...rows.values()], totals };

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { ORDER_STATUS_FILTERS, shanghaiDate, type AreaOverview, type CaseSummary, type OrderList, type PlacedOrder, type SuperviseInbox } from '@tongban/shared';
+import { ORDER_STATUS_FILTERS, shanghaiDate, type AreaOverview, type CaseSummary, type OrderList, type PlacedOrder, type SuperviseInbox, type SuperviseSettings } from '@tongban/shared';
 import { actorOf } from '../auth/principal.ts';
 import type { FeatureContext } from '../feature.ts';
 import { CASE_FILTER_PROPERTIES, caseFilterOf, rejectUnknownParams, type CaseListQuery } from './case-list-params.ts';
@@ -83,6 +83,9 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
       return orderList(sources(), filter, limit);
     },
   );
+
+  // The 督办 settings the case page needs (the issue form's default due date).
+  app.get('/api/v1/supervise/settings', async (): Promise<SuperviseSettings> => ({ ...d.ctx.config.supervisionOrders }));
 
   app.get<{ Querystring: CaseListQuery & { format: ExportFormat } }>(
     '/api/v1/cases/export',

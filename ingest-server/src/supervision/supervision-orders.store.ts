@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { maskFreeText, shanghaiDate, type IsoDate, shanghaiDateTime, shanghaiIso } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import type { Escalation } from './order-escalations.ts';
+import { OrderEscalationStore } from './order-escalations.store.ts';
+import { OrderEscalator, type EscalatorDeps } from './order-escalator.ts';
 
 /** The 督办 orders table, for the rooms whose queries read it. */
 export const supervisionOrdersTable = (db: string) => `${db}.supervision_orders`;
@@ -16,7 +19,12 @@ export interface SupervisionOrder {
   status: 'open' | 'resolved';
   resolvedAt: string | null;
   resolution: string;
+  /** The escalation steps recorded for it (黄牌, 红牌), earliest first. */
+  escalations: Escalation[];
 }
+
+/** What the orders need to escalate: see `OrderEscalator`. */
+export type EscalationSettings = Omit<EscalatorDeps<SupervisionOrder>, 'recorder'>;
 
 /**
  * An order with personal data masked in its free text (reason, resolution). Orders are masked when stored
@@ -27,25 +35,44 @@ function masked(o: SupervisionOrder): SupervisionOrder {
   return { ...o, reason: maskFreeText(o.reason), resolution: maskFreeText(o.resolution) };
 }
 
-/** 督办 orders in ClickHouse (latest version per order) with the open ones in memory for the scanner. */
+/**
+ * 督办 orders in ClickHouse (latest version per order) with the open ones in memory, and their escalation
+ * steps (recorded by the escalator, read back with the orders).
+ */
 export class SupervisionOrders {
   private open = new Map<string, SupervisionOrder>();
-  /** Orders already reported overdue (reported once). */
-  private warned = new Set<string>();
+  private readonly steps: OrderEscalationStore;
+  private readonly escalator: OrderEscalator<SupervisionOrder>;
 
   constructor(
     private readonly ch: Clickhouse,
     private readonly db: string,
-  ) {}
+    escalation: EscalationSettings,
+  ) {
+    this.steps = new OrderEscalationStore(ch, db);
+    this.escalator = new OrderEscalator({ ...escalation, recorder: this.steps });
+  }
 
   async load(): Promise<void> {
     for (const o of await this.read('status = \'open\'')) this.open.set(o.orderId, o);
+    await this.escalator.load([...this.open.values()]);
+  }
+
+  /** Records (and announces) the escalation steps due by today of the open orders (the scanner's tick). */
+  escalate(): Promise<number> {
+    return this.escalator.tick();
+  }
+
+  /** The calendar changed: the open orders' next steps are dated again. */
+  recompute(): void {
+    this.escalator.rebuild();
   }
 
   async issue(caseId: string, input: { reason: string; dueOn: IsoDate; issuer: string }, now: number): Promise<SupervisionOrder> {
-    const order = masked({ orderId: randomUUID(), caseId, issuedAt: shanghaiIso(now), status: 'open', resolvedAt: null, resolution: '', ...input });
+    const order = masked({ orderId: randomUUID(), caseId, issuedAt: shanghaiIso(now), status: 'open', resolvedAt: null, resolution: '', escalations: [], ...input });
     await this.write(order, now);
     this.open.set(order.orderId, order);
+    this.escalator.track(order);
     return order;
   }
 
@@ -55,34 +82,24 @@ export class SupervisionOrders {
     const resolved = masked({ ...order, status: 'resolved', resolvedAt: shanghaiIso(now), resolution });
     await this.write(resolved, now);
     this.open.delete(orderId);
+    this.escalator.untrack(orderId);
     return resolved;
   }
 
-  /** Every order, latest version each (a small table: one row per order and change). */
-  all(): Promise<SupervisionOrder[]> {
-    return this.read('1');
+  /** Every order, latest version each, with its steps (small tables: one row per order and change, per order and step). */
+  async all(): Promise<SupervisionOrder[]> {
+    const [orders, steps] = await Promise.all([this.read('1'), this.steps.all()]);
+    return withSteps(orders, steps);
   }
 
-  ofCase(caseId: string): Promise<SupervisionOrder[]> {
-    return this.read('case_id = {caseId:String}', { caseId });
+  async ofCase(caseId: string): Promise<SupervisionOrder[]> {
+    const [orders, steps] = await Promise.all([this.read('case_id = {caseId:String}', { caseId }), this.steps.ofCase(caseId)]);
+    return withSteps(orders, steps);
   }
 
-  /** Open orders past their due date not reported yet (each is reported once). */
-  newlyOverdue(now: number): SupervisionOrder[] {
-    const today = shanghaiDate(now);
-    const out: SupervisionOrder[] = [];
-    for (const o of this.open.values()) {
-      if (o.dueOn < today && !this.warned.has(o.orderId)) {
-        this.warned.add(o.orderId);
-        out.push(o);
-      }
-    }
-    return out;
-  }
-
-  /** Every order not resolved yet (in memory). */
+  /** Every order not resolved yet, with its steps (in memory). */
   openOrders(): SupervisionOrder[] {
-    return [...this.open.values()];
+    return [...this.open.values()].map((o) => ({ ...o, escalations: [...this.escalator.stepsOf(o.orderId)] }));
   }
 
   counts(now: number): { open: number; overdue: number } {
@@ -123,7 +140,13 @@ export class SupervisionOrders {
       format: 'JSONEachRow',
       clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
     });
-    const rows = await rs.json<Omit<SupervisionOrder, 'issuedAt' | 'resolvedAt'> & { issued: number; resolved: number | null }>();
-    return rows.map(({ issued, resolved, ...o }) => masked({ ...o, issuedAt: shanghaiIso(Number(issued)), resolvedAt: resolved === null ? null : shanghaiIso(Number(resolved)) }));
+    const rows = await rs.json<Omit<SupervisionOrder, 'issuedAt' | 'resolvedAt' | 'escalations'> & { issued: number; resolved: number | null }>();
+    return rows.map(({ issued, resolved, ...o }) => masked({ ...o, escalations: [], issuedAt: shanghaiIso(Number(issued)), resolvedAt: resolved === null ? null : shanghaiIso(Number(resolved)) }));
   }
+}
+
+function withSteps(orders: SupervisionOrder[], steps: readonly Escalation[]): SupervisionOrder[] {
+  const byOrder = new Map<string, Escalation[]>();
+  for (const s of steps) byOrder.set(s.orderId, [...(byOrder.get(s.orderId) ?? []), s]);
+  return orders.map((o) => ({ ...o, escalations: byOrder.get(o.orderId) ?? [] }));
 }

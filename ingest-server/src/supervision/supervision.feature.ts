@@ -5,12 +5,19 @@ import { CaseProjector, closedCaseSummary } from './case-projector.ts';
 import { deriveCaseState, type CaseState } from './case-state.ts';
 import { CaseStateStore } from './case-state.store.ts';
 import { OpenCaseIndex, type OpenCaseRow } from './open-case-index.ts';
+import { DerivationWatermark } from './derivation-watermark.ts';
+import { TypicalMinutesStore } from './typical-minutes.store.ts';
+import { EventArrivals } from '../events/event-arrivals.store.ts';
 import { DeadlineHistoryStore, deadlineChanges } from './deadline-history.store.ts';
 import { RatingClockBook } from './rating-clocks/rating-clock-book.ts';
 import { RatingClockStore } from './rating-clocks/rating-clock.store.ts';
 import { RATING_CLOCK_MIGRATIONS } from './rating-clocks/rating-clocks.migrations.ts';
 import { ratingClockRoutes } from './rating-clocks/rating-clocks.route.ts';
+import { catchUpRatingClocks } from './rating-clocks/rating-clock-catch-up.ts';
+import { LatenessModel, startLatenessModel } from './lateness.ts';
 import { SupervisionOrders } from './supervision-orders.store.ts';
+import { escalationAnnouncer } from './order-escalation-announcer.ts';
+import { ORDER_ESCALATION_MIGRATIONS } from './order-escalations.migrations.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
 import { superviseRoutes } from './supervise.route.ts';
@@ -28,18 +35,26 @@ const BULK_PROJECTION_ABOVE = 100_000;
  */
 export const supervisionFeature: FeatureFactory = (ctx) => {
   const states = new CaseStateStore(ctx.clickhouse, ctx.db);
+  const typicalStore = new TypicalMinutesStore(ctx.clickhouse, ctx.db, states);
   const index = new OpenCaseIndex(() => ctx.calendar.calendar, ctx.config.pauseFlagDays);
   ctx.provideCaseDistrict((caseId) => index.districtOf(caseId));
-  const orders = new SupervisionOrders(ctx.clickhouse, ctx.db);
+  const log = ctx.logger.child({ component: 'supervision' });
+  const districtName = (code: string) => districtByCode(code)?.name ?? code;
+  const orders = new SupervisionOrders(ctx.clickhouse, ctx.db, {
+    calendar: () => ctx.calendar.calendar,
+    redCardAfterDays: ctx.config.supervisionOrders.redCardAfterDays,
+    now: ctx.now,
+    logger: log,
+    announce: escalationAnnouncer(ctx, index, districtName, log),
+  });
   const history = new DeadlineHistoryStore(ctx.clickhouse, ctx.db);
+  const lateness = new LatenessModel(ctx.clickhouse, ctx.db, ctx.config.lateness);
   /** Open cases queued by a repair (calendar or item change): their deadlines before it, and the cause. */
   const repairs = new Map<string, { promised: string | null; statutory: string | null; cause: string }>();
   let typical = new Map<string, number>();
   const timers: NodeJS.Timeout[] = [];
-  const log = ctx.logger.child({ component: 'supervision' });
 
   const itemName = (code: string) => ctx.catalogue.get(code)?.name ?? '';
-  const districtName = (code: string) => districtByCode(code)?.name ?? code;
   const deriveContext = () => ({
     calendar: ctx.calendar.calendar,
     pauseFlagDays: ctx.config.pauseFlagDays,
@@ -110,13 +125,15 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     },
   });
 
+  const watermark = new DerivationWatermark({ clickhouse: ctx.clickhouse, db: ctx.db, arrivals: new EventArrivals(ctx.clickhouse, ctx.db), projector, logger: log, intervalMs: ctx.config.scale.derivationWatermarkMs });
+
   const scan = () => {
     const now = ctx.now();
     index.advance(now, (caseId, previous) => {
       const summary = index.summary(caseId, now);
       if (summary) emitWarning(warningMessage(summary, previous));
     });
-    for (const o of orders.newlyOverdue(now)) ctx.live.emit('supervision:overdue', { ...o, districtCode: undefined }, undefined);
+    void orders.escalate().catch((err: unknown) => log.warn({ err }, '督办 escalation tick failed'));
     void book.scan();
   };
 
@@ -133,7 +150,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       at: now,
       value: {
         supervision: {
-          counts: { open: counts.open, yellow: counts.yellow, red: counts.red, stageOverdue: counts.stageOverdue.total, pauseOverdue: counts.pauseOverdue },
+          counts: { open: counts.open, yellow: counts.yellow, red: counts.red, stageOverdue: counts.stageOverdue.total, pauseOverdue: counts.pauseOverdue, atRisk: counts.atRisk },
           byLevel: counts.byLevel,
           byDistrict: counts.byDistrict,
           dataQuality: counts.dataQuality,
@@ -151,7 +168,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
 
   return {
     name: 'supervision',
-    migrations: [...SUPERVISION_MIGRATIONS, ...RATING_CLOCK_MIGRATIONS],
+    migrations: [...SUPERVISION_MIGRATIONS, ...RATING_CLOCK_MIGRATIONS, ...ORDER_ESCALATION_MIGRATIONS],
 
     async register(app) {
       const caseState = async (caseId: string) => {
@@ -173,35 +190,48 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     },
 
     async start() {
-      typical = await states.typicalMinutes();
+      const typicalLoaded = await typicalStore.load();
+      typical = typicalLoaded.minutes;
       await orders.load();
       const ratings = await book.load();
       log.info({ activeRatingClocks: ratings }, 'bad-rating clocks loaded');
       const started = Date.now();
-      const last = await states.lastVersion();
+      const mark = await watermark.load();
+      const last = mark.watermark === null ? await states.lastVersion() : 0;
       const loaded = await states.loadOpen((c) => index.upsert(c, ctx.now()));
       log.info({ openCases: loaded, ms: Date.now() - started }, 'open-case index rebuilt');
-      // Events received after the last derivation (a crash, a backfill) are projected now.
-      const behind = last === 0 ? [] : await states.casesReceivedSince(last - 60_000);
-      if (last === 0 || behind.length > BULK_PROJECTION_ABOVE) {
+      if (mark.watermark !== null) {
+        // Only the cases with an event stored since the last derivation (issue 16): never the whole log.
+        const touched = await watermark.touchedSince(mark.watermark);
+        projector.enqueue(touched);
+        await projector.drain();
+        log.info({ cases: touched.length, since: shanghaiIso(mark.watermark), ms: Date.now() - started }, 'derived the cases touched since the derivation watermark');
+      } else if (last === 0 || (await states.casesReceivedSince(last - 60_000)).length > BULK_PROJECTION_ABOVE) {
+        log.info({ reason: mark.reason }, 'no usable derivation watermark: deriving every case of the event log once');
         // A first start on an existing log, or a bulk backfill: one ordered pass over case_events.
         const n = await projector.projectAll((cases) => log.info({ cases }, 'projecting the event log'));
         if (n) log.info({ cases: n, ms: Date.now() - started }, 'projected every case of the event log');
       } else {
-        projector.enqueue(behind);
+        projector.enqueue(await states.casesReceivedSince(last - 60_000));
         await projector.drain();
       }
+      // Bad ratings stored before their clocks existed get them, once per data dir (a mark, not a scan per start).
+      const caughtUp = await catchUpRatingClocks({ ch: ctx.clickhouse, db: ctx.db, book, now: ctx.now });
+      if (caughtUp !== null) log.info({ opened: caughtUp }, 'bad-rating clocks caught up with the event log');
+      timers.push(await startLatenessModel({ model: lateness, index, calendar: () => ctx.calendar.calendar, now: ctx.now, logger: log }));
       projector.start();
+      watermark.start();
       timers.push(setInterval(scan, SCAN_INTERVAL_MS));
       timers.push(
         setInterval(() => {
-          void states.typicalMinutes().then((t) => (typical = t), (err: unknown) => log.warn({ err }, 'item history refresh failed'));
+          void typicalStore.refresh().then((t) => (typical = t), (err: unknown) => log.warn({ err }, 'item history refresh failed'));
         }, HISTORY_REFRESH_MS),
       );
       for (const t of timers) t.unref();
       ctx.calendar.onChange(() => {
         log.info({ openCases: index.size }, 'calendar updated: recomputing open deadlines');
         repair(index.caseIds(), `calendar:${ctx.calendar.calendar.source}`);
+        orders.recompute();
         void book.recompute().catch((err: unknown) => log.warn({ err }, 'recomputing bad-rating clocks failed'));
       });
       ctx.catalogue.onChange((item) => repair(index.caseIds({ itemCode: item.itemCode }), `item:${item.itemCode}`));
@@ -215,8 +245,11 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
 
     async afterBulkLoad(progress) {
       const started = Date.now();
+      const from = await watermark.now();
       const n = await projector.projectAll((cases) => progress(`case states: ${cases.toLocaleString('en-US')} cases derived`));
       progress(`case states: ${n.toLocaleString('en-US')} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; ${index.size.toLocaleString('en-US')} open`);
+      await watermark.afterBulk(from);
+      typical = await typicalStore.refresh();
     },
 
     snapshot: overview,
@@ -225,6 +258,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     async stop() {
       for (const t of timers) clearInterval(t);
       await projector.stop();
+      await watermark.stop();
     },
   };
 };

@@ -1,4 +1,4 @@
-import { addColumn, BY_CASE, table } from '../clickhouse/ddl.ts';
+import { addColumn, BY_CASE, DIMENSION, table } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
 
 /**
@@ -123,6 +123,61 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
         engine: 'MergeTree',
         orderBy: '(case_id, at)',
         distribution: BY_CASE,
+      }),
+    ],
+  },
+  {
+    version: 120,
+    name: 'stage start on case state, supervision marks',
+    steps: [
+      // When the current stage began: the lateness model (at_risk) reads it for the open cases after a restart.
+      addColumn('case_state', `stage_since Nullable(DateTime64(3, 'Asia/Shanghai'))`, { after: 'stage_due' }),
+      // One-off passes the engine has done on a data dir (e.g. the catch-up of bad-rating clocks), by name.
+      table({
+        table: 'supervision_marks',
+        columns: `
+        name String,
+        value UInt64,
+        set_at DateTime64(3, 'Asia/Shanghai')`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['set_at'],
+        orderBy: 'name',
+        distribution: DIMENSION,
+      }),
+    ],
+  },
+  {
+    version: 140,
+    name: 'derivation watermark (issue 16)',
+    steps: [
+      // Engine time before which every stored event has been derived into case_state (one row per advance;
+      // the latest wins). A restart derives only the cases with an event stored since (event_arrivals).
+      table({
+        table: 'derivation_watermark',
+        columns: `
+        name LowCardinality(String),
+        watermark DateTime64(3, 'Asia/Shanghai'),
+        set_at DateTime64(3, 'Asia/Shanghai')`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['watermark'],
+        orderBy: 'name',
+        distribution: DIMENSION,
+      }),
+    ],
+  },
+  {
+    version: 141,
+    name: 'item typical minutes as last computed (issue 16)',
+    steps: [
+      table({
+        table: 'item_typical_minutes',
+        columns: `
+        computed_at DateTime64(3, 'Asia/Shanghai'),
+        doc String COMMENT 'JSON {itemCode: median handling minutes}'`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['computed_at'],
+        orderBy: 'tuple()',
+        distribution: DIMENSION,
       }),
     ],
   },

@@ -101,6 +101,8 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       visits: s.visits,
       rating: s.rating,
       flags: s.flags,
+      // Predicted lateness is judged for open cases only (the index's model); null for a closed case.
+      atRisk: d.index.summary(s.caseId, d.ctx.now())?.atRisk ?? null,
       applicant: submitted?.applicant ? maskApplicant(submitted.applicant) : null,
       extension: s.extension,
       stageClock: s.stageClock,

@@ -29,15 +29,17 @@ export function hourlyTrendFromRows(day: string, rows: HourRow[], currentHour: n
 }
 
 /** Two day ranges of the event log (month partitions prune the rest), grouped by Shanghai day and hour. */
-export async function queryHourlyTrend(ch: Clickhouse, db: string, day: string, currentHour: number): Promise<HourlyTrend> {
+/** `untilMs`: the day's events up to this instant only (a replay); last week's day is whole. */
+export async function queryHourlyTrend(ch: Clickhouse, db: string, day: string, currentHour: number, untilMs = 7_258_118_400_000): Promise<HourlyTrend> {
   const rs = await ch.query({
     query: `SELECT toString(toDate(occurred_at, 'Asia/Shanghai')) AS day, toHour(occurred_at, 'Asia/Shanghai') AS hour, count() AS n
             FROM ${eventTables(db).events}
             WHERE type = 'submitted' AND (
-              (occurred_at >= toDateTime64({day:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({day:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY)
+              (occurred_at >= toDateTime64({day:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({day:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY
+               AND occurred_at <= fromUnixTimestamp64Milli({until:Int64}, 'Asia/Shanghai'))
               OR (occurred_at >= toDateTime64({compare:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({compare:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY))
             GROUP BY day, hour`,
-    query_params: { day, compare: addCalendarDays(day, -7) },
+    query_params: { day, compare: addCalendarDays(day, -7), until: untilMs },
     format: 'JSONEachRow',
     clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
   });

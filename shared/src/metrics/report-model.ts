@@ -255,6 +255,13 @@ export interface ReportAnswer extends ReportDocument {
     /** Events of the report's period received after its cut-off. */
     eventsAfterCutoff: number;
     checkedAt: string;
+    /**
+     * The period's data changed after the cut-off (an event of the period accepted later, a backfill): the
+     * report is not final. A request without `id` or `cutoff` builds it anew instead of serving it.
+     */
+    stale: boolean;
+    /** When the period's data last changed (null: not since reports began tracking it). */
+    periodChangedAt: string | null;
   };
 }
 

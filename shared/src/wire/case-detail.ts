@@ -21,8 +21,9 @@ export const SupervisionOrderSchema = z.object({
   /** The order's own clock: running, due within a working day, past its due date unresolved, resolved. */
   clock: z.enum(['open', 'due_soon', 'overdue', 'resolved']),
   /**
-   * 黄牌 from the day after the due date, 红牌 from the RED_CARD_AFTER_DAYS-th working day after it, while the
-   * order stays unresolved (a resolved order keeps what it had reached when resolved); dates null until reached.
+   * The escalation steps the system recorded (table `supervision_escalations`, announced with
+   * `supervision:overdue`): 黄牌 the day after the due date, 红牌 the `redCardAfterDays`-th working day after
+   * it, while the order stays unresolved (a resolved order keeps what it had reached); dates null until recorded.
    */
   escalation: z.object({ level: z.enum(['none', 'yellow_card', 'red_card']), yellowCardOn: isoDate.nullable(), redCardOn: isoDate.nullable() }),
 });

@@ -8,6 +8,21 @@ export type Warning = z.infer<typeof WarningSchema>;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
+/**
+ * Predicted lateness of an open case (from its item's completed cases at its current stage): the probability
+ * it ends late, and since when it is `at_risk` (above the threshold, not yet yellow or red), else null.
+ * The whole field is null when there is no model (too few completed cases of the item): never invented.
+ */
+export const AtRiskSchema = z.object({ probability: z.number(), since: isoDate.nullable() });
+export type AtRisk = z.infer<typeof AtRiskSchema>;
+
+/** Pure: how a page shows a case's prediction: 预测风险 with its probability when at_risk, else the probability alone. */
+export function atRiskWords(a: AtRisk | null): string {
+  if (a === null) return '无数据';
+  const p = `${Math.round(a.probability * 100)}%`;
+  return a.since === null ? `超期概率 ${p}` : `预测风险（超期概率 ${p}，自 ${a.since}）`;
+}
+
 /** What describes a case wherever it is shown: place, stage, holder, clocks and its rung on the ladder. */
 export const CaseFieldsSchema = z.object({
   caseId: z.string(),
@@ -28,6 +43,7 @@ export const CaseFieldsSchema = z.object({
   daysOverdue: z.number(),
   /** Data-quality and supervision flags (`missing_completion`, `pause_overdue`, `stage_overdue` …). */
   flags: z.array(z.string()),
+  atRisk: AtRiskSchema.nullable(),
 });
 
 /** One open case as `GET /api/v1/cases` lists it and the wall's red list shows it. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The screens a wall display can show, in rotation or pinned to one. */
-export const SCREEN_KINDS = ['city', 'district', 'ratings', 'supervision'] as const;
+export const SCREEN_KINDS = ['city', 'district', 'ratings', 'supervision', 'halls'] as const;
 export type ScreenKind = (typeof SCREEN_KINDS)[number];
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (Asia/Shanghai)');
@@ -26,6 +26,10 @@ export const DisplayAlarmsSchema = z.object({
 });
 export type DisplayAlarms = z.infer<typeof DisplayAlarmsSchema>;
 
+/** One service hall's camera: an HLS stream (`.m3u8`) the wall plays muted; CORS must let the wall's page read it. */
+export const HallStreamSchema = z.object({ name: z.string().min(1), url: z.string().min(1) });
+export type HallStream = z.infer<typeof HallStreamSchema>;
+
 /** `GET /api/v1/display`: the configuration of the calling wall display (DISPLAYS_FILE, or the default). */
 export const DisplayConfigSchema = z.object({
   name: z.string(),
@@ -38,5 +42,9 @@ export const DisplayConfigSchema = z.object({
   /** Reload the page when no live message came for this long (seconds). */
   watchdogSeconds: z.number().int().min(30).max(86_400),
   alarms: DisplayAlarmsSchema,
+  /** Service halls' video (the `halls` screen), in rotation; empty = none configured. */
+  halls: z.array(HallStreamSchema),
+  /** How long each hall's video stays before the next (seconds). */
+  hallSeconds: z.number().int().min(5).max(86_400),
 });
 export type DisplayConfig = z.infer<typeof DisplayConfigSchema>;

@@ -17,3 +17,4 @@ export * from './display.ts';
 import type { z } from 'zod';
 /** Any schema of the contract, for a page's generic `safeParse` helper (pages need no zod of their own). */
 export type WireSchema<T> = z.ZodType<T>;
+export * from './replay.ts';

@@ -49,7 +49,12 @@ export const DataQualityCountsSchema = z.object({ total: z.number(), byDistrict:
  * one district, the figures the engine keeps city-wide only (by level, stage, 督办, rating clocks) are null.
  */
 export const SupervisionOverviewSchema = z.object({
-  counts: WarningCountsSchema.extend({ stageOverdue: z.number().nullable(), pauseOverdue: z.number().nullable() }),
+  counts: WarningCountsSchema.extend({
+    stageOverdue: z.number().nullable(),
+    pauseOverdue: z.number().nullable(),
+    /** Open cases predicted late, not yet yellow or red; null when no case has a lateness model (无数据). */
+    atRisk: z.number().nullable(),
+  }),
   byLevel: z.record(z.enum(LEVELS), z.number()).nullable(),
   byDistrict: z.record(z.string(), WarningCountsSchema),
   /** Red first, then yellow, most overdue first; at most 100. */
@@ -95,6 +100,33 @@ export const RatingWarningSchema = z.object({
 });
 export type RatingWarning = z.infer<typeof RatingWarningSchema>;
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/**
+ * `supervision:overdue`: a 督办 order passed its due date unresolved and the system recorded an escalation
+ * step: 黄牌 (`yellow_card`) the day after its due date, 红牌 (`red_card`) the configured number of working
+ * days after it (`supervisionOrders.redCardAfterDays`). Sent once per order and step, when the step is
+ * recorded (not again after a restart); to the city-wide feed and the room of the case's district.
+ */
+export const SupervisionOverdueSchema = z.object({
+  orderId: z.string(),
+  caseId: z.string(),
+  /** The district of the order's case; null when the case is not in the open-case index (closed, unknown). */
+  districtCode: z.string().nullable(),
+  districtName: z.string().nullable(),
+  level: z.enum(['yellow_card', 'red_card']),
+  /** Shanghai date of the escalation step (the date recorded with it). */
+  escalatedOn: isoDate,
+  dueOn: isoDate,
+  issuedAt: z.string(),
+  issuer: z.string(),
+  /** The order's reason, personal data masked. */
+  reason: z.string(),
+  /** When the step was recorded (server time, Asia/Shanghai offset). */
+  at: z.string(),
+});
+export type SupervisionOverdue = z.infer<typeof SupervisionOverdueSchema>;
+
 /** Every live message by event name: the server emits these, the wall parses them. */
 export const LIVE_MESSAGES = {
   snapshot: SnapshotSchema,
@@ -102,6 +134,7 @@ export const LIVE_MESSAGES = {
   'case:event': LiveEventSchema,
   'case:warning': CaseWarningSchema,
   'rating:warning': RatingWarningSchema,
+  'supervision:overdue': SupervisionOverdueSchema,
 } as const;
 export type LiveMessageName = keyof typeof LIVE_MESSAGES;
 export type LiveMessage<K extends LiveMessageName> = z.infer<(typeof LIVE_MESSAGES)[K]>;

@@ -135,3 +135,12 @@ export const flagWords = (flag: string): string => FLAG_WORDS[flag] ?? flag;
 
 export const WARNING_WORDS: Record<string, string> = { none: '正常', yellow: '黄色预警', red: '红色超期' };
 export const STATUS_WORDS: Record<string, string> = { submitted: '已申办', in_progress: '办理中', paused: '暂停', completed: '已办结', rejected: '不予受理', withdrawn: '已撤回' };
+
+/** `GET /api/v1/supervise/settings`: the 督办 settings a page needs (config `supervisionOrders`). */
+export const SuperviseSettingsSchema = z.object({
+  /** Working days from today the issue form's due date defaults to. */
+  defaultDueWorkingDays: z.number(),
+  /** Working days after its due date an unresolved order is escalated 黄牌 → 红牌. */
+  redCardAfterDays: z.number(),
+});
+export type SuperviseSettings = z.infer<typeof SuperviseSettingsSchema>;

@@ -18,6 +18,15 @@ import {
   type RatingClockView,
 } from './rating-clock.ts';
 
+/** A 不满意/非常不满意 `rated` event, and the district of its case. */
+export interface BadRating {
+  caseId: string;
+  eventId: string;
+  districtCode: string;
+  rating: number;
+  ratedAt: string;
+}
+
 /** What `rating:warning` carries. */
 export interface RatingWarningMessage {
   caseId: string;
@@ -81,23 +90,36 @@ export class RatingClockBook {
   }
 
   private async observeNow(states: readonly CaseState[], quiet: boolean): Promise<number> {
-    const candidates = new Map<string, { state: CaseState; eventId: string; rating: number; ratedAt: string }>();
+    const candidates: BadRating[] = [];
     for (const s of states) {
       for (const e of s.events) {
         if (e.type === 'rated' && e.rating !== undefined && isBadRating(e.rating) && !this.active.has(e.eventId)) {
-          candidates.set(e.eventId, { state: s, eventId: e.eventId, rating: e.rating, ratedAt: e.occurredAt });
+          candidates.push({ caseId: s.caseId, districtCode: s.districtCode, eventId: e.eventId, rating: e.rating, ratedAt: e.occurredAt });
         }
       }
     }
+    return this.openMissing(candidates, quiet);
+  }
+
+  /**
+   * Opens the clocks of bad ratings read from the event log that have none yet (the catch-up of ratings stored
+   * before the clocks existed). Quiet: a rating of long ago announces nothing; its warnings are as of today.
+   */
+  catchUp(ratings: readonly BadRating[]): Promise<number> {
+    return this.serial(() => this.openMissing(ratings, true));
+  }
+
+  private async openMissing(ratings: readonly BadRating[], quiet: boolean): Promise<number> {
+    const candidates = new Map(ratings.filter((r) => isBadRating(r.rating) && !this.active.has(r.eventId)).map((r) => [r.eventId, r]));
     if (!candidates.size) return 0;
-    const caseIds = [...new Set([...candidates.values()].map((c) => c.state.caseId))];
+    const caseIds = [...new Set([...candidates.values()].map((c) => c.caseId))];
     for (const known of await this.o.store.ofCases(caseIds)) candidates.delete(known.eventId);
     if (!candidates.size) return 0;
     const cal = this.o.calendar();
     const today = shanghaiDate(this.o.now());
     const opened: RatingClock[] = [];
     for (const c of candidates.values()) {
-      const clock = openRatingClock(cal, { caseId: c.state.caseId, eventId: c.eventId, districtCode: c.state.districtCode, rating: c.rating, ratedAt: c.ratedAt });
+      const clock = openRatingClock(cal, c);
       if (!clock) continue;
       if (quiet) for (const k of RATING_CLOCK_KINDS) clock.warned[k] = ratingWarningOn(clock, k, today);
       opened.push(clock);
