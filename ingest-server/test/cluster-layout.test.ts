@@ -59,7 +59,7 @@ const get = async (server: ServerProcess, p: string) => {
   return r.body;
 };
 /** An answer without the instants of its computation (which differ between two servers by construction). */
-const VOLATILE = new Set(['serverTime', 'issuedAt', 'checkedAt', 'cutoff', 'generatedAt', 'builtAt', 'buildCutoff', 'asOf', 'now', 'computedAt', 'lastBuildAt', 'receivedAt', 'maxReceived']);
+const VOLATILE = new Set(['serverTime', 'issuedAt', 'checkedAt', 'periodChangedAt', 'cutoff', 'generatedAt', 'builtAt', 'buildCutoff', 'asOf', 'now', 'computedAt', 'lastBuildAt', 'receivedAt', 'maxReceived']);
 /** …and, by the key holding them, the instant a scanner announced a red, a report's id (its generation instant), an order's random id. */
 const VOLATILE_IN: Record<string, string> = { redList: 'at', '': 'id', reports: 'id', orders: 'orderId' };
 const stable = (v: unknown, parent = ''): unknown =>
