@@ -4,7 +4,12 @@
  * prints the server's RSS, V8 heap, event-loop delay (from /metrics) and throughput; at the end the
  * first and the last minute side by side. Memory that keeps growing shows as a last minute above the first.
  *
- *   pnpm bench:soak [--minutes 5] [--rate 2000] [--clients 20] [--inspect 9339]
+ * RSS is split as the kernel counts it: anonymous memory (heaps: V8, glibc malloc, chDB's jemalloc) and
+ * file-backed pages (mostly libchdb's code, faulted in as more of it runs: shared, reclaimable). The
+ * ClickHouse engine's own account (`tongban_clickhouse_memory_bytes`: tracked total and caches) is beside
+ * it. The slope is a least-squares fit of RSS over everything after the first minute.
+ *
+ *   pnpm bench:soak [--minutes 5] [--rate 2000] [--clients 20] [--inspect 9339] [--env KEY=VALUE …]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -19,8 +24,11 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '20' },
     // Opens the server's inspector (e.g. for HeapProfiler sampling) on this port.
     inspect: { type: 'string' },
+    // Server environment for a side-by-side run, e.g. --env MALLOC_ARENA_MAX=2 --env CHDB_MARK_CACHE_BYTES=…
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
+const EXTRA_ENV = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const MINUTES = Number(args.minutes);
 const RATE = Number(args.rate);
 const CLIENTS = Number(args.clients);
@@ -65,7 +73,15 @@ function metric(text: string, name: string, labels = ''): number {
 interface Sample {
   t: number;
   rssMiB: number;
+  anonMiB: number;
+  fileMiB: number;
   heapMiB: number;
+  heapTotalMiB: number;
+  chTrackedMiB: number;
+  chCachesMiB: number;
+  jemallocMiB: number;
+  /** Anonymous RSS that is neither V8's heap nor chDB's jemalloc: glibc malloc (Buffers, native modules), stacks. */
+  otherMiB: number;
   externalMiB: number;
   loopP50: number;
   loopP99: number;
@@ -76,7 +92,7 @@ interface Sample {
 }
 
 async function main() {
-  const server = await ServerProcess.start({ LOG_LEVEL: 'warn', ...(args.inspect ? { NODE_OPTIONS: `--inspect=127.0.0.1:${args.inspect}` } : {}) });
+  const server = await ServerProcess.start({ LOG_LEVEL: 'warn', ...EXTRA_ENV, ...(args.inspect ? { NODE_OPTIONS: `--inspect=127.0.0.1:${args.inspect}` } : {}) });
   const pid = server.child!.pid!;
   const sockets: Socket[] = [];
   let liveMsgs = 0;
@@ -85,8 +101,8 @@ async function main() {
     s.onAny(() => liveMsgs++);
     sockets.push(s);
   }
-  console.log(`bench:soak — ${RATE} events/s for ${MINUTES} min, ${CLIENTS} wall clients, server pid ${pid}`);
-  console.log('   t   RSS MiB  heap MiB  ext MiB  loop p50/p99/max ms   ev/s acked  pending  live msg/s');
+  console.log(`bench:soak — ${RATE} events/s for ${MINUTES} min, ${CLIENTS} wall clients, server pid ${pid}${args.env.length ? `, env ${args.env.join(' ')}` : ''}`);
+  console.log('   t   RSS MiB  anon  file  heap/total MiB  ext MiB  CH tracked  CH caches  jemalloc  other  loop p50/p99/max ms   ev/s acked  pending  live msg/s');
 
   let acked = 0;
   let refused = 0;
@@ -114,11 +130,21 @@ async function main() {
     while (Date.now() - t0 < MINUTES * 60_000) {
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
       const m = await (await fetch(`${server.url}/metrics`)).text();
-      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
+      const ch = (kind: string) => metric(m, 'tongban_clickhouse_memory_bytes', `{kind="${kind}"}`) / 2 ** 20;
+      const caches = ['mark_cache', 'primary_index_cache', 'index_mark_cache', 'uncompressed_cache', 'query_cache', 'query_condition_cache', 'compiled_expression_cache', 'page_cache'].map(ch).filter(Number.isFinite);
       const s: Sample = {
         t: Math.round((Date.now() - t0) / 1000),
-        rssMiB: rss,
+        rssMiB: kib('VmRSS'),
+        anonMiB: kib('RssAnon'),
+        fileMiB: kib('RssFile'),
         heapMiB: metric(m, 'tongban_process_memory_bytes', '{kind="heap_used"}') / 2 ** 20,
+        heapTotalMiB: metric(m, 'tongban_process_memory_bytes', '{kind="heap_total"}') / 2 ** 20,
+        chTrackedMiB: ch('tracked'),
+        chCachesMiB: caches.reduce((a, b) => a + b, 0),
+        jemallocMiB: ch('jemalloc_resident'),
+        otherMiB: NaN,
         externalMiB: metric(m, 'tongban_process_memory_bytes', '{kind="external"}') / 2 ** 20,
         loopP50: metric(m, 'tongban_event_loop_delay_ms', '{quantile="0.5"}'),
         loopP99: metric(m, 'tongban_event_loop_delay_ms', '{quantile="0.99"}'),
@@ -127,11 +153,12 @@ async function main() {
         pending: metric(m, 'tongban_ingest_pending_rows'),
         liveMsgs: (liveMsgs - lastLive) / (SAMPLE_MS / 1000),
       };
+      s.otherMiB = s.anonMiB - s.heapTotalMiB - s.jemallocMiB;
       lastAcked = acked;
       lastLive = liveMsgs;
       samples.push(s);
       console.log(
-        `${String(s.t).padStart(4)}  ${s.rssMiB.toFixed(0).padStart(8)}  ${s.heapMiB.toFixed(0).padStart(8)}  ${s.externalMiB.toFixed(0).padStart(7)}  ${`${s.loopP50.toFixed(0)}/${s.loopP99.toFixed(0)}/${s.loopMax.toFixed(0)}`.padStart(19)}  ${s.evPerSec.toFixed(0).padStart(10)}  ${String(s.pending).padStart(7)}  ${s.liveMsgs.toFixed(0).padStart(10)}`,
+        `${String(s.t).padStart(4)}  ${s.rssMiB.toFixed(0).padStart(8)}  ${s.anonMiB.toFixed(0).padStart(4)}  ${s.fileMiB.toFixed(0).padStart(4)}  ${`${s.heapMiB.toFixed(0)}/${s.heapTotalMiB.toFixed(0)}`.padStart(14)}  ${s.externalMiB.toFixed(0).padStart(7)}  ${s.chTrackedMiB.toFixed(0).padStart(10)}  ${s.chCachesMiB.toFixed(0).padStart(9)}  ${s.jemallocMiB.toFixed(0).padStart(8)}  ${s.otherMiB.toFixed(0).padStart(5)}  ${`${s.loopP50.toFixed(0)}/${s.loopP99.toFixed(0)}/${s.loopMax.toFixed(0)}`.padStart(19)}  ${s.evPerSec.toFixed(0).padStart(10)}  ${String(s.pending).padStart(7)}  ${s.liveMsgs.toFixed(0).padStart(10)}`,
       );
     }
   } finally {
@@ -140,14 +167,30 @@ async function main() {
     await server.dispose();
   }
   const minute = (from: number, to: number) => samples.filter((s) => s.t > from && s.t <= to);
-  const avg = (xs: Sample[], k: keyof Sample) => xs.reduce((n, s) => n + s[k], 0) / Math.max(1, xs.length);
-  const max = (xs: Sample[], k: keyof Sample) => Math.max(...xs.map((s) => s[k]));
+  // A scrape that timed out (the server busy) leaves NaN in its sample: averaged over the ones that answered.
+  const known = (xs: Sample[], k: keyof Sample) => xs.map((s) => s[k]).filter(Number.isFinite);
+  const avg = (xs: Sample[], k: keyof Sample) => known(xs, k).reduce((n, v) => n + v, 0) / Math.max(1, known(xs, k).length);
+  const max = (xs: Sample[], k: keyof Sample) => Math.max(...known(xs, k));
   const end = samples.at(-1)?.t ?? 0;
   const first = minute(0, 60);
   const last = minute(end - 60, end);
   const row = (label: string, xs: Sample[]) =>
-    `${label.padEnd(12)} RSS ${avg(xs, 'rssMiB').toFixed(0)} MiB (max ${max(xs, 'rssMiB').toFixed(0)}), heap ${avg(xs, 'heapMiB').toFixed(0)} MiB, loop p99 ${avg(xs, 'loopP99').toFixed(0)} ms (max ${max(xs, 'loopMax').toFixed(0)}), ${avg(xs, 'evPerSec').toFixed(0)} ev/s acked`;
-  console.log(`\n${row('first minute', first)}\n${row('last minute', last)}\nrefused requests: ${refused}`);
+    `${label.padEnd(12)} RSS ${avg(xs, 'rssMiB').toFixed(0)} MiB (max ${max(xs, 'rssMiB').toFixed(0)}; anon ${avg(xs, 'anonMiB').toFixed(0)}, file ${avg(xs, 'fileMiB').toFixed(0)}), heap ${avg(xs, 'heapMiB').toFixed(0)} MiB used of ${avg(xs, 'heapTotalMiB').toFixed(0)}, other anon ${avg(xs, 'otherMiB').toFixed(0)} MiB, CH tracked ${avg(xs, 'chTrackedMiB').toFixed(0)} MiB (caches ${avg(xs, 'chCachesMiB').toFixed(0)}, jemalloc resident ${avg(xs, 'jemallocMiB').toFixed(0)}), loop p99 ${avg(xs, 'loopP99').toFixed(0)} ms (max ${max(xs, 'loopMax').toFixed(0)}), ${avg(xs, 'evPerSec').toFixed(0)} ev/s acked`;
+  const slope = (k: keyof Sample) => {
+    const after = samples.filter((s) => s.t > 60 && Number.isFinite(s[k]));
+    const n = after.length;
+    if (n < 3) return NaN;
+    const mt = after.reduce((a, s) => a + s.t, 0) / n;
+    const mv = after.reduce((a, s) => a + s[k], 0) / n;
+    const cov = after.reduce((a, s) => a + (s.t - mt) * (s[k] - mv), 0);
+    const vt = after.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+    return (cov / vt) * 60;
+  };
+  const ratio = avg(last, 'rssMiB') / avg(first, 'rssMiB');
+  console.log(`\n${row('first minute', first)}\n${row('last minute', last)}`);
+  console.log(
+    `last ÷ first minute RSS: ${ratio.toFixed(2)}; slope after the first minute: RSS ${slope('rssMiB').toFixed(1)} MiB/min (anon ${slope('anonMiB').toFixed(1)}, file ${slope('fileMiB').toFixed(1)}, V8 heap total ${slope('heapTotalMiB').toFixed(1)}, jemalloc ${slope('jemallocMiB').toFixed(1)}, other anon ${slope('otherMiB').toFixed(1)}, CH tracked ${slope('chTrackedMiB').toFixed(1)})\nrefused requests: ${refused}`,
+  );
 }
 
 await main();

@@ -23,6 +23,11 @@ import { attachLiveHub } from './live/live-hub.ts';
 import { CaseApplicants } from './live/live-event.ts';
 import { shanghaiIso, type LiveEvent, type Snapshot, type Stats } from '@tongban/shared';
 import { TodayStats } from './live/today-stats.ts';
+import { createCluster } from './cluster/cluster.ts';
+import { SharedToday } from './cluster/shared-today.ts';
+import { clusterRoute } from './cluster/cluster.route.ts';
+import { syncPeers } from './cluster/peer-sync.ts';
+import { CaseStateStore } from './supervision/case-state.store.ts';
 import { createLogger } from './logger.ts';
 import { registerAccess } from './auth/access.ts';
 import { AuditLog } from './auth/audit.store.ts';
@@ -36,6 +41,7 @@ import { DEV_PASSWORD, DEV_PEOPLE, UserDirectory } from './auth/users.store.ts';
 import { usersRoutes } from './auth/users.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
+import { engineMemory } from './clickhouse/engine-memory.ts';
 import { readingRoutes } from './routes/reading.route.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { calendarRoutes } from './routes/calendar.route.ts';
@@ -123,9 +129,18 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     hsts: config.auth.cookieSecure,
   });
   const stats = new TodayStats();
+  // Several nodes: today's counters are shared in Redis (the local ones are then unused).
+  const cluster = createCluster(config.cluster, logger);
+  const sharedToday = cluster.redis ? new SharedToday(cluster.redis, Date.now, (day) => store.dayCounts(day), () => cluster.role.active) : undefined;
+  const today = () => sharedToday?.snapshot() ?? stats.snapshot();
   const recent: LiveEvent[] = [];
+  const addRecent = (masked: LiveEvent[]) => {
+    recent.unshift(...masked.slice(-RECENT_EVENTS).reverse());
+    recent.length = Math.min(recent.length, RECENT_EVENTS);
+  };
   const applicants = new CaseApplicants();
   let ready = false;
+  let todayTimer: NodeJS.Timeout | undefined;
   const flags = new SystemFlags(clickhouse, db);
   // SIMULATE=1, or data a simulator wrote (recorded in system_flags, read at start).
   let simulated = config.simulate;
@@ -136,11 +151,12 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     allowedOrigins: config.auth.allowedOrigins,
     snapshot: async (): Promise<Snapshot> => {
       const extra = await Promise.all(features.map((f) => f.snapshot?.() ?? {}));
-      return Object.assign({ serverTime: shanghaiIso(Date.now()), simulated, today: stats.snapshot(), recent, supervision: null }, ...extra);
+      return Object.assign({ serverTime: shanghaiIso(Date.now()), simulated, today: today(), recent, supervision: null }, ...extra);
     },
     // The ingest counters ride along for scripts and benchmarks; the wall does not read them.
     stats: (): Stats & { ingest: typeof ingest.counters } =>
-      Object.assign({ serverTime: shanghaiIso(Date.now()), today: stats.snapshot(), supervision: null, ingest: ingest.counters }, ...features.map((f) => f.stats?.() ?? {})),
+      Object.assign({ serverTime: shanghaiIso(Date.now()), today: today(), supervision: null, ingest: ingest.counters }, ...features.map((f) => f.stats?.() ?? {})),
+    ...(cluster.clustered ? { cluster: { redis: cluster.adapterConnection()!, sendsStats: () => cluster.role.active } } : {}),
   });
 
   // Set by the supervision engine (it knows each open case's district); none without it.
@@ -162,11 +178,18 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     dedupSnapshot: { file: path.join(config.dataDir, 'dedup', 'filter.bin'), intervalMs: config.scale.dedupSnapshotMs, falsePositive: config.scale.dedupFalsePositive, arrivals: new EventArrivals(clickhouse, db) },
     piiKeys: config.piiKeys,
     isKnownItem: (code) => catalogue.has(code),
+    reservations: cluster.reservations,
+    // Several nodes: the engine's holder projects what other nodes stored.
+    onStored: (rows) => {
+      if (cluster.clustered && !cluster.role.active) cluster.bus.publish('touched', [...new Set(rows.map((r) => r.case_id))]);
+    },
     onAccepted(events) {
       const masked = events.map((e) => applicants.toLive(e));
-      for (const e of events) stats.add(e);
-      recent.unshift(...masked.slice(-RECENT_EVENTS).reverse());
-      recent.length = Math.min(recent.length, RECENT_EVENTS);
+      if (sharedToday) void sharedToday.add(events).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'adding to the shared today counters failed'));
+      else for (const e of events) stats.add(e);
+      addRecent(masked);
+      // Several nodes: a wall connecting to any node starts with the cluster's latest events.
+      if (cluster.clustered) cluster.bus.publish('recent', masked.slice(-RECENT_EVENTS));
       live.broadcast(masked);
       live.statsChanged();
       for (const f of features) {
@@ -178,8 +201,10 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       }
     },
   });
-  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now };
+  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), unflushedCaseIds: () => ingest.unflushedCaseIds(), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
   features.push(...createFeatures(ctx));
+  cluster.bus.subscribe('recent', (events) => addRecent(events as LiveEvent[]));
+  if (cluster.clustered) syncPeers({ bus: cluster.bus, catalogue, calendar, logger: logger.child({ component: 'cluster' }) });
 
   const tongban: Tongban = {
     clickhouse,
@@ -192,7 +217,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       for (const f of features) await f.afterBulkLoad?.(progress);
     },
     async start() {
-      const ran = await migrate(clickhouse, db, [...MIGRATIONS, ...AUTH_MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])], clickhouseLayout(config));
+      // Several nodes starting at once migrate one after the other.
+      const ran = await cluster.exclusive('migrate', () => migrate(clickhouse, db, [...MIGRATIONS, ...AUTH_MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])], clickhouseLayout(config)));
       if (ran.length) logger.info({ migrations: ran }, 'ClickHouse migrated');
       const people = await users.load(config.auth.devPeople);
       if (config.production && people.stored === 0) throw new Error('production mode needs at least one user: add one with `pnpm user add <username> --role admin` (server stopped)');
@@ -203,6 +229,12 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       const items = await catalogue.load();
       logger.info({ items }, 'item catalogue loaded');
       await ingest.start();
+      await cluster.start(() => ingest.health().pendingRows, async () => void (await ingest.reloadBloom()), () => new CaseStateStore(clickhouse, db).maxFence());
+      if (sharedToday) {
+        await sharedToday.refresh().catch((err: unknown) => logger.warn({ err }, 'reading the shared today counters failed'));
+        todayTimer = setInterval(() => void sharedToday.refresh().catch(() => undefined), 500);
+        todayTimer.unref();
+      }
       for (const row of await store.dayCounts(stats.currentDay)) stats.add({ type: row.type, districtCode: row.district_code, occurredAt: `${stats.currentDay}T12:00:00+08:00` }, Number(row.n));
       recent.push(...(await store.recentEvents(RECENT_EVENTS, stats.currentDay)).reverse().map((e) => applicants.toLive(e)).reverse());
       for (const f of features) await f.start?.();
@@ -211,13 +243,14 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   };
   app.decorate('tongban', tongban);
 
-  healthRoute(app, { isReady: () => ready, ingest: () => ingest.health(), counters: () => ingest.counters, details: () => ({ liveClients: live.clients() }) });
+  healthRoute(app, { isReady: () => ready, ingest: () => ingest.health(), counters: () => ingest.counters, details: () => ({ liveClients: live.clients() }), engineMemory: () => engineMemory(clickhouse) });
   sessionRoutes(app, { users, sessions, audit, throttle: new SignInThrottle(), cookieSecure: config.auth.cookieSecure, idleMs: config.auth.sessionIdleMs });
   usersRoutes(app, { users, sessions, audit });
   auditRoutes(app, { audit });
   applicantRoute(app, { store, audit });
   eventsRoute(app, { ingest, isReady: () => ready, maxEvents: config.maxEventsPerRequest, bodyLimitBytes: config.bodyLimitBytes });
-  readingRoutes(app, { overview: () => Object.assign({ serverTime: shanghaiIso(Date.now()), supervision: null }, stats.snapshot(), ...features.map((f) => f.stats?.() ?? {})) });
+  clusterRoute(app, { cluster });
+  readingRoutes(app, { overview: () => Object.assign({ serverTime: shanghaiIso(Date.now()), supervision: null }, today(), ...features.map((f) => f.stats?.() ?? {})) });
   adminRoutes(app, { store });
   itemsRoutes(app, { catalogue, audit });
   calendarRoutes(app, { calendar, audit });
@@ -237,6 +270,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   app.addHook('onClose', async () => {
     if (ready) await ingest.stop();
     for (const f of [...features].reverse()) await f.stop?.();
+    clearInterval(todayTimer);
+    await cluster.stop();
     await clickhouse.close();
   });
   return app;

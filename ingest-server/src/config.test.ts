@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { engineMemoryArgs } from './clickhouse/engine-bounds.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
@@ -73,6 +74,16 @@ describe('loadConfig', () => {
     expect(c.auth.devPeople).toBe(true);
     expect(() => loadConfig({ DISPLAY_TOKENS: 'hall:hall-token-1:500118|500119' })).toThrow(/one district/);
     expect(loadConfig({}).auth.displayTokens.get('dev-wall')?.name).toBe('dev-wall');
+  });
+
+  it('bounds the embedded engine\'s memory by default, reads each bound, and refuses a ceiling too small to run in', () => {
+    const d = loadConfig({}).engineMemory;
+    expect(d.markCacheBytes).toBe(256 * 1024 ** 2);
+    expect(d.maxServerMemoryBytes).toBeGreaterThan(0);
+    const c = loadConfig({ CHDB_MAX_SERVER_MEMORY_BYTES: String(2 * 1024 ** 3), CHDB_MARK_CACHE_BYTES: '0', CHDB_INDEX_CACHE_BYTES: '1000', CHDB_QUERY_CONDITION_CACHE_BYTES: '2000', CHDB_MERGES_MEMORY_BYTES: String(128 * 1024 ** 2) }).engineMemory;
+    expect(c).toEqual({ maxServerMemoryBytes: 2 * 1024 ** 3, markCacheBytes: 0, indexCacheBytes: 1000, queryConditionCacheBytes: 2000, mergesMemoryBytes: 128 * 1024 ** 2 });
+    expect(engineMemoryArgs(c)).toContain(`--max_server_memory_usage=${2 * 1024 ** 3}`);
+    expect(() => loadConfig({ CHDB_MAX_SERVER_MEMORY_BYTES: '1000' })).toThrow(/CHDB_MAX_SERVER_MEMORY_BYTES/);
   });
 
   it('reads the lateness model settings (AT_RISK_*) and refuses a threshold outside (0, 1)', () => {

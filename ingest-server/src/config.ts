@@ -1,3 +1,4 @@
+import { hostname, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -55,6 +56,10 @@ export interface Config {
   supervisionOrders: SupervisionOrdersConfig;
   /** Scale to the province (issue 16): dedup snapshot, derivation watermark, report catch-up. */
   scale: ScaleConfig;
+  /** Memory bounds of the embedded engine (chDB server settings; not used with CLICKHOUSE_URL). */
+  engineMemory: EngineMemoryConfig;
+  /** Several nodes (SPEC.md "Several machines"): Redis and this node's id. */
+  cluster: ClusterConfig;
   /** CLICKHOUSE_CLUSTER: the cluster (remote_servers) the migrations create replicated, sharded tables on; needs CLICKHOUSE_URL. */
   clickhouseCluster: string | undefined;
 }
@@ -85,6 +90,24 @@ export interface ScaleConfig {
   reportsCatchUpDelayMs: number;
   /** DERIVATION_WATERMARK_SECONDS: how often the derivation watermark advances (0: only after a bulk derivation, as in a backfill). */
   derivationWatermarkMs: number;
+}
+
+/**
+ * The embedded ClickHouse engine's memory bounds, in bytes (ingest-faults2). Its defaults are a
+ * dedicated server's (a ceiling of 90% of RAM, 5 GiB each for the mark, primary-index and skip-index
+ * mark caches), sized for a ClickHouse alone on its machine, not one sharing a process with Node.
+ */
+export interface EngineMemoryConfig {
+  /** CHDB_MAX_SERVER_MEMORY_BYTES: the engine's ceiling; a query that would pass it fails instead (default: a third of RAM). */
+  maxServerMemoryBytes: number;
+  /** CHDB_MARK_CACHE_BYTES: the mark cache (column granule offsets of the parts read). */
+  markCacheBytes: number;
+  /** CHDB_INDEX_CACHE_BYTES: the primary-index cache, and the same again for skip-index marks. */
+  indexCacheBytes: number;
+  /** CHDB_QUERY_CONDITION_CACHE_BYTES: which granules matched a WHERE before (every distinct IN list adds entries). */
+  queryConditionCacheBytes: number;
+  /** CHDB_MERGES_MEMORY_BYTES: background merges start no new merge past this. */
+  mergesMemoryBytes: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -155,6 +178,27 @@ export function parseRetention(spec: string): ReportsConfig['retentionDays'] {
   return out;
 }
 
+/** Several machines: with `redisUrl` unset the server is one node, as it always was. */
+export interface ClusterConfig {
+  /** REDIS_URL: Socket.IO's Redis Streams adapter, the shared event reservations, the engine lease, heartbeats. */
+  redisUrl: string | undefined;
+  /** NODE_ID: this node's name in the cluster (default `<hostname>:<PORT>`). */
+  nodeId: string;
+  /** CLUSTER_LEASE_MS: the engine lease's time to live; renewed every third of it, taken over after it lapses. */
+  leaseMs: number;
+  /** CLUSTER_ADDRESS: how other nodes and operators reach this node (default `http://<HOST>:<PORT>`). */
+  address: string;
+}
+
+function clusterConfig(e: { REDIS_URL?: string | undefined; NODE_ID?: string | undefined; CLUSTER_LEASE_MS: number; CLUSTER_ADDRESS?: string | undefined; HOST: string; PORT: number }): ClusterConfig {
+  return {
+    redisUrl: e.REDIS_URL,
+    nodeId: e.NODE_ID ?? `${hostname()}:${e.PORT}`,
+    leaseMs: e.CLUSTER_LEASE_MS,
+    address: e.CLUSTER_ADDRESS ?? `http://${e.HOST}:${e.PORT}`,
+  };
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 
@@ -206,6 +250,16 @@ const Env = z.object({
   DEDUP_SNAPSHOT_SECONDS: int(60, 1),
   REPORTS_CATCHUP_DELAY_SECONDS: int(120, 0),
   DERIVATION_WATERMARK_SECONDS: int(5, 0),
+  // ingest-faults2: the embedded engine's memory bounds (EngineMemoryConfig).
+  CHDB_MAX_SERVER_MEMORY_BYTES: int(Math.floor(totalmem() / 3), 256 * 1024 ** 2),
+  CHDB_MARK_CACHE_BYTES: int(256 * 1024 ** 2, 0),
+  CHDB_INDEX_CACHE_BYTES: int(128 * 1024 ** 2, 0),
+  CHDB_QUERY_CONDITION_CACHE_BYTES: int(32 * 1024 ** 2, 0),
+  CHDB_MERGES_MEMORY_BYTES: int(512 * 1024 ** 2, 64 * 1024 ** 2),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port[/db] or rediss://…').optional(),
+  NODE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)').optional(),
+  CLUSTER_LEASE_MS: int(6_000, 1_500).pipe(z.number().max(60_000)),
+  CLUSTER_ADDRESS: z.string().url().optional(),
   // Several machines: ClickHouse cluster layout (clickhouse/ddl.ts).
   CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a cluster name of remote_servers (letters, digits, _)').optional(),
 });
@@ -346,6 +400,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reportsCatchUpDelayMs: e.REPORTS_CATCHUP_DELAY_SECONDS * 1000,
       derivationWatermarkMs: e.DERIVATION_WATERMARK_SECONDS * 1000,
     },
+    engineMemory: {
+      maxServerMemoryBytes: e.CHDB_MAX_SERVER_MEMORY_BYTES,
+      markCacheBytes: e.CHDB_MARK_CACHE_BYTES,
+      indexCacheBytes: e.CHDB_INDEX_CACHE_BYTES,
+      queryConditionCacheBytes: e.CHDB_QUERY_CONDITION_CACHE_BYTES,
+      mergesMemoryBytes: e.CHDB_MERGES_MEMORY_BYTES,
+    },
+    cluster: clusterConfig(e),
     clickhouseCluster: e.CLICKHOUSE_CLUSTER,
   };
 }

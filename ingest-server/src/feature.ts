@@ -5,6 +5,7 @@ import type { AuditLog } from './auth/audit.store.ts';
 import type { CalendarHolder } from './calendar/calendar-holder.ts';
 import type { ItemCatalogue } from './catalogue/item-catalogue.store.ts';
 import type { Clickhouse } from './clickhouse/clickhouse-client.ts';
+import type { Cluster } from './cluster/cluster.ts';
 import type { Migration } from './clickhouse/migrations.ts';
 import type { Config } from './config.ts';
 import type { EventStore } from './events/event.store.ts';
@@ -25,9 +26,13 @@ export interface FeatureContext {
   audit: AuditLog;
   /** Every accepted event of these cases, stored in ClickHouse or not yet flushed. */
   eventsOfCases: (caseIds: readonly string[]) => Promise<Map<string, CaseEvent[]>>;
+  /** Cases with accepted events not yet in ClickHouse on this node (a new holder of the engine projects them). */
+  unflushedCaseIds: () => string[];
   /** The supervision engine names the district of an open case here, so ingest can keep a district-limited source to its own. */
   provideCaseDistrict: (lookup: (caseId: string) => string | undefined) => void;
   now: () => number;
+  /** The other nodes (SPEC.md "Several machines"); on a single node this node holds the engine alone. */
+  cluster: Cluster;
 }
 
 /**

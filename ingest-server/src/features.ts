@@ -3,6 +3,7 @@ import { metricsFeature } from './metrics/metrics.feature.ts';
 import { reportsFeature } from './reports/reports.feature.ts';
 import { supervisionFeature } from './supervision/supervision.feature.ts';
 import { wallFeature } from './wall/wall.feature.ts';
+import { whileHoldingEngine } from './cluster/engine-holder-only.ts';
 
 /**
  * The features the server runs, in start order. Migration versions: core 1–99, supervision 100–199,
@@ -10,5 +11,6 @@ import { wallFeature } from './wall/wall.feature.ts';
  */
 export function createFeatures(ctx: FeatureContext): Feature[] {
   const metrics = metricsFeature(ctx);
-  return [supervisionFeature(ctx), wallFeature(ctx), metrics, reportsFeature(ctx, metrics)];
+  // Several nodes: scheduled reports are made by the engine's holder only.
+  return [supervisionFeature(ctx), wallFeature(ctx), metrics, whileHoldingEngine(reportsFeature(ctx, metrics), ctx.cluster.role)];
 }

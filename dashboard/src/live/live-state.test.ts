@@ -32,10 +32,11 @@ const supervision = (redList: CaseSummary[]) =>
     counts: { open: 10, yellow: 2, red: 1 },
     byLevel: { city: 1, district: 6, township: 2, village: 1 },
     byDistrict: { '500118': { open: 10, yellow: 2, red: 1 } },
-    redList: redList.map((c) => ({ ...c, previous: null, at: '2025-08-24T14:37:00+08:00' })),
+    redList: redList.map((c) => ({ ...c, id: `${c.caseId}:${c.warning}`, previous: null, at: '2025-08-24T14:37:00+08:00' })),
   });
 const warning = (caseId: string, w: CaseWarning['warning'], daysOverdue = 0): CaseWarning => ({
   ...summary(caseId, w, daysOverdue),
+  id: `${caseId}:${w}`,
   previous: 'none',
   at: '2025-08-24T14:37:00+08:00',
 });

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { io } from 'socket.io-client';
+import { RepeatFilter } from './repeat-filter.ts';
 import { ArrivalBus, OverdueBus, WarningBus, type SubscribeArrivals, type SubscribeOverdue, type SubscribeWarnings } from './arrival-bus.ts';
 import { CaseItems } from './case-items.ts';
 import { pendingCardDue } from './feed-state.ts';
@@ -115,9 +116,10 @@ export function useLiveFeed(): LiveFeed {
       const o = parseOverdue(raw);
       if (o) overdueBus.emit([o]);
     });
+    const repeats = new RepeatFilter();
     socket.on('case:warning', (raw: unknown) => {
       const w = parseWarning(raw);
-      if (!w) return;
+      if (!w || !repeats.fresh(w.id)) return;
       warnings.push(w);
       if (warnings.length > MAX_QUEUED) warnings = warnings.slice(-MAX_QUEUED / 2);
       schedule();

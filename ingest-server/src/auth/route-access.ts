@@ -78,4 +78,6 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'PATCH /api/v1/users/:username': { audience: ADMIN, districtScoped: false },
   'GET /api/v1/audit': { audience: ADMIN, districtScoped: false },
   'GET /api/v1/cases/:caseId/applicant': { audience: ADMIN, districtScoped: false },
+  // Several machines: nodes, the engine lease's holder, backlogs (SPEC.md).
+  'GET /api/v1/cluster': { audience: ADMIN, districtScoped: false },
 };

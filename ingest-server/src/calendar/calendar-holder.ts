@@ -9,7 +9,7 @@ import { createWorkingCalendar, defaultCalendarData, loadCalendarData, type Cale
  * year's notice) and listeners recompute what depends on it.
  */
 export class CalendarHolder {
-  private data: CalendarData;
+  private current: CalendarData;
   private cal: WorkingCalendar;
   private listeners: Array<(cal: WorkingCalendar) => void> = [];
   private readonly savedFile: string;
@@ -17,23 +17,28 @@ export class CalendarHolder {
   constructor(dataDir: string, holidaysFile: string | undefined) {
     this.savedFile = path.join(dataDir, 'holidays.json');
     const file = holidaysFile ?? (existsSync(this.savedFile) ? this.savedFile : undefined);
-    this.data = file ? loadCalendarData(JSON.parse(readFileSync(file, 'utf8'))) : defaultCalendarData;
-    this.cal = createWorkingCalendar(this.data);
+    this.current = file ? loadCalendarData(JSON.parse(readFileSync(file, 'utf8'))) : defaultCalendarData;
+    this.cal = createWorkingCalendar(this.current);
   }
 
   get calendar(): WorkingCalendar {
     return this.cal;
   }
 
+  /** The calendar data in force (what `replace` installed, to hand to another node). */
+  get data(): CalendarData {
+    return this.current;
+  }
+
   get coveredYears(): CalendarData['coveredYears'] {
-    return this.data.coveredYears;
+    return this.current.coveredYears;
   }
 
   /** Validates and installs new calendar data (throws CalendarDataError listing every problem). */
   async replace(json: unknown): Promise<void> {
     const data = loadCalendarData(json);
     await writeFile(this.savedFile, JSON.stringify(data));
-    this.data = data;
+    this.current = data;
     this.cal = createWorkingCalendar(data);
     for (const l of this.listeners) l(this.cal);
   }

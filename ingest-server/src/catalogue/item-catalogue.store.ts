@@ -43,6 +43,14 @@ export class ItemCatalogue {
     for (const l of this.listeners) l(item);
   }
 
+  /** Reads an item anew from ClickHouse (another node changed it) and tells the listeners, as `put` does. */
+  async reloadItem(itemCode: string): Promise<void> {
+    const item = (await this.readAll()).find((i) => i.itemCode === itemCode);
+    if (!item) return;
+    this.items.set(itemCode, item);
+    for (const l of this.listeners) l(item);
+  }
+
   /** Called after an item changes (its limits may move open deadlines). */
   onChange(listener: (item: ServiceItemRecord) => void): void {
     this.listeners.push(listener);

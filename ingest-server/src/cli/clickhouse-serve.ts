@@ -16,11 +16,15 @@
  * cluster settings run here. The embedded engine has no Keeper, no replication threads and no ON CLUSTER
  * queue, and serves no native TCP: Replicated tables stay read-only and a Distributed table reaches only
  * this server itself.
+ *
+ * With `--faults`, `POST /_fault` arms a fault for the next INSERT into a table (tests only; see
+ * `Fault`), and `GET /_fault` tells how many armed faults have fired.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { Session } from 'chdb';
@@ -48,10 +52,46 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
 }
 
-export function startClickhouseServe(opts: { port: number; host: string; dataDir: string; configFile?: string }) {
+/**
+ * What the next INSERT into `table` suffers (ClickHouse's own failure modes, made to happen on cue):
+ * - `answer_lost_after_commit`: the insert is stored completely, then the answer never arrives.
+ * - `torn_views`: the insert reaches the table and its other views but not `views` (a crash between the
+ *   parts of one insert: ClickHouse commits a table's part and each view's part separately), then the
+ *   answer never arrives.
+ * `then`: `drop` closes the connection without an answer; `kill` SIGKILLs this process (a crash).
+ */
+export interface Fault {
+  point: 'answer_lost_after_commit' | 'torn_views';
+  table: string;
+  views?: string[];
+  then: 'drop' | 'kill';
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+
+export function parseFault(value: unknown): Fault {
+  const f = value as Partial<Fault> | null;
+  if (!f || (f.point !== 'answer_lost_after_commit' && f.point !== 'torn_views')) throw new Error('point: answer_lost_after_commit or torn_views');
+  if (typeof f.table !== 'string' || !NAME.test(f.table)) throw new Error('table: a table name');
+  const views = f.views ?? [];
+  if (!Array.isArray(views) || !views.every((v) => typeof v === 'string' && NAME.test(v))) throw new Error('views: table names');
+  if (f.point === 'torn_views' && !views.length) throw new Error('views: at least one for torn_views');
+  if (f.then !== 'drop' && f.then !== 'kill') throw new Error('then: drop or kill');
+  return { point: f.point, table: f.table, views, then: f.then };
+}
+
+/** Whether `query` inserts into `table` (`db.table`, or `table` under a `USE db`). */
+export function insertsInto(query: string, table: string): boolean {
+  const m = /^\s*INSERT\s+INTO\s+([A-Za-z0-9_.`"]+)/i.exec(query);
+  return !!m && m[1]!.replace(/[`"]/g, '') === table;
+}
+
+export function startClickhouseServe(opts: { port: number; host: string; dataDir: string; faults?: boolean; configFile?: string }) {
   mkdirSync(opts.dataDir, { recursive: true });
   // The engine is started by the first session on the directory; later connections to it share it, config and all.
   const configured = opts.configFile ? new Session(opts.dataDir, { connectionArgs: [`--config-file=${opts.configFile}`] }) : undefined;
+  const faults: Fault[] = [];
+  let faultsFired = 0;
   const connection = createChdbConnection({ path: opts.dataDir });
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -64,6 +104,18 @@ export function startClickhouseServe(opts: { port: number; host: string; dataDir
     const url = new URL(req.url ?? '/', 'http://clickhouse');
     if (url.pathname === '/ping' || (url.pathname === '/' && req.method === 'GET' && !url.searchParams.has('query'))) {
       res.writeHead(200, { 'content-type': 'text/plain; charset=UTF-8' }).end('Ok.\n');
+      return;
+    }
+    if (opts.faults && url.pathname === '/_fault') {
+      if (req.method === 'POST') {
+        try {
+          faults.push(parseFault(JSON.parse((await readBody(req)).toString('utf8'))));
+        } catch (err) {
+          res.writeHead(400, { 'content-type': 'text/plain; charset=UTF-8' }).end(`${(err as Error).message}\n`);
+          return;
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ armed: faults.length, fired: faultsFired }));
       return;
     }
     if (url.pathname !== '/') {
@@ -87,15 +139,35 @@ export function startClickhouseServe(opts: { port: number; host: string; dataDir
       query = `USE ${database}; ${query}`;
     }
     const format = /\bFORMAT\s+(\w+)\s*$/i.exec(query)?.[1] ?? url.searchParams.get('default_format') ?? 'TabSeparated';
-    const result = await serial(() =>
+    const statement = inUrl ?? body.toString('utf8');
+    const table = (t: string) => (t.includes('.') || !database ? t : `${database}.${t}`);
+    const faultAt = faults.findIndex((f) => insertsInto(statement, table(f.table)) || insertsInto(statement, f.table));
+    const fault = faultAt === -1 ? undefined : faults.splice(faultAt, 1)[0];
+    const exec = () =>
       connection.exec({
         query,
         ...(values === undefined ? {} : { values }),
         ...(Object.keys(params).length ? { query_params: params } : {}),
         clickhouse_settings: settings,
         query_id: queryId,
-      } as never),
-    );
+      } as never);
+    if (fault) {
+      await serial(async () => {
+        const views = fault.point === 'torn_views' ? fault.views! : [];
+        for (const v of views) await connection.command({ query: `DETACH TABLE ${v}` } as never);
+        try {
+          await exec();
+        } finally {
+          for (const v of views) await connection.command({ query: `ATTACH TABLE ${v}` } as never);
+        }
+      });
+      faultsFired++;
+      console.error(`clickhouse:serve: fault ${fault.point} on ${fault.table}: committed, the answer is lost (${fault.then})`);
+      if (fault.then === 'kill') process.kill(process.pid, 'SIGKILL');
+      req.socket.destroy();
+      return;
+    }
+    const result = await serial(exec);
     const chunks: Buffer[] = [];
     for await (const c of result.stream as AsyncIterable<Buffer>) chunks.push(c);
     res.writeHead(200, {
@@ -133,16 +205,21 @@ export function startClickhouseServe(opts: { port: number; host: string; dataDir
   };
 }
 
-const { values: args } = parseArgs({
-  options: { port: { type: 'string', default: '8123' }, host: { type: 'string', default: '127.0.0.1' }, 'data-dir': { type: 'string' }, 'config-file': { type: 'string' } },
-  strict: true,
-});
-if (!args['data-dir']) {
-  console.error('usage: pnpm clickhouse:serve --port <port> --data-dir <dir> [--host 127.0.0.1] [--config-file <xml>]');
-  process.exit(2);
+/** The command line (not when imported, e.g. by a test of the pure parts above). */
+function main(): void {
+  const { values: args } = parseArgs({
+    options: { port: { type: 'string', default: '8123' }, host: { type: 'string', default: '127.0.0.1' }, 'data-dir': { type: 'string' }, faults: { type: 'boolean', default: false }, 'config-file': { type: 'string' } },
+    strict: true,
+  });
+  if (!args['data-dir']) {
+    console.error('usage: pnpm clickhouse:serve --port <port> --data-dir <dir> [--host 127.0.0.1] [--faults] [--config-file <xml>]');
+    process.exit(2);
+  }
+  const running = startClickhouseServe({ port: Number(args.port), host: args.host!, dataDir: args['data-dir'], faults: args.faults!, ...(args['config-file'] ? { configFile: path.resolve(args['config-file']) } : {}) });
+  running.server.once('listening', () => console.log(`clickhouse:serve: chDB over HTTP at http://${args.host}:${args.port}, data in ${args['data-dir']}`));
+  const stop = () => void running.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
-const running = startClickhouseServe({ port: Number(args.port), host: args.host!, dataDir: args['data-dir'], ...(args['config-file'] ? { configFile: path.resolve(args['config-file']) } : {}) });
-running.server.once('listening', () => console.log(`clickhouse:serve: chDB over HTTP at http://${args.host}:${args.port}, data in ${args['data-dir']}`));
-const stop = () => void running.close().then(() => process.exit(0));
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

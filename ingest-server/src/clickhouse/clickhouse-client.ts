@@ -3,9 +3,11 @@ import path from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 
 type ClientOptions = NonNullable<Parameters<typeof createClient>[0]>;
+import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config.ts';
 import { SINGLE, type Layout } from './ddl.ts';
+import { engineMemoryArgs } from './engine-bounds.ts';
 
 export type Clickhouse = ClickHouseClient;
 
@@ -51,15 +53,19 @@ export function clickhouseLayout(config: Partial<Pick<Config, 'clickhouseCluster
 }
 
 /** One code path: embedded chDB in DATA_DIR by default, a ClickHouse server when CLICKHOUSE_URL is set. */
-export function createClickhouse(config: Pick<Config, 'clickhouseUrl' | 'dataDir' | 'clickhouseDatabase'> & Partial<Pick<Config, 'clickhouseCluster'>>): Clickhouse {
+export function createClickhouse(config: Pick<Config, 'clickhouseUrl' | 'dataDir' | 'clickhouseDatabase'> & Partial<Pick<Config, 'engineMemory' | 'clickhouseCluster'>>): Clickhouse {
   if (config.clickhouseUrl) {
     const settings = config.clickhouseCluster ? { ...QUERY_SETTINGS, ...CLUSTER_SETTINGS } : QUERY_SETTINGS;
     return createClient({ url: config.clickhouseUrl, clickhouse_settings: settings, request_timeout: 60_000 });
   }
   const dir = path.join(config.dataDir, 'clickhouse');
   mkdirSync(dir, { recursive: true });
+  // Server settings are arguments of the first connection to a data dir (it starts the engine); the
+  // client's connection shares that engine once it exists. chdb/connection cannot pass them itself.
+  const boot = config.engineMemory ? new Session(dir, { connectionArgs: engineMemoryArgs(config.engineMemory) }) : undefined;
   // chdb types the connection against @clickhouse/client-common, which @clickhouse/client 1.23.1 bundles
   // at a slightly different version: the shapes are the same at run time.
   const connection = createChdbConnection({ path: dir }) as unknown as NonNullable<ClientOptions['connection']>;
+  boot?.close();
   return createClient({ connection, clickhouse_settings: QUERY_SETTINGS });
 }

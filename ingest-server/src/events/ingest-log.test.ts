@@ -215,7 +215,14 @@ describe('the ingest log under injected faults', () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'segment-000000000003.ndjson'), '{"id":7}\n{"id":8}\n{"id":9');
     const log = new IngestLog<{ id: number }>(dir);
-    expect(await log.open()).toEqual({ records: [{ id: 7 }, { id: 8 }], lastSegment: 3 });
+    expect(await log.open()).toEqual({
+      records: [{ id: 7 }, { id: 8 }],
+      entries: [
+        { segment: 3, record: { id: 7 } },
+        { segment: 3, record: { id: 8 } },
+      ],
+      lastSegment: 3,
+    });
     await log.close();
   });
 });

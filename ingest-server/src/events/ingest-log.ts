@@ -107,12 +107,18 @@ export class IngestLog<R> {
     private readonly onTornTail: (info: { file: string; ignoredBytes: number }) => void = () => {},
   ) {}
 
-  /** Opens the log; returns the records of segments left by an earlier process (to replay) and their last segment. */
-  async open(): Promise<{ records: R[]; lastSegment: number }> {
+  /**
+   * Opens the log; returns the records of segments left by an earlier process (to replay), the same
+   * records with the segment each is in (`entries`, in log order: what a flush groups into blocks), and
+   * their last segment.
+   */
+  async open(): Promise<{ records: R[]; entries: Array<{ segment: number; record: R }>; lastSegment: number }> {
     mkdirSync(this.dir, { recursive: true });
     const segments = await this.segments();
     const records: R[] = [];
+    const entries: Array<{ segment: number; record: R }> = [];
     for (const { n, legacy } of segments) {
+      const before = records.length;
       const file = this.file(n, legacy);
       const buf = await this.fs.readFile(file);
       this.sizes.set(n, buf.length);
@@ -126,18 +132,20 @@ export class IngestLog<R> {
             this.onTornTail({ file, ignoredBytes: Buffer.byteLength(line) });
           }
         }
+        for (let i = before; i < records.length; i++) entries.push({ segment: n, record: records[i]! });
         continue;
       }
       const { payloads, validBytes } = decodeRecords(buf);
       if (validBytes < buf.length) this.onTornTail({ file, ignoredBytes: buf.length - validBytes });
       for (const p of payloads) records.push(JSON.parse(p) as R);
+      for (let i = before; i < records.length; i++) entries.push({ segment: n, record: records[i]! });
     }
     const lastSegment = segments.at(-1)?.n ?? 0;
     this.segment = lastSegment + 1;
     this.file_ = await this.fs.create(this.file(this.segment));
     this.committed = 0;
     this.sizes.set(this.segment, 0);
-    return { records, lastSegment };
+    return { records, entries, lastSegment };
   }
 
   get health(): LogHealth {

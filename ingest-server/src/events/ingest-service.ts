@@ -12,7 +12,9 @@ import { eventContent, eventOfRow, normalizeRejectedRow, openEventRow, sealEvent
 import type { EventStore } from './event.store.ts';
 import type { IngestLog } from './ingest-log.ts';
 import { dataQualityFlags } from './data-quality.ts';
+import { insertBlocks } from './insert-blocks.ts';
 import { occurredAtProblem } from './occurred-at.ts';
+import { singleNodeReservations, type InflightReservations } from './inflight-reservations.ts';
 
 export type { BodyItem } from './event-body.ts';
 
@@ -65,11 +67,15 @@ interface Options {
   /** The dedup filter persisted in DATA_DIR (issue 16): start loads it plus the tail since, not every key. */
   dedupSnapshot?: { file: string; intervalMs: number; falsePositive: number; arrivals: EventArrivals } | undefined;
   isKnownItem: (itemCode: string) => boolean;
+  /** Called with the rows of every flush once they are in ClickHouse (several nodes: the engine's holder projects them). */
+  onStored?: (rows: EventRow[]) => void;
   /** Called with every newly accepted event once it is durable. */
   onAccepted: (events: CaseEvent[]) => void;
   now?: () => number;
   /** PII_KEY: applicants' personal fields are encrypted in the ingest log and in ClickHouse. */
   piiKeys?: PiiKeyring | undefined;
+  /** Several nodes: eventIds reserved in Redis while written, so another node does not store them too. */
+  reservations?: InflightReservations;
 }
 
 /**
@@ -92,14 +98,27 @@ export class IngestService {
   private lastFlush = Date.now();
   /** After a failed flush we cannot know what reached ClickHouse: the next flush checks first. */
   private verifyNextFlush = false;
+  /** The segments a failed flush sealed: the next attempt resends exactly their blocks, sealing nothing new. */
+  private retryThrough: number | undefined;
   private consecutiveFlushErrors = 0;
   private clickhouseError: { message: string; at: number } | undefined;
   readonly counters = { accepted: 0, duplicates: 0, conflicts: 0, rejected: 0, confirmLookups: 0, flushes: 0, flushErrors: 0, refused: 0, logWriteErrors: 0 };
+
+  private readonly shared: InflightReservations;
 
   constructor(private readonly o: Options) {
     this.bloom = new BloomFilter(o.dedupExpectedEvents, o.dedupSnapshot?.falsePositive);
     const snap = o.dedupSnapshot;
     this.dedupSnapshot = snap && new DedupSnapshot({ bloom: this.bloom, file: snap.file, arrivals: snap.arrivals, intervalMs: snap.intervalMs, logger: o.logger, rebuild: (visit) => o.store.forEachEventKey(visit) });
+    this.shared = o.reservations ?? singleNodeReservations;
+    this.shared.onPeerStored((keys) => {
+      for (const k of keys) this.bloom.add(k);
+    });
+  }
+
+  /** Adds every stored event key to the filter again (after it may have missed other nodes' announcements). */
+  async reloadBloom(): Promise<number> {
+    return this.o.store.forEachEventKey((k) => this.bloom.add(k));
   }
 
   get pendingRows(): number {
@@ -112,8 +131,8 @@ export class IngestService {
     const dedup = this.dedupSnapshot ? await this.dedupSnapshot.load() : undefined;
     const keysLoaded = dedup ? (dedup.source === 'rebuild' ? dedup.keys : dedup.tailKeys) : await this.o.store.forEachEventKey((k) => this.bloom.add(k));
     if (dedup) this.o.logger.info(dedup, 'dedup filter loaded');
-    const { records, lastSegment } = await this.o.log.open();
-    const replayed = await this.storeVerified(records);
+    const { entries, lastSegment } = await this.o.log.open();
+    const replayed = await this.storeVerified(entries);
     await this.o.log.removeThrough(lastSegment);
     this.o.logger.info({ keysLoaded, replayed, bloomBytes: this.bloom.bytes, ms: Date.now() - started }, 'ingest ready');
     this.timer = setInterval(() => void this.maybeFlush(), Math.min(100, this.o.flushMaxAgeMs));
@@ -173,7 +192,13 @@ export class IngestService {
 
     const receivedAt = Date.now();
     const rows = valid.map((v) => toEventRow(v.event, source, receivedAt, dataQualityFlags(v.event, this.o.isKnownItem)));
-    const { fresh, duplicates, conflicts, release } = await this.claim(rows);
+    const { fresh, duplicates, conflicts, release: releaseLocal } = await this.claim(rows);
+    const settleShared = (ok: boolean) =>
+      this.shared.settle(fresh.map((i) => rows[i]!.event_id), ok).catch((err: unknown) => this.o.logger.warn({ err: (err as Error).message }, 'settling shared event reservations failed; they lapse by themselves'));
+    const release = (ok: boolean) => {
+      releaseLocal(ok);
+      if (!ok) void settleShared(false);
+    };
     const freshEvents = fresh.map((i) => valid[i]!.event);
     // Rows are compared in the clear (content, conflicts) and sealed only on their way to the log and ClickHouse:
     // with PII_KEY the applicant's fields and the raw text of a rejected event are stored encrypted.
@@ -202,6 +227,7 @@ export class IngestService {
       }
     }
     release(true);
+    await settleShared(true);
     this.counters.accepted += fresh.length;
     this.counters.duplicates += duplicates;
     this.counters.conflicts += conflicts.length;
@@ -278,7 +304,7 @@ export class IngestService {
       seen.set(r.event_id, contents[i]!);
       const other = this.inFlight.get(r.event_id);
       if (other) waits.push({ durable: other.durable, conflict: other.content !== contents[i], i });
-      else if (this.bloom.mightContain(r.event_key)) toConfirm.push(i);
+      else if (this.bloom.mightContain(r.event_key) || !this.shared.bloomComplete) toConfirm.push(i);
       else reserve(i);
     });
     if (toConfirm.length) {
@@ -311,10 +337,12 @@ export class IngestService {
         if (!ok) this.inFlight.delete(id);
       }
     };
+    await this.reserveShared(rows, contents, fresh, mine, waits);
     // An id another request is writing counts as a duplicate (or conflict) once that write is durable.
     const outcomes = await Promise.all(waits.map((w) => w.durable));
     if (outcomes.includes(false)) {
       release(false);
+      void this.shared.settle(fresh.map((i) => rows[i]!.event_id), false).catch(() => undefined);
       throw overloaded(1, 'a concurrent write of the same events failed; retry');
     }
     for (const w of waits) {
@@ -322,6 +350,39 @@ export class IngestService {
       else duplicates++;
     }
     return { fresh, duplicates, conflicts, release };
+  }
+
+  /**
+   * The ids this node found new, reserved across nodes: one another node holds leaves `fresh` and waits for
+   * that node's write like a concurrent local request (local requests waiting on it get the same outcome).
+   */
+  private async reserveShared(rows: EventRow[], contents: string[], fresh: number[], mine: Map<string, (ok: boolean) => void>, waits: Array<{ durable: Promise<boolean>; conflict: boolean; i: number }>): Promise<void> {
+    if (this.shared === singleNodeReservations || !fresh.length) return;
+    let held: Awaited<ReturnType<InflightReservations['reserve']>>;
+    try {
+      held = await this.shared.reserve(fresh.map((i) => ({ id: rows[i]!.event_id, content: contents[i]! })));
+    } catch (err) {
+      for (const [id, settle] of mine) {
+        settle(false);
+        this.inFlight.delete(id);
+      }
+      this.o.logger.warn({ err: (err as Error).message }, 'reserving events across nodes failed (Redis); batch refused');
+      throw overloaded(2, 'the events cannot be reserved across nodes now (Redis unreachable); retry shortly');
+    }
+    const kept: number[] = [];
+    fresh.forEach((i, k) => {
+      const other = held[k];
+      if (!other) return kept.push(i);
+      const id = rows[i]!.event_id;
+      const settle = mine.get(id)!;
+      mine.delete(id);
+      void other.durable.then((ok) => {
+        settle(ok);
+        this.inFlight.delete(id);
+      });
+      waits.push({ durable: other.durable, conflict: !other.sameContent, i });
+    });
+    fresh.splice(0, fresh.length, ...kept);
   }
 
   private async maybeFlush(): Promise<void> {
@@ -341,7 +402,7 @@ export class IngestService {
     if (!this.pending.length) return;
     let sealed: number;
     try {
-      sealed = await this.o.log.seal();
+      sealed = this.retryThrough ?? (await this.o.log.seal());
     } catch (err) {
       this.o.logger.error({ err }, 'sealing the ingest log failed; the flush is retried');
       return;
@@ -351,9 +412,10 @@ export class IngestService {
     const records = take.map((p) => p.record);
     this.inserting = records;
     try {
-      if (this.verifyNextFlush) await this.storeVerified(records);
-      else await this.storeAll(records);
+      if (this.verifyNextFlush) await this.storeVerified(take);
+      else await this.storeAll(take);
       this.verifyNextFlush = false;
+      this.retryThrough = undefined;
       await this.o.log.removeThrough(sealed);
       for (const r of records) if ('e' in r) this.inFlight.delete(r.e.event_id);
       this.counters.flushes++;
@@ -365,6 +427,7 @@ export class IngestService {
       this.consecutiveFlushErrors++;
       this.clickhouseError = { message: (err as Error).message.slice(0, 300), at: Date.now() };
       this.verifyNextFlush = true;
+      this.retryThrough = sealed;
       this.pending = [...take, ...this.pending];
       this.o.logger.error({ err, rows: records.length }, 'writing to ClickHouse failed; kept in the ingest log, retrying');
     } finally {
@@ -388,6 +451,14 @@ export class IngestService {
     return stored;
   }
 
+  /** The cases of every accepted event not yet in ClickHouse. */
+  unflushedCaseIds(): string[] {
+    const ids = new Set<string>();
+    for (const r of this.inserting) if ('e' in r) ids.add(r.e.case_id);
+    for (const p of this.pending) if ('e' in p.record) ids.add(p.record.e.case_id);
+    return [...ids];
+  }
+
   private unflushedEvents(caseIds: ReadonlySet<string>): EventRow[] {
     const out: EventRow[] = [];
     for (const r of this.inserting) if ('e' in r && caseIds.has(r.e.case_id)) out.push(r.e);
@@ -395,31 +466,37 @@ export class IngestService {
     return out.map((r) => openEventRow(r, this.o.piiKeys));
   }
 
-  private async storeAll(records: LogRecord[]): Promise<void> {
+  /** Events in the blocks of insert-blocks.ts (each the same on every attempt), then the rejected rows. */
+  private async storeAll(entries: Array<{ segment: number; record: LogRecord }>, storedRejections?: ReadonlySet<string>): Promise<void> {
     const events: EventRow[] = [];
-    const rejections: RejectedRow[] = [];
-    for (const r of records) {
-      if ('e' in r) events.push(r.e);
-      else rejections.push(normalizeRejectedRow(r.r));
+    for (const rows of insertBlocks(entries, (r) => ('e' in r ? r.e : undefined))) {
+      await this.o.store.insertEvents(rows);
+      for (const e of rows) events.push(e);
     }
-    for (let i = 0; i < events.length; i += this.o.flushMaxRows) await this.o.store.insertEvents(events.slice(i, i + this.o.flushMaxRows));
-    await this.o.store.insertRejected(rejections);
+    const rejections = entries.flatMap(({ record: r }) => ('r' in r ? [normalizeRejectedRow(r.r)] : []));
+    await this.o.store.insertRejected(storedRejections ? rejections.filter((r) => !storedRejections.has(r.rejection_id)) : rejections);
+    if (events.length) {
+      await this.shared.stored(events.map((e) => e.event_id), events.map((e) => e.event_key)).catch((err: unknown) => this.o.logger.warn({ err: (err as Error).message }, 'announcing stored events to the other nodes failed'));
+      this.o.onStored?.(events);
+    }
   }
 
-  /** Stores records that may already be partly in ClickHouse (replay, retry): checks before writing. */
-  private async storeVerified(records: LogRecord[]): Promise<number> {
-    const events = records.flatMap((r) => ('e' in r ? [r.e] : []));
-    const rejections = records.flatMap((r) => ('r' in r ? [normalizeRejectedRow(r.r)] : []));
-    const storedEvents = await this.o.store.existingEventIds(events);
-    const storedRejections = await this.o.store.existingRejections(rejections.map((r) => r.rejection_id));
-    const seen = new Set<string>();
-    const missing = events.filter((e) => !storedEvents.has(e.event_id) && !seen.has(e.event_id) && seen.add(e.event_id));
-    for (const e of missing) this.bloom.add(e.event_key);
-    await this.storeAll([
-      ...missing.map((e) => ({ e })),
-      ...rejections.filter((r) => !storedRejections.has(r.rejection_id)).map((r) => ({ r })),
-    ]);
-    return missing.length;
+  /**
+   * Stores records that may already be partly in ClickHouse (replay, retry). The events' blocks are sent
+   * again exactly as before, never filtered by what `event_ids` shows (see insert-blocks.ts: the block's
+   * token makes each table keep one copy); rejected rows (one table, no views) are checked first.
+   */
+  private async storeVerified(entries: Array<{ segment: number; record: LogRecord }>): Promise<number> {
+    let events = 0;
+    const rejectionIds: string[] = [];
+    for (const { record: r } of entries) {
+      if ('e' in r) {
+        this.bloom.add(r.e.event_key);
+        events++;
+      } else rejectionIds.push(r.r.rejection_id);
+    }
+    await this.storeAll(entries, await this.o.store.existingRejections(rejectionIds));
+    return events;
   }
 }
 

@@ -1,7 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import { isKnownDistrict, type LiveEvent, type Snapshot, type Stats } from '@tongban/shared';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import { DISTRICTS, isKnownDistrict, type LiveEvent, type Snapshot, type Stats } from '@tongban/shared';
 import type { Identify } from '../auth/access.ts';
 import { allows, scopeOf } from '../auth/principal.ts';
 import { ROUTE_ACCESS } from '../auth/route-access.ts';
@@ -46,6 +48,12 @@ interface Deps {
   allowedOrigins: string[];
   snapshot: () => Promise<Snapshot>;
   stats: () => Stats;
+  /**
+   * Several nodes: Socket.IO on the Redis Streams adapter (every broadcast reaches every node's clients,
+   * connection-state recovery kept in the stream), and `stats` sent by one node only (the engine's holder)
+   * every tick, for every district, so a wall sees one set of figures whichever node it is on.
+   */
+  cluster?: { redis: Redis; sendsStats: () => boolean };
 }
 
 /** Who may receive the live feed: what the wall shows. */
@@ -76,8 +84,10 @@ export function attachLiveHub(server: HttpServer, deps: Deps): LiveHub {
     allowRequest: (req, done) => done(null, originAllowed(req.headers.origin, req.headers.host, deps.allowedOrigins)),
     // The wall reconnects after short network drops without missing events.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    ...(deps.cluster ? { adapter: createAdapter(deps.cluster.redis, { streamName: 'tongban:socket.io', sessionKeyPrefix: 'tongban:sio:session:', maxLen: RECOVERY_MAX_PACKETS }) } : {}),
   });
-  boundRecoveryBuffer(io, RECOVERY_MAX_PACKETS);
+  // The stream's maxLen bounds the recovery buffer on several nodes.
+  if (!deps.cluster) boundRecoveryBuffer(io, RECOVERY_MAX_PACKETS);
   const log = deps.logger.child({ component: 'live' });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -88,9 +98,10 @@ export function attachLiveHub(server: HttpServer, deps: Deps): LiveHub {
     next();
   });
   let statsDirty = false;
-  const districtRooms = () => [...io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('district:'));
+  // The local adapter knows only this node's rooms: on several nodes every district is sent.
+  const districtRooms = () => (deps.cluster ? DISTRICTS.map((d) => `district:${d.code}`) : [...io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('district:')));
   const timer = setInterval(() => {
-    if (!statsDirty) return;
+    if (deps.cluster ? !deps.cluster.sendsStats() : !statsDirty) return;
     statsDirty = false;
     const stats = deps.stats();
     io.to(ALL).emit('stats', stats);
@@ -143,6 +154,8 @@ export function attachLiveHub(server: HttpServer, deps: Deps): LiveHub {
       // reconnect by itself, while one whose transport closes does (the wall must come back after a restart).
       // io.close() would also close the HTTP server, which Fastify closes itself.
       io.engine.close();
+      // Several nodes: stop reading the Redis stream.
+      if (deps.cluster) await io.of('/').adapter.close();
     },
   };
 }

@@ -13,7 +13,17 @@ const REASONS: DegradedReason[] = ['disk', 'log_write_failed', 'clickhouse', 'ba
  * `/metrics`: the same in Prometheus text format (`tongban_ingest_degraded{reason=…}` 0/1 and gauges),
  * plus process memory and the event-loop delay since the previous scrape.
  */
-export function healthRoute(app: FastifyInstance, deps: { isReady: () => boolean; ingest: () => IngestHealth; counters: () => Record<string, number>; details: () => Record<string, unknown> }) {
+export function healthRoute(
+  app: FastifyInstance,
+  deps: {
+    isReady: () => boolean;
+    ingest: () => IngestHealth;
+    counters: () => Record<string, number>;
+    details: () => Record<string, unknown>;
+    /** The ClickHouse engine's own memory by kind (clickhouse/engine-memory.ts); left out of /metrics when it fails. */
+    engineMemory?: () => Promise<Array<{ kind: string; bytes: number }>>;
+  },
+) {
   app.get('/healthz', async (_req, reply) => {
     if (!deps.isReady()) return reply.status(503).header('retry-after', '2').send({ status: 'starting' });
     return { ...deps.ingest(), ...deps.details() };
@@ -31,12 +41,15 @@ export function healthRoute(app: FastifyInstance, deps: { isReady: () => boolean
     };
     gauge('tongban_ready', '1 once migrations and replay are done', [['', deps.isReady() ? 1 : 0]]);
     const mem = process.memoryUsage();
-    gauge('tongban_process_memory_bytes', 'resident set, V8 heap used, memory outside the heap (Buffers)', [
+    gauge('tongban_process_memory_bytes', 'resident set, V8 heap used and reserved, memory outside the heap (Buffers)', [
       ['{kind="rss"}', mem.rss],
       ['{kind="heap_used"}', mem.heapUsed],
+      ['{kind="heap_total"}', mem.heapTotal],
       ['{kind="external"}', mem.external],
       ['{kind="array_buffers"}', mem.arrayBuffers],
     ]);
+    const engine = deps.isReady() && deps.engineMemory ? await deps.engineMemory().catch(() => []) : [];
+    if (engine.length) gauge('tongban_clickhouse_memory_bytes', 'the ClickHouse engine\'s memory: tracked total, merges, caches (in this process with embedded chDB)', engine.map((m) => [`{kind="${m.kind}"}`, m.bytes]));
     const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
     gauge('tongban_event_loop_delay_ms', 'event-loop delay since the previous scrape', [
       ['{quantile="0.5"}', ms(loopDelay.percentile(50))],

@@ -24,6 +24,10 @@ interface Options {
   afterApply?: (states: CaseState[], bulk: boolean) => Promise<void>;
   logger: Logger;
   now: () => number;
+  /** Several nodes: false once this node no longer holds the engine (the projector stops between batches). */
+  mayRun?: () => boolean;
+  /** The lease's fencing token, written with every case state (0 on a single node). */
+  fence?: () => number;
 }
 
 export function openCaseOf(s: CaseState): OpenCase {
@@ -97,8 +101,15 @@ export class CaseProjector {
   }
 
   start(intervalMs = 100): void {
+    clearInterval(this.timer);
     this.timer = setInterval(() => void this.drain(), intervalMs);
     this.timer.unref();
+  }
+
+  /** Stops at once (the engine lease is lost): nothing more is projected or written here, the queue is dropped. */
+  pause(): void {
+    clearInterval(this.timer);
+    this.queue.clear();
   }
 
   async stop(): Promise<void> {
@@ -139,7 +150,7 @@ export class CaseProjector {
   }
 
   private async drainQueue(): Promise<void> {
-    while (this.queue.size) {
+    while (this.queue.size && (this.o.mayRun?.() ?? true)) {
       const ids = [...this.queue].slice(0, BATCH);
       for (const id of ids) this.queue.delete(id);
       const batch = ++this.batches;
@@ -192,7 +203,8 @@ export class CaseProjector {
         if (previous !== undefined && previous !== 'none') this.o.onWarningChange(s, previous, 'none');
       }
     }
-    await this.o.states.write(states, now);
+    if (!(this.o.mayRun?.() ?? true)) return states;
+    await this.o.states.write(states, now, this.o.fence?.() ?? 0);
     await this.o.afterApply?.(states, bulk);
     this.counters.projected += states.length;
     return states;

@@ -16,7 +16,8 @@ export class CaseStateStore {
     private readonly db: string,
   ) {}
 
-  async write(states: CaseState[], version: number): Promise<void> {
+  /** `fence`: the engine lease's fencing token of the writer (0 on a single node). */
+  async write(states: CaseState[], version: number, fence = 0): Promise<void> {
     if (!states.length) return;
     const v = shanghaiDateTime(version);
     await this.ch.insert({
@@ -64,6 +65,7 @@ export class CaseStateStore {
         supplements: s.supplements,
         event_count: s.events.length,
         flags: s.flags,
+        fence,
       })),
     });
   }
@@ -117,6 +119,13 @@ export class CaseStateStore {
       if (rows.length < PAGE) return total;
       after = rows.at(-1)![0];
     }
+  }
+
+  /** The highest fencing token written with a case state (0 when none, or on a single node). */
+  async maxFence(): Promise<number> {
+    const rs = await this.ch.query({ query: `SELECT max(fence) AS f FROM ${this.db}.case_state`, format: 'JSONEachRow', clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 } });
+    const [row] = await rs.json<{ f: number }>();
+    return Number(row?.f ?? 0);
   }
 
   /** Time of the latest derivation (0 when none): events received after it may not be projected yet. */

@@ -51,12 +51,18 @@ export class DerivationWatermark {
   }
 
   start(): void {
+    clearInterval(this.timer);
     if (this.o.intervalMs <= 0) return;
     // A tick while the previous advance still waits (the projector retrying through an outage) is skipped.
     this.timer = setInterval(() => {
       if (!this.busy) this.advance().catch((err: unknown) => this.o.logger.warn({ err }, 'advancing the derivation watermark failed'));
     }, this.o.intervalMs);
     this.timer.unref();
+  }
+
+  /** Stops advancing without saving (several nodes: this node lost the engine lease). */
+  pause(): void {
+    clearInterval(this.timer);
   }
 
   /** Takes the engine's time, waits for the projector to derive what is queued, persists that time. */

@@ -41,6 +41,9 @@ function masked(o: SupervisionOrder): SupervisionOrder {
  */
 export class SupervisionOrders {
   private open = new Map<string, SupervisionOrder>();
+  /** Orders already reported overdue (reported once). */
+  private warned = new Set<string>();
+  private listeners: Array<() => void> = [];
   private readonly steps: OrderEscalationStore;
   private readonly escalator: OrderEscalator<SupervisionOrder>;
 
@@ -68,10 +71,23 @@ export class SupervisionOrders {
     this.escalator.rebuild();
   }
 
+  /** The open orders anew from ClickHouse (another node issued or resolved one). */
+  async reload(): Promise<void> {
+    const open = new Map<string, SupervisionOrder>();
+    for (const o of await this.read('status = \'open\'')) open.set(o.orderId, o);
+    this.open = open;
+  }
+
+  /** Called after this node issued or resolved an order. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   async issue(caseId: string, input: { reason: string; dueOn: IsoDate; issuer: string }, now: number): Promise<SupervisionOrder> {
     const order = masked({ orderId: randomUUID(), caseId, issuedAt: shanghaiIso(now), status: 'open', resolvedAt: null, resolution: '', escalations: [], ...input });
     await this.write(order, now);
     this.open.set(order.orderId, order);
+    for (const l of this.listeners) l();
     this.escalator.track(order);
     return order;
   }
@@ -82,6 +98,7 @@ export class SupervisionOrders {
     const resolved = masked({ ...order, status: 'resolved', resolvedAt: shanghaiIso(now), resolution });
     await this.write(resolved, now);
     this.open.delete(orderId);
+    for (const l of this.listeners) l();
     this.escalator.untrack(orderId);
     return resolved;
   }

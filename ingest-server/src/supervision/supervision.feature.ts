@@ -21,6 +21,8 @@ import { ORDER_ESCALATION_MIGRATIONS } from './order-escalations.migrations.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';
 import { supervisionRoutes } from './supervision.route.ts';
 import { superviseRoutes } from './supervise.route.ts';
+import { SupervisionEngineRole } from './engine-role.ts';
+import { warningId } from './warning-id.ts';
 
 const SCAN_INTERVAL_MS = 1_000;
 const HISTORY_REFRESH_MS = 10 * 60_000;
@@ -64,6 +66,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
   });
 
   const warningMessage = (summary: OpenCaseRow, previous: Warning | null): CaseWarning => ({
+    id: warningId(summary),
     ...summary,
     itemName: itemName(summary.itemCode),
     districtName: districtName(summary.districtCode),
@@ -71,9 +74,32 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     at: shanghaiIso(ctx.now()),
   });
 
-  const emitWarning = (msg: CaseWarning) => {
+  const role = ctx.cluster.role;
+  const sendWarning = (msg: CaseWarning) => {
     ctx.live.emit('case:warning', msg, msg.districtCode);
     ctx.live.statsChanged();
+  };
+  // Several nodes: only the engine's holder announces, each warning once whichever holder gets there. The mark
+  // is set after the message went out: a holder killed in between leaves a repeat (same id, walls ignore it),
+  // never a warning lost.
+  const announcing = new Set<string>();
+  const emitWarning = (msg: CaseWarning) => {
+    if (!ctx.cluster.clustered) return sendWarning(msg);
+    if (!role.active || announcing.has(msg.id)) return;
+    announcing.add(msg.id);
+    void ctx.cluster
+      .announced(msg.caseId, msg.id)
+      .catch((err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'once-only warning mark unreachable: announcing anyway (walls ignore a repeat id)');
+        return false;
+      })
+      .then(async (already) => {
+        if (already || !role.active) return;
+        sendWarning(msg);
+        await ctx.cluster.markAnnounced(msg.caseId, msg.id);
+      })
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'marking a warning announced failed'))
+      .finally(() => announcing.delete(msg.id));
   };
 
   const book = new RatingClockBook({
@@ -115,9 +141,13 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     derive: deriveContext,
     logger: log,
     now: ctx.now,
+    mayRun: () => role.active,
+    fence: () => role.fence,
     async afterApply(states, bulk) {
       await book.observe(states, bulk);
       await recordRepairs(states);
+      engine.publish(states, bulk);
+      if (ctx.cluster.clustered) cached = undefined;
     },
     onWarningChange(s, previous, warning) {
       const summary = index.summary(s.caseId, ctx.now());
@@ -129,6 +159,8 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
 
   const scan = () => {
     const now = ctx.now();
+    // Not the engine's holder: the index follows the clock silently (the holder announces).
+    if (!role.active) return void index.advance(now, () => {});
     index.advance(now, (caseId, previous) => {
       const summary = index.summary(caseId, now);
       if (summary) emitWarning(warningMessage(summary, previous));
@@ -136,6 +168,46 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     void orders.escalate().catch((err: unknown) => log.warn({ err }, '督办 escalation tick failed'));
     void book.scan();
   };
+
+  /** Projects the events received after the last derivation (a crash, a backfill, another holder's last moments). */
+  const catchUp = async () => {
+    const started = Date.now();
+    // Several nodes: events this node accepted as a follower and has not stored yet (the holder never heard of them).
+    if (ctx.cluster.clustered) projector.enqueue(ctx.unflushedCaseIds());
+    const mark = await watermark.load();
+    const last = mark.watermark === null ? await states.lastVersion() : 0;
+    if (mark.watermark !== null) {
+      // Only the cases with an event stored since the last derivation (issue 16): never the whole log.
+      const touched = await watermark.touchedSince(mark.watermark);
+      projector.enqueue(touched);
+      await projector.drain();
+      log.info({ cases: touched.length, since: shanghaiIso(mark.watermark), ms: Date.now() - started }, 'derived the cases touched since the derivation watermark');
+    } else if (last === 0 || (await states.casesReceivedSince(last - 60_000)).length > BULK_PROJECTION_ABOVE) {
+      log.info({ reason: mark.reason }, 'no usable derivation watermark: deriving every case of the event log once');
+      // A first start on an existing log, or a bulk backfill: one ordered pass over case_events.
+      const n = await projector.projectAll((cases) => log.info({ cases }, 'projecting the event log'));
+      if (n) log.info({ cases: n, ms: Date.now() - started }, 'projected every case of the event log');
+    } else {
+      projector.enqueue(await states.casesReceivedSince(last - 60_000));
+      await projector.drain();
+    }
+    // Bad ratings stored before their clocks existed get them, once per data dir (a mark, not a scan per start).
+    const caughtUp = await catchUpRatingClocks({ ch: ctx.clickhouse, db: ctx.db, book, now: ctx.now });
+    if (caughtUp !== null) log.info({ opened: caughtUp }, 'bad-rating clocks caught up with the event log');
+  };
+  const engine = new SupervisionEngineRole({
+    cluster: ctx.cluster,
+    index,
+    states,
+    projector,
+    logger: log,
+    now: ctx.now,
+    catchUp,
+    // The derivation watermark is the holder's: a follower's (idle) projector must not advance it.
+    engaged: (active) => (active ? watermark.start() : watermark.pause()),
+    announce: (row) => emitWarning(warningMessage(row, null)),
+    changed: () => (cached = undefined),
+  });
 
   let cached: { at: number; value: { supervision: SupervisionOverview; dataQuality: SupervisionOverview['dataQuality'] } } | undefined;
   const overview = () => {
@@ -190,37 +262,28 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     },
 
     async start() {
+      // Several nodes: an order issued or resolved on one node is known to the others (the holder's scanner, every list).
+      orders.onChange(() => ctx.cluster.bus.publish('orders', {}));
+      ctx.cluster.bus.subscribe('orders', () => {
+        void orders.reload().then(() => (cached = undefined), (err: unknown) => log.warn({ err }, 'reloading supervision orders failed'));
+      });
       const typicalLoaded = await typicalStore.load();
       typical = typicalLoaded.minutes;
       await orders.load();
       const ratings = await book.load();
       log.info({ activeRatingClocks: ratings }, 'bad-rating clocks loaded');
       const started = Date.now();
-      const mark = await watermark.load();
-      const last = mark.watermark === null ? await states.lastVersion() : 0;
       const loaded = await states.loadOpen((c) => index.upsert(c, ctx.now()));
       log.info({ openCases: loaded, ms: Date.now() - started }, 'open-case index rebuilt');
-      if (mark.watermark !== null) {
-        // Only the cases with an event stored since the last derivation (issue 16): never the whole log.
-        const touched = await watermark.touchedSince(mark.watermark);
-        projector.enqueue(touched);
-        await projector.drain();
-        log.info({ cases: touched.length, since: shanghaiIso(mark.watermark), ms: Date.now() - started }, 'derived the cases touched since the derivation watermark');
-      } else if (last === 0 || (await states.casesReceivedSince(last - 60_000)).length > BULK_PROJECTION_ABOVE) {
-        log.info({ reason: mark.reason }, 'no usable derivation watermark: deriving every case of the event log once');
-        // A first start on an existing log, or a bulk backfill: one ordered pass over case_events.
-        const n = await projector.projectAll((cases) => log.info({ cases }, 'projecting the event log'));
-        if (n) log.info({ cases: n, ms: Date.now() - started }, 'projected every case of the event log');
+      if (ctx.cluster.clustered) {
+        // The holder takes over (rebuild, catch up, announce once); the others follow its messages.
+        await engine.start();
       } else {
-        projector.enqueue(await states.casesReceivedSince(last - 60_000));
-        await projector.drain();
+        await catchUp();
+        projector.start();
+        watermark.start();
       }
-      // Bad ratings stored before their clocks existed get them, once per data dir (a mark, not a scan per start).
-      const caughtUp = await catchUpRatingClocks({ ch: ctx.clickhouse, db: ctx.db, book, now: ctx.now });
-      if (caughtUp !== null) log.info({ opened: caughtUp }, 'bad-rating clocks caught up with the event log');
       timers.push(await startLatenessModel({ model: lateness, index, calendar: () => ctx.calendar.calendar, now: ctx.now, logger: log }));
-      projector.start();
-      watermark.start();
       timers.push(setInterval(scan, SCAN_INTERVAL_MS));
       timers.push(
         setInterval(() => {
@@ -239,7 +302,8 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     },
 
     onAccepted(events) {
-      projector.enqueue(new Set(events.map((e) => e.caseId)));
+      // Several nodes: another node's events reach the holder once stored (ingest's onStored → 'touched').
+      if (role.active) projector.enqueue(new Set(events.map((e) => e.caseId)));
       cached = undefined;
     },
 
@@ -258,7 +322,8 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     async stop() {
       for (const t of timers) clearInterval(t);
       await projector.stop();
-      await watermark.stop();
+      if (role.active) await watermark.stop();
+      else watermark.pause();
     },
   };
 };

@@ -1,6 +1,7 @@
 import { districtByCode, shanghaiDate, shanghaiIso, type CaseWarning, type ClockPause, type IsoDate, type Level, type SupervisionOverview, type Warning, type WorkingCalendar } from '@tongban/shared';
 import { caseClock, warningOn, workingDaysOverdue, WARNING_RANK } from '../supervision/case-clock.ts';
 import { isDataQuality } from '../supervision/overdue-rule.ts';
+import { warningId } from '../supervision/warning-id.ts';
 
 /** A case open at the replayed instant, as the replay query reads it (its current state, with what happened by then). */
 export interface ReplayCase {
@@ -96,6 +97,7 @@ export function replaySupervision(cases: readonly ReplayCase[], open: OpenCounts
       d.yellow++;
     }
     flagged.push({
+      id: warningId({ caseId: c.caseId, warning: w.warning, promisedDeadline: w.promisedDeadline }),
       caseId: c.caseId,
       itemCode: c.itemCode,
       itemName: c.itemName,
@@ -116,6 +118,8 @@ export function replaySupervision(cases: readonly ReplayCase[], open: OpenCounts
       daysOverdue: w.daysOverdue,
       flags: c.flags.filter((f) => f !== 'stage_overdue' && f !== 'pause_overdue'),
       previous: null,
+      // The lateness model is of today's dwell history, not the instant's: no prediction is replayed.
+      atRisk: null,
       at,
     });
   }
@@ -123,7 +127,7 @@ export function replaySupervision(cases: readonly ReplayCase[], open: OpenCounts
   const openTotal = Object.values(open.openByDistrict).reduce((s, n) => s + n, 0);
   const dqTotal = Object.values(open.dataQualityByDistrict).reduce((s, n) => s + n, 0);
   return {
-    counts: { open: openTotal, yellow, red, stageOverdue: null, pauseOverdue: null },
+    counts: { open: openTotal, yellow, red, stageOverdue: null, pauseOverdue: null, atRisk: null },
     // Where each open case sat at the instant is not rebuilt: unknown, not zero.
     byLevel: null,
     byDistrict,

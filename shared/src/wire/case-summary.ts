@@ -52,6 +52,8 @@ export type CaseSummary = z.infer<typeof CaseSummarySchema>;
 
 /** `case:warning`: a case changed rung (`previous` null in the red list, which is not a change). */
 export const CaseWarningSchema = CaseSummarySchema.extend({
+  /** The same for the same step of the same case on every node: a wall ignores a repeat (several nodes, a takeover). */
+  id: z.string(),
   previous: WarningSchema.nullable(),
   at: z.string(),
 });

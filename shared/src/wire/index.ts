@@ -13,6 +13,7 @@ export * from './case-detail.ts';
 export * from './supervise.ts';
 export * from './session.ts';
 export * from './display.ts';
+export * from './cluster.ts';
 
 import type { z } from 'zod';
 /** Any schema of the contract, for a page's generic `safeParse` helper (pages need no zod of their own). */
