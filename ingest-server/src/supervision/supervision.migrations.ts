@@ -186,6 +186,6 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
     name: 'fencing token on case state',
     // Several nodes: the engine lease's fencing token of the node that derived the row (0 on a single node),
     // so a row written by a holder that had already lost its lease can be told from its successor's.
-    statements: (db) => [`ALTER TABLE ${db}.case_state ADD COLUMN IF NOT EXISTS fence UInt64 DEFAULT 0 AFTER flags`],
+    steps: [addColumn('case_state', 'fence UInt64 DEFAULT 0', { after: 'flags' })],
   },
 ];
