@@ -6,7 +6,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { Logger } from 'pino';
-import { createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
+import { clickhouseLayout, createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
 import { MIGRATIONS, migrate } from './clickhouse/migrations.ts';
 import { EventArrivals } from './events/event-arrivals.store.ts';
 import { CalendarHolder } from './calendar/calendar-holder.ts';
@@ -218,7 +218,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     },
     async start() {
       // Several nodes starting at once migrate one after the other.
-      const ran = await cluster.exclusive('migrate', () => migrate(clickhouse, db, [...MIGRATIONS, ...AUTH_MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])]));
+      const ran = await cluster.exclusive('migrate', () => migrate(clickhouse, db, [...MIGRATIONS, ...AUTH_MIGRATIONS, ...features.flatMap((f) => f.migrations ?? [])], clickhouseLayout(config)));
       if (ran.length) logger.info({ migrations: ran }, 'ClickHouse migrated');
       const people = await users.load(config.auth.devPeople);
       if (config.production && people.stored === 0) throw new Error('production mode needs at least one user: add one with `pnpm user add <username> --role admin` (server stopped)');

@@ -110,3 +110,15 @@ describe('scale settings (issue 16)', () => {
     expect(() => loadConfig({ DEDUP_FALSE_POSITIVE: '0.5' })).toThrow(ConfigError);
   });
 });
+
+describe('CLICKHOUSE_CLUSTER', () => {
+  it('is off by default and names a cluster of the ClickHouse server when set', () => {
+    expect(loadConfig({}).clickhouseCluster).toBeUndefined();
+    expect(loadConfig({ CLICKHOUSE_URL: 'http://ch-1:8123', CLICKHOUSE_CLUSTER: 'tongban' }).clickhouseCluster).toBe('tongban');
+  });
+
+  it('needs CLICKHOUSE_URL and a plain name', () => {
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'tongban' })).toThrow(/CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL/);
+    expect(() => loadConfig({ CLICKHOUSE_URL: 'http://ch-1:8123', CLICKHOUSE_CLUSTER: 'tong ban; DROP' })).toThrow(/CLICKHOUSE_CLUSTER/);
+  });
+});

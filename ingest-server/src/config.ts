@@ -60,6 +60,8 @@ export interface Config {
   engineMemory: EngineMemoryConfig;
   /** Several nodes (SPEC.md "Several machines"): Redis and this node's id. */
   cluster: ClusterConfig;
+  /** CLICKHOUSE_CLUSTER: the cluster (remote_servers) the migrations create replicated, sharded tables on; needs CLICKHOUSE_URL. */
+  clickhouseCluster: string | undefined;
 }
 
 /** AT_RISK_THRESHOLD (0–1, default 0.5), AT_RISK_MIN_CASES (10), AT_RISK_WINDOW_DAYS (90), AT_RISK_REFRESH_SECONDS (600). */
@@ -258,6 +260,8 @@ const Env = z.object({
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)').optional(),
   CLUSTER_LEASE_MS: int(6_000, 1_500).pipe(z.number().max(60_000)),
   CLUSTER_ADDRESS: z.string().url().optional(),
+  // Several machines: ClickHouse cluster layout (clickhouse/ddl.ts).
+  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a cluster name of remote_servers (letters, digits, _)').optional(),
 });
 
 const DISTRICT_LIST = /^(\d{6}|[A-Z0-9]{2,12})(\|(\d{6}|[A-Z0-9]{2,12}))*$/;
@@ -336,6 +340,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !piiKeys) {
     throw new ConfigError(['production mode needs PII_KEY (keyId:base64key[,…], 32-byte keys, e.g. `k1:$(openssl rand -base64 32)`): personal data is stored encrypted']);
   }
+  if (e.CLICKHOUSE_CLUSTER && !e.CLICKHOUSE_URL) throw new ConfigError(['CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL (a server of that cluster): the embedded engine has no cluster']);
   if (production && !e.SESSION_SECRET) throw new ConfigError(['production mode needs SESSION_SECRET (at least 32 characters) to sign session cookies']);
   if (production && displayTokens.size === 0 && e.DISPLAY_TOKENS !== undefined) throw new ConfigError(['DISPLAY_TOKENS is set but names no display']);
   if (!production && sourceTokens.size === 0 && adminTokens.size === 0) {
@@ -403,5 +408,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mergesMemoryBytes: e.CHDB_MERGES_MEMORY_BYTES,
     },
     cluster: clusterConfig(e),
+    clickhouseCluster: e.CLICKHOUSE_CLUSTER,
   };
 }

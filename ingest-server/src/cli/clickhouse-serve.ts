@@ -11,15 +11,23 @@
  * an error is a 500 with the engine's exception text and X-ClickHouse-Exception-Code.
  * Queries run one at a time (one chDB session; its SETs must not interleave).
  *
+ * `--config-file <xml>` starts the engine with a server configuration, e.g. test/one-server-cluster.xml:
+ * `remote_servers` and `macros` of a cluster of this one server, so Distributed tables and the server's
+ * cluster settings run here. The embedded engine has no Keeper, no replication threads and no ON CLUSTER
+ * queue, and serves no native TCP: Replicated tables stay read-only and a Distributed table reaches only
+ * this server itself.
+ *
  * With `--faults`, `POST /_fault` arms a fault for the next INSERT into a table (tests only; see
  * `Fault`), and `GET /_fault` tells how many armed faults have fired.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 
 /** URL parameters of the HTTP interface that are not settings. */
@@ -78,8 +86,10 @@ export function insertsInto(query: string, table: string): boolean {
   return !!m && m[1]!.replace(/[`"]/g, '') === table;
 }
 
-export function startClickhouseServe(opts: { port: number; host: string; dataDir: string; faults?: boolean }) {
+export function startClickhouseServe(opts: { port: number; host: string; dataDir: string; faults?: boolean; configFile?: string }) {
   mkdirSync(opts.dataDir, { recursive: true });
+  // The engine is started by the first session on the directory; later connections to it share it, config and all.
+  const configured = opts.configFile ? new Session(opts.dataDir, { connectionArgs: [`--config-file=${opts.configFile}`] }) : undefined;
   const faults: Fault[] = [];
   let faultsFired = 0;
   const connection = createChdbConnection({ path: opts.dataDir });
@@ -190,6 +200,7 @@ export function startClickhouseServe(opts: { port: number; host: string; dataDir
       await new Promise((r) => server.close(r));
       await chain;
       await connection.close();
+      configured?.close();
     },
   };
 }
@@ -197,14 +208,14 @@ export function startClickhouseServe(opts: { port: number; host: string; dataDir
 /** The command line (not when imported, e.g. by a test of the pure parts above). */
 function main(): void {
   const { values: args } = parseArgs({
-    options: { port: { type: 'string', default: '8123' }, host: { type: 'string', default: '127.0.0.1' }, 'data-dir': { type: 'string' }, faults: { type: 'boolean', default: false } },
+    options: { port: { type: 'string', default: '8123' }, host: { type: 'string', default: '127.0.0.1' }, 'data-dir': { type: 'string' }, faults: { type: 'boolean', default: false }, 'config-file': { type: 'string' } },
     strict: true,
   });
   if (!args['data-dir']) {
-    console.error('usage: pnpm clickhouse:serve --port <port> --data-dir <dir> [--host 127.0.0.1] [--faults]');
+    console.error('usage: pnpm clickhouse:serve --port <port> --data-dir <dir> [--host 127.0.0.1] [--faults] [--config-file <xml>]');
     process.exit(2);
   }
-  const running = startClickhouseServe({ port: Number(args.port), host: args.host!, dataDir: args['data-dir'], faults: args.faults! });
+  const running = startClickhouseServe({ port: Number(args.port), host: args.host!, dataDir: args['data-dir'], faults: args.faults!, ...(args['config-file'] ? { configFile: path.resolve(args['config-file']) } : {}) });
   running.server.once('listening', () => console.log(`clickhouse:serve: chDB over HTTP at http://${args.host}:${args.port}, data in ${args['data-dir']}`));
   const stop = () => void running.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { AUTH_MIGRATIONS } from '../auth/auth.migrations.ts';
 import { ROLES, type Role } from '../auth/principal.ts';
 import { UserDirectory, validateUser } from '../auth/users.store.ts';
-import { createClickhouse } from '../clickhouse/clickhouse-client.ts';
+import { clickhouseLayout, createClickhouse } from '../clickhouse/clickhouse-client.ts';
 import { MIGRATIONS, migrate } from '../clickhouse/migrations.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { lockDataDir } from '../data-dir-lock.ts';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const release = config.clickhouseUrl ? () => undefined : lockDataDir(config.dataDir, 'user');
   const ch = createClickhouse(config);
   try {
-    await migrate(ch, config.clickhouseDatabase, [...MIGRATIONS, ...AUTH_MIGRATIONS]);
+    await migrate(ch, config.clickhouseDatabase, [...MIGRATIONS, ...AUTH_MIGRATIONS], clickhouseLayout(config));
     const users = new UserDirectory(ch, config.clickhouseDatabase);
     await users.load(false);
     if (command === 'list') {

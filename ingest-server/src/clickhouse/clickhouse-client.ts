@@ -6,6 +6,7 @@ type ClientOptions = NonNullable<Parameters<typeof createClient>[0]>;
 import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from '../config.ts';
+import { SINGLE, type Layout } from './ddl.ts';
 import { engineMemoryArgs } from './engine-bounds.ts';
 
 export type Clickhouse = ClickHouseClient;
@@ -25,10 +26,37 @@ export const QUERY_SETTINGS: ClickHouseSettings = {
   max_memory_usage: String(8 * 1024 ** 3),
 };
 
+/**
+ * Added to every call in a cluster (CLICKHOUSE_CLUSTER), where the tables under their usual names are
+ * Distributed over sharded `_local` tables (ddl.ts):
+ * - an insert returns once every shard stored its rows (a Distributed insert is queued in the background by
+ *   default, so "stored" would not mean stored), and the flushed block's insert_deduplication_token goes with
+ *   it to each shard, where the Replicated table drops a retried copy;
+ * - a JOIN or IN between two sharded tables runs shard by shard: every sharded table is sharded by case and
+ *   every such join is on case_id (without this ClickHouse refuses "double-distributed" subqueries);
+ * - another shard is written and read on its first healthy replica in remote_servers order, its own shard
+ *   on the server itself: with each node talking to a first replica (deploy/nginx), one node's insert and
+ *   another node's idempotency check read the same copy (a lagging second replica answers only while a
+ *   first one is down);
+ * - a read that names its cases (`case_id = …`, `IN {ids}`) asks only their shards.
+ */
+export const CLUSTER_SETTINGS: ClickHouseSettings = {
+  distributed_foreground_insert: 1,
+  distributed_product_mode: 'local',
+  load_balancing: 'in_order',
+  optimize_skip_unused_shards: 1,
+};
+
+/** The table layout the configuration asks for: one ClickHouse, or CLICKHOUSE_CLUSTER's. */
+export function clickhouseLayout(config: Partial<Pick<Config, 'clickhouseCluster'>>): Layout {
+  return config.clickhouseCluster ? { kind: 'cluster', cluster: config.clickhouseCluster } : SINGLE;
+}
+
 /** One code path: embedded chDB in DATA_DIR by default, a ClickHouse server when CLICKHOUSE_URL is set. */
-export function createClickhouse(config: Pick<Config, 'clickhouseUrl' | 'dataDir' | 'clickhouseDatabase'> & Partial<Pick<Config, 'engineMemory'>>): Clickhouse {
+export function createClickhouse(config: Pick<Config, 'clickhouseUrl' | 'dataDir' | 'clickhouseDatabase'> & Partial<Pick<Config, 'engineMemory' | 'clickhouseCluster'>>): Clickhouse {
   if (config.clickhouseUrl) {
-    return createClient({ url: config.clickhouseUrl, clickhouse_settings: QUERY_SETTINGS, request_timeout: 60_000 });
+    const settings = config.clickhouseCluster ? { ...QUERY_SETTINGS, ...CLUSTER_SETTINGS } : QUERY_SETTINGS;
+    return createClient({ url: config.clickhouseUrl, clickhouse_settings: settings, request_timeout: 60_000 });
   }
   const dir = path.join(config.dataDir, 'clickhouse');
   mkdirSync(dir, { recursive: true });

@@ -1,22 +1,15 @@
 import type { Clickhouse } from './clickhouse-client.ts';
-
-export interface Migration {
-  version: number;
-  name: string;
-  statements: (db: string) => string[];
-}
+import { BY_CASE, BY_VIEW, DIMENSION, insertDedupWindow, LayoutError, renderSteps, SINGLE, table, view, type Layout, type Step, type TableIndex, type TableSpec } from './ddl.ts';
 
 /**
- * Versioned, append-only migrations. Each statement is idempotent (IF NOT EXISTS), so a migration
- * interrupted half-way is simply run again. Never edit a released migration: add a new one.
+ * A migration is described as steps (ddl.ts), rendered for one ClickHouse or for a cluster. The raw form
+ * (`statements`) is still accepted for one ClickHouse only, so a migration written that way on another
+ * branch merges as it is; cluster mode refuses to run it until it is described as steps.
  */
-export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    name: 'event log, id index, per-case copy, rejected events',
-    statements: (db) => [
-      // The immutable event log. Month partitions; ordered for per-district time-range reads.
-      `CREATE TABLE IF NOT EXISTS ${db}.events (
+export type Migration = { version: number; name: string } & ({ steps: Step[] } | { statements: (db: string) => string[] });
+
+/** The event log's columns: the log and its per-case copy have the same. */
+const EVENT_COLUMNS = `
         event_id String,
         event_key UInt64 COMMENT 'hash of event_id (see event-key.ts), the dedup index key',
         case_id String,
@@ -39,46 +32,72 @@ export const MIGRATIONS: Migration[] = [
         rating Nullable(UInt8),
         visits Nullable(UInt16),
         note String,
-        dq_flags Array(LowCardinality(String))
-      ) ENGINE = MergeTree
-      PARTITION BY toYYYYMM(occurred_at)
-      ORDER BY (district_code, occurred_at, case_id)`,
+        dq_flags Array(LowCardinality(String))`;
+
+/** Days of `event_arrivals` kept: a dedup snapshot or derivation watermark older than this is not used. */
+export const ARRIVALS_KEPT_DAYS = 7;
+
+/**
+ * Versioned, append-only migrations. Each statement is idempotent (IF NOT EXISTS), so a migration
+ * interrupted half-way is simply run again. Never edit a released migration's schema: add a new one.
+ */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'event log, id index, per-case copy, rejected events',
+    steps: [
+      // The immutable event log. Month partitions; ordered for per-district time-range reads.
+      table({ table: 'events', columns: EVENT_COLUMNS, engine: 'MergeTree', partitionBy: 'toYYYYMM(occurred_at)', orderBy: '(district_code, occurred_at, case_id)', distribution: BY_CASE }),
       // Idempotency index: every stored event_id, ordered by its hash so a lookup is a primary-key range.
-      `CREATE TABLE IF NOT EXISTS ${db}.event_ids (
+      // In a cluster it lives beside its event (the view fires where the event is stored); a lookup asks every shard.
+      table({
+        table: 'event_ids',
+        columns: `
         event_key UInt64,
-        event_id String
-      ) ENGINE = ReplacingMergeTree ORDER BY (event_key, event_id)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.event_ids_mv TO ${db}.event_ids AS
-        SELECT event_key, event_id FROM ${db}.events`,
+        event_id String`,
+        engine: 'ReplacingMergeTree',
+        orderBy: '(event_key, event_id)',
+        distribution: BY_VIEW,
+      }),
+      view('event_ids_mv', 'event_ids', (t) => `SELECT event_key, event_id FROM ${t('events')}`),
       // The same events ordered by case: one case's timeline is one primary-key range.
-      `CREATE TABLE IF NOT EXISTS ${db}.case_events AS ${db}.events
-        ENGINE = MergeTree PARTITION BY tuple() ORDER BY (case_id, occurred_at, event_id)`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.case_events_mv TO ${db}.case_events AS
-        SELECT * FROM ${db}.events`,
+      table({ table: 'case_events', columns: EVENT_COLUMNS, engine: 'MergeTree', partitionBy: 'tuple()', orderBy: '(case_id, occurred_at, event_id)', distribution: BY_CASE }),
+      view('case_events_mv', 'case_events', (t) => `SELECT * FROM ${t('events')}`),
       // Events that failed validation, kept raw for inspection, never silently dropped.
-      `CREATE TABLE IF NOT EXISTS ${db}.rejected_events (
+      table({
+        table: 'rejected_events',
+        columns: `
         rejection_id UUID,
         received_at DateTime64(3, 'Asia/Shanghai'),
         source LowCardinality(String),
         batch_index UInt32,
         event_id String,
         raw String,
-        errors Array(String)
-      ) ENGINE = ReplacingMergeTree
-      PARTITION BY toYYYYMM(received_at)
-      ORDER BY (received_at, rejection_id)`,
+        errors Array(String)`,
+        engine: 'ReplacingMergeTree',
+        partitionBy: 'toYYYYMM(received_at)',
+        orderBy: '(received_at, rejection_id)',
+        // Replaced by rejection id (FINAL): all copies of one on one shard.
+        distribution: { shardBy: 'cityHash64(rejection_id)' },
+      }),
     ],
   },
   {
     version: 2,
     name: 'service-item catalogue',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.items (
+    steps: [
+      table({
+        table: 'items',
+        columns: `
         item_code String,
         doc String COMMENT 'the item as JSON (SPEC.md catalogue item)',
         updated_at DateTime64(3, 'Asia/Shanghai'),
-        updated_by String
-      ) ENGINE = ReplacingMergeTree(updated_at) ORDER BY item_code`,
+        updated_by String`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['updated_at'],
+        orderBy: 'item_code',
+        distribution: DIMENSION,
+      }),
     ],
   },
   {
@@ -87,18 +106,24 @@ export const MIGRATIONS: Migration[] = [
     // A flushed block carries an insert_deduplication_token (event-store.ts), so a retried insert whose
     // answer was lost is not stored twice. Plain MergeTree deduplicates nothing without a window, and each
     // materialized view's target needs its own (else the view doubles the block the source table dropped).
-    statements: (db) => ['events', 'case_events', 'event_ids'].map((t) => `ALTER TABLE ${db}.${t} MODIFY SETTING non_replicated_deduplication_window = 1000`),
+    steps: ['events', 'case_events', 'event_ids'].map((t) => insertDedupWindow(t, 1000)),
   },
   {
     version: 4,
     name: 'system flags kept with the data (simulated)',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.system_flags (
+    steps: [
+      table({
+        table: 'system_flags',
+        columns: `
         name String,
         value String,
         set_at DateTime64(3, 'Asia/Shanghai'),
-        set_by String
-      ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
+        set_by String`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['set_at'],
+        orderBy: 'name',
+        distribution: DIMENSION,
+      }),
     ],
   },
   {
@@ -108,37 +133,70 @@ export const MIGRATIONS: Migration[] = [
     // by that instant: "every key or case stored since T" is a primary-key range whose cost is the tail, not
     // the history. Start-up reads only this tail (the dedup snapshot's, the derivation watermark's); a week
     // is kept (whole days dropped), an older snapshot or watermark falls back to a full pass.
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.event_arrivals (
+    // In a cluster beside its event (the view fires on the event's shard).
+    steps: [
+      table({
+        table: 'event_arrivals',
+        columns: `
         inserted_at DateTime64(3, 'Asia/Shanghai'),
         event_key UInt64,
-        case_id String
-      ) ENGINE = MergeTree
-      PARTITION BY toYYYYMMDD(inserted_at)
-      ORDER BY inserted_at
-      TTL toDateTime(inserted_at) + INTERVAL ${ARRIVALS_KEPT_DAYS} DAY
-      SETTINGS ttl_only_drop_parts = 1, non_replicated_deduplication_window = 1000`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.event_arrivals_mv TO ${db}.event_arrivals AS
-        SELECT now64(3, 'Asia/Shanghai') AS inserted_at, event_key, case_id FROM ${db}.events`,
+        case_id String`,
+        engine: 'MergeTree',
+        partitionBy: 'toYYYYMMDD(inserted_at)',
+        orderBy: 'inserted_at',
+        ttl: `toDateTime(inserted_at) + INTERVAL ${ARRIVALS_KEPT_DAYS} DAY`,
+        settings: { ttl_only_drop_parts: 1, non_replicated_deduplication_window: 1000 },
+        distribution: BY_CASE,
+      }),
+      view('event_arrivals_mv', 'event_arrivals', (t) => `SELECT now64(3, 'Asia/Shanghai') AS inserted_at, event_key, case_id FROM ${t('events')}`),
     ],
   },
 ];
 
-/** Days of `event_arrivals` kept: a dedup snapshot or derivation watermark older than this is not used. */
-export const ARRIVALS_KEPT_DAYS = 7;
+/** Which migrations ran: on every server of a cluster. */
+const SCHEMA_MIGRATIONS: TableSpec = {
+  table: 'schema_migrations',
+  columns: 'version UInt32, name String, applied_at DateTime64(3)',
+  engine: 'ReplacingMergeTree',
+  orderBy: 'version',
+  distribution: DIMENSION,
+};
 
-export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
-  await ch.command({ query: `CREATE DATABASE IF NOT EXISTS ${db}` });
-  await ch.command({
-    query: `CREATE TABLE IF NOT EXISTS ${db}.schema_migrations (version UInt32, name String, applied_at DateTime64(3))
-            ENGINE = ReplacingMergeTree ORDER BY version`,
-  });
+/**
+ * Every migration's statements for a layout, in version order. Raw-SQL migrations render for one
+ * ClickHouse only: in a cluster they are refused (all of them, before anything runs), since their tables'
+ * replication and sharding cannot be derived from SQL text.
+ */
+export function renderMigrations(db: string, migrations: readonly Migration[], layout: Layout = SINGLE): Array<{ migration: Migration; statements: string[] }> {
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  const raw = sorted.filter((m) => 'statements' in m);
+  if (layout.kind === 'cluster' && raw.length) {
+    throw new LayoutError(`CLICKHOUSE_CLUSTER: migrations ${raw.map((m) => m.version).join(', ')} are raw SQL (one ClickHouse only): describe them as steps (clickhouse/ddl.ts) to run on a cluster`);
+  }
+  const index: TableIndex = new Map();
+  return sorted.map((m) => ({ migration: m, statements: 'steps' in m ? renderSteps(m.steps, db, layout, index) : m.statements(db) }));
+}
+
+/** The statements that prepare the database and the migration record. */
+export function renderBootstrap(db: string, layout: Layout = SINGLE): string[] {
+  return [layout.kind === 'cluster' ? `CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${layout.cluster}` : `CREATE DATABASE IF NOT EXISTS ${db}`, ...renderSteps([table(SCHEMA_MIGRATIONS)], db, layout, new Map())];
+}
+
+/**
+ * Runs the migrations not yet recorded. Nothing is sent when all are: in a cluster every ON CLUSTER statement
+ * waits for every server, so a node starting while one ClickHouse server is down must not issue any.
+ */
+export async function migrate(ch: Clickhouse, db: string, migrations: Migration[] = MIGRATIONS, layout: Layout = SINGLE): Promise<number[]> {
+  const rendered = renderMigrations(db, migrations, layout);
+  const rs0 = await ch.query({ query: `EXISTS TABLE ${db}.schema_migrations`, format: 'JSONCompactEachRow' });
+  const [[recorded] = [0]] = await rs0.json<[number]>();
+  if (Number(recorded) !== 1) for (const query of renderBootstrap(db, layout)) await ch.command({ query });
   const rs = await ch.query({ query: `SELECT DISTINCT version FROM ${db}.schema_migrations`, format: 'JSONEachRow' });
   const applied = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
   const ran: number[] = [];
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+  for (const { migration: m, statements } of rendered) {
     if (applied.has(m.version)) continue;
-    for (const statement of m.statements(db)) await ch.command({ query: statement });
+    for (const statement of statements) await ch.command({ query: statement });
     await ch.insert({
       table: `${db}.schema_migrations`,
       values: [{ version: m.version, name: m.name, applied_at: Date.now() }],

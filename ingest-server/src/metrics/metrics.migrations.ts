@@ -1,3 +1,4 @@
+import { BY_CASE, DIMENSION, table, view, type TableSpec } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
 
 /** Counter columns of the daily rollup, in FACT_KEYS order (see fact-columns.ts). */
@@ -31,60 +32,101 @@ const STAGE_COLUMNS_DDL = `
  * days from the raw log with the same SQL as the reference and swaps a month partition atomically
  * (REPLACE PARTITION from a staging table), so backfills, late events and case-state updates are handled by
  * rebuilding the days they touch. `metric_rollup_days` records every build.
+ *
+ * In a cluster the rollups, their staging tables and the build record are dimension tables (a full copy on
+ * every server): they are small (days × districts × items), and TRUNCATE, REPLACE PARTITION and DROP
+ * PARTITION on a replicated table replicate to every copy. `metric_state_changes` stays beside its case.
  */
-export const METRICS_MIGRATIONS: Migration[] = [
-  {
-    version: 200,
-    name: 'metric rollups, metric configuration',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_daily (
+const DAILY: TableSpec = {
+  table: 'metric_daily',
+  columns: `
         day Date,
         district_code LowCardinality(String),
-        item_code LowCardinality(String),${FACT_COLUMNS_DDL}
-      ) ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY (day, district_code, item_code)`,
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_daily_staging AS ${db}.metric_daily`,
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_stage_daily (${STAGE_COLUMNS_DDL}
-      ) ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY (day, district_code, item_code, stage)`,
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_stage_daily_staging AS ${db}.metric_stage_daily`,
-      // The same facts per month (from metric_daily, rebuilt with each month): a quarter reads 3 rows per
-      // district × item instead of 92.
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_monthly AS ${db}.metric_daily`,
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_monthly_staging AS ${db}.metric_monthly`,
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_stage_monthly AS ${db}.metric_stage_daily`,
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_stage_monthly_staging AS ${db}.metric_stage_monthly`,
-      // Every bad rating (不满意, 非常不满意) with its case's item: the rectification measure reads these
-      // instead of scanning the log for ratings.
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_bad_ratings (
+        item_code LowCardinality(String),${FACT_COLUMNS_DDL}`,
+  engine: 'MergeTree',
+  partitionBy: 'toYYYYMM(day)',
+  orderBy: '(day, district_code, item_code)',
+  distribution: DIMENSION,
+};
+const STAGE_DAILY: TableSpec = { table: 'metric_stage_daily', columns: STAGE_COLUMNS_DDL, engine: 'MergeTree', partitionBy: 'toYYYYMM(day)', orderBy: '(day, district_code, item_code, stage)', distribution: DIMENSION };
+const BAD_RATINGS: TableSpec = {
+  table: 'metric_bad_ratings',
+  columns: `
         day Date COMMENT 'rated on (Asia/Shanghai)',
         district_code LowCardinality(String),
         item_code LowCardinality(String),
         case_id String,
         rated_at DateTime64(3, 'Asia/Shanghai'),
-        rating UInt8
-      ) ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY (day, case_id)`,
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_bad_ratings_staging AS ${db}.metric_bad_ratings`,
+        rating UInt8`,
+  engine: 'MergeTree',
+  partitionBy: 'toYYYYMM(day)',
+  orderBy: '(day, case_id)',
+  distribution: DIMENSION,
+};
+/** The same table under another name (a staging copy, the monthly twin). */
+const like = (spec: TableSpec, name: string): TableSpec => ({ ...spec, table: name });
+
+export const METRICS_MIGRATIONS: Migration[] = [
+  {
+    version: 200,
+    name: 'metric rollups, metric configuration',
+    steps: [
+      table(DAILY),
+      table(like(DAILY, 'metric_daily_staging')),
+      table(STAGE_DAILY),
+      table(like(STAGE_DAILY, 'metric_stage_daily_staging')),
+      // The same facts per month (from metric_daily, rebuilt with each month): a quarter reads 3 rows per
+      // district × item instead of 92.
+      table(like(DAILY, 'metric_monthly')),
+      table(like(DAILY, 'metric_monthly_staging')),
+      table(like(STAGE_DAILY, 'metric_stage_monthly')),
+      table(like(STAGE_DAILY, 'metric_stage_monthly_staging')),
+      // Every bad rating (不满意, 非常不满意) with its case's item: the rectification measure reads these
+      // instead of scanning the log for ratings.
+      table(BAD_RATINGS),
+      table(like(BAD_RATINGS, 'metric_bad_ratings_staging')),
       // Which completion days had their case state (re)derived, as it is written: the rollup builder reads
       // this short log instead of scanning case_state for new versions. A view of inserted blocks is exactly
       // right here: every derivation is an insert.
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_state_changes (
+      table({
+        table: 'metric_state_changes',
+        columns: `
         version DateTime64(3, 'Asia/Shanghai'),
         day Date,
-        case_id String
-      ) ENGINE = MergeTree ORDER BY version TTL toDateTime(version) + INTERVAL 2 DAY`,
-      `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.metric_state_changes_mv TO ${db}.metric_state_changes AS
-        SELECT version, toDate(assumeNotNull(completed_at)) AS day, case_id FROM ${db}.case_state WHERE completed_at IS NOT NULL`,
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_rollup_days (
+        case_id String`,
+        engine: 'MergeTree',
+        orderBy: 'version',
+        ttl: 'toDateTime(version) + INTERVAL 2 DAY',
+        distribution: BY_CASE,
+      }),
+      view(
+        'metric_state_changes_mv',
+        'metric_state_changes',
+        (t) => `SELECT version, toDate(assumeNotNull(completed_at)) AS day, case_id FROM ${t('case_state')} WHERE completed_at IS NOT NULL`,
+      ),
+      table({
+        table: 'metric_rollup_days',
+        columns: `
         day Date,
         built_at DateTime64(3, 'Asia/Shanghai') COMMENT 'when the build started',
         build_cutoff DateTime64(3, 'Asia/Shanghai') COMMENT 'events received up to here were read',
         events UInt64,
-        max_received DateTime64(3, 'Asia/Shanghai') COMMENT 'latest received_at among the events read (0 when none)'
-      ) ENGINE = ReplacingMergeTree(built_at) ORDER BY day`,
-      `CREATE TABLE IF NOT EXISTS ${db}.metric_config (
+        max_received DateTime64(3, 'Asia/Shanghai') COMMENT 'latest received_at among the events read (0 when none)'`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['built_at'],
+        orderBy: 'day',
+        distribution: DIMENSION,
+      }),
+      table({
+        table: 'metric_config',
+        columns: `
         doc String COMMENT 'MetricConfig as JSON',
         updated_at DateTime64(3, 'Asia/Shanghai'),
-        updated_by String
-      ) ENGINE = MergeTree ORDER BY updated_at`,
+        updated_by String`,
+        engine: 'MergeTree',
+        orderBy: 'updated_at',
+        distribution: DIMENSION,
+      }),
     ],
   },
 ];

@@ -1,3 +1,4 @@
+import { DIMENSION, table } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
 
 /**
@@ -8,8 +9,10 @@ export const REPORTS_MIGRATIONS: Migration[] = [
   {
     version: 250,
     name: 'stored reports',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.reports (
+    steps: [
+      table({
+        table: 'reports',
+        columns: `
         report_id String,
         kind LowCardinality(String),
         period String,
@@ -20,21 +23,31 @@ export const REPORTS_MIGRATIONS: Migration[] = [
         definition_version LowCardinality(String),
         trigger LowCardinality(String),
         source LowCardinality(String),
-        dir String COMMENT 'directory under DATA_DIR/reports holding report.json and the rendered files'
-      ) ENGINE = ReplacingMergeTree(generated_at) ORDER BY (kind, period, scope, report_id)`,
+        dir String COMMENT 'directory under DATA_DIR/reports holding report.json and the rendered files'`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['generated_at'],
+        orderBy: '(kind, period, scope, report_id)',
+        distribution: DIMENSION,
+      }),
     ],
   },
   {
     version: 260,
     name: 'report period changes',
-    statements: (db) => [
+    steps: [
       // When an ended report period's data last changed (a late event, a backfill): a stored report cut off
       // before that is not final (reports/report-period-changes.ts).
-      `CREATE TABLE IF NOT EXISTS ${db}.report_period_changes (
+      table({
+        table: 'report_period_changes',
+        columns: `
         kind LowCardinality(String),
         period String,
-        changed_at DateTime64(3, 'Asia/Shanghai')
-      ) ENGINE = ReplacingMergeTree(changed_at) ORDER BY (kind, period)`,
+        changed_at DateTime64(3, 'Asia/Shanghai')`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['changed_at'],
+        orderBy: '(kind, period)',
+        distribution: DIMENSION,
+      }),
     ],
   },
 ];

@@ -1,3 +1,4 @@
+import { BY_CASE, table } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
 
 /**
@@ -9,15 +10,20 @@ export const ORDER_ESCALATION_MIGRATIONS: Migration[] = [
   {
     version: 130,
     name: 'supervision order escalations',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.supervision_escalations (
+    steps: [
+      table({
+        table: 'supervision_escalations',
+        columns: `
         order_id UUID,
         case_id String,
         level LowCardinality(String) COMMENT 'yellow_card | red_card',
         escalated_on Date COMMENT 'the Asia/Shanghai day the order reached the step',
         due_on Date COMMENT 'the order''s due date',
-        recorded_at DateTime64(3, 'Asia/Shanghai')
-      ) ENGINE = MergeTree ORDER BY (case_id, order_id, level)`,
+        recorded_at DateTime64(3, 'Asia/Shanghai')`,
+        engine: 'MergeTree',
+        orderBy: '(case_id, order_id, level)',
+        distribution: BY_CASE,
+      }),
     ],
   },
 ];

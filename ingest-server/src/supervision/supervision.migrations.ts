@@ -1,3 +1,4 @@
+import { addColumn, BY_CASE, DIMENSION, table } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
 
 /**
@@ -5,14 +6,17 @@ import type { Migration } from '../clickhouse/migrations.ts';
  *
  * case_state: the derived state of every case, one row per derivation (latest `version` wins; read with
  * FINAL or argMax). Written by the case projector; read by the case list, the scanner's rebuild after a
- * restart, and the metrics (on-time rate, handling time, flags).
+ * restart, and the metrics (on-time rate, handling time, flags). In a cluster every table here is sharded
+ * by case, beside the case's events.
  */
 export const SUPERVISION_MIGRATIONS: Migration[] = [
   {
     version: 100,
     name: 'case state, supervision orders',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.case_state (
+    steps: [
+      table({
+        table: 'case_state',
+        columns: `
         case_id String,
         version DateTime64(3, 'Asia/Shanghai') COMMENT 'when this state was derived',
         item_code LowCardinality(String),
@@ -50,9 +54,15 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
         rated_at Nullable(DateTime64(3, 'Asia/Shanghai')),
         supplements UInt16,
         event_count UInt32,
-        flags Array(LowCardinality(String)) COMMENT 'too_fast, completion_before_acceptance, events_after_completion, unknown_item, unknown_district, never_completed'
-      ) ENGINE = ReplacingMergeTree(version) ORDER BY case_id`,
-      `CREATE TABLE IF NOT EXISTS ${db}.supervision_orders (
+        flags Array(LowCardinality(String)) COMMENT 'too_fast, completion_before_acceptance, events_after_completion, unknown_item, unknown_district, never_completed'`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['version'],
+        orderBy: 'case_id',
+        distribution: BY_CASE,
+      }),
+      table({
+        table: 'supervision_orders',
+        columns: `
         order_id UUID,
         case_id String,
         version DateTime64(3, 'Asia/Shanghai'),
@@ -62,16 +72,25 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
         due_on Date,
         status LowCardinality(String) COMMENT 'open | resolved',
         resolved_at Nullable(DateTime64(3, 'Asia/Shanghai')),
-        resolution String
-      ) ENGINE = ReplacingMergeTree(version) ORDER BY (case_id, order_id)`,
+        resolution String`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['version'],
+        orderBy: '(case_id, order_id)',
+        distribution: BY_CASE,
+      }),
       // Follow-ups of a bad rating (不满意, 非常不满意): return visit within 1 working day, rectification within 15.
-      `CREATE TABLE IF NOT EXISTS ${db}.rating_followups (
+      table({
+        table: 'rating_followups',
+        columns: `
         case_id String,
         kind LowCardinality(String) COMMENT 'return_visit | rectified',
         at DateTime64(3, 'Asia/Shanghai'),
         by String,
-        note String
-      ) ENGINE = MergeTree ORDER BY (case_id, at)`,
+        note String`,
+        engine: 'MergeTree',
+        orderBy: '(case_id, at)',
+        distribution: BY_CASE,
+      }),
     ],
   },
   {
@@ -79,11 +98,11 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
     name: 'extension days on events, stage deadline on case state',
     // 延期 (`extended`) carries `extensionDays`; the event log and its per-case copy gain the column
     // (`case_events_mv` selects *, so it fills the copy by name).
-    statements: (db) => [
-      `ALTER TABLE ${db}.events ADD COLUMN IF NOT EXISTS extension_days Nullable(UInt16) AFTER note`,
-      `ALTER TABLE ${db}.case_events ADD COLUMN IF NOT EXISTS extension_days Nullable(UInt16) AFTER note`,
+    steps: [
+      addColumn('events', 'extension_days Nullable(UInt16)', { after: 'note' }),
+      addColumn('case_events', 'extension_days Nullable(UInt16)', { after: 'note' }),
       // The current stage's own deadline (环节时限), so the index rebuilt after a restart knows it.
-      `ALTER TABLE ${db}.case_state ADD COLUMN IF NOT EXISTS stage_due Nullable(Date) AFTER yellow_from`,
+      addColumn('case_state', 'stage_due Nullable(Date)', { after: 'yellow_from' }),
     ],
   },
   {
@@ -91,52 +110,75 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
     name: 'deadline history',
     // Every recomputation of an open case's deadline by a repair (a new calendar, an item's new limits):
     // which clock, from which date to which, and why. Read per case (GET /api/v1/cases/:caseId).
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.deadline_changes (
+    steps: [
+      table({
+        table: 'deadline_changes',
+        columns: `
         case_id String,
         at DateTime64(3, 'Asia/Shanghai'),
         clock LowCardinality(String) COMMENT 'promised | statutory',
         old_deadline Nullable(Date),
         new_deadline Nullable(Date),
-        cause String COMMENT 'calendar:<source> | item:<itemCode>'
-      ) ENGINE = MergeTree ORDER BY (case_id, at)`,
+        cause String COMMENT 'calendar:<source> | item:<itemCode>'`,
+        engine: 'MergeTree',
+        orderBy: '(case_id, at)',
+        distribution: BY_CASE,
+      }),
     ],
   },
   {
     version: 120,
     name: 'stage start on case state, supervision marks',
-    statements: (db) => [
+    steps: [
       // When the current stage began: the lateness model (at_risk) reads it for the open cases after a restart.
-      `ALTER TABLE ${db}.case_state ADD COLUMN IF NOT EXISTS stage_since Nullable(DateTime64(3, 'Asia/Shanghai')) AFTER stage_due`,
+      addColumn('case_state', `stage_since Nullable(DateTime64(3, 'Asia/Shanghai'))`, { after: 'stage_due' }),
       // One-off passes the engine has done on a data dir (e.g. the catch-up of bad-rating clocks), by name.
-      `CREATE TABLE IF NOT EXISTS ${db}.supervision_marks (
+      table({
+        table: 'supervision_marks',
+        columns: `
         name String,
         value UInt64,
-        set_at DateTime64(3, 'Asia/Shanghai')
-      ) ENGINE = ReplacingMergeTree(set_at) ORDER BY name`,
+        set_at DateTime64(3, 'Asia/Shanghai')`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['set_at'],
+        orderBy: 'name',
+        distribution: DIMENSION,
+      }),
     ],
   },
   {
     version: 140,
     name: 'derivation watermark (issue 16)',
-    statements: (db) => [
+    steps: [
       // Engine time before which every stored event has been derived into case_state (one row per advance;
       // the latest wins). A restart derives only the cases with an event stored since (event_arrivals).
-      `CREATE TABLE IF NOT EXISTS ${db}.derivation_watermark (
+      table({
+        table: 'derivation_watermark',
+        columns: `
         name LowCardinality(String),
         watermark DateTime64(3, 'Asia/Shanghai'),
-        set_at DateTime64(3, 'Asia/Shanghai')
-      ) ENGINE = ReplacingMergeTree(watermark) ORDER BY name`,
+        set_at DateTime64(3, 'Asia/Shanghai')`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['watermark'],
+        orderBy: 'name',
+        distribution: DIMENSION,
+      }),
     ],
   },
   {
     version: 141,
     name: 'item typical minutes as last computed (issue 16)',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.item_typical_minutes (
+    steps: [
+      table({
+        table: 'item_typical_minutes',
+        columns: `
         computed_at DateTime64(3, 'Asia/Shanghai'),
-        doc String COMMENT 'JSON {itemCode: median handling minutes}'
-      ) ENGINE = ReplacingMergeTree(computed_at) ORDER BY tuple()`,
+        doc String COMMENT 'JSON {itemCode: median handling minutes}'`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['computed_at'],
+        orderBy: 'tuple()',
+        distribution: DIMENSION,
+      }),
     ],
   },
   {
@@ -144,6 +186,6 @@ export const SUPERVISION_MIGRATIONS: Migration[] = [
     name: 'fencing token on case state',
     // Several nodes: the engine lease's fencing token of the node that derived the row (0 on a single node),
     // so a row written by a holder that had already lost its lease can be told from its successor's.
-    statements: (db) => [`ALTER TABLE ${db}.case_state ADD COLUMN IF NOT EXISTS fence UInt64 DEFAULT 0 AFTER flags`],
+    steps: [addColumn('case_state', 'fence UInt64 DEFAULT 0', { after: 'flags' })],
   },
 ];

@@ -1,3 +1,4 @@
+import { BY_CASE, table } from '../../clickhouse/ddl.ts';
 import type { Migration } from '../../clickhouse/migrations.ts';
 
 /**
@@ -10,8 +11,10 @@ export const RATING_CLOCK_MIGRATIONS: Migration[] = [
   {
     version: 110,
     name: 'bad-rating clocks',
-    statements: (db) => [
-      `CREATE TABLE IF NOT EXISTS ${db}.rating_clocks (
+    steps: [
+      table({
+        table: 'rating_clocks',
+        columns: `
         case_id String,
         event_id String COMMENT 'the rated event that opened the clock',
         version DateTime64(3, 'Asia/Shanghai'),
@@ -27,10 +30,13 @@ export const RATING_CLOCK_MIGRATIONS: Migration[] = [
         rectified_at Nullable(DateTime64(3, 'Asia/Shanghai')),
         return_visit_warned LowCardinality(String) COMMENT 'none | yellow | red: announced with rating:warning',
         rectification_warned LowCardinality(String),
-        active UInt8 COMMENT '1 while a follow-up is missing and its red has not been announced'
-      ) ENGINE = ReplacingMergeTree(version)
-      PARTITION BY toYYYYMM(rated_at)
-      ORDER BY (case_id, event_id)`,
+        active UInt8 COMMENT '1 while a follow-up is missing and its red has not been announced'`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['version'],
+        partitionBy: 'toYYYYMM(rated_at)',
+        orderBy: '(case_id, event_id)',
+        distribution: BY_CASE,
+      }),
     ],
   },
 ];
