@@ -45,7 +45,7 @@ describe('the wall as of an instant', () => {
       { ...base, caseId: 'C3', districtCode: '500101', acceptedMs: msOfShanghaiDateTime('2025-09-29 10:00:00') },
     ];
     const s = replaySupervision(cases, { openByDistrict: { '500118': 4, '500101': 1 }, dataQualityByDistrict: {}, orders: null }, msOfShanghaiDateTime('2025-09-29 12:00:00'), cal);
-    expect(s.counts).toEqual({ open: 5, yellow: 0, red: 2, stageOverdue: null, pauseOverdue: null });
+    expect(s.counts).toEqual({ open: 5, yellow: 0, red: 2, stageOverdue: null, pauseOverdue: null, atRisk: null });
     expect(s.redList.map((c) => c.caseId)).toEqual(['C2', 'C1']);
     expect(s.byDistrict).toEqual({ '500118': { open: 4, yellow: 0, red: 2 }, '500101': { open: 1, yellow: 0, red: 0 } });
     expect(s.byLevel).toBeNull();
