@@ -52,9 +52,10 @@ type Sent = { node: string; ids: string[]; status: number; retryAfter: string | 
 
 /**
  * Senders to both nodes until stopped: distinct cases to A and to B, and every third round one batch posted
- * to A and B at once. A 503 is retried (as a client does after Retry-After); every answer is recorded.
+ * to A and B at once. A 503 is retried (as a client does after Retry-After) unless `retry` is false; every
+ * answer is recorded.
  */
-function feed(prefix: string) {
+function feed(prefix: string, opts: { retry: boolean } = { retry: true }) {
   const sent: Sent[] = [];
   let n = 0;
   let running = true;
@@ -65,7 +66,7 @@ function feed(prefix: string) {
       const answer: Sent = { node: name, ids, status: r?.status ?? 0, retryAfter: r?.headers.get('retry-after') ?? null, at };
       await r?.arrayBuffer();
       sent.push(answer);
-      if (answer.status === 200 || !running) return;
+      if (answer.status === 200 || !running || !opts.retry) return;
       await new Promise((res) => setTimeout(res, 100));
     }
   };
@@ -165,5 +166,39 @@ describe('the ClickHouse endpoint down for 30 s under two nodes', () => {
     expect((await a.post(last)).status).toBe(200);
     await b.eventually(async () => (seen.includes('CO-LAST.1') ? true : undefined), 15_000);
     console.log(`outage ${OUTAGE_MS} ms: ${acked.size} cases acknowledged (${ackedDuring} batches during the outage), ${f.sent.filter((x) => x.status === 503).length} answers 503, ${sharedIds.length} ids sent to both nodes (${sharedDuring.length * 10} acknowledged by both during the outage)`);
+  });
+
+  it('answers 503 with Retry-After on a node whose log reaches its bound, and loses none it acknowledged', { timeout: 180_000 }, async () => {
+    // B again, with a small log bound; A keeps the default.
+    await b.stop('SIGTERM');
+    await b.restart({ MAX_LOG_BYTES: String(300 * 1024) });
+    await clickhouse.stop();
+    // Refused batches are not retried here, so the senders go on at the same pace on both nodes.
+    const f = feed('CB', { retry: false });
+    await b.eventually(async () => (f.sent.some((x) => x.node === 'node-b' && x.status === 503) ? true : undefined), 60_000);
+    const full = await health(b);
+    expect(full.accepting).toBe(false);
+    expect(full.reasons.map((r) => r.reason)).toEqual(expect.arrayContaining(['clickhouse', 'backlog']));
+    // A, with room left in its log, still acknowledges.
+    const aFrom = f.sent.length;
+    await a.eventually(async () => (f.sent.slice(aFrom).some((x) => x.node === 'node-a' && x.status === 200) ? true : undefined), 20_000);
+    await clickhouse.restart();
+    for (const s of [a, b]) await s.eventually(async () => ((await health(s)).status === 'ok' ? true : undefined), 60_000);
+    await f.stop();
+    for (const s of [a, b]) await s.eventually(async () => ((await health(s)).pendingRows === 0 ? true : undefined), 60_000);
+
+    const refused = f.sent.filter((x) => x.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const x of refused) expect(Number(x.retryAfter), JSON.stringify(x)).toBeGreaterThan(0);
+    expect(f.sent.filter((x) => x.status !== 200 && x.status !== 503)).toEqual([]);
+    // Every acknowledged event stored once; one refused by B and acknowledged by no node is not stored.
+    const acked = new Set(f.sent.filter((x) => x.status === 200).flatMap((x) => x.ids));
+    const counts = await storedCounts('CB');
+    expect([...acked].filter((id) => counts.get(`${id}.1`) !== 1)).toEqual([]);
+    expect([...counts].filter(([, n]) => n !== 1)).toEqual([]);
+    const refusedOnly = refused.flatMap((x) => x.ids).filter((id) => !acked.has(id));
+    expect(refusedOnly.length).toBeGreaterThan(0);
+    expect(refusedOnly.filter((id) => counts.has(`${id}.1`))).toEqual([]);
+    console.log(`bound on B: ${refused.length} answers 503 with Retry-After, ${acked.size} cases acknowledged and stored once`);
   });
 });
