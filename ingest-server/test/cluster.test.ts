@@ -185,6 +185,30 @@ describe('several server nodes on one Redis and one ClickHouse', () => {
     await eventually(async () => ((await openOrders()) === before + 1 ? true : undefined), 10_000, 'the order on the holder');
   });
 
+  it('keeps a bad rating’s follow-up recorded on a follower on every node, the holder included', async () => {
+    const holderId = (await node('node-c').get<ClusterView>('/api/v1/cluster')).body.leaseHolder!;
+    const holder = node(holderId);
+    const follower = node([...nodes.keys()].find((id) => id !== holderId)!);
+    // Completed two working days ago, rated 不满意 a minute ago: the return visit (1 working day) is due.
+    const day = cal.addWorkingDays(shanghaiDate(Date.now()), -2).date;
+    const rated = { eventId: 'CL-RATE-1.5', caseId: 'CL-RATE-1', type: 'rated', occurredAt: minuteAgo(), districtCode: '500118', level: 'district', rating: 2 };
+    expect((await holder.post([...caseEvents('CL-RATE-1', '500118', day), rated])).status).toBe(200);
+    type Clock = { returnVisit: string; rectification: string };
+    const clockOn = async (n: ServerProcess) => {
+      const r = await n.get<{ ratingClock: Clock | null }>('/api/v1/cases/CL-RATE-1');
+      return r.status === 200 ? (r.body.ratingClock ?? undefined) : undefined;
+    };
+    for (const n of [holder, follower]) expect(await eventually(() => clockOn(n), 20_000, 'the rating clock')).toMatchObject({ returnVisit: 'due' });
+
+    const at = new Date().toISOString();
+    const followUp = (n: ServerProcess) => n.request('POST', '/api/v1/cases/CL-RATE-1/rating-followups', { token: 'dev-token' }, { kind: 'return_visit', at, note: '已电话回访' });
+    expect((await followUp(follower)).status).toBe(201);
+    // The holder (its scanner, its views) holds the follow-up too: done there, and a second one is refused there.
+    await eventually(async () => ((await clockOn(holder))?.returnVisit === 'done' ? true : undefined), 10_000, 'the follow-up on the holder');
+    expect((await followUp(holder)).status).toBe(409);
+    expect(await clockOn(follower)).toMatchObject({ returnVisit: 'done', rectification: 'due' });
+  });
+
   it('hands the engine to a standby within 15 s when its holder is killed, announcing every red case exactly once and losing no acknowledged event', async () => {
     const holderId = (await node('node-b').get<ClusterView>('/api/v1/cluster')).body.leaseHolder!;
     const standbys = [...nodes.keys()].filter((id) => id !== holderId);

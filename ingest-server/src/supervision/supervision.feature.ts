@@ -108,6 +108,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     now: ctx.now,
     logger: log,
     emit: (m) => ctx.live.emit('rating:warning', m, m.districtCode),
+    followedUp: (caseId) => ctx.cluster.bus.publish('rating-followup', { caseId }),
   });
 
   /** Queues open cases for recomputation by a repair, remembering their deadlines before it. */
@@ -266,6 +267,11 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       orders.onChange(() => ctx.cluster.bus.publish('orders', {}));
       ctx.cluster.bus.subscribe('orders', () => {
         void orders.reload().then(() => (cached = undefined), (err: unknown) => log.warn({ err }, 'reloading supervision orders failed'));
+      });
+      // …and a bad rating's follow-up recorded on one node: the others read that case's clocks anew.
+      ctx.cluster.bus.subscribe('rating-followup', (m) => {
+        const { caseId } = m as { caseId: string };
+        void book.reload(caseId).catch((err: unknown) => log.warn({ err, caseId }, 'reloading a case\'s bad-rating clocks failed'));
       });
       const typicalLoaded = await typicalStore.load();
       typical = typicalLoaded.minutes;

@@ -45,6 +45,8 @@ interface Options {
   now: () => number;
   emit: (m: RatingWarningMessage) => void;
   logger: Logger;
+  /** A follow-up was recorded here (several nodes tell the others, which `reload` the case). */
+  followedUp?: (caseId: string) => void;
 }
 
 /**
@@ -167,7 +169,21 @@ export class RatingClockBook {
     await this.o.store.write([updated], now);
     if (isActive(updated)) this.active.set(updated.eventId, updated);
     else this.active.delete(updated.eventId);
+    this.o.followedUp?.(caseId);
     return { clock: ratingClockView(updated, now), at };
+  }
+
+  /**
+   * A case's clocks as stored, in place of the versions held here (several nodes: another node recorded a
+   * follow-up), so a view, a follow-up and the scanner here start from what that node wrote.
+   */
+  reload(caseId: string): Promise<void> {
+    return this.serial(async () => {
+      for (const c of await this.o.store.ofCases([caseId])) {
+        if (isActive(c)) this.active.set(c.eventId, c);
+        else this.active.delete(c.eventId);
+      }
+    });
   }
 
   /** Due dates of the active clocks again (the calendar changed). */
