@@ -86,6 +86,7 @@ export function metricsRoutes(
       sweptDays: d.check.last.sweptDays,
       markedDays: d.check.last.markedDays,
       stateDays: d.check.last.stateDays,
+      ms: d.check.last.ms,
     },
   }));
 

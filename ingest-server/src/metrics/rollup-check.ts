@@ -28,6 +28,8 @@ export interface CheckReport {
   markedDays: number;
   /** Days marked to rebuild because a case state completed on them was derived after their build started. */
   stateDays: number;
+  /** How long the check took. */
+  ms: number;
   /** Engine time the check started (the next watermark, once the refresh after it has finished). */
   startedMs: number;
 }
@@ -48,11 +50,12 @@ export class RollupCheck {
 
   async run(): Promise<CheckReport> {
     const { builder } = this.o;
+    const started = Date.now();
     const startedMs = await this.engineNow();
     if (this.watermark === undefined) this.watermark = await this.load();
     let report: CheckReport;
     if (!(await builder.hasBuilds())) {
-      report = { kind: 'full', sinceMs: null, touchedDays: 0, sweptDays: 0, markedDays: await builder.checkCounts(), stateDays: 0, startedMs };
+      report = { kind: 'full', sinceMs: null, touchedDays: 0, sweptDays: 0, markedDays: await builder.checkCounts(), stateDays: 0, ms: Date.now() - started, startedMs };
     } else {
       const oldest = startedMs - (ARRIVALS_KEPT_DAYS - 1) * DAY;
       const usable = this.watermark !== null && this.watermark >= oldest;
@@ -65,7 +68,7 @@ export class RollupCheck {
       const stateDays = await builder.checkStatesSince(Math.max(sinceMs, startedMs - STATE_CHANGES_KEPT_DAYS * DAY) - WATERMARK_MARGIN_MS);
       const slice = (await this.nextSlice(shanghaiDate(startedMs))).filter((d) => !touched.includes(d));
       marked += await builder.checkDays(slice);
-      report = { kind: usable ? 'since' : 'recent', sinceMs, touchedDays: touched.length, sweptDays: slice.length, markedDays: marked, stateDays, startedMs };
+      report = { kind: usable ? 'since' : 'recent', sinceMs, touchedDays: touched.length, sweptDays: slice.length, markedDays: marked, stateDays, ms: Date.now() - started, startedMs };
     }
     this.last = report;
     if (report.markedDays || report.stateDays) this.o.logger.info(report, 'rollup days to rebuild (their events or case states differ from their builds)');
@@ -90,7 +93,7 @@ export class RollupCheck {
 
   /** After a bulk load rebuilt every day: the next check reads only what is stored after it began. */
   async afterBulk(startedMs: number, cutoffMs: number): Promise<void> {
-    await this.completed({ kind: 'full', sinceMs: null, touchedDays: 0, sweptDays: 0, markedDays: 0, stateDays: 0, startedMs }, cutoffMs);
+    await this.completed({ kind: 'full', sinceMs: null, touchedDays: 0, sweptDays: 0, markedDays: 0, stateDays: 0, ms: 0, startedMs }, cutoffMs);
   }
 
   engineNow(): Promise<number> {
