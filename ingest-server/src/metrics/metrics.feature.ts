@@ -5,10 +5,11 @@ import { METRICS_MIGRATIONS } from './metrics.migrations.ts';
 import { metricsRoutes } from './metrics.route.ts';
 import { MetricsService } from './metrics-service.ts';
 import { RollupBuilder } from './rollup-builder.ts';
+import { RollupCheck, type CheckReport } from './rollup-check.ts';
 
 /** How often dirty days are rebuilt into the rollups. */
 const REFRESH_INTERVAL_MS = 15_000;
-/** Every this many refreshes, the event count of every day is checked against its build (the safety net). */
+/** Every this many refreshes, the days changed since the last check are checked against their builds (the safety net, rollup-check.ts). */
 const COUNT_CHECK_EVERY = 40;
 
 /** The metrics engine as other features use it (reports are built from its figures). */
@@ -26,6 +27,7 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
   const calendar = () => ctx.calendar.calendar;
   const repo = new MetricFactsRepository(ch, db);
   const builder = new RollupBuilder({ ch, db, logger: log, now: ctx.now, settleMs });
+  const check = new RollupCheck({ ch, db, builder, logger: log });
   const config = new MetricConfigStore(ch, db);
   const metrics = new MetricsService({ repo, builder, catalogue: ctx.catalogue, config, calendar, now: ctx.now, settleMs });
 
@@ -33,14 +35,13 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
   let ticks = 0;
   let tickRunning: Promise<void> | undefined;
 
-  /** First tick: the safety-net check marks every day whose events differ from its build (all days on a first start). */
+  /** First tick: the safety-net check marks the days changed since the last completed check (all days on a first build). */
   const tick = async () => {
     try {
-      if (!builder.ready || ++ticks % COUNT_CHECK_EVERY === 0) {
-        const marked = await builder.checkCounts();
-        if (marked) log.info({ days: marked }, 'rollup days to rebuild (event counts differ from their builds)');
-      }
+      let checked: CheckReport | undefined;
+      if (!builder.ready || ++ticks % COUNT_CHECK_EVERY === 0) checked = await check.run();
       const r = await builder.refresh();
+      if (checked) await check.completed(checked, r.cutoffMs);
       if (!builder.ready) log.info({ days: r.days, ms: r.ms }, 'metric rollups ready');
       builder.ready = true;
     } catch (err) {
@@ -59,7 +60,7 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
     repo,
 
     register(app) {
-      metricsRoutes(app, { metrics, builder, config, audit: ctx.audit, now: ctx.now });
+      metricsRoutes(app, { metrics, builder, check, config, audit: ctx.audit, now: ctx.now });
     },
 
     async start() {
@@ -77,7 +78,9 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
     /** After a bulk backfill (and the case states derived from it): the rollup rebuild step. */
     async afterBulkLoad(progress) {
       await runTick();
+      const startedMs = await check.engineNow();
       const r = await builder.rebuildAll();
+      await check.afterBulk(startedMs, r.cutoffMs);
       progress(`metric rollups: ${r.days.toLocaleString('en-US')} days rebuilt in ${(r.ms / 1000).toFixed(1)} s`);
     },
 

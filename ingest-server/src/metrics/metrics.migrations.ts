@@ -129,4 +129,23 @@ export const METRICS_MIGRATIONS: Migration[] = [
       }),
     ],
   },
+  {
+    version: 220,
+    name: 'metric check watermark: the safety-net check reads only what changed since (issue 16)',
+    // Engine time before which every stored event and derived case state was checked against the rollup
+    // builds (the latest wins). A start or timer check reads only event_arrivals / metric_state_changes since.
+    steps: [
+      table({
+        table: 'metric_check_watermark',
+        columns: `
+        name LowCardinality(String),
+        watermark DateTime64(3, 'Asia/Shanghai'),
+        set_at DateTime64(3, 'Asia/Shanghai')`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['watermark'],
+        orderBy: 'name',
+        distribution: DIMENSION,
+      }),
+    ],
+  },
 ];

@@ -7,6 +7,7 @@ import type { MetricConfigStore } from './metric-config.store.ts';
 import { cutoffParam, periodParam, scopeParams } from './metric-params.ts';
 import type { FactMode, MetricsService } from './metrics-service.ts';
 import type { RollupBuilder } from './rollup-builder.ts';
+import type { RollupCheck } from './rollup-check.ts';
 
 type ScopeQuery = { period?: string; districtCode?: string; departmentCode?: string; itemCode?: string; source?: string; cutoff?: string };
 
@@ -22,7 +23,7 @@ function modeOf(source: string | undefined, cutoff: number | undefined): FactMod
 /** GET /api/v1/metrics/wudu, /ranking, /definitions, /config; admin: PUT /config, rollup refresh and rebuild. */
 export function metricsRoutes(
   app: FastifyInstance,
-  d: { metrics: MetricsService; builder: RollupBuilder; config: MetricConfigStore; now: () => number; audit: AuditLog },
+  d: { metrics: MetricsService; builder: RollupBuilder; check: RollupCheck; config: MetricConfigStore; now: () => number; audit: AuditLog },
 ) {
 
   app.get<{ Querystring: ScopeQuery }>('/api/v1/metrics/wudu', async (req) => {
@@ -77,6 +78,16 @@ export function metricsRoutes(
     cutoff: d.builder.lastCutoff ? shanghaiIso(d.builder.lastCutoff) : null,
     generation: d.builder.generation,
     dirtyDays: d.builder.dirtyDays('0000-01-01', '9999-12-31'),
+    // What the last safety-net check compared (null before the first): kind, touchedDays, sweptDays, markedDays.
+    lastCheck: d.check.last && {
+      kind: d.check.last.kind,
+      since: d.check.last.sinceMs === null ? null : shanghaiIso(d.check.last.sinceMs),
+      touchedDays: d.check.last.touchedDays,
+      sweptDays: d.check.last.sweptDays,
+      markedDays: d.check.last.markedDays,
+      stateDays: d.check.last.stateDays,
+      ms: d.check.last.ms,
+    },
   }));
 
   app.post('/api/v1/metrics/rollups/refresh', async () => {

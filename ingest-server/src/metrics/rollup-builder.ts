@@ -150,6 +150,70 @@ export class RollupBuilder {
     return rows.length;
   }
 
+  /** Days of the events stored (engine time, `event_arrivals`) at or after `sinceMs`: the tail, never the history. */
+  async daysStoredSince(sinceMs: number): Promise<IsoDate[]> {
+    const { ch, db } = this.o;
+    const arrivals = `FROM ${db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai')`;
+    const rows = await selectRows<{ d: string }>(
+      ch,
+      `SELECT DISTINCT toString(toDate(occurred_at)) AS d FROM ${eventTables(db).caseEvents}
+       WHERE case_id IN (SELECT case_id ${arrivals}) AND event_key IN (SELECT event_key ${arrivals})`,
+      { since: sinceMs },
+    );
+    return rows.map((r) => r.d).sort();
+  }
+
+  /**
+   * The bounded safety net for the given days: marks each whose events differ from its build (no build, a
+   * count that differs under its cut-off, or events received after it). Reads only those days' events.
+   */
+  async checkDays(days: readonly IsoDate[]): Promise<number> {
+    if (!days.length) return 0;
+    const ranges = days.map((_, i) => `(occurred_at >= toDateTime64({d${i}:String}, 3, 'Asia/Shanghai') AND occurred_at < toDateTime64({d${i}:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY)`);
+    const params = { days, ...Object.fromEntries(days.map((d, i) => [`d${i}`, d])) };
+    const rows = await selectRows<{ d: string }>(
+      this.o.ch,
+      `SELECT toString(e.day) AS d
+       FROM (SELECT toDate(occurred_at) AS day, received_at FROM ${eventTables(this.o.db).events} WHERE ${ranges.join(' OR ')}) AS e
+       LEFT JOIN (SELECT day, build_cutoff, events FROM ${this.o.db}.metric_rollup_days FINAL WHERE day IN {days:Array(Date)}) AS b ON b.day = e.day
+       GROUP BY e.day
+       HAVING any(toUnixTimestamp64Milli(b.build_cutoff)) = 0 OR countIf(e.received_at <= b.build_cutoff) != any(b.events) OR countIf(e.received_at > b.build_cutoff) > 0`,
+      params,
+    );
+    this.markDays(rows.map((r) => r.d));
+    return rows.length;
+  }
+
+  /** Marks the completion days whose case state was derived at or after `sinceMs` later than their build started. */
+  async checkStatesSince(sinceMs: number): Promise<number> {
+    const rows = await selectRows<{ d: string }>(
+      this.o.ch,
+      `SELECT toString(s.day) AS d
+       FROM (SELECT day, max(version) AS v FROM ${this.o.db}.metric_state_changes WHERE version >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai') GROUP BY day) AS s
+       LEFT JOIN (SELECT day, built_at FROM ${this.o.db}.metric_rollup_days FINAL) AS b ON b.day = s.day
+       WHERE s.v > b.built_at`,
+      { since: sinceMs },
+    );
+    this.markDays(rows.map((r) => r.d));
+    if (this.stateWatermark === 0) await this.markStateChanges(false);
+    return rows.length;
+  }
+
+  /** Up to `n` built days at or before `day`, newest first (a primary-key range of the build record). */
+  async builtDaysBefore(day: IsoDate, n: number): Promise<IsoDate[]> {
+    const rows = await selectRows<{ d: string }>(
+      this.o.ch,
+      `SELECT DISTINCT toString(day) AS d FROM ${this.o.db}.metric_rollup_days WHERE day <= {day:Date} ORDER BY d DESC LIMIT {n:UInt32}`,
+      { day, n },
+    );
+    return rows.map((r) => r.d);
+  }
+
+  /** Whether any day has a build (a data dir's first build has none). */
+  async hasBuilds(): Promise<boolean> {
+    return (await selectRows<{ d: string }>(this.o.ch, `SELECT day AS d FROM ${this.o.db}.metric_rollup_days LIMIT 1`)).length > 0;
+  }
+
   /** Builds of the days in [from, to). */
   async builds(from: IsoDate, to: IsoDate): Promise<Map<IsoDate, DayBuild>> {
     const rows = await selectRows<{ d: string; built: number; cutoff: number; events: number; max_received: number }>(
