@@ -204,7 +204,7 @@ describe('several server nodes on one Redis and one ClickHouse', () => {
     const followUp = (n: ServerProcess) => n.request('POST', '/api/v1/cases/CL-RATE-1/rating-followups', { token: 'dev-token' }, { kind: 'return_visit', at, note: '已电话回访' });
     expect((await followUp(follower)).status).toBe(201);
     // The holder (its scanner, its views) holds the follow-up too: done there, and a second one is refused there.
-    await eventually(async () => ((await clockOn(holder))?.returnVisit === 'done' ? true : undefined), 10_000, 'the follow-up on the holder');
+    await eventually(async () => ((await clockOn(holder))?.returnVisit === 'done' ? true : undefined), 20_000, 'the follow-up on the holder');
     expect((await followUp(holder)).status).toBe(409);
     expect(await clockOn(follower)).toMatchObject({ returnVisit: 'done', rectification: 'due' });
   });

@@ -1,7 +1,7 @@
 import { addCalendarDays, shanghaiDate, shanghaiDateTime, shanghaiIso } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../../clickhouse/clickhouse-client.ts';
 import type { Warning } from '../case-clock.ts';
-import { isActive, RECTIFICATION_LOOKBACK_DAYS, type FollowUpKind, type RatingClock } from './rating-clock.ts';
+import { isActive, kindOfFollowUp, RECTIFICATION_LOOKBACK_DAYS, type FollowUpKind, type RatingClock } from './rating-clock.ts';
 
 /** Recorded follow-ups of bad ratings, for the rooms whose queries read them. */
 export const ratingFollowupsTable = (db: string) => `${db}.rating_followups`;
@@ -52,6 +52,31 @@ function clockOf(r: Row): RatingClock {
   };
 }
 
+/**
+ * Pure: the clocks with their follow-ups as the follow-up log has them (`rating_followups`, append-only, the
+ * authority): replayed in time order, each goes to the latest bad rating given at or before it that lacks one
+ * of its kind (the rule of `RatingClockBook.followUp`). A clock row written later from a copy that had not
+ * seen a follow-up (another node's scanner announcing a warning meanwhile) therefore loses nothing.
+ */
+export function withFollowUps(clocks: RatingClock[], followUps: ReadonlyArray<{ caseId: string; kind: FollowUpKind; at: string }>): RatingClock[] {
+  if (!followUps.length) return clocks;
+  const logged = new Map<string, { returnVisitAt: string | null; rectifiedAt: string | null }>(clocks.map((c) => [c.eventId, { returnVisitAt: null, rectifiedAt: null }]));
+  const ofCase = new Map<string, RatingClock[]>();
+  for (const c of clocks) ofCase.set(c.caseId, [...(ofCase.get(c.caseId) ?? []), c]);
+  for (const f of [...followUps].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+    const field = kindOfFollowUp(f.kind) === 'returnVisit' ? 'returnVisitAt' : 'rectifiedAt';
+    const target = (ofCase.get(f.caseId) ?? [])
+      .filter((c) => Date.parse(c.ratedAt) <= Date.parse(f.at))
+      .reverse()
+      .find((c) => logged.get(c.eventId)![field] === null);
+    if (target) logged.get(target.eventId)![field] = f.at;
+  }
+  return clocks.map((c) => {
+    const l = logged.get(c.eventId)!;
+    return { ...c, returnVisitAt: l.returnVisitAt ?? c.returnVisitAt, rectifiedAt: l.rectifiedAt ?? c.rectifiedAt };
+  });
+}
+
 /** `rating_clocks` (latest version per clock) and the follow-ups of `rating_followups`. */
 export class RatingClockStore {
   private lastVersion = 0;
@@ -93,7 +118,7 @@ export class RatingClockStore {
   /** Clocks still being watched, from the partitions of the last RECTIFICATION_LOOKBACK_DAYS (+ a month). */
   async loadActive(now: number): Promise<RatingClock[]> {
     const since = addCalendarDays(shanghaiDate(now), -(RECTIFICATION_LOOKBACK_DAYS + 31));
-    return this.read(`rated_at >= toDateTime64({since:String}, 3, 'Asia/Shanghai') AND active = 1`, { since });
+    return (await this.read(`rated_at >= toDateTime64({since:String}, 3, 'Asia/Shanghai') AND active = 1`, { since })).filter(isActive);
   }
 
   ofCases(caseIds: readonly string[]): Promise<RatingClock[]> {
@@ -116,6 +141,22 @@ export class RatingClockStore {
       format: 'JSONEachRow',
       clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
     });
-    return (await rs.json<Row>()).map(clockOf);
+    const clocks = (await rs.json<Row>()).map(clockOf);
+    return clocks.length ? withFollowUps(clocks, await this.followUpsOf([...new Set(clocks.map((c) => c.caseId))])) : clocks;
+  }
+
+  /** The logged follow-ups of some cases (in slices: the active clocks at start can be many). */
+  private async followUpsOf(caseIds: string[]): Promise<Array<{ caseId: string; kind: FollowUpKind; at: string }>> {
+    const out: Array<{ caseId: string; kind: FollowUpKind; at: string }> = [];
+    for (let i = 0; i < caseIds.length; i += 5_000) {
+      const rs = await this.ch.query({
+        query: `SELECT case_id, kind, toUnixTimestamp64Milli(at) AS at_ms FROM ${this.db}.rating_followups WHERE case_id IN {ids:Array(String)}`,
+        query_params: { ids: caseIds.slice(i, i + 5_000) },
+        format: 'JSONEachRow',
+        clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
+      });
+      for (const r of await rs.json<{ case_id: string; kind: FollowUpKind; at_ms: number }>()) out.push({ caseId: r.case_id, kind: r.kind, at: shanghaiIso(Number(r.at_ms)) });
+    }
+    return out;
   }
 }

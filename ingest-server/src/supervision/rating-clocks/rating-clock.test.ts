@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultWorkingCalendar as cal } from '@tongban/shared';
-import { isActive, nextRatingChange, openRatingClock, ratingClockView, ratingWarningOn, rectificationDue } from './rating-clock.ts';
+import { isActive, nextRatingChange, openRatingClock, ratingClockView, ratingWarningOn, rectificationDue, type RatingClock } from './rating-clock.ts';
+import { withFollowUps } from './rating-clock.store.ts';
 
 const at = (s: string) => Date.parse(s);
 const clock = (rating: number, ratedAt: string) => openRatingClock(cal, { caseId: 'C', eventId: 'C.r', districtCode: '500118', rating, ratedAt });
@@ -53,5 +54,27 @@ describe('bad-rating clocks', () => {
     expect(isActive(c)).toBe(true);
     expect(isActive({ ...c, returnVisitAt: '2025-09-22T12:00:00+08:00', warned: { returnVisit: 'yellow', rectification: 'red' } })).toBe(false);
     expect(isActive({ ...c, returnVisitAt: '2025-09-22T12:00:00+08:00', warned: { returnVisit: 'yellow', rectification: 'yellow' } })).toBe(true);
+  });
+});
+
+describe('clocks with the follow-up log (several nodes: a later row written from a copy that missed a follow-up)', () => {
+  const clock = (eventId: string, ratedAt: string, o: Partial<RatingClock> = {}): RatingClock => ({
+    caseId: 'RC-9', eventId, districtCode: '500118', rating: 1, ratedAt, ratedOn: ratedAt.slice(0, 10),
+    returnVisitDue: '2026-12-03', rectificationDue: '2026-12-22', returnVisitYellowFrom: '2026-12-02', rectificationYellowFrom: '2026-12-18',
+    provisional: false, returnVisitAt: null, rectifiedAt: null, warned: { returnVisit: 'yellow', rectification: 'none' }, ...o,
+  });
+
+  it('gives each logged follow-up to the latest bad rating before it that lacks one, whatever the row says', () => {
+    const r1 = clock('RC-9.5', '2026-12-01T09:00:00+08:00');
+    const r2 = clock('RC-9.7', '2026-12-01T15:00:00+08:00', { returnVisitAt: '2026-12-01T16:00:00+08:00' });
+    const merged = withFollowUps([r1, r2], [
+      { caseId: 'RC-9', kind: 'return_visit', at: '2026-12-01T16:00:00+08:00' },
+      { caseId: 'RC-9', kind: 'return_visit', at: '2026-12-01T10:00:00+08:00' },
+    ]);
+    // 10:00 goes to the 09:00 rating (the 15:00 one came later), 16:00 to the 15:00 one: not twice to r1.
+    expect(merged.map((c) => c.returnVisitAt)).toEqual(['2026-12-01T10:00:00+08:00', '2026-12-01T16:00:00+08:00']);
+    // A row that lost its follow-up (written later by a node that had not seen it) gets it back from the log.
+    expect(withFollowUps([clock('RC-9.5', '2026-12-01T09:00:00+08:00')], [{ caseId: 'RC-9', kind: 'rectified', at: '2026-12-02T11:00:00+08:00' }])[0]!.rectifiedAt).toBe('2026-12-02T11:00:00+08:00');
+    expect(withFollowUps([r1], [])).toEqual([r1]);
   });
 });
