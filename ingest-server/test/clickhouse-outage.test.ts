@@ -1,88 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { caseEvents, ndjson } from './events.fixture.ts';
-import { freePort, ServerProcess } from '@tongban/fixtures/server-process';
+import { ServerProcess } from '@tongban/fixtures/server-process';
+import { ClickhouseProcess } from '@tongban/fixtures/clickhouse-process';
 import type { Fault } from '../src/cli/clickhouse-serve.ts';
-
-const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** `pnpm clickhouse:serve` as a child process: a ClickHouse HTTP endpoint that can be killed and brought back. */
-class ClickhouseEndpoint {
-  child: ChildProcess | undefined;
-  output = '';
-  readonly url: string;
-  private constructor(
-    readonly port: number,
-    readonly dataDir: string,
-    private readonly faults: boolean,
-  ) {
-    this.url = `http://127.0.0.1:${port}`;
-  }
-
-  /** `faults`: with `--faults`, so a test can arm a fault point (`arm`). */
-  static async start(opts: { faults?: boolean } = {}): Promise<ClickhouseEndpoint> {
-    const c = new ClickhouseEndpoint(await freePort(), mkdtempSync(path.join(tmpdir(), 'tongban-ch-')), opts.faults ?? false);
-    await c.restart();
-    return c;
-  }
-
-  async restart(): Promise<void> {
-    const args = ['--import', 'tsx', 'src/cli/clickhouse-serve.ts', '--port', String(this.port), '--data-dir', this.dataDir, ...(this.faults ? ['--faults'] : [])];
-    this.child = spawn(process.execPath, args, { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
-    this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
-    for (let i = 0; i < 300; i++) {
-      if (this.child.exitCode !== null) throw new Error(`clickhouse:serve exited:\n${this.output}`);
-      if (await fetch(`${this.url}/ping`).then((r) => r.ok, () => false)) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`clickhouse:serve not up:\n${this.output}`);
-  }
-
-  /** Arms a fault point of `pnpm clickhouse:serve --faults` for the next INSERT into `fault.table`. */
-  async arm(fault: Fault): Promise<void> {
-    const r = await fetch(`${this.url}/_fault`, { method: 'POST', body: JSON.stringify(fault) });
-    if (!r.ok) throw new Error(await r.text());
-  }
-
-  /** Resolves once the process has exited (a `then: 'kill'` fault fired). */
-  exited(): Promise<void> {
-    const child = this.child!;
-    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((r) => child.once('exit', () => r()));
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  async query<T>(sql: string): Promise<T[]> {
-    const r = await fetch(this.url, { method: 'POST', body: `${sql} FORMAT JSONEachRow` });
-    const text = await r.text();
-    if (!r.ok) throw new Error(text);
-    return text
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as T);
-  }
-
-  async dispose(): Promise<void> {
-    await this.kill();
-    rmSync(this.dataDir, { recursive: true, force: true });
-  }
-}
 
 type Health = { status: string; accepting: boolean; reasons: Array<{ reason: string }>; pendingRows: number };
 
-let clickhouse: ClickhouseEndpoint | undefined;
+let clickhouse: ClickhouseProcess | undefined;
 let server: ServerProcess | undefined;
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') console.log(`--- server output:\n${server?.output.slice(-6000)}\n--- clickhouse:serve output:\n${clickhouse?.output.slice(-4000)}`);
@@ -120,19 +44,19 @@ function feed(s: ServerProcess, prefix: string, concurrency = 2) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function storedCounts(ch: ClickhouseEndpoint, table: string, prefix: string): Promise<Map<string, number>> {
+async function storedCounts(ch: ClickhouseProcess, table: string, prefix: string): Promise<Map<string, number>> {
   const rows = await ch.query<{ event_id: string; n: string | number }>(`SELECT event_id, count() AS n FROM tongban.${table} WHERE startsWith(event_id, '${prefix}-') GROUP BY event_id`);
   return new Map(rows.map((r) => [r.event_id, Number(r.n)]));
 }
 
 describe('ClickHouse going away and coming back (CLICKHOUSE_URL)', () => {
   it('keeps acknowledging into the local log, writes everything once when ClickHouse returns', { timeout: 180_000 }, async () => {
-    clickhouse = await ClickhouseEndpoint.start();
+    clickhouse = await ClickhouseProcess.start();
     server = await ServerProcess.start({ CLICKHOUSE_URL: clickhouse.url, FLUSH_MAX_AGE_MS: '200', LOG_LEVEL: 'warn' });
     const s = server;
     const f = feed(s, 'OUT');
     await sleep(1_500);
-    await clickhouse.kill();
+    await clickhouse.stop();
     await sleep(3_000);
     const during = (await s.get<Health>('/healthz')).body;
     await clickhouse.restart();
@@ -161,10 +85,10 @@ describe('ClickHouse going away and coming back (CLICKHOUSE_URL)', () => {
   });
 
   it('answers 503 with Retry-After only once the log bound is reached, and loses none it acknowledged', { timeout: 180_000 }, async () => {
-    clickhouse = await ClickhouseEndpoint.start();
+    clickhouse = await ClickhouseProcess.start();
     server = await ServerProcess.start({ CLICKHOUSE_URL: clickhouse.url, FLUSH_MAX_AGE_MS: '200', MAX_LOG_BYTES: String(300 * 1024), LOG_LEVEL: 'warn' });
     const s = server;
-    await clickhouse.kill();
+    await clickhouse.stop();
     const f = feed(s, 'BOUND', 1);
     await s.eventually(async () => (f.batches.some((b) => b.status === 503) ? true : undefined), 30_000);
     const full = (await s.get<Health>('/healthz')).body;
@@ -201,12 +125,12 @@ describe('a block whose answer was lost is never written twice', () => {
     { name: 'torn insert, then the ingest server is SIGKILLed and replays its log', fault: { point: 'torn_views', table: 'tongban.events', views: ['tongban.event_ids_mv', 'tongban.case_events_mv'] }, serverCrash: true },
   ];
   it.each(cases)('$name: ClickHouse SIGKILLed there and restarted, every acknowledged event is stored once in every table', { timeout: 180_000 }, async ({ fault, serverCrash }) => {
-    clickhouse = await ClickhouseEndpoint.start({ faults: true });
+    clickhouse = await ClickhouseProcess.start({ faults: true });
     server = await ServerProcess.start({ CLICKHOUSE_URL: clickhouse.url, FLUSH_MAX_AGE_MS: '200', LOG_LEVEL: 'warn' });
     const s = server;
     const f = feed(s, 'TORN');
     await sleep(800);
-    await clickhouse.arm({ ...fault, then: 'kill' });
+    await clickhouse.arm({ ...fault, then: 'kill' } satisfies Fault);
     await clickhouse.exited();
     // Senders go on while ClickHouse is down: the retry has more rows pending than the lost block.
     await sleep(1_500);
