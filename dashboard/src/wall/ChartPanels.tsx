@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { WUDU_DIMENSIONS, districtName, districtShortName, type HourlyTrend, type Level } from '@tongban/shared';
+import { LEVELS, WUDU_DIMENSIONS, districtName, districtShortName, type HourlyTrend, type Level } from '@tongban/shared';
 import { EChart } from '../charts/EChart.tsx';
 import { caseLevelOption } from '../charts/case-level-option.ts';
 import { districtRankingOption, rankedRows } from '../charts/district-ranking-option.ts';
@@ -22,7 +22,14 @@ export const CaseLevelPanel = memo(function CaseLevelPanel(props: Size & { byLev
   const option = useMemo(() => props.byLevel && caseLevelOption(props.byLevel), [props.byLevel]);
   return (
     <Panel title="办件所在层级" className="case-levels" testId="case-levels">
-      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note="等待实时数据" />}
+      {option && props.byLevel ? (
+        // The figures drawn, also as attributes: the canvas holds them as pixels only.
+        <div className="case-level-chart" data-testid="case-level-chart" {...Object.fromEntries(LEVELS.map((l) => [`data-${l}`, props.byLevel![l]]))}>
+          <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} />
+        </div>
+      ) : (
+        <EmptyState note="等待实时数据" />
+      )}
     </Panel>
   );
 });
