@@ -146,7 +146,19 @@ describe('a district’s wall on the same history', () => {
     const rows = api.body.rows.filter((r) => r.code !== null);
     expect(rows.length).toBeGreaterThan(10);
     expect(api.body.totals.open).toBeGreaterThan(0);
-    expect(api.body.totals.red).toBeGreaterThan(0);
+    // A case of one township accepted 30 days ago on a 5-working-day item: red as soon as it is ingested.
+    const township = rows[3]!.code!;
+    const acceptedAt = Date.now() - 30 * 86_400_000;
+    const iso = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace('Z', '+08:00');
+    const late = { caseId: 'TOWN-LATE', itemCode: 'SCJG-XK-D-93WJX', districtCode: DISTRICT, townshipCode: township, level: 'township' };
+    expect((await server.post([
+      { ...late, eventId: 'TOWN-LATE.1', type: 'submitted', occurredAt: iso(acceptedAt - 3600_000), channel: 'window' },
+      { ...late, eventId: 'TOWN-LATE.2', type: 'accepted', occurredAt: iso(acceptedAt), departmentCode: 'SCJG', actorId: 'yb-scj-001' },
+    ])).status).toBe(200);
+    await server.eventually(async () => {
+      const r = await server.get<AreaOverview>(`/api/v1/wall/townships?districtCode=${DISTRICT}`, 'yubei-wall');
+      return (r.body.rows.find((x) => x.code === township)?.red ?? 0) >= 1 ? true : undefined;
+    }, 30_000);
 
     const wall = await browser.context.newPage();
     try {
