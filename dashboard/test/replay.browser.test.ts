@@ -186,6 +186,8 @@ describe('a district’s wall on the same history', () => {
       expect(colours.length).toBeGreaterThan(1);
       // A display opens nothing from a tile (no workspace for a wall screen).
       expect(await wall.locator('.township-tile.opens').count()).toBe(0);
+      // 办件所在层级: the live engine keeps the levels city-wide only; the district's wall says so (no invented bars).
+      await expect.poll(async () => wall.getByTestId('case-levels').textContent(), { timeout: 10_000 }).toContain('区县屏不显示');
       // The map beside the tiles: zoomed to the district, drawn.
       await wall.getByTestId('district-map').locator('canvas').first().waitFor();
       await wall.waitForTimeout(2000);

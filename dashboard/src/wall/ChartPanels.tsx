@@ -18,7 +18,7 @@ interface Size {
 const remoteNote = (r: Remote<unknown>, source: string) => (r.state === 'loading' ? '加载中' : r.state === 'error' ? `${source}：${r.reason}` : '暂无数据');
 
 /** Open cases by the level holding them now (市/区县/乡镇/村), from the supervision engine. */
-export const CaseLevelPanel = memo(function CaseLevelPanel(props: Size & { byLevel: Record<Level, number> | undefined }) {
+export const CaseLevelPanel = memo(function CaseLevelPanel(props: Size & { byLevel: Record<Level, number> | undefined; supervisionKnown?: boolean }) {
   const option = useMemo(() => props.byLevel && caseLevelOption(props.byLevel), [props.byLevel]);
   return (
     <Panel title="办件所在层级" className="case-levels" testId="case-levels">
@@ -28,7 +28,8 @@ export const CaseLevelPanel = memo(function CaseLevelPanel(props: Size & { byLev
           <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} />
         </div>
       ) : (
-        <EmptyState note="等待实时数据" />
+        // The engine reported, without levels: it keeps them city-wide only, and this wall is one district's.
+        <EmptyState note={props.supervisionKnown ? '层级分布仅有全市统计，区县屏不显示' : '等待实时数据'} />
       )}
     </Panel>
   );

@@ -166,7 +166,7 @@ export function WallPage() {
           <main className="wall-body">
             <div className="wall-column left">
               <TodayCounters day={live.today?.day} tiles={tiles} />
-              <CaseLevelPanel byLevel={live.supervision?.byLevel ?? undefined} width={440} height={190} pixelRatio={pixelRatio} />
+              <CaseLevelPanel byLevel={live.supervision?.byLevel ?? undefined} supervisionKnown={!!live.supervision} width={440} height={190} pixelRatio={pixelRatio} />
               <HourlyTrendPanel trend={trend} width={440} height={420 + (layout.height - 1080)} pixelRatio={pixelRatio} />
             </div>
             {layout.wide ? (
