@@ -1,15 +1,16 @@
 /**
  * Replay in Chromium against the real server on a backfilled history (chDB): `/?at=…` shows the wall as it
- * was at that instant (the counters and red list the replay API gives for it), with the 回放 banner and no
- * live socket, and plays forward at ×600.
+ * was at that instant (the counters, level bars and red list the replay API gives for it), with the 回放
+ * banner and no live socket, and plays forward at ×600. On the same history, a display confined to one
+ * district shows its district screen: the map zoomed to it and a tile per township with the API's counts.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, parseReplayInstant, shanghaiDate, type ReplaySnapshot } from '@tongban/shared';
+import { addCalendarDays, parseReplayInstant, shanghaiDate, type AreaOverview, type ReplaySnapshot } from '@tongban/shared';
 import { ServerProcess } from '@tongban/fixtures/server-process';
 import { REPO_ROOT, ensureDashboardBuilt, launchWallBrowser, type WallBrowser } from './browser-harness.ts';
 
@@ -21,6 +22,9 @@ const sockets: string[] = [];
 // Yesterday 10:00 Shanghai: in the backfilled history whatever the time of the run.
 const day = addCalendarDays(shanghaiDate(Date.now()), -1);
 const at = `${day}T10:00`;
+/** A display of 渝北区 (a busy district of the simulated city) pinned to its district screen. */
+const DISTRICT = '500112';
+const displaysFile = path.join(dataDir, 'displays.json');
 
 /** A few days of seeded history straight into ClickHouse, as `pnpm start` lays it down (smaller). */
 async function backfill(): Promise<void> {
@@ -39,7 +43,8 @@ const shown = (n: number) => n.toLocaleString('zh-CN');
 
 beforeAll(async () => {
   const [dist] = await Promise.all([ensureDashboardBuilt(), backfill()]);
-  server = await ServerProcess.start({ DATA_DIR: dataDir, DASHBOARD_DIR: dist, LOG_LEVEL: 'warn' });
+  writeFileSync(displaysFile, JSON.stringify({ displays: { yubei: { districtCode: DISTRICT, screens: [{ kind: 'district', districtCode: DISTRICT, seconds: 3600 }] } } }));
+  server = await ServerProcess.start({ DATA_DIR: dataDir, DASHBOARD_DIR: dist, LOG_LEVEL: 'warn', DISPLAYS_FILE: displaysFile, DISPLAY_TOKENS: `dev-wall:dev-wall,yubei:yubei-wall:${DISTRICT}` });
   browser = await launchWallBrowser();
   page = await browser.context.newPage();
   page.on('websocket', (ws) => sockets.push(ws.url()));
@@ -69,6 +74,13 @@ describe('the wall replayed at a past instant', () => {
     await expect.poll(async () => counter('red').textContent(), { timeout: 20_000 }).toBe(shown(pausedSnap.supervision.counts.red));
     expect(await counter('accepted').textContent()).toBe(shown(pausedSnap.today.totals.accepted ?? 0));
     expect(await counter('in-progress').textContent()).toBe(shown(pausedSnap.supervision.counts.open));
+    // 办件所在层级 as it stood: the bars are drawn with the API's figures.
+    const levels = page.getByTestId('case-level-chart');
+    await levels.waitFor({ timeout: 10_000 });
+    await page.getByTestId('case-levels').locator('canvas').waitFor();
+    const drawn = await levels.evaluate((el) => Object.fromEntries(['city', 'district', 'township', 'village'].map((l) => [l, Number(el.getAttribute(`data-${l}`))])));
+    expect(drawn).toEqual(pausedSnap.supervision.byLevel);
+    expect(Object.values(drawn).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     // The red list's first case is the API's most overdue.
     const first = pausedSnap.supervision.redList[0]!;
     await page.locator(`[data-testid="red-flag-list"] [data-case-id="${first.caseId}"]`).first().waitFor({ timeout: 10_000 });
@@ -122,4 +134,69 @@ describe('the wall replayed at a past instant', () => {
       await live.close();
     }
   }, 150_000);
+});
+
+describe('a district’s wall on the same history', () => {
+  it('shows a tile per township of its district with the counts the API gives, and only its district', async () => {
+    const api = await server.get<AreaOverview>(`/api/v1/wall/townships?districtCode=${DISTRICT}`, 'yubei-wall');
+    expect(api.status).toBe(200);
+    // A display of one district is refused another's townships, and gets its own without asking.
+    expect((await server.get(`/api/v1/wall/townships?districtCode=500101`, 'yubei-wall')).status).toBe(403);
+    expect((await server.get<AreaOverview>('/api/v1/wall/townships', 'yubei-wall')).body.district?.code).toBe(DISTRICT);
+    const rows = api.body.rows.filter((r) => r.code !== null);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(api.body.totals.open).toBeGreaterThan(0);
+    // A case of one township accepted 30 days ago on a 5-working-day item: red as soon as it is ingested.
+    const township = rows[3]!.code!;
+    const acceptedAt = Date.now() - 30 * 86_400_000;
+    const iso = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace('Z', '+08:00');
+    const late = { caseId: 'TOWN-LATE', itemCode: 'SCJG-XK-D-93WJX', districtCode: DISTRICT, townshipCode: township, level: 'township' };
+    expect((await server.post([
+      { ...late, eventId: 'TOWN-LATE.1', type: 'submitted', occurredAt: iso(acceptedAt - 3600_000), channel: 'window' },
+      { ...late, eventId: 'TOWN-LATE.2', type: 'accepted', occurredAt: iso(acceptedAt), departmentCode: 'SCJG', actorId: 'yb-scj-001' },
+    ])).status).toBe(200);
+    await server.eventually(async () => {
+      const r = await server.get<AreaOverview>(`/api/v1/wall/townships?districtCode=${DISTRICT}`, 'yubei-wall');
+      return (r.body.rows.find((x) => x.code === township)?.red ?? 0) >= 1 ? true : undefined;
+    }, 30_000);
+
+    const wall = await browser.context.newPage();
+    try {
+      await wall.goto(`${server.url}/?display=yubei-wall`);
+      await wall.getByTestId('connection').filter({ hasText: '实时' }).waitFor({ timeout: 45_000 });
+      expect(await wall.getByTestId('wall').getAttribute('data-screen')).toBe('district');
+      await wall.locator('[data-testid="townships"] .township-tile').first().waitFor({ timeout: 30_000 });
+      expect(await wall.getByTestId('township-legend').textContent()).toContain('按乡镇（街道）· 示意，非地理边界');
+      // Every township of the district, and nothing else; each tile's name and figures are the API's.
+      const read = () =>
+        wall.locator('[data-testid="townships"] .township-tile').evaluateAll((els) =>
+          els.map((e) => ({
+            code: e.getAttribute('data-township-code'),
+            name: e.querySelector('.township-name')!.textContent,
+            figures: [...e.querySelectorAll('.township-figures span')].map((x) => x.textContent),
+          })),
+        );
+      const expected = (o: AreaOverview) =>
+        o.rows.filter((r) => r.code !== null || r.open > 0).map((r) => ({ code: r.code ?? '', name: r.code === null ? '未记录乡镇' : r.name, figures: [r.open, r.yellow, r.red].map(shown) }));
+      // The page polls; the server has no live traffic here, so the two agree once the page has its answer.
+      await expect.poll(async () => JSON.stringify(await read()), { timeout: 20_000 }).toBe(JSON.stringify(expected((await server.get<AreaOverview>(`/api/v1/wall/townships?districtCode=${DISTRICT}`, 'yubei-wall')).body)));
+      for (const t of await read()) expect(t.code === '' || t.code!.startsWith(DISTRICT)).toBe(true);
+      // Red townships stand out: a tile with overdue cases has another colour than one without.
+      const colours = await wall.locator('.township-tile').evaluateAll((els) => [...new Set(els.map((e) => (e as HTMLElement).style.background))]);
+      expect(colours.length).toBeGreaterThan(1);
+      // A display opens nothing from a tile (no workspace for a wall screen).
+      expect(await wall.locator('.township-tile.opens').count()).toBe(0);
+      // 办件所在层级: the live engine keeps the levels city-wide only; the district's wall says so (no invented bars).
+      await expect.poll(async () => wall.getByTestId('case-levels').textContent(), { timeout: 10_000 }).toContain('区县屏不显示');
+      // The map beside the tiles: zoomed to the district, drawn.
+      await wall.getByTestId('district-map').locator('canvas').first().waitFor();
+      await wall.waitForTimeout(2000);
+      const shot = path.join(REPO_ROOT, 'artifacts', 'wall-district.png');
+      mkdirSync(path.dirname(shot), { recursive: true });
+      await wall.screenshot({ path: shot });
+      if (process.env.UPDATE_WALL_SCREENSHOT === '1') copyFileSync(shot, path.join(REPO_ROOT, 'docs', 'wall-district.png'));
+    } finally {
+      await wall.close();
+    }
+  }, 120_000);
 });

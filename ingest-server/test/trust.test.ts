@@ -48,6 +48,7 @@ const MATRIX: Array<[string, string, Who[] | 'public']> = [
   ['GET', '/api/v1/wall/today-rates', WALL],
   ['GET', '/api/v1/wall/item-names', WALL],
   ['GET', '/api/v1/wall/place-names?codes=500118001', WALL],
+  ['GET', '/api/v1/wall/townships?districtCode=500118', WALL],
   ['GET', '/api/v1/replay?at=2025-08-24T12:00', WALL],
   ['GET', '/api/v1/replay/feed?from=2025-08-24T10:00&to=2025-08-24T11:00', WALL],
   ['GET', '/api/v1/replay/range', WALL],
@@ -117,6 +118,14 @@ describe('who may do what', () => {
     expect((await server.request('GET', '/api/v1/cases?districtCode=500101', yc)).status).toBe(403);
     expect((await server.request('GET', '/api/v1/cases/WZ-1', yc)).status).toBe(404);
     expect((await server.request('GET', '/api/v1/cases/YC-1', yc)).status).toBe(200);
+    // The wall's township tiles: its own district's townships only, another district's refused.
+    const towns = await server.request<{ level: string; district: { code: string }; rows: Array<{ code: string | null }> }>('GET', '/api/v1/wall/townships', yc);
+    expect(towns.status).toBe(200);
+    expect(towns.body.level).toBe('township');
+    expect(towns.body.district.code).toBe('500118');
+    expect(towns.body.rows.length).toBeGreaterThan(0);
+    for (const r of towns.body.rows) if (r.code !== null) expect(r.code.startsWith('500118')).toBe(true);
+    expect((await server.request('GET', '/api/v1/wall/townships?districtCode=500101', yc)).status).toBe(403);
     const wudu = await server.request<{ scope: { districtCode?: string } }>('GET', '/api/v1/metrics/wudu?period=2025-08', yc);
     expect(wudu.body.scope.districtCode).toBe('500118');
     const report = await server.request<{ scope: { districtCode?: string } }>('GET', '/api/v1/reports/monthly?period=2025-08&format=json', { cookie: cookies.analyst! });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import {
+  AreaOverviewSchema,
   CaseDetailSchema,
   CaseListSchema,
   HourlyTrendSchema,
@@ -71,6 +72,7 @@ describe('the wire contract, as the real server speaks it', () => {
     expectWire(TodayRatesSchema, (await server.get('/api/v1/wall/today-rates')).body);
     expectWire(ItemNamesSchema, (await server.get('/api/v1/wall/item-names')).body);
     expectWire(PlaceNamesSchema, (await server.get('/api/v1/wall/place-names?codes=500118001')).body);
+    expectWire(AreaOverviewSchema, (await server.get('/api/v1/wall/townships?districtCode=500118', 'dev-wall')).body);
     const nowAt = encodeURIComponent(shanghaiIso(Date.now()));
     expectWire(ReplaySnapshotSchema, (await server.get(`/api/v1/replay?at=${nowAt}`)).body);
     expectWire(ReplayFeedSchema, (await server.get(`/api/v1/replay/feed?from=${encodeURIComponent(shanghaiIso(Date.now() - 60_000))}&to=${nowAt}`)).body);

@@ -1,4 +1,5 @@
 import {
+  AreaOverviewSchema,
   CaseDetailSchema,
   DisplayConfigSchema,
   HourlyTrendSchema,
@@ -56,3 +57,4 @@ const places = wireParser(PlaceNamesSchema, 'place names');
 export const parsePlaceNames = (raw: unknown) => places(raw)?.places;
 export const parseCaseDetail = wireParser(CaseDetailSchema, 'a case');
 export const parseDisplayConfig = wireParser(DisplayConfigSchema, 'a display configuration');
+export const parseTownships = wireParser(AreaOverviewSchema, 'a district’s townships');

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { shanghaiMonth, type DisplayConfig, type HourlyTrend, type TodayRates, type WallRankingRow } from '@tongban/shared';
+import { shanghaiMonth, type AreaOverview, type DisplayConfig, type HourlyTrend, type TodayRates, type WallRankingRow } from '@tongban/shared';
 import { fetchRemote, type Remote } from './remote.ts';
 import { usePolled } from './usePolled.ts';
-import { parseDisplayConfig, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
+import { parseDisplayConfig, parseTownships, parseHourlyTrend, parseItemNames, parsePlaceNames, parseRanking, parseTodayRates, parseWudu, type Wudu } from './wall-api.ts';
 
 const MINUTE = 60_000;
 
@@ -20,6 +20,14 @@ export function useDistrictWudu(districtCode: string | undefined, atMs?: number)
 /** Districts ranked by efficiency index for this month so far (metrics engine). */
 export function useDistrictRanking(atMs?: number): Remote<NonNullable<ReturnType<typeof parseRanking>>> {
   return usePolled(`/api/v1/metrics/ranking?period=${shanghaiMonth(atMs ?? Date.now())}&scope=district`, 5 * MINUTE, parseRanking);
+}
+
+/**
+ * A district's townships with their open, yellow and red cases (the district screen's tiles), every 15 s;
+ * nothing without a district. The server confines a district's display to its own district.
+ */
+export function useDistrictTownships(districtCode: string | undefined): Remote<AreaOverview> {
+  return usePolled(districtCode ? `/api/v1/wall/townships?districtCode=${encodeURIComponent(districtCode)}` : null, 15_000, parseTownships);
 }
 
 /** Today's submissions per hour against the same weekday last week. */

@@ -12,7 +12,7 @@ export interface MeasureSources {
   ranking: RankingRow[] | undefined;
 }
 
-type Palette = 'volume' | 'alarm' | 'target';
+export type Palette = 'volume' | 'alarm' | 'target';
 
 export interface Measure {
   key: MeasureKey;
@@ -120,7 +120,11 @@ function lerp(stops: Array<[number, number, number]>, t: number): [number, numbe
 
 /** Pure: the colour scale of a measure over its current values. */
 export function colorScale(key: MeasureKey, values: Map<string, number | null>): ColorScale {
-  const palette = MEASURES[key].palette;
+  return paletteScale(MEASURES[key].palette, values);
+}
+
+/** Pure: the colour scale of one of the map's palettes over some values (the map's measures, the township tiles). */
+export function paletteScale(palette: Palette, values: Map<string, number | null>): ColorScale {
   const xs = [...values.values()].filter((v): v is number => v !== null && Number.isFinite(v));
   let domain: [number, number];
   if (palette === 'target') {

@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { WUDU_DIMENSIONS, districtName, districtShortName, type HourlyTrend, type Level } from '@tongban/shared';
+import { LEVELS, WUDU_DIMENSIONS, districtName, districtShortName, type HourlyTrend, type Level } from '@tongban/shared';
 import { EChart } from '../charts/EChart.tsx';
 import { caseLevelOption } from '../charts/case-level-option.ts';
 import { districtRankingOption, rankedRows } from '../charts/district-ranking-option.ts';
@@ -18,11 +18,19 @@ interface Size {
 const remoteNote = (r: Remote<unknown>, source: string) => (r.state === 'loading' ? '加载中' : r.state === 'error' ? `${source}：${r.reason}` : '暂无数据');
 
 /** Open cases by the level holding them now (市/区县/乡镇/村), from the supervision engine. */
-export const CaseLevelPanel = memo(function CaseLevelPanel(props: Size & { byLevel: Record<Level, number> | undefined }) {
+export const CaseLevelPanel = memo(function CaseLevelPanel(props: Size & { byLevel: Record<Level, number> | undefined; supervisionKnown?: boolean }) {
   const option = useMemo(() => props.byLevel && caseLevelOption(props.byLevel), [props.byLevel]);
   return (
     <Panel title="办件所在层级" className="case-levels" testId="case-levels">
-      {option ? <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} /> : <EmptyState note="等待实时数据" />}
+      {option && props.byLevel ? (
+        // The figures drawn, also as attributes: the canvas holds them as pixels only.
+        <div className="case-level-chart" data-testid="case-level-chart" {...Object.fromEntries(LEVELS.map((l) => [`data-${l}`, props.byLevel![l]]))}>
+          <EChart option={option} width={props.width} height={props.height} pixelRatio={props.pixelRatio} />
+        </div>
+      ) : (
+        // The engine reported, without levels: it keeps them city-wide only, and this wall is one district's.
+        <EmptyState note={props.supervisionKnown ? '层级分布仅有全市统计，区县屏不显示' : '等待实时数据'} />
+      )}
     </Panel>
   );
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { districtName, type DisplayConfig } from '@tongban/shared';
-import { useCityWudu, useDisplayConfig, useDistrictRanking, useDistrictWudu, useHourlyTrend, useItemNames, usePlaceNames, useTodayRates } from '../data/wall-hooks.ts';
+import { useCityWudu, useDisplayConfig, useDistrictRanking, useDistrictTownships, useDistrictWudu, useHourlyTrend, useItemNames, usePlaceNames, useTodayRates } from '../data/wall-hooks.ts';
 import type { MeasureKey, MeasureSources } from '../map/heat-measures.ts';
 import { AlarmPanel } from '../kiosk/AlarmPanel.tsx';
 import { acknowledge, alarmsAfterOverdue, alarmsAfterWarnings, initialAlarms, type AlarmState } from '../kiosk/alarms.ts';
@@ -16,6 +16,7 @@ import { RedFlagList } from './RedFlagList.tsx';
 import { RatingsScreen, SupervisionFigures, useBadRatings } from './ScreenPanels.tsx';
 import { Panel } from './Panel.tsx';
 import { TodayCounters } from './TodayCounters.tsx';
+import { TownshipPanel } from './TownshipPanel.tsx';
 import { WallHeader } from './WallHeader.tsx';
 import { todayCounterTiles } from './wall-format.ts';
 import { useWallScale } from './useWallScale.ts';
@@ -23,6 +24,9 @@ import { ReplayBar } from '../replay/ReplayBar.tsx';
 import { useWallFeed } from '../replay/useWallFeed.ts';
 
 const NO_NAMES: Record<string, string> = {};
+/** The township panel's drawing width on a district screen (the map gives it up), and its frame. */
+const TOWNSHIP_WIDTH = 380;
+const PANEL_FRAME = 22;
 const SCREEN_TITLES = { city: '全市', ratings: '好差评', supervision: '督办', halls: '大厅实况' } as const;
 
 function screenTitle(config: DisplayConfig | undefined, index: number): string | undefined {
@@ -90,11 +94,16 @@ export function WallPage() {
   const tiles = useMemo(() => todayCounterTiles(live.today, live.supervision, rateData), [live.today, live.supervision, rateData]);
   const redFlags = useMemo(() => (screenDistrict ? live.redFlags.filter((f) => f.districtCode === screenDistrict) : live.redFlags), [live.redFlags, screenDistrict]);
 
+  // A district screen: its townships as tiles beside the map (live figures only; a replay does not fetch them).
+  const townships = useDistrictTownships(replay ? undefined : screenDistrict);
+  const onTownship = useCallback((code: string) => (window.location.hash = superviseHash(screenDistrict ?? null, code)), [screenDistrict]);
+
   const kind = screen?.kind ?? 'city';
   const feedPanel = <LiveFeed feed={live.feed} itemNames={itemNames} places={places} onOpen={setOpenCase} districtCode={screenDistrict} />;
-  const mapPanel = (
+  const mapWidth = screenDistrict ? layout.mapWidth - TOWNSHIP_WIDTH - PANEL_FRAME - 12 : layout.mapWidth;
+  const districtMap = (
     <DistrictMapPanel
-      width={layout.mapWidth}
+      width={mapWidth}
       height={layout.mapHeight}
       pixelRatio={pixelRatio}
       focus={screenDistrict}
@@ -106,6 +115,14 @@ export function WallPage() {
       opensWorkspace={canSupervise}
       subscribeArrivals={subscribeArrivals}
     />
+  );
+  const mapPanel = screenDistrict ? (
+    <div className="district-row">
+      {districtMap}
+      <TownshipPanel townships={townships} replaying={!!replay} width={TOWNSHIP_WIDTH} height={layout.mapHeight} onTownship={canSupervise ? onTownship : undefined} />
+    </div>
+  ) : (
+    districtMap
   );
 
   return (
@@ -149,7 +166,7 @@ export function WallPage() {
           <main className="wall-body">
             <div className="wall-column left">
               <TodayCounters day={live.today?.day} tiles={tiles} />
-              <CaseLevelPanel byLevel={live.supervision?.byLevel ?? undefined} width={440} height={190} pixelRatio={pixelRatio} />
+              <CaseLevelPanel byLevel={live.supervision?.byLevel ?? undefined} supervisionKnown={!!live.supervision} width={440} height={190} pixelRatio={pixelRatio} />
               <HourlyTrendPanel trend={trend} width={440} height={420 + (layout.height - 1080)} pixelRatio={pixelRatio} />
             </div>
             {layout.wide ? (

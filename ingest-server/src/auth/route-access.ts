@@ -35,6 +35,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/wall/today-rates': { audience: WALL, districtScoped: false },
   'GET /api/v1/wall/item-names': { audience: WALL, districtScoped: false },
   'GET /api/v1/wall/place-names': { audience: WALL, districtScoped: false },
+  // A district screen's township tiles (supervision/supervise.route.ts): counts only, that district's.
+  'GET /api/v1/wall/townships': { audience: WALL, districtScoped: true },
   // Replay (wall/replay.route.ts): the wall as it was at a past instant, from ClickHouse.
   'GET /api/v1/replay': { audience: WALL, districtScoped: true },
   'GET /api/v1/replay/feed': { audience: WALL, districtScoped: true },

@@ -93,6 +93,10 @@ const ORDER: Record<EventType, number> = {
   reviewed: 7, extended: 7.5, approved: 8, completed: 9, delivered: 10, withdrawn: 11, rated: 12, complained: 13,
 };
 const AFTER_COMPLETION_OK = new Set<EventType>(['delivered', 'rated', 'complained']);
+/** Event types in the order `sortEvents` puts events of the same instant, for queries that must agree with it. */
+export const EVENT_TYPES_IN_ORDER = (Object.keys(ORDER) as EventType[]).sort((a, b) => ORDER[a] - ORDER[b]);
+/** Event types that leave a case's stage, level and holder as they were (what may follow a completion). */
+export const STAGE_KEEPING_TYPES: readonly EventType[] = [...AFTER_COMPLETION_OK];
 const CLOSED_BY = new Set<EventType>(['completed', 'rejected', 'withdrawn']);
 
 /** Events in occurrence order, whatever order they arrived in. */

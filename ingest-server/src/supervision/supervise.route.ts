@@ -19,7 +19,7 @@ interface Deps {
 
 /**
  * The supervisors' workspace: area overviews (city → district → township), today's 日扫描, the 督办 list, the
- * list export. Access (supervisors, district-scoped: a confined person's `districtCode` is forced) is declared
+ * list export; and a district's townships for the wall. Access (supervisors, district-scoped: a confined person's `districtCode` is forced) is declared
  * in auth/route-access.ts.
  */
 export function superviseRoutes(app: FastifyInstance, d: Deps) {
@@ -44,6 +44,24 @@ export function superviseRoutes(app: FastifyInstance, d: Deps) {
       const scope = townshipCode && districtCode && !townshipCode.startsWith(districtCode) ? { districtCode, townshipCode: '000000000' } : { districtCode, townshipCode };
       return areaOverview(sources(), scope);
     },
+  );
+
+  // The wall's district screen: that district's townships with their counts (the township level only, what
+  // the wall shows). Scoped like the overview: a display or person of another district gets 403.
+  app.get<{ Querystring: { districtCode: string } }>(
+    '/api/v1/wall/townships',
+    {
+      preValidation: rejectUnknownParams(['districtCode']),
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['districtCode'],
+          additionalProperties: false,
+          properties: { districtCode: { type: 'string', pattern: '^\\d{6}$' } },
+        },
+      },
+    },
+    async (req): Promise<AreaOverview> => areaOverview(sources(), { districtCode: req.query.districtCode }),
   );
 
   app.get<{ Querystring: { districtCode?: string; limit: number } }>(

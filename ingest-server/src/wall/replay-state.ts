@@ -128,7 +128,7 @@ export function replaySupervision(cases: readonly ReplayCase[], open: OpenCounts
   const dqTotal = Object.values(open.dataQualityByDistrict).reduce((s, n) => s + n, 0);
   return {
     counts: { open: openTotal, yellow, red, stageOverdue: null, pauseOverdue: null, atRisk: null },
-    // Where each open case sat at the instant is not rebuilt: unknown, not zero.
+    // Where each open case sat at the instant is a query of its own (replay.query.ts `queryLevelsAt`).
     byLevel: null,
     byDistrict,
     redList: flagged.slice(0, RED_LIST_MAX),

@@ -1,10 +1,11 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
-import { shanghaiDate, type ClockPause, type EventType, type Level, type LiveEvent } from '@tongban/shared';
+import { LEVELS, shanghaiDate, type ClockPause, type EventType, type Level, type LiveEvent } from '@tongban/shared';
 import type { PiiKeyring } from '@tongban/shared/pii-crypto';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { fromEventRow, type StoredEventRow } from '../events/event-row.ts';
 import { eventTables } from '../events/event.store.ts';
 import { toLiveEvent } from '../live/live-event.ts';
+import { EVENT_TYPES_IN_ORDER, STAGE_KEEPING_TYPES } from '../supervision/case-state.ts';
 import { caseStateTable } from '../supervision/case-state.store.ts';
 import { dataQualitySql } from '../supervision/overdue-rule.ts';
 import { supervisionOrdersTable } from '../supervision/supervision-orders.store.ts';
@@ -54,6 +55,30 @@ export async function queryOpenCounts(ch: Clickhouse, db: string, atMs: number):
     if (Number(r.dq)) dataQualityByDistrict[r.district_code] = Number(r.dq);
   }
   return { openByDistrict, dataQualityByDistrict };
+}
+
+/**
+ * Open cases at the instant by the level holding them then: the level of each case's last event by then
+ * that moves a case (delivered, rated and complained leave it where it was), ties broken as the case state's
+ * derivation orders events, so that replaying now gives the live index's figures.
+ */
+export async function queryLevelsAt(ch: Clickhouse, db: string, atMs: number, districtCode: string | null): Promise<Record<Level, number>> {
+  const rs = await ch.query({
+    query: `SELECT lvl, count() AS n FROM (
+              SELECT case_id, argMax(level, (occurred_at, indexOf({order:Array(String)}, toString(type)), event_id)) AS lvl
+              FROM ${eventTables(db).caseEvents}
+              WHERE occurred_at <= ${AT} AND toString(type) NOT IN {keep:Array(String)}
+                AND case_id IN (SELECT case_id FROM ${caseStateTable(db)} FINAL WHERE ${OPEN_AT(db)}
+                                ${districtCode ? 'AND district_code = {district:String}' : ''})
+              GROUP BY case_id)
+            GROUP BY lvl`,
+    query_params: { at: atMs, order: EVENT_TYPES_IN_ORDER, keep: STAGE_KEEPING_TYPES, district: districtCode ?? '' },
+    format: 'JSONEachRow',
+    clickhouse_settings: SETTINGS,
+  });
+  const out = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
+  for (const r of await rs.json<{ lvl: string; n: number }>()) if (r.lvl in out) out[r.lvl as Level] += Number(r.n);
+  return out;
 }
 
 type CaseRow = [string, string, string, string, string, string, string, string, string, string, number | null, number, string, string[], number, number, number | null, number | null];

@@ -42,7 +42,9 @@ describe('replay of the wall at a past instant', () => {
     ev('a2', 'A2', 'submitted', t(day, '11:00')),
     ev('a3', 'A3', 'submitted', t(day, '13:00')),
     ev('b1', 'B1', 'submitted', t(day, '11:30')),
-    ev('b2', 'B1', 'accepted', t(day, '11:40')),
+    ev('b2', 'B1', 'accepted', t(day, '11:40'), { level: 'township' }),
+    // A1 moves to the city after noon: still at the district at noon.
+    ev('a4', 'A1', 'accepted', t(day, '14:00'), { level: 'city' }),
     // The day before: not yesterday's counters.
     ev('c1', 'C1', 'submitted', t(before, '23:00')),
     // Accepted long ago, completed yesterday afternoon: red at noon, closed now.
@@ -89,8 +91,11 @@ describe('replay of the wall at a past instant', () => {
     expect(snap.supervision.redList.map((c) => c.caseId)).not.toContain('RP-DONE');
     expect(snap.supervision.counts.red).toBe(1);
     expect(snap.supervision.byDistrict['500118']).toMatchObject({ red: 1 });
-    // Not rebuilt: said so, not zero.
-    expect(snap.supervision.byLevel).toBeNull();
+    // 办件所在层级 at noon: B1 at the township since 11:40, A1 still at the district (city only at 14:00).
+    expect(snap.supervision.byLevel).toEqual({ city: 0, district: 5, township: 1, village: 0 });
+    // A district's replay counts its own cases only (500101: B1).
+    const b = await replay(`at=${at}&districtCode=500101`);
+    expect(b.body.supervision.byLevel).toEqual({ city: 0, district: 0, township: 1, village: 0 });
     // The feed of the hour before noon (after 11:00): B1’s acceptance and submission, newest first.
     expect(snap.recent.map((e) => e.eventId)).toEqual(['RP-b2', 'RP-b1']);
     expect(snap.trend.hours[10]!.today).toBe(1);
@@ -107,6 +112,10 @@ describe('replay of the wall at a past instant', () => {
     // LATE and DONE are completed; PAUSED resumed today.
     expect(r.body.supervision.redList.map((c) => c.caseId)).not.toContain('RP-LATE');
     expect(r.body.supervision.counts.open).toBe(live.body.supervision.counts.open);
+    // The levels as the live engine holds them now (A1 at the city since 14:00 yesterday).
+    const liveLevels = (live.body.supervision as unknown as { byLevel: Record<string, number> }).byLevel;
+    expect(r.body.supervision.byLevel).toEqual(liveLevels);
+    expect(r.body.supervision.byLevel.city).toBe(1);
   });
 
   it('plays forward: the events between two instants, oldest first, personal data masked', async () => {

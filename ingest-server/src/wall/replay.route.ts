@@ -8,7 +8,7 @@ import { ofDistrict } from '../live/district-scope.ts';
 import { SystemFlags } from '../system/system-flags.store.ts';
 import { queryHourlyTrend } from './hourly-trend.query.ts';
 import { parseReplayInstant, replayInstantProblem } from './replay-time.ts';
-import { queryDayCountsUntil, queryEventsBetween, queryFirstEventMs, queryOpenCounts, queryOrdersAt, queryWarnableCases } from './replay.query.ts';
+import { queryDayCountsUntil, queryEventsBetween, queryFirstEventMs, queryLevelsAt, queryOpenCounts, queryOrdersAt, queryWarnableCases } from './replay.query.ts';
 import { replaySupervision } from './replay-state.ts';
 import { queryGoodRating, queryOnTime } from './today-rates.query.ts';
 import { memoize } from './wall.route.ts';
@@ -80,11 +80,12 @@ export function replayRoutes(app: FastifyInstance, deps: Deps): void {
 
   const build = async (atMs: number, districtCode: string | null): Promise<ReplaySnapshot> => {
     const day = shanghaiDate(atMs);
-    const [counts, open, cases, orders, recent, trend, goodRating, onTime, sim, r] = await Promise.all([
+    const [counts, open, cases, orders, levels, recent, trend, goodRating, onTime, sim, r] = await Promise.all([
       queryDayCountsUntil(ch, db, atMs),
       queryOpenCounts(ch, db, atMs),
       queryWarnableCases(ch, db, atMs, districtCode),
       queryOrdersAt(ch, db, atMs),
+      queryLevelsAt(ch, db, atMs, districtCode),
       queryEventsBetween(ch, db, atMs - RECENT_MINUTES * 60_000, atMs, RECENT_MAX, deps.piiKeys, districtCode),
       queryHourlyTrend(ch, db, day, shanghaiHour(atMs), atMs),
       queryGoodRating(ch, db, day, atMs),
@@ -99,7 +100,8 @@ export function replayRoutes(app: FastifyInstance, deps: Deps): void {
       day,
       simulated: sim,
       today: scoped.today,
-      supervision: scoped.supervision!,
+      // The levels are counted in the scope asked for (a district's own cases): kept through the scoping.
+      supervision: { ...scoped.supervision!, byLevel: levels },
       recent: [...recent.events].reverse(),
       trend,
       rates: { day, goodRating: goodRating.rated > 0 ? goodRating : null, onTime: onTime && onTime.completed > 0 ? onTime : null },

@@ -1,19 +1,21 @@
 import { z } from 'zod';
+import { LEVELS } from '../event-schema.ts';
 import { LiveEventSchema, SupervisionOverviewSchema, TodayCountsSchema } from './live-messages.ts';
 import { HourlyTrendSchema, TodayRatesSchema } from './wall-api.ts';
 
 /**
  * `GET /api/v1/replay?at=…`: the wall as it was at a past instant, rebuilt from the event log in ClickHouse
  * (never the live index). `today` counts the events of `at`'s Shanghai day up to `at`; `supervision` holds the
- * open cases of that instant with their warnings as of that day (the figures the replay does not rebuild,
- * such as stage clocks, are null); `recent` is the feed of the minutes before `at`, newest first.
+ * open cases of that instant with their warnings as of that day, and `byLevel` (办件所在层级) where each of them
+ * sat then, the level of its last event by then (for a district's replay, that district's cases); the
+ * figures the replay does not rebuild, such as stage clocks, are null; `recent` is the feed of the minutes before `at`, newest first.
  */
 export const ReplaySnapshotSchema = z.object({
   at: z.string(),
   day: z.string(),
   simulated: z.boolean(),
   today: TodayCountsSchema,
-  supervision: SupervisionOverviewSchema,
+  supervision: SupervisionOverviewSchema.extend({ byLevel: z.record(z.enum(LEVELS), z.number()) }),
   recent: z.array(LiveEventSchema),
   trend: HourlyTrendSchema,
   rates: TodayRatesSchema,
