@@ -10,10 +10,10 @@
  * gains on the same hardware, not what a second machine would bring.
  */
 import { parseArgs } from 'node:util';
-import { DISTRICTS } from '@tongban/shared';
 import { ClickhouseProcess } from '@tongban/fixtures/clickhouse-process';
 import { RedisProcess } from '@tongban/fixtures/redis-process';
 import { ServerProcess } from '@tongban/fixtures/server-process';
+import { benchBodies } from './bench-events.ts';
 
 const { values: args } = parseArgs({
   options: { events: { type: 'string', default: '40000' }, rounds: { type: 'string', default: '2' }, concurrency: { type: 'string', default: '4' } },
@@ -22,33 +22,7 @@ const N = Number(args.events);
 const ROUNDS = Number(args.rounds);
 const CONCURRENCY = Number(args.concurrency);
 const BATCH = 1_000;
-const TYPES = ['submitted', 'accepted', 'reviewed', 'approved', 'completed'] as const;
-const codes = DISTRICTS.filter((d) => d.kind !== 'zone').map((d) => d.code);
 let retries = 0;
-
-function bodiesOf(round: string): string[] {
-  const base = Date.parse('2025-10-09T09:00:00+08:00');
-  const events = Array.from({ length: N }, (_, i) => {
-    const caseNo = Math.floor(i / TYPES.length);
-    const type = TYPES[i % TYPES.length]!;
-    return {
-      eventId: `${round}-${caseNo}.${type}`,
-      caseId: `${round}-${caseNo}`,
-      type,
-      occurredAt: new Date(base + caseNo * 1000 + (i % TYPES.length) * 600_000).toISOString(),
-      itemCode: `ITEM-${caseNo % 300}`,
-      districtCode: codes[caseNo % codes.length]!,
-      level: 'district',
-      departmentCode: 'SCJGJ',
-      actorId: `staff-${caseNo % 97}`,
-      ...(type === 'submitted' ? { channel: 'pc', applicant: { type: 'person', name: '王小明', idNumber: '500101199001011234', phone: '13800001111' } } : {}),
-      ...(type === 'completed' ? { visits: 0 } : {}),
-    };
-  });
-  const bodies: string[] = [];
-  for (let i = 0; i < events.length; i += BATCH) bodies.push(events.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join('\n'));
-  return bodies;
-}
 
 async function stored(ch: ClickhouseProcess, round: string): Promise<number> {
   return Number((await ch.query<{ n: string }>(`SELECT count() AS n FROM tongban.events WHERE case_id LIKE '${round}-%'`))[0]!.n);
@@ -56,7 +30,7 @@ async function stored(ch: ClickhouseProcess, round: string): Promise<number> {
 
 /** Posts a round's batches spread over `through` (batch i to node i mod n), waits until ClickHouse holds them all. */
 async function round(ch: ClickhouseProcess, through: ServerProcess[], name: string): Promise<number> {
-  const bodies = bodiesOf(name);
+  const bodies = benchBodies(name, N, BATCH);
   const t0 = performance.now();
   let next = 0;
   await Promise.all(

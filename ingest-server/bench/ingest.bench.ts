@@ -9,11 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DISTRICTS } from '@tongban/shared';
 import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
 import { migrate } from '../src/clickhouse/migrations.ts';
 import { toEventRow } from '../src/events/event-row.ts';
 import { ServerProcess } from '@tongban/fixtures/server-process';
+import { benchBodies, benchEvents } from './bench-events.ts';
 
 const { values: args } = parseArgs({
   options: { events: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '4' } },
@@ -22,35 +22,10 @@ const N = Number(args.events);
 const ROUNDS = Number(args.rounds);
 const CONCURRENCY = Number(args.concurrency);
 const BATCH = 1_000;
-const TYPES = ['submitted', 'accepted', 'reviewed', 'approved', 'completed'] as const;
 let retries = 0;
-const codes = DISTRICTS.filter((d) => d.kind !== 'zone').map((d) => d.code);
-
-function makeEvents(round: string) {
-  const base = Date.parse('2025-10-09T09:00:00+08:00');
-  return Array.from({ length: N }, (_, i) => {
-    const caseNo = Math.floor(i / TYPES.length);
-    const type = TYPES[i % TYPES.length]!;
-    return {
-      eventId: `${round}-${caseNo}.${type}`,
-      caseId: `${round}-${caseNo}`,
-      type,
-      occurredAt: new Date(base + caseNo * 1000 + (i % TYPES.length) * 600_000).toISOString(),
-      itemCode: `ITEM-${caseNo % 300}`,
-      districtCode: codes[caseNo % codes.length]!,
-      level: 'district',
-      departmentCode: 'SCJGJ',
-      actorId: `staff-${caseNo % 97}`,
-      ...(type === 'submitted' ? { channel: 'pc', applicant: { type: 'person', name: '王小明', idNumber: '500101199001011234', phone: '13800001111' } } : {}),
-      ...(type === 'completed' ? { visits: 0 } : {}),
-    };
-  });
-}
 
 async function fullPath(server: ServerProcess, round: string): Promise<{ ackPerSec: number; storedPerSec: number }> {
-  const events = makeEvents(round);
-  const bodies: string[] = [];
-  for (let i = 0; i < events.length; i += BATCH) bodies.push(events.slice(i, i + BATCH).map((e) => JSON.stringify(e)).join('\n'));
+  const bodies = benchBodies(round, N, BATCH);
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -87,7 +62,7 @@ async function main() {
   const results: Array<{ raw: number; ack: number; stored: number }> = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const rows = makeEvents(`raw${round}`).map((e) => toEventRow(e as never, 'bench', Date.now(), []));
+      const rows = benchEvents(`raw${round}`, N).map((e) => toEventRow(e as never, 'bench', Date.now(), []));
       const t0 = performance.now();
       for (let i = 0; i < rows.length; i += BATCH) await ch.insert({ table: 'tongban.events', values: rows.slice(i, i + BATCH), format: 'JSONEachRow' });
       const raw = N / ((performance.now() - t0) / 1000);
