@@ -108,6 +108,11 @@ export interface EngineMemoryConfig {
   queryConditionCacheBytes: number;
   /** CHDB_MERGES_MEMORY_BYTES: background merges start no new merge past this. */
   mergesMemoryBytes: number;
+  /**
+   * CHDB_PURGE_SECONDS: how often chDB's jemalloc returns the freed pages it keeps to the kernel (SYSTEM JEMALLOC
+   * PURGE; 0: never). Without it they pile up in quiet arenas and RSS climbs under sustained load (docs/notes/soak-rss.md).
+   */
+  purgeMs: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -256,6 +261,7 @@ const Env = z.object({
   CHDB_INDEX_CACHE_BYTES: int(128 * 1024 ** 2, 0),
   CHDB_QUERY_CONDITION_CACHE_BYTES: int(32 * 1024 ** 2, 0),
   CHDB_MERGES_MEMORY_BYTES: int(512 * 1024 ** 2, 64 * 1024 ** 2),
+  CHDB_PURGE_SECONDS: int(10, 0),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port[/db] or rediss://…').optional(),
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)').optional(),
   CLUSTER_LEASE_MS: int(6_000, 1_500).pipe(z.number().max(60_000)),
@@ -406,6 +412,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       indexCacheBytes: e.CHDB_INDEX_CACHE_BYTES,
       queryConditionCacheBytes: e.CHDB_QUERY_CONDITION_CACHE_BYTES,
       mergesMemoryBytes: e.CHDB_MERGES_MEMORY_BYTES,
+      purgeMs: e.CHDB_PURGE_SECONDS * 1000,
     },
     cluster: clusterConfig(e),
     clickhouseCluster: e.CLICKHOUSE_CLUSTER,
