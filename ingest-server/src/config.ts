@@ -311,6 +311,16 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The V8 heap the server is launched with (`--max-old-space-size`, MiB): the backlog it may hold in memory
+ * (MAX_PENDING_ROWS at ≈1 KiB a row) over a ≈300 MiB base, plus a quarter for the collector to work in
+ * (docs/notes/soak-rss.md). Node's own default is a quarter of RAM up to 4 GiB: a bound only by accident.
+ */
+export function serverHeapMiB(env: Record<string, string | undefined> = process.env): number {
+  const rows = Env.shape.MAX_PENDING_ROWS.safeParse(env.MAX_PENDING_ROWS);
+  return Math.ceil(((300 * 2 ** 20 + (rows.success ? rows.data : 500_000) * 1024) * 1.25) / 2 ** 20);
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));

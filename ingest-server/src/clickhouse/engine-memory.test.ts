@@ -34,7 +34,7 @@ describe("the engine's jemalloc summary", () => {
 
 describe("returning chDB's freed pages (real embedded chDB)", () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tongban-engine-memory-'));
-  const ch = createClickhouse({ dataDir, clickhouseDatabase: 'default', engineMemory: { maxServerMemoryBytes: 1024 ** 3, markCacheBytes: 0, indexCacheBytes: 0, queryConditionCacheBytes: 0, mergesMemoryBytes: 256 * 1024 ** 2, purgeMs: 0 } });
+  const ch = createClickhouse({ clickhouseUrl: undefined, dataDir, clickhouseDatabase: 'default', engineMemory: { maxServerMemoryBytes: 1024 ** 3, markCacheBytes: 0, indexCacheBytes: 0, queryConditionCacheBytes: 0, mergesMemoryBytes: 256 * 1024 ** 2, purgeMs: 0 } });
   afterAll(async () => {
     await ch.close();
     rmSync(dataDir, { recursive: true, force: true });
