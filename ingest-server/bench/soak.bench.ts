@@ -83,6 +83,8 @@ interface Sample {
   /** jemalloc's live objects (allocated) and kept-but-unmapped address space (retained, not in RSS). */
   jeAllocatedMiB: number;
   jeRetainedMiB: number;
+  /** Freed pages jemalloc still keeps resident (what a purge returns). */
+  jeDirtyMiB: number;
   /** Anonymous RSS that is neither V8's heap nor chDB's jemalloc: glibc malloc (Buffers, native modules), stacks. */
   otherMiB: number;
   externalMiB: number;
@@ -149,6 +151,7 @@ async function main() {
         jemallocMiB: ch('jemalloc_resident'),
         jeAllocatedMiB: ch('jemalloc_allocated'),
         jeRetainedMiB: ch('jemalloc_retained'),
+        jeDirtyMiB: ch('jemalloc_dirty'),
         otherMiB: NaN,
         externalMiB: metric(m, 'tongban_process_memory_bytes', '{kind="external"}') / 2 ** 20,
         loopP50: metric(m, 'tongban_event_loop_delay_ms', '{quantile="0.5"}'),
@@ -180,7 +183,7 @@ async function main() {
   const first = minute(0, 60);
   const last = minute(end - 60, end);
   const row = (label: string, xs: Sample[]) =>
-    `${label.padEnd(12)} RSS ${avg(xs, 'rssMiB').toFixed(0)} MiB (max ${max(xs, 'rssMiB').toFixed(0)}; anon ${avg(xs, 'anonMiB').toFixed(0)}, file ${avg(xs, 'fileMiB').toFixed(0)}), heap ${avg(xs, 'heapMiB').toFixed(0)} MiB used of ${avg(xs, 'heapTotalMiB').toFixed(0)}, other anon ${avg(xs, 'otherMiB').toFixed(0)} MiB, CH tracked ${avg(xs, 'chTrackedMiB').toFixed(0)} MiB (caches ${avg(xs, 'chCachesMiB').toFixed(0)}, jemalloc resident ${avg(xs, 'jemallocMiB').toFixed(0)}, allocated ${avg(xs, 'jeAllocatedMiB').toFixed(0)}, retained ${avg(xs, 'jeRetainedMiB').toFixed(0)}), loop p99 ${avg(xs, 'loopP99').toFixed(0)} ms (max ${max(xs, 'loopMax').toFixed(0)}), ${avg(xs, 'evPerSec').toFixed(0)} ev/s acked`;
+    `${label.padEnd(12)} RSS ${avg(xs, 'rssMiB').toFixed(0)} MiB (max ${max(xs, 'rssMiB').toFixed(0)}; anon ${avg(xs, 'anonMiB').toFixed(0)}, file ${avg(xs, 'fileMiB').toFixed(0)}), heap ${avg(xs, 'heapMiB').toFixed(0)} MiB used of ${avg(xs, 'heapTotalMiB').toFixed(0)}, other anon ${avg(xs, 'otherMiB').toFixed(0)} MiB, CH tracked ${avg(xs, 'chTrackedMiB').toFixed(0)} MiB (caches ${avg(xs, 'chCachesMiB').toFixed(0)}, jemalloc resident ${avg(xs, 'jemallocMiB').toFixed(0)}, allocated ${avg(xs, 'jeAllocatedMiB').toFixed(0)}, dirty ${avg(xs, 'jeDirtyMiB').toFixed(0)}, retained ${avg(xs, 'jeRetainedMiB').toFixed(0)}), loop p99 ${avg(xs, 'loopP99').toFixed(0)} ms (max ${max(xs, 'loopMax').toFixed(0)}), ${avg(xs, 'evPerSec').toFixed(0)} ev/s acked`;
   const slope = (k: keyof Sample) => {
     const after = samples.filter((s) => s.t > 60 && Number.isFinite(s[k]));
     const n = after.length;
