@@ -110,7 +110,7 @@ export interface EngineMemoryConfig {
   mergesMemoryBytes: number;
   /**
    * CHDB_PURGE_SECONDS: how often chDB's jemalloc returns the freed pages it keeps to the kernel (SYSTEM JEMALLOC
-   * PURGE; 0: never). Without it they pile up in quiet arenas and RSS climbs under sustained load (docs/notes/soak-rss.md).
+   * PURGE; 0: never). Between purges jemalloc keeps them up to dirty_decay_ms (5 s in libchdb; docs/notes/soak-rss.md).
    */
   purgeMs: number;
 }

@@ -43,11 +43,10 @@ export async function jemallocStatsText(ch: Clickhouse): Promise<string> {
 }
 
 /**
- * Returns the dirty pages jemalloc keeps (freed, still resident) to the kernel now. libchdb's jemalloc is built
- * with `background_thread:false, dirty_decay_ms:5000`: dirty pages decay only when the arena that freed them
- * allocates again, so arenas of engine threads that go quiet keep theirs, and resident climbs far past what the
- * engine tracks (docs/notes/soak-rss.md). MALLOC_CONF would have to be set before libchdb loads; this needs no
- * launcher. Embedded chDB only: against CLICKHOUSE_URL it would purge another process.
+ * Returns the dirty pages jemalloc keeps (freed, still resident) to the kernel now. libchdb's jemalloc keeps
+ * freed pages for `dirty_decay_ms:5000` (compiled in); under sustained load they are 30–60 MiB of its resident
+ * memory (docs/notes/soak-rss.md). Changing the decay takes JE_MALLOC_CONF in the environment before libchdb
+ * loads (a launcher); this needs none. Embedded chDB only: against CLICKHOUSE_URL it would purge another process.
  */
 export async function purgeEngineMemory(ch: Clickhouse): Promise<void> {
   await ch.command({ query: 'SYSTEM JEMALLOC PURGE', clickhouse_settings: QUERY_SETTINGS });
