@@ -124,7 +124,9 @@ async function main(): Promise<number> {
   if (stopping) return 0;
   // The server's heap is sized to the backlog it may hold (serverHeapMiB), unless NODE_OPTIONS already says.
   const heap = /max-old-space-size/.test(process.env.NODE_OPTIONS ?? '') ? [] : [`--max-old-space-size=${serverHeapMiB()}`];
-  server = run('server', [...heap, 'src/server.ts'], path.join(root, 'ingest-server'), { ...process.env, SIMULATE: '1' });
+  // chDB's jemalloc keeps freed pages 5 s by default; 1 s returns them sooner (it reads JE_MALLOC_CONF at load; docs/notes/soak-rss.md).
+  const jemalloc = { JE_MALLOC_CONF: process.env.JE_MALLOC_CONF ?? 'dirty_decay_ms:1000,muzzy_decay_ms:0' };
+  server = run('server', [...heap, 'src/server.ts'], path.join(root, 'ingest-server'), { ...process.env, ...jemalloc, SIMULATE: '1' });
   if (!(await waitHealthy(server))) return exited(server);
   say(`server ready at ${url}; starting the live simulator`);
   const extra = (process.env.SIMULATOR_ARGS ?? '').split(/\s+/).filter(Boolean);
