@@ -80,6 +80,11 @@ interface Sample {
   chTrackedMiB: number;
   chCachesMiB: number;
   jemallocMiB: number;
+  /** jemalloc's live objects (allocated) and kept-but-unmapped address space (retained, not in RSS). */
+  jeAllocatedMiB: number;
+  jeRetainedMiB: number;
+  /** Freed pages jemalloc still keeps resident (what a purge returns). */
+  jeDirtyMiB: number;
   /** Anonymous RSS that is neither V8's heap nor chDB's jemalloc: glibc malloc (Buffers, native modules), stacks. */
   otherMiB: number;
   externalMiB: number;
@@ -102,7 +107,7 @@ async function main() {
     sockets.push(s);
   }
   console.log(`bench:soak — ${RATE} events/s for ${MINUTES} min, ${CLIENTS} wall clients, server pid ${pid}${args.env.length ? `, env ${args.env.join(' ')}` : ''}`);
-  console.log('   t   RSS MiB  anon  file  heap/total MiB  ext MiB  CH tracked  CH caches  jemalloc  other  loop p50/p99/max ms   ev/s acked  pending  live msg/s');
+  console.log('   t   RSS MiB  anon  file  heap/total MiB  ext MiB  CH tracked  CH caches  jemalloc res/alloc  other  loop p50/p99/max ms   ev/s acked  pending  live msg/s');
 
   let acked = 0;
   let refused = 0;
@@ -144,6 +149,9 @@ async function main() {
         chTrackedMiB: ch('tracked'),
         chCachesMiB: caches.reduce((a, b) => a + b, 0),
         jemallocMiB: ch('jemalloc_resident'),
+        jeAllocatedMiB: ch('jemalloc_allocated'),
+        jeRetainedMiB: ch('jemalloc_retained'),
+        jeDirtyMiB: ch('jemalloc_dirty'),
         otherMiB: NaN,
         externalMiB: metric(m, 'tongban_process_memory_bytes', '{kind="external"}') / 2 ** 20,
         loopP50: metric(m, 'tongban_event_loop_delay_ms', '{quantile="0.5"}'),
@@ -158,7 +166,7 @@ async function main() {
       lastLive = liveMsgs;
       samples.push(s);
       console.log(
-        `${String(s.t).padStart(4)}  ${s.rssMiB.toFixed(0).padStart(8)}  ${s.anonMiB.toFixed(0).padStart(4)}  ${s.fileMiB.toFixed(0).padStart(4)}  ${`${s.heapMiB.toFixed(0)}/${s.heapTotalMiB.toFixed(0)}`.padStart(14)}  ${s.externalMiB.toFixed(0).padStart(7)}  ${s.chTrackedMiB.toFixed(0).padStart(10)}  ${s.chCachesMiB.toFixed(0).padStart(9)}  ${s.jemallocMiB.toFixed(0).padStart(8)}  ${s.otherMiB.toFixed(0).padStart(5)}  ${`${s.loopP50.toFixed(0)}/${s.loopP99.toFixed(0)}/${s.loopMax.toFixed(0)}`.padStart(19)}  ${s.evPerSec.toFixed(0).padStart(10)}  ${String(s.pending).padStart(7)}  ${s.liveMsgs.toFixed(0).padStart(10)}`,
+        `${String(s.t).padStart(4)}  ${s.rssMiB.toFixed(0).padStart(8)}  ${s.anonMiB.toFixed(0).padStart(4)}  ${s.fileMiB.toFixed(0).padStart(4)}  ${`${s.heapMiB.toFixed(0)}/${s.heapTotalMiB.toFixed(0)}`.padStart(14)}  ${s.externalMiB.toFixed(0).padStart(7)}  ${s.chTrackedMiB.toFixed(0).padStart(10)}  ${s.chCachesMiB.toFixed(0).padStart(9)}  ${`${s.jemallocMiB.toFixed(0)}/${s.jeAllocatedMiB.toFixed(0)}`.padStart(18)}  ${s.otherMiB.toFixed(0).padStart(5)}  ${`${s.loopP50.toFixed(0)}/${s.loopP99.toFixed(0)}/${s.loopMax.toFixed(0)}`.padStart(19)}  ${s.evPerSec.toFixed(0).padStart(10)}  ${String(s.pending).padStart(7)}  ${s.liveMsgs.toFixed(0).padStart(10)}`,
       );
     }
   } finally {
@@ -175,7 +183,7 @@ async function main() {
   const first = minute(0, 60);
   const last = minute(end - 60, end);
   const row = (label: string, xs: Sample[]) =>
-    `${label.padEnd(12)} RSS ${avg(xs, 'rssMiB').toFixed(0)} MiB (max ${max(xs, 'rssMiB').toFixed(0)}; anon ${avg(xs, 'anonMiB').toFixed(0)}, file ${avg(xs, 'fileMiB').toFixed(0)}), heap ${avg(xs, 'heapMiB').toFixed(0)} MiB used of ${avg(xs, 'heapTotalMiB').toFixed(0)}, other anon ${avg(xs, 'otherMiB').toFixed(0)} MiB, CH tracked ${avg(xs, 'chTrackedMiB').toFixed(0)} MiB (caches ${avg(xs, 'chCachesMiB').toFixed(0)}, jemalloc resident ${avg(xs, 'jemallocMiB').toFixed(0)}), loop p99 ${avg(xs, 'loopP99').toFixed(0)} ms (max ${max(xs, 'loopMax').toFixed(0)}), ${avg(xs, 'evPerSec').toFixed(0)} ev/s acked`;
+    `${label.padEnd(12)} RSS ${avg(xs, 'rssMiB').toFixed(0)} MiB (max ${max(xs, 'rssMiB').toFixed(0)}; anon ${avg(xs, 'anonMiB').toFixed(0)}, file ${avg(xs, 'fileMiB').toFixed(0)}), heap ${avg(xs, 'heapMiB').toFixed(0)} MiB used of ${avg(xs, 'heapTotalMiB').toFixed(0)}, other anon ${avg(xs, 'otherMiB').toFixed(0)} MiB, CH tracked ${avg(xs, 'chTrackedMiB').toFixed(0)} MiB (caches ${avg(xs, 'chCachesMiB').toFixed(0)}, jemalloc resident ${avg(xs, 'jemallocMiB').toFixed(0)}, allocated ${avg(xs, 'jeAllocatedMiB').toFixed(0)}, dirty ${avg(xs, 'jeDirtyMiB').toFixed(0)}, retained ${avg(xs, 'jeRetainedMiB').toFixed(0)}), loop p99 ${avg(xs, 'loopP99').toFixed(0)} ms (max ${max(xs, 'loopMax').toFixed(0)}), ${avg(xs, 'evPerSec').toFixed(0)} ev/s acked`;
   const slope = (k: keyof Sample) => {
     const after = samples.filter((s) => s.t > 60 && Number.isFinite(s[k]));
     const n = after.length;
@@ -189,7 +197,7 @@ async function main() {
   const ratio = avg(last, 'rssMiB') / avg(first, 'rssMiB');
   console.log(`\n${row('first minute', first)}\n${row('last minute', last)}`);
   console.log(
-    `last ÷ first minute RSS: ${ratio.toFixed(2)}; slope after the first minute: RSS ${slope('rssMiB').toFixed(1)} MiB/min (anon ${slope('anonMiB').toFixed(1)}, file ${slope('fileMiB').toFixed(1)}, V8 heap total ${slope('heapTotalMiB').toFixed(1)}, jemalloc ${slope('jemallocMiB').toFixed(1)}, other anon ${slope('otherMiB').toFixed(1)}, CH tracked ${slope('chTrackedMiB').toFixed(1)})\nrefused requests: ${refused}`,
+    `last ÷ first minute RSS: ${ratio.toFixed(2)}; slope after the first minute: RSS ${slope('rssMiB').toFixed(1)} MiB/min (anon ${slope('anonMiB').toFixed(1)}, file ${slope('fileMiB').toFixed(1)}, V8 heap total ${slope('heapTotalMiB').toFixed(1)}, jemalloc ${slope('jemallocMiB').toFixed(1)} (allocated ${slope('jeAllocatedMiB').toFixed(1)}), other anon ${slope('otherMiB').toFixed(1)}, CH tracked ${slope('chTrackedMiB').toFixed(1)})\nrefused requests: ${refused}`,
   );
 }
 

@@ -41,7 +41,7 @@ import { DEV_PASSWORD, DEV_PEOPLE, UserDirectory } from './auth/users.store.ts';
 import { usersRoutes } from './auth/users.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
-import { engineMemory } from './clickhouse/engine-memory.ts';
+import { engineMemory, startEnginePurge } from './clickhouse/engine-memory.ts';
 import { readingRoutes } from './routes/reading.route.ts';
 import { adminRoutes } from './routes/admin.route.ts';
 import { calendarRoutes } from './routes/calendar.route.ts';
@@ -141,6 +141,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   const applicants = new CaseApplicants();
   let ready = false;
   let todayTimer: NodeJS.Timeout | undefined;
+  let enginePurge: { stop(): void } = { stop: () => undefined };
   const flags = new SystemFlags(clickhouse, db);
   // SIMULATE=1, or data a simulator wrote (recorded in system_flags, read at start).
   let simulated = config.simulate;
@@ -238,6 +239,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       for (const row of await store.dayCounts(stats.currentDay)) stats.add({ type: row.type, districtCode: row.district_code, occurredAt: `${stats.currentDay}T12:00:00+08:00` }, Number(row.n));
       recent.push(...(await store.recentEvents(RECENT_EVENTS, stats.currentDay)).reverse().map((e) => applicants.toLive(e)).reverse());
       for (const f of features) await f.start?.();
+      if (!config.clickhouseUrl) enginePurge = startEnginePurge(clickhouse, config.engineMemory.purgeMs, (err) => logger.warn({ err }, 'returning chDB\'s freed memory failed'));
       ready = true;
     },
   };
@@ -271,6 +273,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     if (ready) await ingest.stop();
     for (const f of [...features].reverse()) await f.stop?.();
     clearInterval(todayTimer);
+    enginePurge.stop();
     await cluster.stop();
     await clickhouse.close();
   });

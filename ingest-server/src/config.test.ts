@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { engineMemoryArgs } from './clickhouse/engine-bounds.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, serverHeapMiB } from './config.ts';
 
 describe('loadConfig', () => {
   it('gives development defaults with the dev tokens announced', () => {
@@ -80,8 +80,12 @@ describe('loadConfig', () => {
     const d = loadConfig({}).engineMemory;
     expect(d.markCacheBytes).toBe(256 * 1024 ** 2);
     expect(d.maxServerMemoryBytes).toBeGreaterThan(0);
-    const c = loadConfig({ CHDB_MAX_SERVER_MEMORY_BYTES: String(2 * 1024 ** 3), CHDB_MARK_CACHE_BYTES: '0', CHDB_INDEX_CACHE_BYTES: '1000', CHDB_QUERY_CONDITION_CACHE_BYTES: '2000', CHDB_MERGES_MEMORY_BYTES: String(128 * 1024 ** 2) }).engineMemory;
-    expect(c).toEqual({ maxServerMemoryBytes: 2 * 1024 ** 3, markCacheBytes: 0, indexCacheBytes: 1000, queryConditionCacheBytes: 2000, mergesMemoryBytes: 128 * 1024 ** 2 });
+    const c = loadConfig({ CHDB_MAX_SERVER_MEMORY_BYTES: String(2 * 1024 ** 3), CHDB_MARK_CACHE_BYTES: '0', CHDB_INDEX_CACHE_BYTES: '1000', CHDB_QUERY_CONDITION_CACHE_BYTES: '2000', CHDB_MERGES_MEMORY_BYTES: String(128 * 1024 ** 2), CHDB_PURGE_SECONDS: '0' }).engineMemory;
+    expect(c).toEqual({ maxServerMemoryBytes: 2 * 1024 ** 3, markCacheBytes: 0, indexCacheBytes: 1000, queryConditionCacheBytes: 2000, mergesMemoryBytes: 128 * 1024 ** 2, purgeMs: 0 });
+    expect(d.purgeMs).toBe(10_000);
+    // The launch heap grows with the backlog MAX_PENDING_ROWS allows (≈1 KiB a row over a 300 MiB base, +25%).
+    expect(serverHeapMiB({})).toBe(986);
+    expect(serverHeapMiB({ MAX_PENDING_ROWS: '2000000' })).toBe(2817);
     expect(engineMemoryArgs(c)).toContain(`--max_server_memory_usage=${2 * 1024 ** 3}`);
     expect(() => loadConfig({ CHDB_MAX_SERVER_MEMORY_BYTES: '1000' })).toThrow(/CHDB_MAX_SERVER_MEMORY_BYTES/);
   });

@@ -108,6 +108,11 @@ export interface EngineMemoryConfig {
   queryConditionCacheBytes: number;
   /** CHDB_MERGES_MEMORY_BYTES: background merges start no new merge past this. */
   mergesMemoryBytes: number;
+  /**
+   * CHDB_PURGE_SECONDS: how often chDB's jemalloc returns the freed pages it keeps to the kernel (SYSTEM JEMALLOC
+   * PURGE; 0: never). Between purges jemalloc keeps them up to dirty_decay_ms (5 s in libchdb; docs/notes/soak-rss.md).
+   */
+  purgeMs: number;
 }
 
 /** Identities: machine tokens beyond source and admin, sessions, origins. */
@@ -256,6 +261,7 @@ const Env = z.object({
   CHDB_INDEX_CACHE_BYTES: int(128 * 1024 ** 2, 0),
   CHDB_QUERY_CONDITION_CACHE_BYTES: int(32 * 1024 ** 2, 0),
   CHDB_MERGES_MEMORY_BYTES: int(512 * 1024 ** 2, 64 * 1024 ** 2),
+  CHDB_PURGE_SECONDS: int(10, 0),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port[/db] or rediss://…').optional(),
   NODE_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - (at most 64)').optional(),
   CLUSTER_LEASE_MS: int(6_000, 1_500).pipe(z.number().max(60_000)),
@@ -303,6 +309,16 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
+}
+
+/**
+ * The V8 heap the server is launched with (`--max-old-space-size`, MiB): the backlog it may hold in memory
+ * (MAX_PENDING_ROWS at ≈1 KiB a row) over a ≈300 MiB base, plus a quarter for the collector to work in
+ * (docs/notes/soak-rss.md). Node's own default is a quarter of RAM up to 4 GiB: a bound only by accident.
+ */
+export function serverHeapMiB(env: Record<string, string | undefined> = process.env): number {
+  const rows = Env.shape.MAX_PENDING_ROWS.safeParse(env.MAX_PENDING_ROWS);
+  return Math.ceil(((300 * 2 ** 20 + (rows.success ? rows.data : 500_000) * 1024) * 1.25) / 2 ** 20);
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -406,6 +422,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       indexCacheBytes: e.CHDB_INDEX_CACHE_BYTES,
       queryConditionCacheBytes: e.CHDB_QUERY_CONDITION_CACHE_BYTES,
       mergesMemoryBytes: e.CHDB_MERGES_MEMORY_BYTES,
+      purgeMs: e.CHDB_PURGE_SECONDS * 1000,
     },
     cluster: clusterConfig(e),
     clickhouseCluster: e.CLICKHOUSE_CLUSTER,

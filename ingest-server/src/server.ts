@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { getHeapStatistics } from 'node:v8';
+import { ConfigError, loadConfig, serverHeapMiB } from './config.ts';
 import { createLogger } from './logger.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 
@@ -25,6 +26,8 @@ async function main() {
       process.exit(2);
     }
   }
+  const heapMiB = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  if (heapMiB < serverHeapMiB()) logger.warn({ heapMiB, needMiB: serverHeapMiB(), maxPendingRows: config.maxPendingRows }, `the V8 heap limit is below what MAX_PENDING_ROWS of backlog needs: launch with NODE_OPTIONS=--max-old-space-size=${serverHeapMiB()}`);
   const app = await buildApp(config, logger);
   app.addHook('onClose', async () => release());
   if (config.devTokens) logger.warn('development mode: source token "dev-token" and admin token "dev-admin" are in force (set SOURCE_TOKENS and ADMIN_TOKENS to replace them)');

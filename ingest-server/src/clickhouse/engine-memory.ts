@@ -29,21 +29,58 @@ export async function engineMemory(ch: Clickhouse): Promise<Array<{ kind: string
   });
   const rows = await rs.json<{ metric: string; value: number }>();
   const out = rows.map((r) => ({ kind: ENGINE_MEMORY_METRICS[r.metric]!, bytes: Number(r.value) }));
-  // jemalloc's own summary (chDB's allocator): `resident` is what its heap costs in RSS, freed pages it keeps included.
+  out.push(...jemallocSummary(await jemallocStatsText(ch)));
+  return out;
+}
+
+/** jemalloc's malloc_stats_print text of chDB's allocator ('' when the engine has none: a ClickHouse server without the table). */
+export async function jemallocStatsText(ch: Clickhouse): Promise<string> {
   const stats = await ch.query({ query: 'SELECT stats FROM system.jemalloc_stats', format: 'JSONCompactEachRow', clickhouse_settings: QUERY_SETTINGS }).then(
     (r) => r.json<[string]>(),
     () => [],
   );
-  out.push(...jemallocSummary(stats[0]?.[0] ?? ''));
-  return out;
+  return stats[0]?.[0] ?? '';
 }
 
-/** `Allocated: N, active: N, metadata: N (…), resident: N, mapped: N, retained: N` → allocated and resident bytes. */
+/**
+ * Returns the dirty pages jemalloc keeps (freed, still resident) to the kernel now. libchdb's jemalloc keeps
+ * freed pages for `dirty_decay_ms:5000` (compiled in); under sustained load they are 30–60 MiB of its resident
+ * memory (docs/notes/soak-rss.md). Changing the decay takes JE_MALLOC_CONF in the environment before libchdb
+ * loads (a launcher); this needs none. Embedded chDB only: against CLICKHOUSE_URL it would purge another process.
+ */
+export async function purgeEngineMemory(ch: Clickhouse): Promise<void> {
+  await ch.command({ query: 'SYSTEM JEMALLOC PURGE', clickhouse_settings: QUERY_SETTINGS });
+}
+
+/** `purgeEngineMemory` every `everyMs` (0: never), one at a time, off the request path. */
+export function startEnginePurge(ch: Clickhouse, everyMs: number, onError: (err: unknown) => void): { stop(): void } {
+  if (everyMs <= 0) return { stop: () => undefined };
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    purgeEngineMemory(ch).catch(onError).finally(() => (running = false));
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * `Allocated: N, active: N, metadata: N (…), resident: N, mapped: N, retained: N` → bytes by kind: allocated
+ * (live objects), active (pages holding them), resident (what the heap costs in RSS: active + metadata + dirty
+ * pages freed but not yet returned), retained (virtual only, unmapped address space kept for reuse, not RSS).
+ */
 export function jemallocSummary(text: string): Array<{ kind: string; bytes: number }> {
-  const line = /^Allocated: (\d+), active: (\d+), metadata: (\d+).*?resident: (\d+)/m.exec(text);
+  const line = /^Allocated: (\d+), active: (\d+), metadata: (\d+).*?resident: (\d+), mapped: (\d+), retained: (\d+)/m.exec(text);
   if (!line) return [];
+  const page = Number(/Page size: (\d+)/.exec(text)?.[1] ?? 4096);
+  // The first `dirty:` row is the merged arenas': decay time (N/A when merged), npages, sweeps, madvises, purged.
+  const dirty = /^\s+dirty:\s+\S+\s+(\d+)\s+\d+\s+\d+\s+(\d+)/m.exec(text);
   return [
+    ...(dirty ? [{ kind: 'jemalloc_dirty', bytes: Number(dirty[1]) * page }, { kind: 'jemalloc_purged', bytes: Number(dirty[2]) * page }] : []),
     { kind: 'jemalloc_allocated', bytes: Number(line[1]) },
+    { kind: 'jemalloc_active', bytes: Number(line[2]) },
     { kind: 'jemalloc_resident', bytes: Number(line[4]) },
+    { kind: 'jemalloc_retained', bytes: Number(line[6]) },
   ];
 }
