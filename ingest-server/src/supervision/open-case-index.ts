@@ -4,6 +4,7 @@ import { DATA_QUALITY_FLAGS } from './overdue-rule.ts';
 import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 import { OpenCaseCounts, type CaseContribution } from './open-case-counts.ts';
+import { CaseIdTable } from './case-id-table.ts';
 
 /**
  * Predicted lateness for the index (see lateness-model.ts): from which working day used a case at a stage
@@ -137,19 +138,22 @@ class Interner {
  */
 export class OpenCaseIndex {
   private capacity = 0;
-  private ids: Array<string | undefined> = [];
-  private readonly slotOf = new Map<string, number>();
+  /** Case id ↔ slot, without a string or Map entry per case (case-id-table.ts). */
+  private readonly ids = new CaseIdTable();
+  /** Slots at or above `high` were never used; below it, closed cases' slots wait in `free`. */
+  private high = 0;
   private free: number[] = [];
   private readonly strings = new Interner();
-  private district = new Int32Array(0);
-  private township = new Int32Array(0);
-  private village = new Int32Array(0);
-  private item = new Int32Array(0);
-  private department = new Int32Array(0);
-  private status = new Int32Array(0);
-  private stage = new Int32Array(0);
-  private level = new Int32Array(0);
-  private holder = new Int32Array(0);
+  /** Interned codes: two bytes a case while fewer than 65,536 distinct strings are seen, then four (`widen`). */
+  private district: Codes = new Uint16Array(0);
+  private township: Codes = new Uint16Array(0);
+  private village: Codes = new Uint16Array(0);
+  private item: Codes = new Uint16Array(0);
+  private department: Codes = new Uint16Array(0);
+  private status: Codes = new Uint16Array(0);
+  private stage: Codes = new Uint16Array(0);
+  private level: Codes = new Uint16Array(0);
+  private holder: Codes = new Uint16Array(0);
   private warning = new Uint8Array(0);
   private gen = new Uint32Array(0);
   private submittedMs = new Float64Array(0);
@@ -179,27 +183,32 @@ export class OpenCaseIndex {
   ) {}
 
   get size(): number {
-    return this.slotOf.size;
+    return this.ids.size;
   }
 
   has(caseId: string): boolean {
-    return this.slotOf.has(caseId);
+    return this.ids.get(caseId) !== undefined;
+  }
+
+  /** The slots of every open case. */
+  private *slots(): Generator<number> {
+    const ids = this.ids;
+    for (let slot = 0; slot < this.high; slot++) if (ids.live(slot)) yield slot;
   }
 
   /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
   get arrayBytes(): number {
-    return this.capacity * (4 * 17 + 2 + 1 + 1 + 8 * 2) + this.heap.bytes;
+    return this.capacity * (4 * 8 + 2 * 9 + 2 + 1 + 1 + 8 * 2) + this.ids.byteLength + this.heap.bytes;
   }
 
   /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
   upsert(c: OpenCase, nowMs: number): { previous: Warning | undefined; warning: Warning } {
-    let slot = this.slotOf.get(c.caseId);
+    let slot = this.ids.get(c.caseId);
     const previous = slot === undefined ? undefined : WARNINGS[this.warning[slot]!];
     if (slot !== undefined) this.uncount(slot);
     if (slot === undefined) {
-      slot = this.free.pop() ?? this.grow();
-      this.slotOf.set(c.caseId, slot);
-      this.ids[slot] = c.caseId;
+      slot = this.free.pop() ?? (this.high < this.capacity ? this.high++ : this.grow());
+      this.ids.add(c.caseId, slot);
     }
     const s = this.strings;
     this.district[slot] = s.id(c.districtCode);
@@ -211,6 +220,7 @@ export class OpenCaseIndex {
     this.stage[slot] = s.id(c.stage);
     this.level[slot] = s.id(c.level);
     this.holder[slot] = s.id(c.holder);
+    if (s.values.length > 0xffff && this.district instanceof Uint16Array) this.widen(slot, c);
     this.submittedMs[slot] = c.submittedMs ?? NaN;
     this.acceptedMs[slot] = c.acceptedMs ?? NaN;
     this.promisedDl[slot] = c.promisedDeadlineDay ?? NONE;
@@ -232,12 +242,11 @@ export class OpenCaseIndex {
   }
 
   remove(caseId: string): Warning | undefined {
-    const slot = this.slotOf.get(caseId);
+    const slot = this.ids.get(caseId);
     if (slot === undefined) return undefined;
     const w = WARNINGS[this.warning[slot]!];
     this.uncount(slot);
-    this.slotOf.delete(caseId);
-    this.ids[slot] = undefined;
+    this.ids.remove(slot);
     this.pauses.delete(slot);
     this.gen[slot]!++;
     this.free.push(slot);
@@ -253,7 +262,7 @@ export class OpenCaseIndex {
     let changed = 0;
     while (this.heap.size && this.heap.peekTime() <= nowMs) {
       const [slot, gen] = this.heap.pop();
-      if (this.gen[slot] !== gen || this.ids[slot] === undefined) continue;
+      if (this.gen[slot] !== gen || !this.ids.live(slot)) continue;
       const before = WARNINGS[this.warning[slot]!]!;
       const after = this.warningOf(slot, today);
       if (after !== before) this.moveWarning(slot, WARNING_RANK[before], WARNING_RANK[after]);
@@ -261,10 +270,10 @@ export class OpenCaseIndex {
       this.schedule(slot, today);
       if (after !== before) {
         changed++;
-        onChange(this.ids[slot]!, before, after);
+        onChange(this.ids.idOf(slot), before, after);
       }
     }
-    if (this.heap.size > 4 * (this.slotOf.size + 1024)) this.heap.compact((slot, gen) => this.gen[slot] === gen && this.ids[slot] !== undefined);
+    if (this.heap.size > 4 * (this.ids.size + 1024)) this.heap.compact((slot, gen) => this.gen[slot] === gen && this.ids.live(slot));
     return changed;
   }
 
@@ -310,8 +319,8 @@ export class OpenCaseIndex {
       if (hasFlag && !hasFlag(slot)) return false;
       if (dq !== undefined && ((this.flagBits[slot]! & DQ_MASK) !== 0) !== dq) return false;
       if (overdue && overdue(this.promisedDl[slot]!) < min) return false;
-      if (idText !== undefined && !this.ids[slot]!.toLowerCase().includes(idText)) return false;
-      if (ids && ids.ids.has(this.ids[slot]!) === ids.exclude) return false;
+      if (idText !== undefined && !this.ids.idOf(slot).toLowerCase().includes(idText)) return false;
+      if (ids && ids.ids.has(this.ids.idOf(slot)) === ids.exclude) return false;
       return true;
     };
   }
@@ -381,7 +390,7 @@ export class OpenCaseIndex {
     const group = level === 'district' ? this.district : level === 'township' ? this.township : this.village;
     // Indexed by interned id (a dense array, not a Map: one pass over a million cases stays tens of ms).
     const byId: Array<AreaCounts | undefined> = [];
-    for (const slot of this.slotOf.values()) {
+    for (const slot of this.slots()) {
       if (fDistrict >= 0 && this.district[slot] !== fDistrict) continue;
       if (fTownship >= 0 && this.township[slot] !== fTownship) continue;
       const g = group[slot]!;
@@ -404,7 +413,7 @@ export class OpenCaseIndex {
     const s = this.strings.values;
     const out = new Map<string, { districtCode: string; townshipCode: string; villageCode: string }>();
     for (const id of caseIds) {
-      const slot = this.slotOf.get(id);
+      const slot = this.ids.get(id);
       if (slot !== undefined) out.set(id, { districtCode: s[this.district[slot]!]!, townshipCode: s[this.township[slot]!]!, villageCode: s[this.village[slot]!]! });
     }
     return out;
@@ -413,12 +422,12 @@ export class OpenCaseIndex {
   /** One open case as the list shows it, or undefined when it is not open. */
   /** The district of an open case, or undefined for a case not open. */
   districtOf(caseId: string): string | undefined {
-    const slot = this.slotOf.get(caseId);
+    const slot = this.ids.get(caseId);
     return slot === undefined ? undefined : this.strings.values[this.district[slot]!];
   }
 
   summary(caseId: string, nowMs: number): OpenCaseRow | undefined {
-    const slot = this.slotOf.get(caseId);
+    const slot = this.ids.get(caseId);
     const today = shanghaiDay(nowMs);
     return slot === undefined ? undefined : this.summaryAt(slot, this.overdueCounter(today), today);
   }
@@ -477,7 +486,7 @@ export class OpenCaseIndex {
     const w = filter.redSince !== undefined ? 'red' : filter.warning;
     if (w === 'red') return this.byWarning[WARNING_RANK.red as 2];
     if (w === 'yellow') return this.byWarning[WARNING_RANK.yellow as 1];
-    return this.slotOf.values();
+    return this.slots();
   }
 
   private pauseOverdue(slot: number, today: number): boolean {
@@ -497,7 +506,7 @@ export class OpenCaseIndex {
     const s = this.strings.values;
     const dq = (this.flagBits[slot]! & DQ_MASK) !== 0;
     return {
-      caseId: this.ids[slot]!,
+      caseId: this.ids.idOf(slot),
       itemCode: s[this.item[slot]!]!,
       districtCode: s[this.district[slot]!]!,
       townshipCode: s[this.township[slot]!] || null,
@@ -554,7 +563,7 @@ export class OpenCaseIndex {
       open: 0, yellow: 0, red: 0, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {},
       dataQuality: { total: 0, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0, atRisk: null,
     };
-    for (const slot of this.slotOf.values()) {
+    for (const slot of this.slots()) {
       if (this.flagBits[slot]! & DQ_MASK) {
         const district = s[this.district[slot]!]!;
         c.dataQuality.total++;
@@ -586,13 +595,13 @@ export class OpenCaseIndex {
     const item = filter?.itemCode === undefined ? -1 : this.lookup(filter.itemCode);
     if (item === -2) return [];
     const out: string[] = [];
-    for (const [id, slot] of this.slotOf) if (item < 0 || this.item[slot] === item) out.push(id);
+    for (const slot of this.slots()) if (item < 0 || this.item[slot] === item) out.push(this.ids.idOf(slot));
     return out;
   }
 
   /** What is needed to recompute a case's clocks without reading its events. */
   clockInputs(caseId: string): { itemCode: string; acceptedAt: string | null; pauses: ClockPause[] } | undefined {
-    const slot = this.slotOf.get(caseId);
+    const slot = this.ids.get(caseId);
     if (slot === undefined) return undefined;
     return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!), pauses: this.pauses.get(slot) ?? [] };
   }
@@ -601,7 +610,7 @@ export class OpenCaseIndex {
   setLateness(assessor: LatenessAssessor | undefined): void {
     this.lateness = assessor;
     const memo = new Map<number, number>();
-    for (const slot of this.slotOf.values()) this.reassess(slot, memo);
+    for (const slot of this.slots()) this.reassess(slot, memo);
   }
 
   /**
@@ -613,7 +622,7 @@ export class OpenCaseIndex {
     this.lateness = assessor;
     const memo = new Map<number, number>();
     let n = 0;
-    for (const slot of this.slotOf.values()) {
+    for (const slot of this.slots()) {
       if (this.lateness !== assessor) return;
       this.reassess(slot, memo);
       if (++n % chunk === 0) await new Promise((r) => setImmediate(r));
@@ -727,10 +736,10 @@ export class OpenCaseIndex {
     const dl = this.promisedDl[slot]!;
     const deadline = dl === NONE ? Number.MAX_SAFE_INTEGER : dl;
     const submitted = Number.isNaN(this.submittedMs[slot]!) ? Number.MAX_SAFE_INTEGER : this.submittedMs[slot]!;
-    if (sort === 'deadline') return [deadline, 0, this.ids[slot]!];
-    if (sort === 'submitted') return [submitted, 0, this.ids[slot]!];
-    if (sort === 'submitted_desc') return [submitted === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : -submitted, 0, this.ids[slot]!];
-    return [2 - this.warning[slot]!, deadline, this.ids[slot]!];
+    if (sort === 'deadline') return [deadline, 0, this.ids.idOf(slot)];
+    if (sort === 'submitted') return [submitted, 0, this.ids.idOf(slot)];
+    if (sort === 'submitted_desc') return [submitted === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : -submitted, 0, this.ids.idOf(slot)];
+    return [2 - this.warning[slot]!, deadline, this.ids.idOf(slot)];
   }
 
   /** Working days overdue by deadline day, memoised per call (few distinct deadlines). */
@@ -751,54 +760,69 @@ export class OpenCaseIndex {
     return i === -1 ? -2 : i;
   }
 
+  /** Room for more slots: doubling to a million, then by a quarter (less slack at several million). */
   private grow(): number {
     const slot = this.capacity;
-    const n = Math.max(1024, this.capacity * 2);
-    const grow32 = (a: Int32Array) => {
-      const b = new Int32Array(n);
+    const n = this.capacity < 1 << 20 ? Math.max(1024, this.capacity * 2) : Math.ceil((this.capacity * 1.25) / 1024) * 1024;
+    const copy = <T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
       b.set(a);
       return b;
     };
-    this.district = grow32(this.district);
-    this.township = grow32(this.township);
-    this.village = grow32(this.village);
-    this.item = grow32(this.item);
-    this.department = grow32(this.department);
-    this.status = grow32(this.status);
-    this.stage = grow32(this.stage);
-    this.level = grow32(this.level);
-    this.holder = grow32(this.holder);
-    this.promisedDl = grow32(this.promisedDl);
-    this.statutoryDl = grow32(this.statutoryDl);
-    this.yellowFrom = grow32(this.yellowFrom);
-    this.stageDue = grow32(this.stageDue);
-    this.stageSince = grow32(this.stageSince);
-    this.limitDays = grow32(this.limitDays);
-    this.atRiskFrom = grow32(this.atRiskFrom);
-    const md = new Uint8Array(n);
-    md.set(this.modelled);
-    this.modelled = md;
-    const fb = new Uint16Array(n);
-    fb.set(this.flagBits);
-    this.flagBits = fb;
-    const w = new Uint8Array(n);
-    w.set(this.warning);
-    this.warning = w;
-    const g = new Uint32Array(n);
-    g.set(this.gen);
-    this.gen = g;
-    const f1 = new Float64Array(n);
-    f1.set(this.submittedMs);
-    this.submittedMs = f1;
-    const f2 = new Float64Array(n);
-    f2.set(this.acceptedMs);
-    this.acceptedMs = f2;
-    for (let i = n - 1; i > slot; i--) this.free.push(i);
+    this.district = copy(this.district);
+    this.township = copy(this.township);
+    this.village = copy(this.village);
+    this.item = copy(this.item);
+    this.department = copy(this.department);
+    this.status = copy(this.status);
+    this.stage = copy(this.stage);
+    this.level = copy(this.level);
+    this.holder = copy(this.holder);
+    this.promisedDl = copy(this.promisedDl);
+    this.statutoryDl = copy(this.statutoryDl);
+    this.yellowFrom = copy(this.yellowFrom);
+    this.stageDue = copy(this.stageDue);
+    this.stageSince = copy(this.stageSince);
+    this.limitDays = copy(this.limitDays);
+    this.atRiskFrom = copy(this.atRiskFrom);
+    this.modelled = copy(this.modelled);
+    this.flagBits = copy(this.flagBits);
+    this.warning = copy(this.warning);
+    this.gen = copy(this.gen);
+    this.submittedMs = copy(this.submittedMs);
+    this.acceptedMs = copy(this.acceptedMs);
+    this.ids.grow(n);
     this.capacity = n;
+    this.high = slot + 1;
     return slot;
+  }
+
+  /** More than 65,535 distinct strings: the code columns become four bytes a case (`slot`'s codes set anew). */
+  private widen(slot: number, c: CaseFields): void {
+    const wide = (a: Codes) => Int32Array.from(a);
+    this.district = wide(this.district);
+    this.township = wide(this.township);
+    this.village = wide(this.village);
+    this.item = wide(this.item);
+    this.department = wide(this.department);
+    this.status = wide(this.status);
+    this.stage = wide(this.stage);
+    this.level = wide(this.level);
+    this.holder = wide(this.holder);
+    const s = this.strings;
+    this.district[slot] = s.id(c.districtCode);
+    this.township[slot] = s.id(c.townshipCode);
+    this.village[slot] = s.id(c.villageCode);
+    this.item[slot] = s.id(c.itemCode);
+    this.department[slot] = s.id(c.departmentCode);
+    this.status[slot] = s.id(c.status);
+    this.stage[slot] = s.id(c.stage);
+    this.level[slot] = s.id(c.level);
+    this.holder[slot] = s.id(c.holder);
   }
 }
 
+type Codes = Uint16Array | Int32Array;
 type Key = [number, number, string];
 function compareKey(a: Key, b: Key): number {
   return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
