@@ -114,6 +114,13 @@ const DQ_MASK = DATA_QUALITY_FLAGS.reduce((m, f) => m | FLAG_BITS.get(f)!, 0);
 const flagMask = (flags: readonly string[]) => flags.reduce((m, f) => m | (FLAG_BITS.get(f) ?? 0), 0);
 
 const NONE = -2147483648;
+/** Day numbers are kept in two bytes (days since 1970 up to 2149); 0xffff stands for none (NONE). */
+const DAY_NONE = 0xffff;
+const packDay = (d: number) => (d === NONE ? DAY_NONE : d < 0 ? 0 : d > DAY_NONE - 1 ? DAY_NONE - 1 : d);
+const dayAt = (a: Uint16Array, slot: number) => {
+  const d = a[slot]!;
+  return d === DAY_NONE ? NONE : d;
+};
 const WARNINGS: Warning[] = ['none', 'yellow', 'red'];
 
 /** Strings seen often (district, item, holder …) stored once; slots keep small integers. */
@@ -158,14 +165,14 @@ export class OpenCaseIndex {
   private gen = new Uint32Array(0);
   private submittedMs = new Float64Array(0);
   private acceptedMs = new Float64Array(0);
-  private promisedDl = new Int32Array(0);
-  private statutoryDl = new Int32Array(0);
-  private yellowFrom = new Int32Array(0);
-  private stageDue = new Int32Array(0);
-  private stageSince = new Int32Array(0);
-  private limitDays = new Int32Array(0);
+  private promisedDl = new Uint16Array(0);
+  private statutoryDl = new Uint16Array(0);
+  private yellowFrom = new Uint16Array(0);
+  private stageDue = new Uint16Array(0);
+  private stageSince = new Uint16Array(0);
+  private limitDays = new Uint16Array(0);
   /** Day from which the case is at risk (NONE: not before its deadline), and whether a model judged it. */
-  private atRiskFrom = new Int32Array(0);
+  private atRiskFrom = new Uint16Array(0);
   private modelled = new Uint8Array(0);
   private lateness: LatenessAssessor | undefined;
   private flagBits = new Uint16Array(0);
@@ -174,7 +181,7 @@ export class OpenCaseIndex {
   /** The overview's counts, kept as cases change (never recounted by a walk over every case). */
   private readonly tally = new OpenCaseCounts(NONE);
   /** Slots by warning (1 yellow, 2 red): the red list reads these, not every open case. */
-  private readonly byWarning: [null, Set<number>, Set<number>] = [null, new Set(), new Set()];
+  private readonly byWarning: [null, SlotBits, SlotBits] = [null, new SlotBits(), new SlotBits()];
 
   constructor(
     private readonly calendar: () => WorkingCalendar,
@@ -198,7 +205,7 @@ export class OpenCaseIndex {
 
   /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
   get arrayBytes(): number {
-    return this.capacity * (4 * 8 + 2 * 9 + 2 + 1 + 1 + 8 * 2) + this.ids.byteLength + this.heap.bytes;
+    return this.capacity * (4 + 2 * 9 + 2 * 7 + 2 + 1 + 1 + 8 * 2) + this.ids.byteLength + this.heap.bytes;
   }
 
   /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
@@ -223,12 +230,12 @@ export class OpenCaseIndex {
     if (s.values.length > 0xffff && this.district instanceof Uint16Array) this.widen(slot, c);
     this.submittedMs[slot] = c.submittedMs ?? NaN;
     this.acceptedMs[slot] = c.acceptedMs ?? NaN;
-    this.promisedDl[slot] = c.promisedDeadlineDay ?? NONE;
-    this.statutoryDl[slot] = c.statutoryDeadlineDay ?? NONE;
-    this.yellowFrom[slot] = c.yellowFromDay ?? NONE;
-    this.stageDue[slot] = c.stageDueDay ?? NONE;
-    this.stageSince[slot] = c.stageSinceDay ?? NONE;
-    this.limitDays[slot] = c.promisedLimitDays;
+    this.promisedDl[slot] = packDay(c.promisedDeadlineDay ?? NONE);
+    this.statutoryDl[slot] = packDay(c.statutoryDeadlineDay ?? NONE);
+    this.yellowFrom[slot] = packDay(c.yellowFromDay ?? NONE);
+    this.stageDue[slot] = packDay(c.stageDueDay ?? NONE);
+    this.stageSince[slot] = packDay(c.stageSinceDay ?? NONE);
+    this.limitDays[slot] = Math.min(Math.max(c.promisedLimitDays, 0), 0xffff);
     this.flagBits[slot] = flagMask(c.flags);
     if (c.pauses.length) this.pauses.set(slot, c.pauses);
     else this.pauses.delete(slot);
@@ -315,10 +322,10 @@ export class OpenCaseIndex {
       if (fDept >= 0 && this.department[slot] !== fDept) return false;
       if (fStage >= 0 && this.stage[slot] !== fStage) return false;
       if (fLevel >= 0 && this.level[slot] !== fLevel) return false;
-      if (redFrom !== NONE && this.promisedDl[slot]! < redFrom) return false;
+      if (redFrom !== NONE && dayAt(this.promisedDl, slot) < redFrom) return false;
       if (hasFlag && !hasFlag(slot)) return false;
       if (dq !== undefined && ((this.flagBits[slot]! & DQ_MASK) !== 0) !== dq) return false;
-      if (overdue && overdue(this.promisedDl[slot]!) < min) return false;
+      if (overdue && overdue(dayAt(this.promisedDl, slot)) < min) return false;
       if (idText !== undefined && !this.ids.idOf(slot).toLowerCase().includes(idText)) return false;
       if (ids && ids.ids.has(this.ids.idOf(slot)) === ids.exclude) return false;
       return true;
@@ -442,7 +449,7 @@ export class OpenCaseIndex {
   }
 
   private stageOverdue(slot: number, today: number): boolean {
-    const d = this.stageDue[slot]!;
+    const d = dayAt(this.stageDue, slot);
     return d !== NONE && today > d;
   }
 
@@ -458,10 +465,10 @@ export class OpenCaseIndex {
       warning: this.warning[slot]!,
       dataQuality: (this.flagBits[slot]! & DQ_MASK) !== 0,
       stage: this.stage[slot]!,
-      stageDueDay: this.stageDue[slot]!,
+      stageDueDay: dayAt(this.stageDue, slot),
       openSupplementFrom: this.openSupplement(slot)?.from ?? null,
       modelled: this.modelled[slot] === 1,
-      atRiskFromDay: this.atRiskFrom[slot]!,
+      atRiskFromDay: dayAt(this.atRiskFrom, slot),
     };
   }
 
@@ -476,7 +483,7 @@ export class OpenCaseIndex {
   }
 
   private moveWarning(slot: number, before: number, after: number): void {
-    this.tally.warningChanged(this.district[slot]!, before, after, this.atRiskFrom[slot]!);
+    this.tally.warningChanged(this.district[slot]!, before, after, dayAt(this.atRiskFrom, slot));
     this.byWarning[before]?.delete(slot);
     this.byWarning[after]?.add(slot);
   }
@@ -518,10 +525,10 @@ export class OpenCaseIndex {
       holder: s[this.holder[slot]!] || null,
       submittedAt: shanghaiIsoOrNull(this.submittedMs[slot]!),
       acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!),
-      promisedDeadline: dayOrNull(this.promisedDl[slot]!),
-      statutoryDeadline: dayOrNull(this.statutoryDl[slot]!),
+      promisedDeadline: dayOrNull(dayAt(this.promisedDl, slot)),
+      statutoryDeadline: dayOrNull(dayAt(this.statutoryDl, slot)),
       warning: WARNINGS[this.warning[slot]!]!,
-      daysOverdue: dq ? 0 : overdue(this.promisedDl[slot]!),
+      daysOverdue: dq ? 0 : overdue(dayAt(this.promisedDl, slot)),
       flags: this.flagsAt(slot, today),
       atRisk: this.atRiskView(slot, today),
     };
@@ -634,7 +641,7 @@ export class OpenCaseIndex {
    * pauses share the answer by (acceptance day, stage day): `memo` keeps it for a pass over many cases.
    */
   private enteredUsed(slot: number, memo?: Map<number, number>): number {
-    const since = this.stageSince[slot]!;
+    const since = dayAt(this.stageSince, slot);
     const accepted = shanghaiDay(this.acceptedMs[slot]!);
     if (since === NONE || since <= accepted) return 0;
     const pauses = this.pauses.get(slot);
@@ -657,10 +664,10 @@ export class OpenCaseIndex {
 
   /** Judges one case with the model: from which day it is at risk (memo: cases alike share the answer). */
   private assess(slot: number, memo: Map<number, number>): void {
-    this.atRiskFrom[slot] = NONE;
+    this.atRiskFrom[slot] = packDay(NONE);
     this.modelled[slot] = 0;
     const m = this.lateness;
-    if (!m || this.flagBits[slot]! & DQ_MASK || Number.isNaN(this.acceptedMs[slot]!) || this.promisedDl[slot] === NONE || this.stageSince[slot] === NONE) return;
+    if (!m || this.flagBits[slot]! & DQ_MASK || Number.isNaN(this.acceptedMs[slot]!) || dayAt(this.promisedDl, slot) === NONE || dayAt(this.stageSince, slot) === NONE) return;
     const itemId = this.item[slot]!;
     const stageId = this.stage[slot]!;
     // Keys of the memo: item × stage (whether it has a model) and item × stage × entered × limit (from when).
@@ -691,12 +698,12 @@ export class OpenCaseIndex {
       day = d === null ? NONE : dayNumber(d);
       if (dayKey !== undefined) memo.set(dayKey, day);
     }
-    if (day !== NONE) this.atRiskFrom[slot] = Math.max(day, this.stageSince[slot]!);
+    if (day !== NONE) this.atRiskFrom[slot] = packDay(Math.max(day, dayAt(this.stageSince, slot)));
   }
 
   /** At risk on a day: predicted late, and not yet yellow or red (nor a data-quality case). */
   private atRiskOn(slot: number, today: number): boolean {
-    const from = this.atRiskFrom[slot]!;
+    const from = dayAt(this.atRiskFrom, slot);
     return from !== NONE && today >= from && this.warning[slot] === 0;
   }
 
@@ -708,15 +715,15 @@ export class OpenCaseIndex {
     const s = this.strings.values;
     const probability = m.probability(s[this.item[slot]!]!, s[this.stage[slot]!]!, { entered: this.enteredUsed(slot), used, limit: this.limitDays[slot]! });
     if (probability === null) return null;
-    return { probability, since: this.atRiskOn(slot, today) ? isoOfDay(this.atRiskFrom[slot]!) : null };
+    return { probability, since: this.atRiskOn(slot, today) ? isoOfDay(dayAt(this.atRiskFrom, slot)) : null };
   }
 
   private warningOf(slot: number, today: number): Warning {
     // The one rule (overdue-rule.ts): a data-quality case is never yellow or red.
     if (this.flagBits[slot]! & DQ_MASK) return 'none';
-    const dl = this.promisedDl[slot]!;
+    const dl = dayAt(this.promisedDl, slot);
     if (dl !== NONE && today > dl) return 'red';
-    const y = this.yellowFrom[slot]!;
+    const y = dayAt(this.yellowFrom, slot);
     if (y !== NONE && today >= y) return 'yellow';
     return 'none';
   }
@@ -724,8 +731,8 @@ export class OpenCaseIndex {
   private schedule(slot: number, today: number): void {
     const gen = ++this.gen[slot]!;
     if (this.flagBits[slot]! & DQ_MASK) return;
-    const y = this.yellowFrom[slot]!;
-    const dl = this.promisedDl[slot]!;
+    const y = dayAt(this.yellowFrom, slot);
+    const dl = dayAt(this.promisedDl, slot);
     let next = NONE;
     if (y !== NONE && today < y) next = y;
     else if (dl !== NONE && today <= dl) next = dl + 1;
@@ -733,7 +740,7 @@ export class OpenCaseIndex {
   }
 
   private key(slot: number, sort: CaseSort): Key {
-    const dl = this.promisedDl[slot]!;
+    const dl = dayAt(this.promisedDl, slot);
     const deadline = dl === NONE ? Number.MAX_SAFE_INTEGER : dl;
     const submitted = Number.isNaN(this.submittedMs[slot]!) ? Number.MAX_SAFE_INTEGER : this.submittedMs[slot]!;
     if (sort === 'deadline') return [deadline, 0, this.ids.idOf(slot)];
@@ -792,6 +799,8 @@ export class OpenCaseIndex {
     this.submittedMs = copy(this.submittedMs);
     this.acceptedMs = copy(this.acceptedMs);
     this.ids.grow(n);
+    this.byWarning[1].grow(n);
+    this.byWarning[2].grow(n);
     this.capacity = n;
     this.high = slot + 1;
     return slot;
@@ -823,6 +832,37 @@ export class OpenCaseIndex {
 }
 
 type Codes = Uint16Array | Int32Array;
+
+/** A set of slots as one bit a slot (the yellow and the red ones): an eighth of a byte a case, not a Set entry. */
+class SlotBits implements Iterable<number> {
+  private words = new Uint32Array(0);
+
+  grow(capacity: number): void {
+    const w = new Uint32Array(Math.ceil(capacity / 32));
+    w.set(this.words);
+    this.words = w;
+  }
+
+  add(slot: number): void {
+    this.words[slot >>> 5]! |= 1 << (slot & 31);
+  }
+
+  delete(slot: number): void {
+    this.words[slot >>> 5]! &= ~(1 << (slot & 31));
+  }
+
+  *[Symbol.iterator](): Generator<number> {
+    const w = this.words;
+    for (let i = 0; i < w.length; i++) {
+      let bits = w[i]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        yield i * 32 + 31 - Math.clz32(low);
+        bits ^= low;
+      }
+    }
+  }
+}
 type Key = [number, number, string];
 function compareKey(a: Key, b: Key): number {
   return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
