@@ -5,7 +5,8 @@ import { CaseIdTable } from './case-id-table.ts';
 /** Ids of every kind the table keeps: short Latin-1 (in the arena), long, empty and beyond Latin-1 (apart). */
 const caseId = fc.oneof(
   fc.integer({ min: 0, max: 2500 }).map((i) => `CQ2025${String(i).padStart(9, '0')}`),
-  fc.integer({ min: 0, max: 30 }).map((i) => `CQ2025-LONG-CASE-NUMBER-${i}`),
+  fc.integer({ min: 0, max: 30 }).map((i) => `YKB500118202510200360${i}`),
+  fc.integer({ min: 0, max: 30 }).map((i) => `CQ2025-LONG-CASE-NUMBER-${i}-${'x'.repeat(i)}`),
   fc.constantFrom('', 'é', '案件-1', 'x'),
 );
 

@@ -1,16 +1,40 @@
 /**
- * Case ids of the open-case index without a JS string or a Map entry per case: each slot keeps its id as
- * up to WIDTH Latin-1 bytes in one byte arena, and an open-addressing hash table (linear probing, backward-
- * shift deletion) of slot numbers finds a slot by id. Ids longer than WIDTH, empty or beyond Latin-1 are kept
- * as strings apart (rare). About WIDTH + 1 bytes per slot plus 8–16 bytes of hash table per open case.
+ * Case ids of the open-case index without a JS string or a Map entry per case: each slot keeps its id packed
+ * in a byte arena (a digit in half a byte, any other Latin-1 character in one and a half: a 申办流水号 like
+ * YKB500118202510200360501 takes 15 bytes), and an open-addressing hash table (linear probing, backward-shift
+ * deletion) of slot numbers finds a slot by id. The arena's width per slot starts at 16 bytes and widens (up to
+ * 32) when a longer id comes; ids beyond that, empty or beyond Latin-1 are kept as strings apart (rare).
  */
-const WIDTH = 16;
-/** `len` of a slot whose id is kept apart (longer than WIDTH, empty or not Latin-1). */
+const MAX_WIDTH = 32;
+/** `len` of a slot whose id is kept apart. */
 const APART = 255;
+const ESCAPE = 15;
+const scratch = new Uint8Array(2 * MAX_WIDTH);
+
+/** The id as half-bytes into `scratch`: their number, or -1 when it does not fit (kept apart). */
+function encode(id: string): number {
+  if (id.length === 0 || id.length > 2 * MAX_WIDTH) return -1;
+  let n = 0;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (n + 1 > 2 * MAX_WIDTH) return -1;
+      scratch[n++] = c - 48;
+    } else if (c <= 255) {
+      if (n + 3 > 2 * MAX_WIDTH) return -1;
+      scratch[n++] = ESCAPE;
+      scratch[n++] = c >> 4;
+      scratch[n++] = c & 15;
+    } else return -1;
+  }
+  return n;
+}
 
 export class CaseIdTable {
+  private width = 16;
+  private capacity = 0;
   private bytes = new Uint8Array(0);
-  /** Id length per slot; 0 = the slot holds no open case. */
+  /** Half-bytes of the id per slot; 0 = the slot holds no open case, APART = kept in `apart`. */
   private len = new Uint8Array(0);
   private readonly apart = new Map<number, string>();
   /** slot + 1 per used entry, 0 = empty; its length a power of two, at most half full. */
@@ -23,12 +47,7 @@ export class CaseIdTable {
 
   /** Room for slots below `capacity`. */
   grow(capacity: number): void {
-    const b = new Uint8Array(capacity * WIDTH);
-    b.set(this.bytes);
-    this.bytes = b;
-    const l = new Uint8Array(capacity);
-    l.set(this.len);
-    this.len = l;
+    this.relayout(capacity, this.width);
   }
 
   live(slot: number): boolean {
@@ -46,15 +65,15 @@ export class CaseIdTable {
 
   /** Records `id` at a free slot (the caller knows the id is not present). */
   add(id: string, slot: number): void {
-    let latin1 = id.length > 0 && id.length <= WIDTH;
-    for (let i = 0; latin1 && i < id.length; i++) if (id.charCodeAt(i) > 255) latin1 = false;
-    if (latin1) {
-      const off = slot * WIDTH;
-      for (let i = 0; i < id.length; i++) this.bytes[off + i] = id.charCodeAt(i);
-      this.len[slot] = id.length;
-    } else {
+    const n = encode(id);
+    if (n < 0) {
       this.apart.set(slot, id);
       this.len[slot] = APART;
+    } else {
+      if (n > 2 * this.width) this.relayout(this.capacity, Math.min(MAX_WIDTH, Math.ceil(n / 16) * 8));
+      const off = slot * this.width;
+      for (let k = 0; k < n; k += 2) this.bytes[off + (k >> 1)] = scratch[k]! | ((k + 1 < n ? scratch[k + 1]! : 0) << 4);
+      this.len[slot] = n;
     }
     if (++this.size * 2 > this.table.length) this.rehash(this.table.length * 2);
     this.place(slot);
@@ -83,26 +102,61 @@ export class CaseIdTable {
   idOf(slot: number): string {
     const n = this.len[slot]!;
     if (n === APART) return this.apart.get(slot)!;
-    const off = slot * WIDTH;
-    return String.fromCharCode.apply(null, this.bytes.subarray(off, off + n) as unknown as number[]);
+    let out = '';
+    this.decode(slot, n, (c) => {
+      out += String.fromCharCode(c);
+      return true;
+    });
+    return out;
+  }
+
+  /** Feeds the characters of a slot's id to `f` until it answers false; false when it did. */
+  private decode(slot: number, n: number, f: (c: number) => boolean): boolean {
+    const b = this.bytes;
+    const off = slot * this.width;
+    for (let k = 0; k < n; ) {
+      let v = (b[off + (k >> 1)]! >> ((k & 1) << 2)) & 15;
+      k++;
+      if (v === ESCAPE) {
+        const hi = (b[off + (k >> 1)]! >> ((k & 1) << 2)) & 15;
+        k++;
+        const lo = (b[off + (k >> 1)]! >> ((k & 1) << 2)) & 15;
+        k++;
+        v = (hi << 4) | lo;
+      } else v += 48;
+      if (!f(v)) return false;
+    }
+    return true;
   }
 
   private equals(slot: number, id: string): boolean {
     const n = this.len[slot]!;
     if (n === APART) return this.apart.get(slot) === id;
-    if (n !== id.length) return false;
-    const off = slot * WIDTH;
-    for (let i = 0; i < n; i++) if (this.bytes[off + i] !== id.charCodeAt(i)) return false;
-    return true;
+    let i = 0;
+    return this.decode(slot, n, (c) => id.charCodeAt(i++) === c) && i === id.length;
   }
 
   private hashOf(slot: number): number {
     const n = this.len[slot]!;
     if (n === APART) return hashString(this.apart.get(slot)!);
     let h = 2166136261;
-    const off = slot * WIDTH;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ this.bytes[off + i]!, 16777619);
+    this.decode(slot, n, (c) => {
+      h = Math.imul(h ^ c, 16777619);
+      return true;
+    });
     return mix(h);
+  }
+
+  private relayout(capacity: number, width: number): void {
+    const b = new Uint8Array(capacity * width);
+    if (width === this.width) b.set(this.bytes.subarray(0, Math.min(this.bytes.length, b.length)));
+    else for (let slot = 0; slot < this.capacity; slot++) b.set(this.bytes.subarray(slot * this.width, (slot + 1) * this.width), slot * width);
+    this.bytes = b;
+    const l = new Uint8Array(capacity);
+    l.set(this.len.subarray(0, Math.min(this.len.length, capacity)));
+    this.len = l;
+    this.width = width;
+    this.capacity = capacity;
   }
 
   private place(slot: number): void {
