@@ -11,16 +11,18 @@ import { OpenCaseIndex, type OpenCase } from '../src/supervision/open-case-index
 
 const { values: args } = parseArgs({ options: { cases: { type: 'string', default: '1000000' } } });
 const N = Number(args.cases);
+// Case ids shaped like the simulator's 申办流水号 (YKB + district + date + second of day + rank: 24 characters).
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
 const codes = DISTRICTS.map((d) => d.code);
+const caseIdOf = (i: number) => `YKB${codes[i % codes.length]}${20_250_000 + Math.floor(i / 100_000)}${String(i % 100_000).padStart(5, '0')}01`;
 const TODAY = '2025-10-20';
 const NOW = Date.parse(`${TODAY}T10:00:00+08:00`);
 
 function openCase(i: number): OpenCase {
   const dl = addCalendarDays(TODAY, (i % 61) - 20);
   return {
-    caseId: `CQ2025${String(i).padStart(9, '0')}`,
+    caseId: caseIdOf(i),
     itemCode: `ITEM-${i % 400}`,
     districtCode: codes[i % codes.length]!,
     townshipCode: `${codes[i % codes.length]}${String(i % 27).padStart(3, '0')}`,
@@ -57,7 +59,7 @@ const ms = performance.now() - t;
 const bytes = used() - before;
 // Case id strings alone (they exist in any design that answers with case ids): measured apart.
 const b2 = used();
-const ids = Array.from({ length: N }, (_, i) => `CQ2025${String(i).padStart(9, '0')}`);
+const ids = Array.from({ length: N }, (_, i) => caseIdOf(i));
 const idBytes = used() - b2;
 console.log(
   `${N.toLocaleString('en-US')} open cases: ${(bytes / N).toFixed(1)} B per case (typed arrays ${(index.arrayBytes / N).toFixed(1)} B; ` +

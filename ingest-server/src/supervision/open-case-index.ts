@@ -267,7 +267,7 @@ export class OpenCaseIndex {
   advance(nowMs: number, onChange: (caseId: string, previous: Warning, warning: Warning) => void): number {
     const today = shanghaiDay(nowMs);
     let changed = 0;
-    while (this.heap.size && this.heap.peekTime() <= nowMs) {
+    while (this.heap.size && shanghaiMidnight(this.heap.peekDay()) <= nowMs) {
       const [slot, gen] = this.heap.pop();
       if (this.gen[slot] !== gen || !this.ids.live(slot)) continue;
       const before = WARNINGS[this.warning[slot]!]!;
@@ -736,7 +736,7 @@ export class OpenCaseIndex {
     let next = NONE;
     if (y !== NONE && today < y) next = y;
     else if (dl !== NONE && today <= dl) next = dl + 1;
-    if (next !== NONE) this.heap.push(shanghaiMidnight(next), slot, gen);
+    if (next !== NONE) this.heap.push(next, slot, gen);
   }
 
   private key(slot: number, sort: CaseSort): Key {
