@@ -59,8 +59,8 @@ const ms = performance.now() - t;
 const bytes = used() - before;
 // Case id strings alone (they exist in any design that answers with case ids): measured apart.
 const b2 = used();
-const ids = Array.from({ length: N }, (_, i) => caseIdOf(i));
-const idBytes = used() - b2;
+const ids = N <= 1_000_000 ? Array.from({ length: N }, (_, i) => caseIdOf(i)) : [];
+const idBytes = ids.length ? used() - b2 : NaN;
 console.log(
   `${N.toLocaleString('en-US')} open cases: ${(bytes / N).toFixed(1)} B per case (typed arrays ${(index.arrayBytes / N).toFixed(1)} B; ` +
     `a bare array of the id strings alone ${(idBytes / N).toFixed(1)} B); upserts ${ms.toFixed(0)} ms; size ${index.size}`,

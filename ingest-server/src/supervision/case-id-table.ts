@@ -37,7 +37,7 @@ export class CaseIdTable {
   /** Half-bytes of the id per slot; 0 = the slot holds no open case, APART = kept in `apart`. */
   private len = new Uint8Array(0);
   private readonly apart = new Map<number, string>();
-  /** slot + 1 per used entry, 0 = empty; its length a power of two, at most half full. */
+  /** slot + 1 per used entry, 0 = empty; its length a power of two, at most three quarters full. */
   private table = new Int32Array(1024);
   size = 0;
 
@@ -75,7 +75,7 @@ export class CaseIdTable {
       for (let k = 0; k < n; k += 2) this.bytes[off + (k >> 1)] = scratch[k]! | ((k + 1 < n ? scratch[k + 1]! : 0) << 4);
       this.len[slot] = n;
     }
-    if (++this.size * 2 > this.table.length) this.rehash(this.table.length * 2);
+    if (++this.size * 4 > this.table.length * 3) this.rehash(this.table.length * 2);
     this.place(slot);
   }
 
