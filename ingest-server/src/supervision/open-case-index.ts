@@ -163,8 +163,8 @@ export class OpenCaseIndex {
   private holder: Codes = new Uint16Array(0);
   private warning = new Uint8Array(0);
   private gen = new Uint32Array(0);
-  private submittedMs = new Float64Array(0);
-  private acceptedMs = new Float64Array(0);
+  private readonly submittedMs = new InstantColumn();
+  private readonly acceptedMs = new InstantColumn();
   private promisedDl = new Uint16Array(0);
   private statutoryDl = new Uint16Array(0);
   private yellowFrom = new Uint16Array(0);
@@ -205,7 +205,7 @@ export class OpenCaseIndex {
 
   /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
   get arrayBytes(): number {
-    return this.capacity * (4 + 2 * 9 + 2 * 7 + 2 + 1 + 1 + 8 * 2) + this.ids.byteLength + this.heap.bytes;
+    return this.capacity * (4 + 2 * 9 + 2 * 7 + 2 + 1 + 1 + 6 * 2) + this.ids.byteLength + this.heap.bytes;
   }
 
   /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
@@ -228,8 +228,8 @@ export class OpenCaseIndex {
     this.level[slot] = s.id(c.level);
     this.holder[slot] = s.id(c.holder);
     if (s.values.length > 0xffff && this.district instanceof Uint16Array) this.widen(slot, c);
-    this.submittedMs[slot] = c.submittedMs ?? NaN;
-    this.acceptedMs[slot] = c.acceptedMs ?? NaN;
+    this.submittedMs.set(slot, c.submittedMs ?? NaN);
+    this.acceptedMs.set(slot, c.acceptedMs ?? NaN);
     this.promisedDl[slot] = packDay(c.promisedDeadlineDay ?? NONE);
     this.statutoryDl[slot] = packDay(c.statutoryDeadlineDay ?? NONE);
     this.yellowFrom[slot] = packDay(c.yellowFromDay ?? NONE);
@@ -523,8 +523,8 @@ export class OpenCaseIndex {
       stage: s[this.stage[slot]!]!,
       level: s[this.level[slot]!]! as Level,
       holder: s[this.holder[slot]!] || null,
-      submittedAt: shanghaiIsoOrNull(this.submittedMs[slot]!),
-      acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!),
+      submittedAt: shanghaiIsoOrNull(this.submittedMs.get(slot)),
+      acceptedAt: shanghaiIsoOrNull(this.acceptedMs.get(slot)),
       promisedDeadline: dayOrNull(dayAt(this.promisedDl, slot)),
       statutoryDeadline: dayOrNull(dayAt(this.statutoryDl, slot)),
       warning: WARNINGS[this.warning[slot]!]!,
@@ -610,7 +610,7 @@ export class OpenCaseIndex {
   clockInputs(caseId: string): { itemCode: string; acceptedAt: string | null; pauses: ClockPause[] } | undefined {
     const slot = this.ids.get(caseId);
     if (slot === undefined) return undefined;
-    return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!), pauses: this.pauses.get(slot) ?? [] };
+    return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: shanghaiIsoOrNull(this.acceptedMs.get(slot)), pauses: this.pauses.get(slot) ?? [] };
   }
 
   /** Sets (or replaces) the lateness model and judges every open case with it. */
@@ -642,7 +642,7 @@ export class OpenCaseIndex {
    */
   private enteredUsed(slot: number, memo?: Map<number, number>): number {
     const since = dayAt(this.stageSince, slot);
-    const accepted = shanghaiDay(this.acceptedMs[slot]!);
+    const accepted = shanghaiDay(this.acceptedMs.get(slot));
     if (since === NONE || since <= accepted) return 0;
     const pauses = this.pauses.get(slot);
     // Day numbers stay below 2^17 until the year 2328: two of them make one exact integer key.
@@ -667,7 +667,7 @@ export class OpenCaseIndex {
     this.atRiskFrom[slot] = packDay(NONE);
     this.modelled[slot] = 0;
     const m = this.lateness;
-    if (!m || this.flagBits[slot]! & DQ_MASK || Number.isNaN(this.acceptedMs[slot]!) || dayAt(this.promisedDl, slot) === NONE || dayAt(this.stageSince, slot) === NONE) return;
+    if (!m || this.flagBits[slot]! & DQ_MASK || Number.isNaN(this.acceptedMs.get(slot)) || dayAt(this.promisedDl, slot) === NONE || dayAt(this.stageSince, slot) === NONE) return;
     const itemId = this.item[slot]!;
     const stageId = this.stage[slot]!;
     // Keys of the memo: item × stage (whether it has a model) and item × stage × entered × limit (from when).
@@ -689,7 +689,7 @@ export class OpenCaseIndex {
     if (from === -1) return;
     this.modelled[slot] = 1;
     if (from < 0) return;
-    const accepted = shanghaiDay(this.acceptedMs[slot]!);
+    const accepted = shanghaiDay(this.acceptedMs.get(slot));
     const pauses = this.pauses.get(slot);
     const dayKey = pauses ? undefined : -(2 ** 51) - (accepted * 1024 + from);
     let day = dayKey === undefined ? undefined : memo.get(dayKey);
@@ -710,7 +710,7 @@ export class OpenCaseIndex {
   private atRiskView(slot: number, today: number): OpenCaseRow['atRisk'] {
     const m = this.lateness;
     if (!m || !this.modelled[slot]) return null;
-    const acceptedOn = isoOfDay(shanghaiDay(this.acceptedMs[slot]!));
+    const acceptedOn = isoOfDay(shanghaiDay(this.acceptedMs.get(slot)));
     const used = this.calendar().workingDaysUsed({ acceptedOn, asOf: isoOfDay(today), pauses: this.pauses.get(slot) }).days;
     const s = this.strings.values;
     const probability = m.probability(s[this.item[slot]!]!, s[this.stage[slot]!]!, { entered: this.enteredUsed(slot), used, limit: this.limitDays[slot]! });
@@ -742,7 +742,7 @@ export class OpenCaseIndex {
   private key(slot: number, sort: CaseSort): Key {
     const dl = dayAt(this.promisedDl, slot);
     const deadline = dl === NONE ? Number.MAX_SAFE_INTEGER : dl;
-    const submitted = Number.isNaN(this.submittedMs[slot]!) ? Number.MAX_SAFE_INTEGER : this.submittedMs[slot]!;
+    const submitted = Number.isNaN(this.submittedMs.get(slot)) ? Number.MAX_SAFE_INTEGER : this.submittedMs.get(slot);
     if (sort === 'deadline') return [deadline, 0, this.ids.idOf(slot)];
     if (sort === 'submitted') return [submitted, 0, this.ids.idOf(slot)];
     if (sort === 'submitted_desc') return [submitted === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : -submitted, 0, this.ids.idOf(slot)];
@@ -796,8 +796,8 @@ export class OpenCaseIndex {
     this.flagBits = copy(this.flagBits);
     this.warning = copy(this.warning);
     this.gen = copy(this.gen);
-    this.submittedMs = copy(this.submittedMs);
-    this.acceptedMs = copy(this.acceptedMs);
+    this.submittedMs.grow(n);
+    this.acceptedMs.grow(n);
     this.ids.grow(n);
     this.byWarning[1].grow(n);
     this.byWarning[2].grow(n);
@@ -832,6 +832,49 @@ export class OpenCaseIndex {
 }
 
 type Codes = Uint16Array | Int32Array;
+
+/**
+ * Epoch-millisecond instants in six bytes a case (seconds since 1970 in four, milliseconds in two); NaN for
+ * none. An instant outside 1970–2106 or with a fraction of a millisecond is kept exactly, apart (rare).
+ */
+class InstantColumn {
+  private seconds = new Uint32Array(0);
+  private millis = new Uint16Array(0);
+  private readonly apart = new Map<number, number>();
+
+  grow(capacity: number): void {
+    const s = new Uint32Array(capacity);
+    s.set(this.seconds);
+    this.seconds = s;
+    const m = new Uint16Array(capacity);
+    m.set(this.millis);
+    this.millis = m;
+  }
+
+  set(slot: number, ms: number): void {
+    this.apart.delete(slot);
+    if (Number.isNaN(ms)) {
+      this.seconds[slot] = 0xffffffff;
+      this.millis[slot] = 0xffff;
+      return;
+    }
+    const sec = Math.floor(ms / 1000);
+    if (!Number.isInteger(ms) || sec < 0 || sec >= 0xffffffff) {
+      this.seconds[slot] = 0xffffffff;
+      this.millis[slot] = 0xfffe;
+      this.apart.set(slot, ms);
+      return;
+    }
+    this.seconds[slot] = sec;
+    this.millis[slot] = ms - sec * 1000;
+  }
+
+  get(slot: number): number {
+    const sec = this.seconds[slot]!;
+    if (sec !== 0xffffffff) return sec * 1000 + this.millis[slot]!;
+    return this.millis[slot] === 0xffff ? NaN : this.apart.get(slot)!;
+  }
+}
 
 /** A set of slots as one bit a slot (the yellow and the red ones): an eighth of a byte a case, not a Set entry. */
 class SlotBits implements Iterable<number> {
