@@ -102,12 +102,19 @@ export class CaseIdTable {
   idOf(slot: number): string {
     const n = this.len[slot]!;
     if (n === APART) return this.apart.get(slot)!;
-    let out = '';
-    this.decode(slot, n, (c) => {
-      out += String.fromCharCode(c);
-      return true;
-    });
-    return out;
+    const b = this.bytes;
+    const off = slot * this.width;
+    const codes: number[] = [];
+    for (let k = 0; k < n; ) {
+      const v = (b[off + (k >> 1)]! >> ((k & 1) << 2)) & 15;
+      k++;
+      if (v !== ESCAPE) codes.push(v + 48);
+      else {
+        codes.push((((b[off + (k >> 1)]! >> ((k & 1) << 2)) & 15) << 4) | ((b[off + ((k + 1) >> 1)]! >> (((k + 1) & 1) << 2)) & 15));
+        k += 2;
+      }
+    }
+    return String.fromCharCode.apply(null, codes);
   }
 
   /** Feeds the characters of a slot's id to `f` until it answers false; false when it did. */

@@ -347,10 +347,18 @@ export class OpenCaseIndex {
     for (const slot of this.candidates(filter)) {
       if (!match(slot)) continue;
       total++;
-      const key = this.key(slot, sort);
-      if (after && compareKey(key, after) <= 0) continue;
+      // The key's case id is decoded only when the numbers tie (ids are kept packed, case-id-table.ts).
+      const key = this.key(slot, sort, '');
+      const vsAfter = after ? compareNumbers(key, after) : 1;
+      if (vsAfter < 0) continue;
+      if (vsAfter === 0) {
+        key[2] = this.ids.idOf(slot);
+        if (compareKey(key, after!) <= 0) continue;
+      }
       remaining++;
       // Keep only the best `limit` hits, sorted: a page never sorts every open case.
+      if (top.length === limit && compareNumbers(key, top[limit - 1]!.key) > 0) continue;
+      if (vsAfter !== 0) key[2] = this.ids.idOf(slot);
       if (top.length === limit && compareKey(key, top[limit - 1]!.key) >= 0) continue;
       let lo = 0;
       let hi = top.length;
@@ -397,7 +405,8 @@ export class OpenCaseIndex {
     const group = level === 'district' ? this.district : level === 'township' ? this.township : this.village;
     // Indexed by interned id (a dense array, not a Map: one pass over a million cases stays tens of ms).
     const byId: Array<AreaCounts | undefined> = [];
-    for (const slot of this.slots()) {
+    for (let slot = 0; slot < this.high; slot++) {
+      if (!this.ids.live(slot)) continue;
       if (fDistrict >= 0 && this.district[slot] !== fDistrict) continue;
       if (fTownship >= 0 && this.township[slot] !== fTownship) continue;
       const g = group[slot]!;
@@ -739,14 +748,14 @@ export class OpenCaseIndex {
     if (next !== NONE) this.heap.push(next, slot, gen);
   }
 
-  private key(slot: number, sort: CaseSort): Key {
+  private key(slot: number, sort: CaseSort, id = this.ids.idOf(slot)): Key {
     const dl = dayAt(this.promisedDl, slot);
     const deadline = dl === NONE ? Number.MAX_SAFE_INTEGER : dl;
     const submitted = Number.isNaN(this.submittedMs.get(slot)) ? Number.MAX_SAFE_INTEGER : this.submittedMs.get(slot);
-    if (sort === 'deadline') return [deadline, 0, this.ids.idOf(slot)];
-    if (sort === 'submitted') return [submitted, 0, this.ids.idOf(slot)];
-    if (sort === 'submitted_desc') return [submitted === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : -submitted, 0, this.ids.idOf(slot)];
-    return [2 - this.warning[slot]!, deadline, this.ids.idOf(slot)];
+    if (sort === 'deadline') return [deadline, 0, id];
+    if (sort === 'submitted') return [submitted, 0, id];
+    if (sort === 'submitted_desc') return [submitted === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : -submitted, 0, id];
+    return [2 - this.warning[slot]!, deadline, id];
   }
 
   /** Working days overdue by deadline day, memoised per call (few distinct deadlines). */
@@ -907,6 +916,9 @@ class SlotBits implements Iterable<number> {
   }
 }
 type Key = [number, number, string];
+function compareNumbers(a: Key, b: Key): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
 function compareKey(a: Key, b: Key): number {
   return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
 }
