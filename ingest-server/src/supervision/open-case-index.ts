@@ -751,8 +751,10 @@ export class OpenCaseIndex {
   private key(slot: number, sort: CaseSort, id = this.ids.idOf(slot)): Key {
     const dl = dayAt(this.promisedDl, slot);
     const deadline = dl === NONE ? Number.MAX_SAFE_INTEGER : dl;
-    const submitted = Number.isNaN(this.submittedMs.get(slot)) ? Number.MAX_SAFE_INTEGER : this.submittedMs.get(slot);
+    if (sort === 'severity') return [2 - this.warning[slot]!, deadline, id];
     if (sort === 'deadline') return [deadline, 0, id];
+    const ms = this.submittedMs.get(slot);
+    const submitted = Number.isNaN(ms) ? Number.MAX_SAFE_INTEGER : ms;
     if (sort === 'submitted') return [submitted, 0, id];
     if (sort === 'submitted_desc') return [submitted === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : -submitted, 0, id];
     return [2 - this.warning[slot]!, deadline, id];

@@ -67,7 +67,8 @@ export class TransitionHeap {
   }
 
   private grow(): void {
-    const n = this.days.length * 2;
+    // Doubling to a million entries, then by a quarter (less slack at several million open cases).
+    const n = this.days.length < 1 << 20 ? this.days.length * 2 : Math.ceil((this.days.length * 1.25) / 1024) * 1024;
     const t = new Int32Array(n);
     t.set(this.days);
     const s = new Int32Array(n);
