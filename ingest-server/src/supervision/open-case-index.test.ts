@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultWorkingCalendar } from '@tongban/shared';
-import { dayNumber } from './day-number.ts';
+import { defaultWorkingCalendar, shanghaiIsoOrNull } from '@tongban/shared';
+import { dayNumber, isoOfDay } from './day-number.ts';
 import { atRiskFromUsed, dwellDistribution, lateProbability } from './lateness-model.ts';
 import { OpenCaseIndex, type LatenessAssessor, type OpenCase } from './open-case-index.ts';
 
@@ -165,5 +165,34 @@ describe('OpenCaseIndex and the flags kept apart from lateness', () => {
     index.advance(at('2025-09-18T00:00:00+08:00'), () => undefined);
     expect(atRisk('2025-09-18T00:01:00+08:00')).toEqual([]);
     expect(index.summary('C1', at('2025-09-18T00:01:00+08:00'))).toMatchObject({ warning: 'yellow', atRisk: { probability: 10 / 15, since: null } });
+  });
+
+  it('keeps every case id, instant and day exactly in its compact columns, and finds cases again after removals reuse slots', () => {
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar);
+    const now = at('2025-09-10T12:00:00+08:00');
+    const ids = ['YKB500118202509080360501', '', '案件-7', 'CQ2025-A-VERY-LONG-CASE-NUMBER-OF-FORTY-CHARS', ...Array.from({ length: 66_000 }, (_, i) => `C${i}`)];
+    const instants = [Date.parse('2025-09-08T09:00:00.123+08:00'), Date.parse('1969-12-31T23:59:59.999Z'), 1.5, null];
+    const caseOf = (id: string, i: number): OpenCase => ({
+      ...base, caseId: id, submittedMs: instants[i % instants.length]!, acceptedMs: instants[(i + 1) % instants.length]!,
+      statutoryDeadlineDay: i % 5 === 0 ? null : d('2025-10-13') + (i % 40),
+      // More than 65,535 distinct strings: the code columns widen to four bytes midway.
+      holder: `h${i}`,
+    });
+    ids.forEach((id, i) => index.upsert(caseOf(id, i), now));
+    for (let i = 4; i < ids.length; i += 2) index.remove(ids[i]!);
+    const again = ids.map((id, i) => (i >= 4 && i % 2 === 0 ? `again-${id}` : id));
+    again.forEach((id, i) => { if (i >= 4 && i % 2 === 0) index.upsert(caseOf(id, i), now); });
+    expect(index.size).toBe(ids.length);
+    expect(index.has(ids[4]!)).toBe(false);
+    again.forEach((id, i) => {
+      const row = index.summary(id, now)!;
+      const c = caseOf(id, i);
+      expect(row.caseId).toBe(id);
+      expect(row.submittedAt).toBe(c.submittedMs === null ? null : shanghaiIsoOrNull(c.submittedMs));
+      expect(row.acceptedAt).toBe(c.acceptedMs === null ? null : shanghaiIsoOrNull(c.acceptedMs));
+      expect(row.statutoryDeadline).toBe(c.statutoryDeadlineDay === null ? null : isoOfDay(c.statutoryDeadlineDay));
+      expect(row.holder).toBe(c.holder);
+    });
+    expect(new Set(index.caseIds())).toEqual(new Set(again));
   });
 });

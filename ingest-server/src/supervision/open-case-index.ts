@@ -4,6 +4,7 @@ import { DATA_QUALITY_FLAGS } from './overdue-rule.ts';
 import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 import { OpenCaseCounts, type CaseContribution } from './open-case-counts.ts';
+import { CaseIdTable } from './case-id-table.ts';
 
 /**
  * Predicted lateness for the index (see lateness-model.ts): from which working day used a case at a stage
@@ -113,6 +114,13 @@ const DQ_MASK = DATA_QUALITY_FLAGS.reduce((m, f) => m | FLAG_BITS.get(f)!, 0);
 const flagMask = (flags: readonly string[]) => flags.reduce((m, f) => m | (FLAG_BITS.get(f) ?? 0), 0);
 
 const NONE = -2147483648;
+/** Day numbers are kept in two bytes (days since 1970 up to 2149); 0xffff stands for none (NONE). */
+const DAY_NONE = 0xffff;
+const packDay = (d: number) => (d === NONE ? DAY_NONE : d < 0 ? 0 : d > DAY_NONE - 1 ? DAY_NONE - 1 : d);
+const dayAt = (a: Uint16Array, slot: number) => {
+  const d = a[slot]!;
+  return d === DAY_NONE ? NONE : d;
+};
 const WARNINGS: Warning[] = ['none', 'yellow', 'red'];
 
 /** Strings seen often (district, item, holder …) stored once; slots keep small integers. */
@@ -137,31 +145,34 @@ class Interner {
  */
 export class OpenCaseIndex {
   private capacity = 0;
-  private ids: Array<string | undefined> = [];
-  private readonly slotOf = new Map<string, number>();
+  /** Case id ↔ slot, without a string or Map entry per case (case-id-table.ts). */
+  private readonly ids = new CaseIdTable();
+  /** Slots at or above `high` were never used; below it, closed cases' slots wait in `free`. */
+  private high = 0;
   private free: number[] = [];
   private readonly strings = new Interner();
-  private district = new Int32Array(0);
-  private township = new Int32Array(0);
-  private village = new Int32Array(0);
-  private item = new Int32Array(0);
-  private department = new Int32Array(0);
-  private status = new Int32Array(0);
-  private stage = new Int32Array(0);
-  private level = new Int32Array(0);
-  private holder = new Int32Array(0);
+  /** Interned codes: two bytes a case while fewer than 65,536 distinct strings are seen, then four (`widen`). */
+  private district: Codes = new Uint16Array(0);
+  private township: Codes = new Uint16Array(0);
+  private village: Codes = new Uint16Array(0);
+  private item: Codes = new Uint16Array(0);
+  private department: Codes = new Uint16Array(0);
+  private status: Codes = new Uint16Array(0);
+  private stage: Codes = new Uint16Array(0);
+  private level: Codes = new Uint16Array(0);
+  private holder: Codes = new Uint16Array(0);
   private warning = new Uint8Array(0);
   private gen = new Uint32Array(0);
-  private submittedMs = new Float64Array(0);
-  private acceptedMs = new Float64Array(0);
-  private promisedDl = new Int32Array(0);
-  private statutoryDl = new Int32Array(0);
-  private yellowFrom = new Int32Array(0);
-  private stageDue = new Int32Array(0);
-  private stageSince = new Int32Array(0);
-  private limitDays = new Int32Array(0);
+  private readonly submittedMs = new InstantColumn();
+  private readonly acceptedMs = new InstantColumn();
+  private promisedDl = new Uint16Array(0);
+  private statutoryDl = new Uint16Array(0);
+  private yellowFrom = new Uint16Array(0);
+  private stageDue = new Uint16Array(0);
+  private stageSince = new Uint16Array(0);
+  private limitDays = new Uint16Array(0);
   /** Day from which the case is at risk (NONE: not before its deadline), and whether a model judged it. */
-  private atRiskFrom = new Int32Array(0);
+  private atRiskFrom = new Uint16Array(0);
   private modelled = new Uint8Array(0);
   private lateness: LatenessAssessor | undefined;
   private flagBits = new Uint16Array(0);
@@ -170,7 +181,7 @@ export class OpenCaseIndex {
   /** The overview's counts, kept as cases change (never recounted by a walk over every case). */
   private readonly tally = new OpenCaseCounts(NONE);
   /** Slots by warning (1 yellow, 2 red): the red list reads these, not every open case. */
-  private readonly byWarning: [null, Set<number>, Set<number>] = [null, new Set(), new Set()];
+  private readonly byWarning: [null, SlotBits, SlotBits] = [null, new SlotBits(), new SlotBits()];
 
   constructor(
     private readonly calendar: () => WorkingCalendar,
@@ -179,27 +190,32 @@ export class OpenCaseIndex {
   ) {}
 
   get size(): number {
-    return this.slotOf.size;
+    return this.ids.size;
   }
 
   has(caseId: string): boolean {
-    return this.slotOf.has(caseId);
+    return this.ids.get(caseId) !== undefined;
+  }
+
+  /** The slots of every open case. */
+  private *slots(): Generator<number> {
+    const ids = this.ids;
+    for (let slot = 0; slot < this.high; slot++) if (ids.live(slot)) yield slot;
   }
 
   /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
   get arrayBytes(): number {
-    return this.capacity * (4 * 17 + 2 + 1 + 1 + 8 * 2) + this.heap.bytes;
+    return this.capacity * (4 + 2 * 9 + 2 * 7 + 2 + 1 + 1 + 6 * 2) + this.ids.byteLength + this.heap.bytes;
   }
 
   /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
   upsert(c: OpenCase, nowMs: number): { previous: Warning | undefined; warning: Warning } {
-    let slot = this.slotOf.get(c.caseId);
+    let slot = this.ids.get(c.caseId);
     const previous = slot === undefined ? undefined : WARNINGS[this.warning[slot]!];
     if (slot !== undefined) this.uncount(slot);
     if (slot === undefined) {
-      slot = this.free.pop() ?? this.grow();
-      this.slotOf.set(c.caseId, slot);
-      this.ids[slot] = c.caseId;
+      slot = this.free.pop() ?? (this.high < this.capacity ? this.high++ : this.grow());
+      this.ids.add(c.caseId, slot);
     }
     const s = this.strings;
     this.district[slot] = s.id(c.districtCode);
@@ -211,14 +227,15 @@ export class OpenCaseIndex {
     this.stage[slot] = s.id(c.stage);
     this.level[slot] = s.id(c.level);
     this.holder[slot] = s.id(c.holder);
-    this.submittedMs[slot] = c.submittedMs ?? NaN;
-    this.acceptedMs[slot] = c.acceptedMs ?? NaN;
-    this.promisedDl[slot] = c.promisedDeadlineDay ?? NONE;
-    this.statutoryDl[slot] = c.statutoryDeadlineDay ?? NONE;
-    this.yellowFrom[slot] = c.yellowFromDay ?? NONE;
-    this.stageDue[slot] = c.stageDueDay ?? NONE;
-    this.stageSince[slot] = c.stageSinceDay ?? NONE;
-    this.limitDays[slot] = c.promisedLimitDays;
+    if (s.values.length > 0xffff && this.district instanceof Uint16Array) this.widen(slot, c);
+    this.submittedMs.set(slot, c.submittedMs ?? NaN);
+    this.acceptedMs.set(slot, c.acceptedMs ?? NaN);
+    this.promisedDl[slot] = packDay(c.promisedDeadlineDay ?? NONE);
+    this.statutoryDl[slot] = packDay(c.statutoryDeadlineDay ?? NONE);
+    this.yellowFrom[slot] = packDay(c.yellowFromDay ?? NONE);
+    this.stageDue[slot] = packDay(c.stageDueDay ?? NONE);
+    this.stageSince[slot] = packDay(c.stageSinceDay ?? NONE);
+    this.limitDays[slot] = Math.min(Math.max(c.promisedLimitDays, 0), 0xffff);
     this.flagBits[slot] = flagMask(c.flags);
     if (c.pauses.length) this.pauses.set(slot, c.pauses);
     else this.pauses.delete(slot);
@@ -232,12 +249,11 @@ export class OpenCaseIndex {
   }
 
   remove(caseId: string): Warning | undefined {
-    const slot = this.slotOf.get(caseId);
+    const slot = this.ids.get(caseId);
     if (slot === undefined) return undefined;
     const w = WARNINGS[this.warning[slot]!];
     this.uncount(slot);
-    this.slotOf.delete(caseId);
-    this.ids[slot] = undefined;
+    this.ids.remove(slot);
     this.pauses.delete(slot);
     this.gen[slot]!++;
     this.free.push(slot);
@@ -251,9 +267,9 @@ export class OpenCaseIndex {
   advance(nowMs: number, onChange: (caseId: string, previous: Warning, warning: Warning) => void): number {
     const today = shanghaiDay(nowMs);
     let changed = 0;
-    while (this.heap.size && this.heap.peekTime() <= nowMs) {
+    while (this.heap.size && shanghaiMidnight(this.heap.peekDay()) <= nowMs) {
       const [slot, gen] = this.heap.pop();
-      if (this.gen[slot] !== gen || this.ids[slot] === undefined) continue;
+      if (this.gen[slot] !== gen || !this.ids.live(slot)) continue;
       const before = WARNINGS[this.warning[slot]!]!;
       const after = this.warningOf(slot, today);
       if (after !== before) this.moveWarning(slot, WARNING_RANK[before], WARNING_RANK[after]);
@@ -261,10 +277,10 @@ export class OpenCaseIndex {
       this.schedule(slot, today);
       if (after !== before) {
         changed++;
-        onChange(this.ids[slot]!, before, after);
+        onChange(this.ids.idOf(slot), before, after);
       }
     }
-    if (this.heap.size > 4 * (this.slotOf.size + 1024)) this.heap.compact((slot, gen) => this.gen[slot] === gen && this.ids[slot] !== undefined);
+    if (this.heap.size > 4 * (this.ids.size + 1024)) this.heap.compact((slot, gen) => this.gen[slot] === gen && this.ids.live(slot));
     return changed;
   }
 
@@ -306,12 +322,12 @@ export class OpenCaseIndex {
       if (fDept >= 0 && this.department[slot] !== fDept) return false;
       if (fStage >= 0 && this.stage[slot] !== fStage) return false;
       if (fLevel >= 0 && this.level[slot] !== fLevel) return false;
-      if (redFrom !== NONE && this.promisedDl[slot]! < redFrom) return false;
+      if (redFrom !== NONE && dayAt(this.promisedDl, slot) < redFrom) return false;
       if (hasFlag && !hasFlag(slot)) return false;
       if (dq !== undefined && ((this.flagBits[slot]! & DQ_MASK) !== 0) !== dq) return false;
-      if (overdue && overdue(this.promisedDl[slot]!) < min) return false;
-      if (idText !== undefined && !this.ids[slot]!.toLowerCase().includes(idText)) return false;
-      if (ids && ids.ids.has(this.ids[slot]!) === ids.exclude) return false;
+      if (overdue && overdue(dayAt(this.promisedDl, slot)) < min) return false;
+      if (idText !== undefined && !this.ids.idOf(slot).toLowerCase().includes(idText)) return false;
+      if (ids && ids.ids.has(this.ids.idOf(slot)) === ids.exclude) return false;
       return true;
     };
   }
@@ -331,10 +347,18 @@ export class OpenCaseIndex {
     for (const slot of this.candidates(filter)) {
       if (!match(slot)) continue;
       total++;
-      const key = this.key(slot, sort);
-      if (after && compareKey(key, after) <= 0) continue;
+      // The key's case id is decoded only when the numbers tie (ids are kept packed, case-id-table.ts).
+      const key = this.key(slot, sort, '');
+      const vsAfter = after ? compareNumbers(key, after) : 1;
+      if (vsAfter < 0) continue;
+      if (vsAfter === 0) {
+        key[2] = this.ids.idOf(slot);
+        if (compareKey(key, after!) <= 0) continue;
+      }
       remaining++;
       // Keep only the best `limit` hits, sorted: a page never sorts every open case.
+      if (top.length === limit && compareNumbers(key, top[limit - 1]!.key) > 0) continue;
+      if (vsAfter !== 0) key[2] = this.ids.idOf(slot);
       if (top.length === limit && compareKey(key, top[limit - 1]!.key) >= 0) continue;
       let lo = 0;
       let hi = top.length;
@@ -381,7 +405,8 @@ export class OpenCaseIndex {
     const group = level === 'district' ? this.district : level === 'township' ? this.township : this.village;
     // Indexed by interned id (a dense array, not a Map: one pass over a million cases stays tens of ms).
     const byId: Array<AreaCounts | undefined> = [];
-    for (const slot of this.slotOf.values()) {
+    for (let slot = 0; slot < this.high; slot++) {
+      if (!this.ids.live(slot)) continue;
       if (fDistrict >= 0 && this.district[slot] !== fDistrict) continue;
       if (fTownship >= 0 && this.township[slot] !== fTownship) continue;
       const g = group[slot]!;
@@ -404,7 +429,7 @@ export class OpenCaseIndex {
     const s = this.strings.values;
     const out = new Map<string, { districtCode: string; townshipCode: string; villageCode: string }>();
     for (const id of caseIds) {
-      const slot = this.slotOf.get(id);
+      const slot = this.ids.get(id);
       if (slot !== undefined) out.set(id, { districtCode: s[this.district[slot]!]!, townshipCode: s[this.township[slot]!]!, villageCode: s[this.village[slot]!]! });
     }
     return out;
@@ -413,12 +438,12 @@ export class OpenCaseIndex {
   /** One open case as the list shows it, or undefined when it is not open. */
   /** The district of an open case, or undefined for a case not open. */
   districtOf(caseId: string): string | undefined {
-    const slot = this.slotOf.get(caseId);
+    const slot = this.ids.get(caseId);
     return slot === undefined ? undefined : this.strings.values[this.district[slot]!];
   }
 
   summary(caseId: string, nowMs: number): OpenCaseRow | undefined {
-    const slot = this.slotOf.get(caseId);
+    const slot = this.ids.get(caseId);
     const today = shanghaiDay(nowMs);
     return slot === undefined ? undefined : this.summaryAt(slot, this.overdueCounter(today), today);
   }
@@ -433,7 +458,7 @@ export class OpenCaseIndex {
   }
 
   private stageOverdue(slot: number, today: number): boolean {
-    const d = this.stageDue[slot]!;
+    const d = dayAt(this.stageDue, slot);
     return d !== NONE && today > d;
   }
 
@@ -449,10 +474,10 @@ export class OpenCaseIndex {
       warning: this.warning[slot]!,
       dataQuality: (this.flagBits[slot]! & DQ_MASK) !== 0,
       stage: this.stage[slot]!,
-      stageDueDay: this.stageDue[slot]!,
+      stageDueDay: dayAt(this.stageDue, slot),
       openSupplementFrom: this.openSupplement(slot)?.from ?? null,
       modelled: this.modelled[slot] === 1,
-      atRiskFromDay: this.atRiskFrom[slot]!,
+      atRiskFromDay: dayAt(this.atRiskFrom, slot),
     };
   }
 
@@ -467,7 +492,7 @@ export class OpenCaseIndex {
   }
 
   private moveWarning(slot: number, before: number, after: number): void {
-    this.tally.warningChanged(this.district[slot]!, before, after, this.atRiskFrom[slot]!);
+    this.tally.warningChanged(this.district[slot]!, before, after, dayAt(this.atRiskFrom, slot));
     this.byWarning[before]?.delete(slot);
     this.byWarning[after]?.add(slot);
   }
@@ -477,7 +502,7 @@ export class OpenCaseIndex {
     const w = filter.redSince !== undefined ? 'red' : filter.warning;
     if (w === 'red') return this.byWarning[WARNING_RANK.red as 2];
     if (w === 'yellow') return this.byWarning[WARNING_RANK.yellow as 1];
-    return this.slotOf.values();
+    return this.slots();
   }
 
   private pauseOverdue(slot: number, today: number): boolean {
@@ -497,7 +522,7 @@ export class OpenCaseIndex {
     const s = this.strings.values;
     const dq = (this.flagBits[slot]! & DQ_MASK) !== 0;
     return {
-      caseId: this.ids[slot]!,
+      caseId: this.ids.idOf(slot),
       itemCode: s[this.item[slot]!]!,
       districtCode: s[this.district[slot]!]!,
       townshipCode: s[this.township[slot]!] || null,
@@ -507,12 +532,12 @@ export class OpenCaseIndex {
       stage: s[this.stage[slot]!]!,
       level: s[this.level[slot]!]! as Level,
       holder: s[this.holder[slot]!] || null,
-      submittedAt: shanghaiIsoOrNull(this.submittedMs[slot]!),
-      acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!),
-      promisedDeadline: dayOrNull(this.promisedDl[slot]!),
-      statutoryDeadline: dayOrNull(this.statutoryDl[slot]!),
+      submittedAt: shanghaiIsoOrNull(this.submittedMs.get(slot)),
+      acceptedAt: shanghaiIsoOrNull(this.acceptedMs.get(slot)),
+      promisedDeadline: dayOrNull(dayAt(this.promisedDl, slot)),
+      statutoryDeadline: dayOrNull(dayAt(this.statutoryDl, slot)),
       warning: WARNINGS[this.warning[slot]!]!,
-      daysOverdue: dq ? 0 : overdue(this.promisedDl[slot]!),
+      daysOverdue: dq ? 0 : overdue(dayAt(this.promisedDl, slot)),
       flags: this.flagsAt(slot, today),
       atRisk: this.atRiskView(slot, today),
     };
@@ -554,7 +579,7 @@ export class OpenCaseIndex {
       open: 0, yellow: 0, red: 0, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {},
       dataQuality: { total: 0, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0, atRisk: null,
     };
-    for (const slot of this.slotOf.values()) {
+    for (const slot of this.slots()) {
       if (this.flagBits[slot]! & DQ_MASK) {
         const district = s[this.district[slot]!]!;
         c.dataQuality.total++;
@@ -586,22 +611,22 @@ export class OpenCaseIndex {
     const item = filter?.itemCode === undefined ? -1 : this.lookup(filter.itemCode);
     if (item === -2) return [];
     const out: string[] = [];
-    for (const [id, slot] of this.slotOf) if (item < 0 || this.item[slot] === item) out.push(id);
+    for (const slot of this.slots()) if (item < 0 || this.item[slot] === item) out.push(this.ids.idOf(slot));
     return out;
   }
 
   /** What is needed to recompute a case's clocks without reading its events. */
   clockInputs(caseId: string): { itemCode: string; acceptedAt: string | null; pauses: ClockPause[] } | undefined {
-    const slot = this.slotOf.get(caseId);
+    const slot = this.ids.get(caseId);
     if (slot === undefined) return undefined;
-    return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: shanghaiIsoOrNull(this.acceptedMs[slot]!), pauses: this.pauses.get(slot) ?? [] };
+    return { itemCode: this.strings.values[this.item[slot]!]!, acceptedAt: shanghaiIsoOrNull(this.acceptedMs.get(slot)), pauses: this.pauses.get(slot) ?? [] };
   }
 
   /** Sets (or replaces) the lateness model and judges every open case with it. */
   setLateness(assessor: LatenessAssessor | undefined): void {
     this.lateness = assessor;
     const memo = new Map<number, number>();
-    for (const slot of this.slotOf.values()) this.reassess(slot, memo);
+    for (const slot of this.slots()) this.reassess(slot, memo);
   }
 
   /**
@@ -613,7 +638,7 @@ export class OpenCaseIndex {
     this.lateness = assessor;
     const memo = new Map<number, number>();
     let n = 0;
-    for (const slot of this.slotOf.values()) {
+    for (const slot of this.slots()) {
       if (this.lateness !== assessor) return;
       this.reassess(slot, memo);
       if (++n % chunk === 0) await new Promise((r) => setImmediate(r));
@@ -625,8 +650,8 @@ export class OpenCaseIndex {
    * pauses share the answer by (acceptance day, stage day): `memo` keeps it for a pass over many cases.
    */
   private enteredUsed(slot: number, memo?: Map<number, number>): number {
-    const since = this.stageSince[slot]!;
-    const accepted = shanghaiDay(this.acceptedMs[slot]!);
+    const since = dayAt(this.stageSince, slot);
+    const accepted = shanghaiDay(this.acceptedMs.get(slot));
     if (since === NONE || since <= accepted) return 0;
     const pauses = this.pauses.get(slot);
     // Day numbers stay below 2^17 until the year 2328: two of them make one exact integer key.
@@ -648,10 +673,10 @@ export class OpenCaseIndex {
 
   /** Judges one case with the model: from which day it is at risk (memo: cases alike share the answer). */
   private assess(slot: number, memo: Map<number, number>): void {
-    this.atRiskFrom[slot] = NONE;
+    this.atRiskFrom[slot] = packDay(NONE);
     this.modelled[slot] = 0;
     const m = this.lateness;
-    if (!m || this.flagBits[slot]! & DQ_MASK || Number.isNaN(this.acceptedMs[slot]!) || this.promisedDl[slot] === NONE || this.stageSince[slot] === NONE) return;
+    if (!m || this.flagBits[slot]! & DQ_MASK || Number.isNaN(this.acceptedMs.get(slot)) || dayAt(this.promisedDl, slot) === NONE || dayAt(this.stageSince, slot) === NONE) return;
     const itemId = this.item[slot]!;
     const stageId = this.stage[slot]!;
     // Keys of the memo: item × stage (whether it has a model) and item × stage × entered × limit (from when).
@@ -673,7 +698,7 @@ export class OpenCaseIndex {
     if (from === -1) return;
     this.modelled[slot] = 1;
     if (from < 0) return;
-    const accepted = shanghaiDay(this.acceptedMs[slot]!);
+    const accepted = shanghaiDay(this.acceptedMs.get(slot));
     const pauses = this.pauses.get(slot);
     const dayKey = pauses ? undefined : -(2 ** 51) - (accepted * 1024 + from);
     let day = dayKey === undefined ? undefined : memo.get(dayKey);
@@ -682,32 +707,32 @@ export class OpenCaseIndex {
       day = d === null ? NONE : dayNumber(d);
       if (dayKey !== undefined) memo.set(dayKey, day);
     }
-    if (day !== NONE) this.atRiskFrom[slot] = Math.max(day, this.stageSince[slot]!);
+    if (day !== NONE) this.atRiskFrom[slot] = packDay(Math.max(day, dayAt(this.stageSince, slot)));
   }
 
   /** At risk on a day: predicted late, and not yet yellow or red (nor a data-quality case). */
   private atRiskOn(slot: number, today: number): boolean {
-    const from = this.atRiskFrom[slot]!;
+    const from = dayAt(this.atRiskFrom, slot);
     return from !== NONE && today >= from && this.warning[slot] === 0;
   }
 
   private atRiskView(slot: number, today: number): OpenCaseRow['atRisk'] {
     const m = this.lateness;
     if (!m || !this.modelled[slot]) return null;
-    const acceptedOn = isoOfDay(shanghaiDay(this.acceptedMs[slot]!));
+    const acceptedOn = isoOfDay(shanghaiDay(this.acceptedMs.get(slot)));
     const used = this.calendar().workingDaysUsed({ acceptedOn, asOf: isoOfDay(today), pauses: this.pauses.get(slot) }).days;
     const s = this.strings.values;
     const probability = m.probability(s[this.item[slot]!]!, s[this.stage[slot]!]!, { entered: this.enteredUsed(slot), used, limit: this.limitDays[slot]! });
     if (probability === null) return null;
-    return { probability, since: this.atRiskOn(slot, today) ? isoOfDay(this.atRiskFrom[slot]!) : null };
+    return { probability, since: this.atRiskOn(slot, today) ? isoOfDay(dayAt(this.atRiskFrom, slot)) : null };
   }
 
   private warningOf(slot: number, today: number): Warning {
     // The one rule (overdue-rule.ts): a data-quality case is never yellow or red.
     if (this.flagBits[slot]! & DQ_MASK) return 'none';
-    const dl = this.promisedDl[slot]!;
+    const dl = dayAt(this.promisedDl, slot);
     if (dl !== NONE && today > dl) return 'red';
-    const y = this.yellowFrom[slot]!;
+    const y = dayAt(this.yellowFrom, slot);
     if (y !== NONE && today >= y) return 'yellow';
     return 'none';
   }
@@ -715,22 +740,24 @@ export class OpenCaseIndex {
   private schedule(slot: number, today: number): void {
     const gen = ++this.gen[slot]!;
     if (this.flagBits[slot]! & DQ_MASK) return;
-    const y = this.yellowFrom[slot]!;
-    const dl = this.promisedDl[slot]!;
+    const y = dayAt(this.yellowFrom, slot);
+    const dl = dayAt(this.promisedDl, slot);
     let next = NONE;
     if (y !== NONE && today < y) next = y;
     else if (dl !== NONE && today <= dl) next = dl + 1;
-    if (next !== NONE) this.heap.push(shanghaiMidnight(next), slot, gen);
+    if (next !== NONE) this.heap.push(next, slot, gen);
   }
 
-  private key(slot: number, sort: CaseSort): Key {
-    const dl = this.promisedDl[slot]!;
+  private key(slot: number, sort: CaseSort, id = this.ids.idOf(slot)): Key {
+    const dl = dayAt(this.promisedDl, slot);
     const deadline = dl === NONE ? Number.MAX_SAFE_INTEGER : dl;
-    const submitted = Number.isNaN(this.submittedMs[slot]!) ? Number.MAX_SAFE_INTEGER : this.submittedMs[slot]!;
-    if (sort === 'deadline') return [deadline, 0, this.ids[slot]!];
-    if (sort === 'submitted') return [submitted, 0, this.ids[slot]!];
-    if (sort === 'submitted_desc') return [submitted === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : -submitted, 0, this.ids[slot]!];
-    return [2 - this.warning[slot]!, deadline, this.ids[slot]!];
+    if (sort === 'severity') return [2 - this.warning[slot]!, deadline, id];
+    if (sort === 'deadline') return [deadline, 0, id];
+    const ms = this.submittedMs.get(slot);
+    const submitted = Number.isNaN(ms) ? Number.MAX_SAFE_INTEGER : ms;
+    if (sort === 'submitted') return [submitted, 0, id];
+    if (sort === 'submitted_desc') return [submitted === Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : -submitted, 0, id];
+    return [2 - this.warning[slot]!, deadline, id];
   }
 
   /** Working days overdue by deadline day, memoised per call (few distinct deadlines). */
@@ -751,55 +778,149 @@ export class OpenCaseIndex {
     return i === -1 ? -2 : i;
   }
 
+  /** Room for more slots: doubling to a million, then by a quarter (less slack at several million). */
   private grow(): number {
     const slot = this.capacity;
-    const n = Math.max(1024, this.capacity * 2);
-    const grow32 = (a: Int32Array) => {
-      const b = new Int32Array(n);
+    const n = this.capacity < 1 << 20 ? Math.max(1024, this.capacity * 2) : Math.ceil((this.capacity * 1.25) / 1024) * 1024;
+    const copy = <T extends Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
       b.set(a);
       return b;
     };
-    this.district = grow32(this.district);
-    this.township = grow32(this.township);
-    this.village = grow32(this.village);
-    this.item = grow32(this.item);
-    this.department = grow32(this.department);
-    this.status = grow32(this.status);
-    this.stage = grow32(this.stage);
-    this.level = grow32(this.level);
-    this.holder = grow32(this.holder);
-    this.promisedDl = grow32(this.promisedDl);
-    this.statutoryDl = grow32(this.statutoryDl);
-    this.yellowFrom = grow32(this.yellowFrom);
-    this.stageDue = grow32(this.stageDue);
-    this.stageSince = grow32(this.stageSince);
-    this.limitDays = grow32(this.limitDays);
-    this.atRiskFrom = grow32(this.atRiskFrom);
-    const md = new Uint8Array(n);
-    md.set(this.modelled);
-    this.modelled = md;
-    const fb = new Uint16Array(n);
-    fb.set(this.flagBits);
-    this.flagBits = fb;
-    const w = new Uint8Array(n);
-    w.set(this.warning);
-    this.warning = w;
-    const g = new Uint32Array(n);
-    g.set(this.gen);
-    this.gen = g;
-    const f1 = new Float64Array(n);
-    f1.set(this.submittedMs);
-    this.submittedMs = f1;
-    const f2 = new Float64Array(n);
-    f2.set(this.acceptedMs);
-    this.acceptedMs = f2;
-    for (let i = n - 1; i > slot; i--) this.free.push(i);
+    this.district = copy(this.district);
+    this.township = copy(this.township);
+    this.village = copy(this.village);
+    this.item = copy(this.item);
+    this.department = copy(this.department);
+    this.status = copy(this.status);
+    this.stage = copy(this.stage);
+    this.level = copy(this.level);
+    this.holder = copy(this.holder);
+    this.promisedDl = copy(this.promisedDl);
+    this.statutoryDl = copy(this.statutoryDl);
+    this.yellowFrom = copy(this.yellowFrom);
+    this.stageDue = copy(this.stageDue);
+    this.stageSince = copy(this.stageSince);
+    this.limitDays = copy(this.limitDays);
+    this.atRiskFrom = copy(this.atRiskFrom);
+    this.modelled = copy(this.modelled);
+    this.flagBits = copy(this.flagBits);
+    this.warning = copy(this.warning);
+    this.gen = copy(this.gen);
+    this.submittedMs.grow(n);
+    this.acceptedMs.grow(n);
+    this.ids.grow(n);
+    this.byWarning[1].grow(n);
+    this.byWarning[2].grow(n);
     this.capacity = n;
+    this.high = slot + 1;
     return slot;
+  }
+
+  /** More than 65,535 distinct strings: the code columns become four bytes a case (`slot`'s codes set anew). */
+  private widen(slot: number, c: CaseFields): void {
+    const wide = (a: Codes) => Int32Array.from(a);
+    this.district = wide(this.district);
+    this.township = wide(this.township);
+    this.village = wide(this.village);
+    this.item = wide(this.item);
+    this.department = wide(this.department);
+    this.status = wide(this.status);
+    this.stage = wide(this.stage);
+    this.level = wide(this.level);
+    this.holder = wide(this.holder);
+    const s = this.strings;
+    this.district[slot] = s.id(c.districtCode);
+    this.township[slot] = s.id(c.townshipCode);
+    this.village[slot] = s.id(c.villageCode);
+    this.item[slot] = s.id(c.itemCode);
+    this.department[slot] = s.id(c.departmentCode);
+    this.status[slot] = s.id(c.status);
+    this.stage[slot] = s.id(c.stage);
+    this.level[slot] = s.id(c.level);
+    this.holder[slot] = s.id(c.holder);
   }
 }
 
+type Codes = Uint16Array | Int32Array;
+
+/**
+ * Epoch-millisecond instants in six bytes a case (seconds since 1970 in four, milliseconds in two); NaN for
+ * none. An instant outside 1970–2106 or with a fraction of a millisecond is kept exactly, apart (rare).
+ */
+class InstantColumn {
+  private seconds = new Uint32Array(0);
+  private millis = new Uint16Array(0);
+  private readonly apart = new Map<number, number>();
+
+  grow(capacity: number): void {
+    const s = new Uint32Array(capacity);
+    s.set(this.seconds);
+    this.seconds = s;
+    const m = new Uint16Array(capacity);
+    m.set(this.millis);
+    this.millis = m;
+  }
+
+  set(slot: number, ms: number): void {
+    this.apart.delete(slot);
+    if (Number.isNaN(ms)) {
+      this.seconds[slot] = 0xffffffff;
+      this.millis[slot] = 0xffff;
+      return;
+    }
+    const sec = Math.floor(ms / 1000);
+    if (!Number.isInteger(ms) || sec < 0 || sec >= 0xffffffff) {
+      this.seconds[slot] = 0xffffffff;
+      this.millis[slot] = 0xfffe;
+      this.apart.set(slot, ms);
+      return;
+    }
+    this.seconds[slot] = sec;
+    this.millis[slot] = ms - sec * 1000;
+  }
+
+  get(slot: number): number {
+    const sec = this.seconds[slot]!;
+    if (sec !== 0xffffffff) return sec * 1000 + this.millis[slot]!;
+    return this.millis[slot] === 0xffff ? NaN : this.apart.get(slot)!;
+  }
+}
+
+/** A set of slots as one bit a slot (the yellow and the red ones): an eighth of a byte a case, not a Set entry. */
+class SlotBits implements Iterable<number> {
+  private words = new Uint32Array(0);
+
+  grow(capacity: number): void {
+    const w = new Uint32Array(Math.ceil(capacity / 32));
+    w.set(this.words);
+    this.words = w;
+  }
+
+  add(slot: number): void {
+    this.words[slot >>> 5]! |= 1 << (slot & 31);
+  }
+
+  delete(slot: number): void {
+    this.words[slot >>> 5]! &= ~(1 << (slot & 31));
+  }
+
+  *[Symbol.iterator](): Generator<number> {
+    const w = this.words;
+    for (let i = 0; i < w.length; i++) {
+      let bits = w[i]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        yield i * 32 + 31 - Math.clz32(low);
+        bits ^= low;
+      }
+    }
+  }
+}
 type Key = [number, number, string];
+function compareNumbers(a: Key, b: Key): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
 function compareKey(a: Key, b: Key): number {
   return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
 }

@@ -1,31 +1,33 @@
 /**
- * A binary min-heap of (time, slot, generation) in typed arrays: the open cases ordered by the instant
- * their warning next changes. Superseded entries are skipped lazily (their generation no longer matches).
+ * A binary min-heap of (day, slot, generation) in typed arrays: the open cases ordered by the day (a day
+ * number: warnings change at Shanghai midnight) their warning next changes, twelve bytes an entry. Superseded entries are skipped lazily (their generation no longer matches).
  */
 export class TransitionHeap {
-  private times = new Float64Array(1024);
+  private days = new Int32Array(1024);
   private slots = new Int32Array(1024);
   private gens = new Uint32Array(1024);
   size = 0;
 
   get bytes(): number {
-    return this.times.byteLength + this.slots.byteLength + this.gens.byteLength;
+    return this.days.byteLength + this.slots.byteLength + this.gens.byteLength;
   }
 
-  push(time: number, slot: number, gen: number): void {
-    if (this.size === this.times.length) this.grow();
+  /** `day`: a day number. */
+  push(day: number, slot: number, gen: number): void {
+    if (this.size === this.days.length) this.grow();
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.times[parent]! <= time) break;
-      this.set(i, this.times[parent]!, this.slots[parent]!, this.gens[parent]!);
+      if (this.days[parent]! <= day) break;
+      this.set(i, this.days[parent]!, this.slots[parent]!, this.gens[parent]!);
       i = parent;
     }
-    this.set(i, time, slot, gen);
+    this.set(i, day, slot, gen);
   }
 
-  peekTime(): number {
-    return this.size ? this.times[0]! : Infinity;
+  /** The earliest entry's day number (Infinity when empty). */
+  peekDay(): number {
+    return this.size ? this.days[0]! : Infinity;
   }
 
   /** Removes the earliest entry; returns [slot, gen]. */
@@ -33,7 +35,7 @@ export class TransitionHeap {
     const slot = this.slots[0]!;
     const gen = this.gens[0]!;
     const last = --this.size;
-    const t = this.times[last]!;
+    const t = this.days[last]!;
     const s = this.slots[last]!;
     const g = this.gens[last]!;
     let i = 0;
@@ -41,9 +43,9 @@ export class TransitionHeap {
       const l = 2 * i + 1;
       if (l >= last) break;
       const r = l + 1;
-      const c = r < last && this.times[r]! < this.times[l]! ? r : l;
-      if (this.times[c]! >= t) break;
-      this.set(i, this.times[c]!, this.slots[c]!, this.gens[c]!);
+      const c = r < last && this.days[r]! < this.days[l]! ? r : l;
+      if (this.days[c]! >= t) break;
+      this.set(i, this.days[c]!, this.slots[c]!, this.gens[c]!);
       i = c;
     }
     if (last > 0) this.set(i, t, s, g);
@@ -53,26 +55,27 @@ export class TransitionHeap {
   /** Rebuilds from only the entries `keep` accepts (drops superseded ones). */
   compact(keep: (slot: number, gen: number) => boolean): void {
     const entries: Array<[number, number, number]> = [];
-    for (let i = 0; i < this.size; i++) if (keep(this.slots[i]!, this.gens[i]!)) entries.push([this.times[i]!, this.slots[i]!, this.gens[i]!]);
+    for (let i = 0; i < this.size; i++) if (keep(this.slots[i]!, this.gens[i]!)) entries.push([this.days[i]!, this.slots[i]!, this.gens[i]!]);
     this.size = 0;
     for (const [t, s, g] of entries) this.push(t, s, g);
   }
 
   private set(i: number, t: number, s: number, g: number): void {
-    this.times[i] = t;
+    this.days[i] = t;
     this.slots[i] = s;
     this.gens[i] = g;
   }
 
   private grow(): void {
-    const n = this.times.length * 2;
-    const t = new Float64Array(n);
-    t.set(this.times);
+    // Doubling to a million entries, then by a quarter (less slack at several million open cases).
+    const n = this.days.length < 1 << 20 ? this.days.length * 2 : Math.ceil((this.days.length * 1.25) / 1024) * 1024;
+    const t = new Int32Array(n);
+    t.set(this.days);
     const s = new Int32Array(n);
     s.set(this.slots);
     const g = new Uint32Array(n);
     g.set(this.gens);
-    this.times = t;
+    this.days = t;
     this.slots = s;
     this.gens = g;
   }
