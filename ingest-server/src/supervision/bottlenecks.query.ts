@@ -1,7 +1,7 @@
 import type { IsoDate } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventTables } from '../events/event.store.ts';
-import { MARGIN_MS, casesStoredSinceSql, stageDwellsMark, visitsSql } from './stage-dwells.ts';
+import { stageDwellsBuilt, tailCasesSql, visitsSql } from './stage-dwells.ts';
 
 export const BOTTLENECK_DIMENSIONS = ['stage', 'department', 'item', 'district'] as const;
 export type BottleneckDimension = (typeof BOTTLENECK_DIMENSIONS)[number];
@@ -33,10 +33,9 @@ type BottleneckQuery = { from: IsoDate; to: IsoDate; by: BottleneckDimension[]; 
  * start event's, its item the case's.
  */
 export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery): Promise<BottleneckRow[]> {
-  const mark = await stageDwellsMark(ch, db);
-  if (mark === null) return bottlenecksFromLog(ch, db, q);
+  if (!(await stageDwellsBuilt(ch, db))) return bottlenecksFromLog(ch, db, q);
   const inRange = `start_day >= {from:Date} AND start_day <= {to:Date} AND end_day <= {to:Date}${q.districtCode ? ' AND district_code = {district:String}' : ''}`;
-  const tail = casesStoredSinceSql(db);
+  const tail = tailCasesSql(db);
   const columns = 'stage, case_id, district_code, department_code, item_code, dwell';
   return run(
     ch,
@@ -44,7 +43,7 @@ export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery
     `SELECT ${columns} FROM ${db}.stage_dwells FINAL WHERE ${inRange} AND case_id NOT IN (${tail})
      UNION ALL
      SELECT ${columns} FROM (${visitsSql(db, `case_id IN (${tail})`)}) WHERE ${inRange}`,
-    { since: mark - MARGIN_MS },
+    {},
   );
 }
 

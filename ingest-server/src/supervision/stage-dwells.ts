@@ -65,6 +65,27 @@ export function visitsSql(db: string, where: string): string {
 export const casesStoredSinceSql = (db: string) =>
   `SELECT DISTINCT case_id FROM ${db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai')`;
 
+/** Clients and databases whose rollup has been built once (a mark never goes away): no round trip to ask again. */
+const built = new WeakMap<Clickhouse, Set<string>>();
+
+/**
+ * Whether the rollup has been built once (its mark is set); remembered per client and database once true.
+ * Readers then take the mark inside their query (`markSql`).
+ */
+export async function stageDwellsBuilt(ch: Clickhouse, db: string): Promise<boolean> {
+  if (built.get(ch)?.has(db)) return true;
+  if ((await stageDwellsMark(ch, db)) === null) return false;
+  built.set(ch, (built.get(ch) ?? new Set()).add(db));
+  return true;
+}
+
+/** The mark as a scalar subquery (engine-clock ms). */
+export const markSql = (db: string) => `(SELECT max(value) FROM ${db}.supervision_marks FINAL WHERE name = '${STAGE_DWELLS_MARK}')`;
+
+/** Cases with an event stored since the mark, less the margin: the readers' raw tail. */
+export const tailCasesSql = (db: string) =>
+  `SELECT DISTINCT case_id FROM ${db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli(toInt64(${markSql(db)}) - ${MARGIN_MS}, 'Asia/Shanghai')`;
+
 /** The mark, or null before the first full build has completed. */
 export async function stageDwellsMark(ch: Clickhouse, db: string): Promise<number | null> {
   const rs = await ch.query({
