@@ -86,8 +86,8 @@ describe('the stage-dwell rollup', () => {
     const r = await dwells.refresh();
     expect(r.full).toBe(true);
     expect(await stageDwellsMark(ch.client, DB)).not.toBeNull();
-    const [{ n }] = await ch.rows<{ n: string }>(`SELECT count() AS n FROM ${DB}.stage_dwells FINAL`);
-    expect(Number(n)).toBeGreaterThan(10_000);
+    const [stored] = await ch.rows<{ n: string }>(`SELECT count() AS n FROM ${DB}.stage_dwells FINAL`);
+    expect(Number(stored!.n)).toBeGreaterThan(10_000);
     expect(await tailCases()).toBe(0);
     const month = await bottlenecks(ch.client, DB, { from: '2025-10-01', to: '2025-10-31', by: ['stage'], limit: 50 });
     expect(month.length).toBeGreaterThan(3);
