@@ -34,8 +34,11 @@ export function stageDwellsFeature(ctx: FeatureContext): Feature {
       timer.unref();
     },
     async afterBulkLoad(progress) {
-      await running;
-      const r = await dwells.buildAll();
+      // In the refresh's place: a tick meanwhile waits for it (one build at a time).
+      while (running) await running;
+      const build = dwells.buildAll();
+      running = build.then(() => undefined, () => undefined).finally(() => (running = undefined));
+      const r = await build;
       progress(`stage dwells: ${r.count.toLocaleString('en-US')} buckets built in ${(r.ms / 1000).toFixed(1)} s`);
     },
     async stop() {

@@ -30,8 +30,11 @@ export const STAGE_DWELLS_MARK = 'stage_dwells_watermark';
 export const MARGIN_MS = 30_000;
 /** Events per bucket of a full build. */
 const BUCKET_EVENTS = 4_000_000;
-/** More arrivals than this since the mark: a full build instead (a backfill went in). */
+/** More arrivals than this since the mark: a full build instead (a backfill went in)… */
 const FULL_ABOVE_ARRIVALS = 2_000_000;
+/** …once the bulk write is over: fewer arrivals than this in the last BULK_QUIET_MS (live ingest peaks at 1–2k/s). */
+const BULK_WRITE_ARRIVALS = 100_000;
+const BULK_QUIET_MS = 10_000;
 const DAY = 86_400_000;
 
 /** Stages after which nothing is awaited (not counted as a stage a case sits at), as the old query. */
@@ -160,7 +163,12 @@ export class StageDwells {
     if (mark === null || mark < nowMs - (ARRIVALS_KEPT_DAYS - 1) * DAY) return this.buildAll();
     const since = mark - MARGIN_MS;
     const arrivals = await this.count(`SELECT count() AS n FROM ${this.o.db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai')`, { since });
-    if (arrivals > FULL_ABOVE_ARRIVALS) return this.buildAll();
+    if (arrivals > FULL_ABOVE_ARRIVALS) {
+      // A bulk write (pnpm backfill) still running builds everything once it is done (afterBulkLoad): not on every tick meanwhile.
+      const recent = await this.count(`SELECT count() AS n FROM ${this.o.db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai')`, { since: nowMs - BULK_QUIET_MS });
+      if (recent > BULK_WRITE_ARRIVALS) return { full: false, count: 0, ms: 0 };
+      return this.buildAll();
+    }
     const started = Date.now();
     if (arrivals > 0) await this.insert(`case_id IN (${casesStoredSinceSql(this.o.db)})`, nowMs, { since });
     await this.setMark(nowMs);
