@@ -1,6 +1,7 @@
 import type { Feature, FeatureContext } from './feature.ts';
 import { metricsFeature } from './metrics/metrics.feature.ts';
 import { reportsFeature } from './reports/reports.feature.ts';
+import { stageDwellsFeature } from './supervision/stage-dwells.feature.ts';
 import { supervisionFeature } from './supervision/supervision.feature.ts';
 import { wallFeature } from './wall/wall.feature.ts';
 import { whileHoldingEngine } from './cluster/engine-holder-only.ts';
@@ -12,5 +13,12 @@ import { whileHoldingEngine } from './cluster/engine-holder-only.ts';
 export function createFeatures(ctx: FeatureContext): Feature[] {
   const metrics = metricsFeature(ctx);
   // Several nodes: scheduled reports are made by the engine's holder only.
-  return [supervisionFeature(ctx), wallFeature(ctx), metrics, whileHoldingEngine(reportsFeature(ctx, metrics), ctx.cluster.role)];
+  // The stage-dwell rollup is built by the engine's holder too (after supervision: its marks table).
+  return [
+    supervisionFeature(ctx),
+    whileHoldingEngine(stageDwellsFeature(ctx), ctx.cluster.role),
+    wallFeature(ctx),
+    metrics,
+    whileHoldingEngine(reportsFeature(ctx, metrics), ctx.cluster.role),
+  ];
 }

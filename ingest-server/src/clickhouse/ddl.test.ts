@@ -99,7 +99,7 @@ describe('cluster DDL', () => {
     // The id index is filled by its view, beside its event: read through its Distributed table, never inserted there.
     expect(creates.find((f) => f.includes('tongban.event_ids ON CLUSTER'))).toMatch(/ENGINE = Distributed\(tongban, tongban, event_ids_local\)$/);
     expect(paths.get('event_ids_local')).toBe('/clickhouse/tables/{shard}/tongban.event_ids_local');
-    for (const t of ['events', 'case_events', 'case_state', 'supervision_orders', 'rating_followups', 'deadline_changes', 'rating_clocks', 'metric_state_changes', 'event_arrivals', 'supervision_escalations']) {
+    for (const t of ['events', 'case_events', 'case_state', 'supervision_orders', 'rating_followups', 'deadline_changes', 'rating_clocks', 'metric_state_changes', 'event_arrivals', 'supervision_escalations', 'stage_dwells']) {
       expect(distributed.get(t), t).toBe('cityHash64(case_id)');
       expect(paths.get(`${t}_local`), t).toBe(`/clickhouse/tables/{shard}/tongban.${t}_local`);
     }

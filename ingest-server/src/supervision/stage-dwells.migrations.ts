@@ -1,0 +1,37 @@
+import { BY_CASE, table } from '../clickhouse/ddl.ts';
+import type { Migration } from '../clickhouse/migrations.ts';
+
+/**
+ * Stage dwells (version 175, in the supervision range): one row per stage visit of a case — a lifecycle
+ * event and the next event of the same case — as GET /api/v1/bottlenecks counts them, filled by the dwell
+ * builder (stage-dwells.ts) from `case_events`. A late event between two stored ones gives the earlier one a
+ * new end: the row of a start event is replaced (ReplacingMergeTree by its start event, the latest build
+ * wins), so a stored visit is never counted twice once read FINAL. Beside its case in a cluster.
+ */
+export const STAGE_DWELL_MIGRATIONS: Migration[] = [
+  {
+    version: 175,
+    name: 'stage dwells (rollup of GET /api/v1/bottlenecks)',
+    steps: [
+      table({
+        table: 'stage_dwells',
+        columns: `
+        start_day Date COMMENT 'day of the event the case sat at (Asia/Shanghai)',
+        end_day Date COMMENT 'day of the next event of the case',
+        stage LowCardinality(String) COMMENT 'type of the event the case sat at',
+        case_id String,
+        start_event_id String,
+        district_code LowCardinality(String) COMMENT 'of the start event',
+        department_code LowCardinality(String) COMMENT 'of the start event',
+        item_code LowCardinality(String) COMMENT 'the case''s item (its first event naming one)',
+        dwell Int64 COMMENT 'minutes: dateDiff(minute, start, end)',
+        built_at UInt64 COMMENT 'engine clock (ms) of the build that wrote the row'`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['built_at'],
+        partitionBy: 'toYYYYMM(start_day)',
+        orderBy: '(start_day, stage, case_id, start_event_id)',
+        distribution: BY_CASE,
+      }),
+    ],
+  },
+];

@@ -1,0 +1,177 @@
+import type { Logger } from 'pino';
+import { shanghaiDateTime } from '@tongban/shared';
+import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { ARRIVALS_KEPT_DAYS } from '../clickhouse/migrations.ts';
+import { eventTables } from '../events/event.store.ts';
+
+/**
+ * The stage-dwell rollup (`stage_dwells`, stage-dwells.migrations.ts): one row per stage visit, so
+ * GET /api/v1/bottlenecks reads the visits of its date range (a primary-key range by start day) instead of a
+ * window over every event of `case_events`, which is ordered by case and not partitioned.
+ *
+ * A visit is a lifecycle event and the next event of the same case (by occurred_at, event_id); its stage is
+ * the first event's type, its dwell `dateDiff('minute', first, next)`. Both events lie in [from, to] exactly
+ * when the old query (the window over the range's events) pairs them: anything between them in the case's
+ * order lies between them in time. So the range's visits are the rows with start_day ≥ from and end_day ≤ to.
+ *
+ * Filled by whole cases, computed from `case_events` by the same window as the old query:
+ * - the first time (no mark in `supervision_marks`, a new data dir, a backfill): every case, in hash buckets
+ *   of about BUCKET_EVENTS events each (bounded memory; idempotent, a pass interrupted half-way runs again);
+ * - then every REFRESH: the cases with an event stored since the mark (`event_arrivals`, a primary-key range
+ *   on the arrival time, with a margin for inserts in flight), all their visits again. The latest build of a
+ *   start event wins (ReplacingMergeTree), so a late event that splits a visit replaces it.
+ * Readers take the cases stored since the mark from the raw log (bottlenecks.query.ts), so an answer never
+ * waits for a build.
+ */
+
+/** The mark: engine-clock ms up to which every stored event's case is in `stage_dwells` (minus MARGIN_MS). */
+export const STAGE_DWELLS_MARK = 'stage_dwells_watermark';
+/** Arrivals this far before the mark are read again: an insert in flight when the mark was taken. */
+export const MARGIN_MS = 30_000;
+/** Events per bucket of a full build. */
+const BUCKET_EVENTS = 4_000_000;
+/** More arrivals than this since the mark: a full build instead (a backfill went in)… */
+const FULL_ABOVE_ARRIVALS = 2_000_000;
+/** …once the bulk write is over: fewer arrivals than this in the last BULK_QUIET_MS (live ingest peaks at 1–2k/s). */
+const BULK_WRITE_ARRIVALS = 100_000;
+const BULK_QUIET_MS = 10_000;
+const DAY = 86_400_000;
+
+/** Stages after which nothing is awaited (not counted as a stage a case sits at), as the old query. */
+export const NOT_WAITING = `('completed', 'delivered', 'rated', 'complained', 'withdrawn', 'rejected')`;
+
+const SETTINGS = { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 } as const;
+
+export const VISIT_COLUMNS = ['start_day', 'end_day', 'stage', 'case_id', 'start_event_id', 'district_code', 'department_code', 'item_code', 'dwell'] as const;
+
+/**
+ * Every visit of the cases `where` selects from `case_events` (the case's whole log: the where must take
+ * whole cases). Columns: VISIT_COLUMNS.
+ */
+export function visitsSql(db: string, where: string): string {
+  return `
+    SELECT toDate(occurred_at) AS start_day, toDate(next_at) AS end_day, type AS stage, case_id, event_id AS start_event_id,
+           district_code, department_code, item AS item_code, dateDiff('minute', occurred_at, next_at) AS dwell
+    FROM (
+      SELECT case_id, event_id, type, occurred_at, district_code, department_code,
+             argMinIf(item_code, (occurred_at, event_id), item_code != '') OVER (PARTITION BY case_id) AS item,
+             leadInFrame(occurred_at) OVER w AS next_at,
+             leadInFrame(type) OVER w AS next_type
+      FROM ${eventTables(db).caseEvents}
+      WHERE ${where}
+      WINDOW w AS (PARTITION BY case_id ORDER BY occurred_at, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+    )
+    WHERE next_type != '' AND type NOT IN ${NOT_WAITING}`;
+}
+
+/** Cases with an event stored at or after `{since:Int64}` (engine-clock ms). */
+export const casesStoredSinceSql = (db: string) =>
+  `SELECT DISTINCT case_id FROM ${db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai')`;
+
+/** Clients and databases whose rollup has been built once (a mark never goes away): no round trip to ask again. */
+const built = new WeakMap<Clickhouse, Set<string>>();
+
+/**
+ * Whether the rollup has been built once (its mark is set); remembered per client and database once true.
+ * Readers then take the mark inside their query (`markSql`).
+ */
+export async function stageDwellsBuilt(ch: Clickhouse, db: string): Promise<boolean> {
+  if (built.get(ch)?.has(db)) return true;
+  if ((await stageDwellsMark(ch, db)) === null) return false;
+  built.set(ch, (built.get(ch) ?? new Set()).add(db));
+  return true;
+}
+
+/** The mark as a scalar subquery (engine-clock ms). */
+export const markSql = (db: string) => `(SELECT max(value) FROM ${db}.supervision_marks FINAL WHERE name = '${STAGE_DWELLS_MARK}')`;
+
+/** Cases with an event stored since the mark, less the margin: the readers' raw tail. */
+export const tailCasesSql = (db: string) =>
+  `SELECT DISTINCT case_id FROM ${db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli(toInt64(${markSql(db)}) - ${MARGIN_MS}, 'Asia/Shanghai')`;
+
+/** The mark, or null before the first full build has completed. */
+export async function stageDwellsMark(ch: Clickhouse, db: string): Promise<number | null> {
+  const rs = await ch.query({
+    query: `SELECT max(value) AS v, count() AS n FROM ${db}.supervision_marks FINAL WHERE name = {name:String}`,
+    query_params: { name: STAGE_DWELLS_MARK },
+    format: 'JSONEachRow',
+    clickhouse_settings: SETTINGS,
+  });
+  const [row] = await rs.json<{ v: number; n: number }>();
+  return row && Number(row.n) > 0 ? Number(row.v) : null;
+}
+
+export interface RefreshReport {
+  full: boolean;
+  /** Cases rebuilt (incremental), or buckets (full). */
+  count: number;
+  ms: number;
+}
+
+export class StageDwells {
+  constructor(private readonly o: { ch: Clickhouse; db: string; logger: Logger; now: () => number }) {}
+
+  private async engineNow(): Promise<number> {
+    const rs = await this.o.ch.query({ query: 'SELECT toUnixTimestamp64Milli(now64(3)) AS t', format: 'JSONEachRow', clickhouse_settings: SETTINGS });
+    const [row] = await rs.json<{ t: number }>();
+    return Number(row!.t);
+  }
+
+  private async count(query: string, params: Record<string, unknown> = {}): Promise<number> {
+    const rs = await this.o.ch.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: SETTINGS });
+    const [row] = await rs.json<{ n: number }>();
+    return Number(row?.n ?? 0);
+  }
+
+  private async insert(where: string, builtAt: number, params: Record<string, unknown> = {}): Promise<void> {
+    await this.o.ch.command({
+      query: `INSERT INTO ${this.o.db}.stage_dwells (${VISIT_COLUMNS.join(', ')}, built_at)
+              SELECT ${VISIT_COLUMNS.join(', ')}, toUInt64(${builtAt}) AS built_at FROM (${visitsSql(this.o.db, where)})`,
+      query_params: params,
+      clickhouse_settings: QUERY_SETTINGS,
+    });
+  }
+
+  private async setMark(value: number): Promise<void> {
+    await this.o.ch.insert({
+      table: `${this.o.db}.supervision_marks`,
+      format: 'JSONEachRow',
+      clickhouse_settings: QUERY_SETTINGS,
+      values: [{ name: STAGE_DWELLS_MARK, value, set_at: shanghaiDateTime(this.o.now()) }],
+    });
+  }
+
+  /** Every case again, a hash bucket at a time; the mark is set to the start once all are in. */
+  async buildAll(): Promise<RefreshReport> {
+    const started = Date.now();
+    const startedMs = await this.engineNow();
+    const events = await this.count(`SELECT count() AS n FROM ${eventTables(this.o.db).caseEvents}`);
+    const buckets = Math.max(1, Math.ceil(events / BUCKET_EVENTS));
+    for (let k = 0; k < buckets; k++) {
+      await this.insert(`cityHash64(case_id) % {buckets:UInt32} = {k:UInt32}`, startedMs, { buckets, k });
+    }
+    await this.setMark(startedMs);
+    const ms = Date.now() - started;
+    this.o.logger.info({ events, buckets, ms }, 'stage dwells built from the whole event log');
+    return { full: true, count: buckets, ms };
+  }
+
+  /** The cases stored since the mark (or everything, the first time or after a bulk load). */
+  async refresh(): Promise<RefreshReport> {
+    const mark = await stageDwellsMark(this.o.ch, this.o.db);
+    const nowMs = await this.engineNow();
+    if (mark === null || mark < nowMs - (ARRIVALS_KEPT_DAYS - 1) * DAY) return this.buildAll();
+    const since = mark - MARGIN_MS;
+    const arrivals = await this.count(`SELECT count() AS n FROM ${this.o.db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai')`, { since });
+    if (arrivals > FULL_ABOVE_ARRIVALS) {
+      // A bulk write (pnpm backfill) still running builds everything once it is done (afterBulkLoad): not on every tick meanwhile.
+      const recent = await this.count(`SELECT count() AS n FROM ${this.o.db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai')`, { since: nowMs - BULK_QUIET_MS });
+      if (recent > BULK_WRITE_ARRIVALS) return { full: false, count: 0, ms: 0 };
+      return this.buildAll();
+    }
+    const started = Date.now();
+    if (arrivals > 0) await this.insert(`case_id IN (${casesStoredSinceSql(this.o.db)})`, nowMs, { since });
+    await this.setMark(nowMs);
+    return { full: false, count: arrivals, ms: Date.now() - started };
+  }
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { simulateEvents } from '@tongban/fixtures';
+import type { CaseEvent } from '@tongban/shared';
+import { QUERY_SETTINGS } from '../src/clickhouse/clickhouse-client.ts';
+import { everyMigration } from '../src/clickhouse/every-migration.ts';
+import { migrate } from '../src/clickhouse/migrations.ts';
+import { toEventRow } from '../src/events/event-row.ts';
+import { BOTTLENECK_DIMENSIONS, bottlenecks, bottlenecksFromLog, type BottleneckDimension, type BottleneckRow } from '../src/supervision/bottlenecks.query.ts';
+import { StageDwells, stageDwellsMark } from '../src/supervision/stage-dwells.ts';
+import { ClickhouseServe } from './clickhouse-serve.fixture.ts';
+
+/*
+ * GET /api/v1/bottlenecks from the stage-dwell rollup against the raw-log query it replaces (the reference),
+ * on a seeded simulated city in a real engine: every grouping, whole and partial months, one day, a district;
+ * then late events (one between two stored events of a case, a new case) before and after the rollup's refresh.
+ */
+
+const DB = 'dwell';
+let ch: ClickhouseServe;
+let events: CaseEvent[];
+let dwells: StageDwells;
+
+const insert = async (list: CaseEvent[]) => {
+  for (let i = 0; i < list.length; i += 20_000) {
+    await ch.client.insert({ table: `${DB}.events`, values: list.slice(i, i + 20_000).map((e) => toEventRow(e, 'test', Date.parse(e.occurredAt), [])), format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
+  }
+};
+
+const RANGES: Array<[string, string]> = [
+  ['2025-10-01', '2025-10-31'],
+  ['2025-09-22', '2025-11-05'],
+  ['2025-10-09', '2025-10-09'],
+  ['2025-10-06', '2025-10-19'],
+];
+const GROUPINGS: BottleneckDimension[][] = [['stage'], ['stage', 'department'], ['item'], ['district', 'stage'], [...BOTTLENECK_DIMENSIONS]];
+
+/**
+ * As if every event so far had been stored an hour ago: the readers' raw tail (cases stored since the mark,
+ * less a margin) is then empty, so a comparison reads the rollup alone.
+ */
+async function storedLongAgo(): Promise<void> {
+  await ch.client.command({ query: `TRUNCATE TABLE ${DB}.event_arrivals`, clickhouse_settings: QUERY_SETTINGS });
+  await ch.client.command({ query: `INSERT INTO ${DB}.event_arrivals SELECT now64(3, 'Asia/Shanghai') - INTERVAL 1 HOUR, event_key, case_id FROM ${DB}.events`, clickhouse_settings: QUERY_SETTINGS });
+}
+const tailCases = async () => Number((await ch.rows<{ n: string }>(`SELECT uniqExact(case_id) AS n FROM ${DB}.event_arrivals WHERE inserted_at >= now64(3) - INTERVAL 10 MINUTE`))[0]!.n);
+
+/** Rows in a fixed order (the route orders by total hours only; ties come in any order). */
+const sorted = (rows: BottleneckRow[]) => rows.map((r) => JSON.stringify(r)).sort();
+
+async function differences(): Promise<string[]> {
+  const diffs: string[] = [];
+  for (const [from, to] of RANGES) {
+    for (const by of GROUPINGS) {
+      for (const districtCode of [undefined, '500118']) {
+        // Every group (a limit cuts among ties in any order), and the route's first 20 by total hours.
+        const q = { from, to, by, limit: 1_000_000, ...(districtCode ? { districtCode } : {}) };
+        const [a, b] = [await bottlenecks(ch.client, DB, q), await bottlenecksFromLog(ch.client, DB, q)];
+        if (JSON.stringify(sorted(a)) !== JSON.stringify(sorted(b))) diffs.push(`${from}..${to} by ${by.join(',')} ${districtCode ?? ''}: ${a.length} vs ${b.length} rows`);
+        const top = async (f: typeof bottlenecks) => (await f(ch.client, DB, { ...q, limit: 20 })).map((r) => r.totalHours);
+        if (JSON.stringify(await top(bottlenecks)) !== JSON.stringify(await top(bottlenecksFromLog))) diffs.push(`${from}..${to} by ${by.join(',')} ${districtCode ?? ''}: first 20`);
+      }
+    }
+  }
+  return diffs;
+}
+
+beforeAll(async () => {
+  ch = await ClickhouseServe.start();
+  await migrate(ch.client, DB, await everyMigration());
+  events = [...simulateEvents({ seed: 'stage-dwells', from: '2025-09-22T00:00:00+08:00', to: '2025-10-20T00:00:00+08:00', until: '2025-11-05T00:00:00+08:00', casesPerDay: 150 })];
+  await insert(events);
+  await storedLongAgo();
+  dwells = new StageDwells({ ch: ch.client, db: DB, logger: pino({ level: 'silent' }), now: Date.now });
+}, 180_000);
+afterAll(async () => ch?.dispose());
+
+describe('the stage-dwell rollup', () => {
+  it('reads the raw log before its first build, and has no mark', async () => {
+    expect(await stageDwellsMark(ch.client, DB)).toBeNull();
+    const q = { from: '2025-10-01', to: '2025-10-31', by: ['stage'] as BottleneckDimension[], limit: 50 };
+    expect(await bottlenecks(ch.client, DB, q)).toEqual(await bottlenecksFromLog(ch.client, DB, q));
+  });
+
+  it('gives exactly the raw-log answer once built, for every range, grouping and a district', async () => {
+    const r = await dwells.refresh();
+    expect(r.full).toBe(true);
+    expect(await stageDwellsMark(ch.client, DB)).not.toBeNull();
+    const [stored] = await ch.rows<{ n: string }>(`SELECT count() AS n FROM ${DB}.stage_dwells FINAL`);
+    expect(Number(stored!.n)).toBeGreaterThan(10_000);
+    expect(await tailCases()).toBe(0);
+    const month = await bottlenecks(ch.client, DB, { from: '2025-10-01', to: '2025-10-31', by: ['stage'], limit: 50 });
+    expect(month.length).toBeGreaterThan(3);
+    expect(month.reduce((s, x) => s + x.steps, 0)).toBeGreaterThan(5_000);
+    expect(await differences()).toEqual([]);
+  });
+
+  it('stays exact with late events: from the raw tail before the refresh, from the rollup after it', async () => {
+    // A case of October with at least three events: a late event between its first two splits a stored visit.
+    const byCase = new Map<string, CaseEvent[]>();
+    for (const e of events) byCase.set(e.caseId, [...(byCase.get(e.caseId) ?? []), e]);
+    const [caseId, list] = [...byCase].find(([, l]) => l.length >= 3 && l[0]!.occurredAt.startsWith('2025-10-1') && Date.parse(l[1]!.occurredAt) - Date.parse(l[0]!.occurredAt) > 120_000)!;
+    const mid = new Date((Date.parse(list[0]!.occurredAt) + Date.parse(list[1]!.occurredAt)) / 2).toISOString();
+    const late: CaseEvent[] = [
+      { ...list[0]!, eventId: `${caseId}.late`, type: 'supplement_requested', occurredAt: mid, note: undefined, channel: undefined, applicant: undefined },
+      ...list.map((e) => ({ ...e, caseId: `${caseId}-NEW`, eventId: `${e.eventId}-NEW` })),
+    ].map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as CaseEvent);
+    await insert(late);
+    expect(await tailCases()).toBe(2);
+    // Not in the rollup yet: the answer takes these two cases from the raw log.
+    expect(await ch.rows(`SELECT 1 FROM ${DB}.stage_dwells WHERE start_event_id = {e:String}`, { e: `${caseId}.late` })).toEqual([]);
+    const before = await bottlenecks(ch.client, DB, { from: '2025-10-01', to: '2025-10-31', by: ['stage'], limit: 50 });
+    expect(await differences()).toEqual([]);
+    const r = await dwells.refresh();
+    expect(r).toMatchObject({ full: false });
+    expect(r.count).toBe(late.length);
+    await storedLongAgo();
+    expect(await bottlenecks(ch.client, DB, { from: '2025-10-01', to: '2025-10-31', by: ['stage'], limit: 50 })).toEqual(before);
+    // The split visit is stored as two (the late event's row and its predecessor's new end), read once.
+    const rows = await ch.rows<{ start_event_id: string; end_day: string }>(`SELECT start_event_id, toString(end_day) AS end_day FROM ${DB}.stage_dwells FINAL WHERE case_id = {c:String} ORDER BY start_event_id`, { c: caseId });
+    expect(rows.map((x) => x.start_event_id)).toContain(`${caseId}.late`);
+    expect(rows).toHaveLength(new Set(rows.map((x) => x.start_event_id)).size);
+    expect(await differences()).toEqual([]);
+  });
+
+  it('builds again from the whole log idempotently (a backfill, an interrupted build run again)', async () => {
+    const q = { from: '2025-09-22', to: '2025-11-05', by: [...BOTTLENECK_DIMENSIONS], limit: 1_000_000 };
+    const first = sorted(await bottlenecks(ch.client, DB, q));
+    await dwells.buildAll();
+    await dwells.buildAll();
+    expect(sorted(await bottlenecks(ch.client, DB, q))).toEqual(first);
+    expect(await differences()).toEqual([]);
+  });
+});
