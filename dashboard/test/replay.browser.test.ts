@@ -186,8 +186,14 @@ describe('a district’s wall on the same history', () => {
       expect(colours.length).toBeGreaterThan(1);
       // A display opens nothing from a tile (no workspace for a wall screen).
       expect(await wall.locator('.township-tile.opens').count()).toBe(0);
-      // 办件所在层级: the live engine keeps the levels city-wide only; the district's wall says so (no invented bars).
-      await expect.poll(async () => wall.getByTestId('case-levels').textContent(), { timeout: 10_000 }).toContain('区县屏不显示');
+      // 办件所在层级 of the district's own open cases: the bars are drawn with the district-scoped overview's figures.
+      const levels = wall.getByTestId('case-level-chart');
+      await levels.waitFor({ timeout: 10_000 });
+      const drawnLevels = () => levels.evaluate((el) => Object.fromEntries(['city', 'district', 'township', 'village'].map((l) => [l, Number(el.getAttribute(`data-${l}`))])));
+      const own = (await server.get<{ supervision: { byLevel: Record<string, number>; counts: { open: number } } }>('/api/v1/overview', 'yubei-wall')).body.supervision;
+      await expect.poll(async () => JSON.stringify(await drawnLevels()), { timeout: 10_000 }).toBe(JSON.stringify(own.byLevel));
+      expect(Object.values(own.byLevel).reduce((a, b) => a + b, 0)).toBe(own.counts.open);
+      expect(own.byLevel.township).toBeGreaterThanOrEqual(1);
       // The map beside the tiles: zoomed to the district, drawn.
       await wall.getByTestId('district-map').locator('canvas').first().waitFor();
       await wall.waitForTimeout(2000);

@@ -10,6 +10,7 @@ export function overview(o: Partial<Omit<SupervisionOverview, 'counts'>> & { cou
     stageOverdue: { total: 0, byStage: {} },
     orders: { open: 0, overdue: 0 },
     ratingClocks: { active: 0 },
+    levelsByDistrict: null,
     ...o,
     counts: { open: 0, yellow: 0, red: 0, stageOverdue: 0, pauseOverdue: 0, atRisk: null, ...o.counts },
   };

@@ -15,7 +15,9 @@ export function supervisionOfDistrict(s: SupervisionOverview, districtCode: stri
   const dq = s.dataQuality.byDistrict[districtCode] ?? 0;
   return {
     counts: { ...own, stageOverdue: null, pauseOverdue: null, atRisk: null },
-    byLevel: null,
+    // The district's own 办件所在层级 where the engine keeps them (none open: all four are 0, as they are).
+    byLevel: s.levelsByDistrict ? (s.levelsByDistrict[districtCode] ?? { city: 0, district: 0, township: 0, village: 0 }) : null,
+    levelsByDistrict: s.levelsByDistrict ? { [districtCode]: s.levelsByDistrict[districtCode] ?? { city: 0, district: 0, township: 0, village: 0 } } : null,
     byDistrict: { [districtCode]: own },
     redList: s.redList.filter((c) => c.districtCode === districtCode),
     dataQuality: { total: dq, byDistrict: { [districtCode]: dq } },

@@ -21,6 +21,8 @@ interface DistrictCounts {
   yellow: number;
   red: number;
   dataQuality: number;
+  /** level → open cases of the district (办件所在层级 of a district's wall). */
+  byLevel: Map<number, number>;
 }
 
 const bump = <K>(m: Map<K, number>, k: K, by: number) => {
@@ -61,11 +63,12 @@ export class OpenCaseCounts {
     if (c.dataQuality) this.dataQuality += sign;
     bump(this.byLevel, c.level, sign);
     let d = this.byDistrict.get(c.district);
-    if (!d) this.byDistrict.set(c.district, (d = { open: 0, yellow: 0, red: 0, dataQuality: 0 }));
+    if (!d) this.byDistrict.set(c.district, (d = { open: 0, yellow: 0, red: 0, dataQuality: 0, byLevel: new Map() }));
     d.open += sign;
     if (c.warning === 1) d.yellow += sign;
     else if (c.warning === 2) d.red += sign;
     if (c.dataQuality) d.dataQuality += sign;
+    bump(d.byLevel, c.level, sign);
     if (d.open === 0) this.byDistrict.delete(c.district);
     if (c.stageDueDay !== this.none) {
       let stages = this.stageDue.get(c.stageDueDay);

@@ -98,6 +98,8 @@ export interface IndexCounts {
   red: number;
   byLevel: Record<string, number>;
   byDistrict: Record<string, { open: number; yellow: number; red: number }>;
+  /** 办件所在层级 of each district with open cases. */
+  levelsByDistrict: Record<string, Record<string, number>>;
   /** Open cases with a data-quality flag: never yellow or red, counted apart. */
   dataQuality: { total: number; byDistrict: Record<string, number> };
   /** Open cases past their current stage's own limit (环节超时), by stage. */
@@ -553,13 +555,15 @@ export class OpenCaseIndex {
     const t = this.tally;
     const today = shanghaiDay(nowMs);
     const c: IndexCounts = {
-      open: t.open, yellow: t.yellow, red: t.red, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {},
+      open: t.open, yellow: t.yellow, red: t.red, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {}, levelsByDistrict: {},
       dataQuality: { total: t.dataQuality, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0,
       atRisk: t.atRisk(today),
     };
     for (const [level, n] of t.byLevel) c.byLevel[s[level]!] = n;
     for (const [district, d] of t.byDistrict) {
       c.byDistrict[s[district]!] = { open: d.open, yellow: d.yellow, red: d.red };
+      const levels: Record<string, number> = (c.levelsByDistrict[s[district]!] = { city: 0, district: 0, township: 0, village: 0 });
+      for (const [level, n] of d.byLevel) levels[s[level]!] = n;
       if (d.dataQuality) c.dataQuality.byDistrict[s[district]!] = d.dataQuality;
     }
     for (const [stage, n] of t.stageOverdue(today)) {
@@ -576,7 +580,7 @@ export class OpenCaseIndex {
     const s = this.strings.values;
     const today = shanghaiDay(nowMs);
     const c: IndexCounts = {
-      open: 0, yellow: 0, red: 0, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {},
+      open: 0, yellow: 0, red: 0, byLevel: { city: 0, district: 0, township: 0, village: 0 }, byDistrict: {}, levelsByDistrict: {},
       dataQuality: { total: 0, byDistrict: {} }, stageOverdue: { total: 0, byStage: {} }, pauseOverdue: 0, atRisk: null,
     };
     for (const slot of this.slots()) {
@@ -598,6 +602,8 @@ export class OpenCaseIndex {
       if (w === 2) c.red++;
       const level = s[this.level[slot]!]!;
       c.byLevel[level] = (c.byLevel[level] ?? 0) + 1;
+      const levels = (c.levelsByDistrict[s[this.district[slot]!]!] ??= { city: 0, district: 0, township: 0, village: 0 });
+      levels[level] = (levels[level] ?? 0) + 1;
       const d = (c.byDistrict[s[this.district[slot]!]!] ??= { open: 0, yellow: 0, red: 0 });
       d.open++;
       if (w === 1) d.yellow++;

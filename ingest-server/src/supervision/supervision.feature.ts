@@ -225,6 +225,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
         supervision: {
           counts: { open: counts.open, yellow: counts.yellow, red: counts.red, stageOverdue: counts.stageOverdue.total, pauseOverdue: counts.pauseOverdue, atRisk: counts.atRisk },
           byLevel: counts.byLevel,
+          levelsByDistrict: counts.levelsByDistrict,
           byDistrict: counts.byDistrict,
           dataQuality: counts.dataQuality,
           stageOverdue: counts.stageOverdue,

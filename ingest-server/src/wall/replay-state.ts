@@ -130,6 +130,7 @@ export function replaySupervision(cases: readonly ReplayCase[], open: OpenCounts
     counts: { open: openTotal, yellow, red, stageOverdue: null, pauseOverdue: null, atRisk: null },
     // Where each open case sat at the instant is a query of its own (replay.query.ts `queryLevelsAt`).
     byLevel: null,
+    levelsByDistrict: null,
     byDistrict,
     redList: flagged.slice(0, RED_LIST_MAX),
     dataQuality: { total: dqTotal, byDistrict: { ...open.dataQualityByDistrict } },

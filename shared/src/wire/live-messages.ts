@@ -56,6 +56,8 @@ export const SupervisionOverviewSchema = z.object({
     atRisk: z.number().nullable(),
   }),
   byLevel: z.record(z.enum(LEVELS), z.number()).nullable(),
+  /** 办件所在层级 of each district with open cases (a district's wall draws its own); null where not kept. */
+  levelsByDistrict: z.record(z.string(), z.record(z.enum(LEVELS), z.number())).nullable(),
   byDistrict: z.record(z.string(), WarningCountsSchema),
   /** Red first, then yellow, most overdue first; at most 100. */
   redList: z.array(CaseWarningSchema),
