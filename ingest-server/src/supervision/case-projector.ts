@@ -181,23 +181,32 @@ export class CaseProjector {
    * applicant and source, which nothing downstream of a bulk pass reads.
    */
   async projectAll(onProgress?: (cases: number) => void): Promise<number> {
-    let after = '';
     let total = 0;
     const phases = (this.bulkPhases = { events: 0, readMs: 0, deriveMs: 0, writeMs: 0, afterMs: 0 });
+    const read = (after: string) => {
+      const page = this.o.events.derivationPage(after, PAGE_ROWS);
+      page.catch(() => undefined); // awaited below; a page read ahead of a failed one must not go unhandled
+      return page;
+    };
+    // One page read ahead: ClickHouse reads and formats page n + 1 while page n is derived and written.
+    let next = read('');
     for (;;) {
       const t0 = performance.now();
-      const { cases, lastCaseId } = await this.o.events.derivationPage(after, PAGE_ROWS);
+      const { cases, lastCaseId } = await next;
       phases.readMs += performance.now() - t0;
       if (lastCaseId === null) return total;
+      next = read(lastCaseId);
       for (const events of cases.values()) phases.events += events.length;
       await this.apply(cases, true, phases);
       total += cases.size;
       onProgress?.(total);
-      after = lastCaseId;
     }
   }
 
-  /** Time spent in each phase of the last `projectAll` (milliseconds), and the events it derived. */
+  /**
+   * Time spent in each phase of the last `projectAll` (milliseconds), and the events it derived. `readMs`: waiting
+   * for a page (the next one is read while the last one is derived and written).
+   */
   bulkPhases: { events: number; readMs: number; deriveMs: number; writeMs: number; afterMs: number } | undefined;
 
   private async apply(cases: Map<string, CaseEvent[]>, bulk = false, phases?: NonNullable<CaseProjector['bulkPhases']>): Promise<CaseState[]> {
