@@ -4,7 +4,8 @@
  * larger one is a longer history; then the real server (a child process, embedded ClickHouse):
  *   - start to /healthz 200: first start after the backfill, after a clean stop (SIGTERM), after a SIGKILL
  *     (with a tail of events accepted since the last snapshot and watermark);
- *   - backfill events/s end to end (events + case states + rollups), and its write phase alone;
+ *   - backfill events/s end to end (events + case states + rollups), its write phase alone, and its case
+ *     derivation pass (with the seconds it spent reading case_events, deriving, writing case_state);
  *   - start to "metric rollups ready" (until then 五度 and rankings read the raw log);
  *   - read latencies once the rollups are ready (median of 7 after a warm-up): overview, case list, one case,
  *     五度 (wudu), district ranking, a month's bottlenecks.
@@ -176,6 +177,14 @@ async function measure(events: number): Promise<{ row: Row; notes: string[] }> {
     row['backfill end to end, events/s'] = summary.events / total;
     row['backfill write phase, events/s'] = summary.events / summary.seconds;
     row['backfill total, s'] = total;
+    // The case derivation pass (supervision's afterBulkLoad prints its rate and phases).
+    const derived = /case states: .*\(([\d,]+) events\/s; read ([\d.]+) s, derive ([\d.]+) s, write ([\d.]+) s/.exec(bf.stdout);
+    if (derived) {
+      row['backfill case derivation, events/s'] = Number(derived[1]!.replaceAll(',', ''));
+      row['  of it reading case_events, s'] = Number(derived[2]);
+      row['  deriving, s'] = Number(derived[3]);
+      row['  writing case_state, s'] = Number(derived[4]);
+    }
 
     const server = new Server(dataDir, await freePort());
     let spawned = performance.now();

@@ -318,7 +318,13 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       const started = Date.now();
       const from = await watermark.now();
       const n = await projector.projectAll((cases) => progress(`case states: ${cases.toLocaleString('en-US')} cases derived`));
-      progress(`case states: ${n.toLocaleString('en-US')} cases in ${((Date.now() - started) / 1000).toFixed(1)} s; ${index.size.toLocaleString('en-US')} open`);
+      const seconds = (Date.now() - started) / 1000;
+      const p = projector.bulkPhases;
+      const phase = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      progress(
+        `case states: ${n.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s; ${index.size.toLocaleString('en-US')} open` +
+          (p ? ` (${Math.round(p.events / seconds).toLocaleString('en-US')} events/s; read ${phase(p.readMs)}, derive ${phase(p.deriveMs)}, write ${phase(p.writeMs)}, after ${phase(p.afterMs)})` : ''),
+      );
       await watermark.afterBulk(from);
       typical = await typicalStore.refresh();
     },

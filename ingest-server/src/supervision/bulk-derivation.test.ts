@@ -1,0 +1,50 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/*
+ * The bulk derivation's fast path (issue 16: the columns derivation reads, as TabSeparated; case states written
+ * as TabSeparated) derives and writes exactly what the old path did (`SELECT *` as JSONEachRow, JSONEachRow
+ * writes), on a seeded simulated history. bench/derivation.bench.ts does the comparison in its own process
+ * (embedded ClickHouse binds one data dir per process) and prints the differences it finds.
+ */
+const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'tongban-bulk-derivation-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function node(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the bulk case derivation', () => {
+  it('derives and writes the same case states as the JSON path, page boundaries included', async () => {
+    const backfill = await node(['src/cli/backfill.ts', '--days', '20', '--events', '12000', '--seed', '7', '--to', '2026-06-30T12:00:00+08:00', '--data-dir', dir]);
+    expect(backfill.code, backfill.stderr).toBe(0);
+    // Small pages: many cases cut by a page's LIMIT and carried to the next.
+    const r = await node(['bench/derivation.bench.ts', dir, '--page', '997']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { events: number; cases: number; mismatches: number };
+    expect(out.mismatches).toBe(0);
+    expect(out.events).toBeGreaterThan(10_000);
+    expect(out.cases).toBeGreaterThan(1_000);
+  }, 300_000);
+
+  it('leaves in case_state one row per case of the event log', async () => {
+    const query = path.join(serverDir, 'test/chdb-query.ts');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', query, dir, 'SELECT (SELECT uniqExact(case_id) FROM tongban.case_events) AS cases, (SELECT count() FROM tongban.case_state FINAL) AS states'], { cwd: serverDir });
+    const [row] = JSON.parse(stdout) as Array<{ cases: number; states: number }>;
+    expect(row!.states).toBe(row!.cases);
+    expect(row!.cases).toBeGreaterThan(1_000);
+  }, 120_000);
+});
