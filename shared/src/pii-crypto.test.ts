@@ -16,7 +16,17 @@ describe('parsePiiKeys', () => {
   it('refuses a key that is not 32 bytes, a missing key id, a repeated id or an empty list, without echoing the key', () => {
     const short = randomBytes(16).toString('base64');
     expect(() => parsePiiKeys(`k:${short}`)).toThrow(/32 bytes.*got 16/);
-    expect(() => parsePiiKeys(`k:${short}`)).not.toThrow(new RegExp(short.slice(0, 8)));
+    // The message never echoes the key (compared as text: base64 may start with `+`, which a RegExp would reject).
+    const message = (() => {
+      try {
+        parsePiiKeys(`k:${short}`);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toMatch(/32 bytes/);
+    expect(message).not.toContain(short.slice(0, 8));
     expect(() => parsePiiKeys(k1)).toThrow(PiiKeyError);
     expect(() => parsePiiKeys(`a:${k1},a:${k2}`)).toThrow(/twice/);
     expect(() => parsePiiKeys(' , ')).toThrow(/no key/);
