@@ -36,6 +36,9 @@ describe('replay of the wall at a past instant', () => {
     ...extra,
   });
   const t = (d: string, hm: string) => `${d}T${hm}:00+08:00`;
+  // An instant of today already past when the events are posted (a fixed 00:10 is in the future for a run
+  // in the first minutes after Shanghai midnight, and a replay of "now" would rightly leave it out).
+  const earlierToday = shanghaiIso(Math.max(Date.parse(`${today}T00:00:00+08:00`), Date.now() - 5_000));
   const events = [
     // Cases submitted yesterday: two before noon, one after it.
     ev('a1', 'A1', 'submitted', t(day, '10:00'), { applicant: { type: 'person', name: '李晓梅', idNumber: '500101199001011234', phone: '13800138000' } }),
@@ -59,7 +62,7 @@ describe('replay of the wall at a past instant', () => {
     ev('p1', 'PAUSED', 'submitted', t(longAgo, '09:00')),
     ev('p2', 'PAUSED', 'accepted', t(longAgo, '09:30')),
     ev('p3', 'PAUSED', 'supplement_requested', t(longAgo, '09:40')),
-    ev('p4', 'PAUSED', 'supplement_received', t(today, '00:10')),
+    ev('p4', 'PAUSED', 'supplement_received', earlierToday),
   ];
   const replay = (q: string) => server.get<ReplaySnapshot & { error?: string; message?: string }>(`/api/v1/replay?${q}`, 'dev-wall');
 
