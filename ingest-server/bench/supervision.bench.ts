@@ -11,12 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { addCalendarDays, defaultWorkingCalendar, DISTRICTS, LEVELS } from '@tongban/shared';
+import { defaultWorkingCalendar, DISTRICTS } from '@tongban/shared';
 import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
 import { migrate, MIGRATIONS } from '../src/clickhouse/migrations.ts';
 import { CaseStateStore } from '../src/supervision/case-state.store.ts';
 import { dayNumber, shanghaiMidnight } from '../src/supervision/day-number.ts';
-import { OpenCaseIndex, type OpenCase } from '../src/supervision/open-case-index.ts';
+import { OpenCaseIndex } from '../src/supervision/open-case-index.ts';
+import { BENCH_NOW, BENCH_TODAY, syntheticOpenCase } from './synthetic-open-case.ts';
 import { atRiskFromUsed, dwellDistribution, lateProbability } from '../src/supervision/lateness-model.ts';
 import { SUPERVISION_MIGRATIONS } from '../src/supervision/supervision.migrations.ts';
 
@@ -26,35 +27,9 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
 const cal = () => defaultWorkingCalendar;
 const codes = DISTRICTS.map((d) => d.code);
-const TODAY = '2025-10-20';
-const NOW = Date.parse(`${TODAY}T10:00:00+08:00`);
+const TODAY = BENCH_TODAY;
+const NOW = BENCH_NOW;
 
-function openCase(i: number): OpenCase {
-  // Deadlines spread over ±30 days around today so some are red, some yellow, most due later.
-  const dl = addCalendarDays(TODAY, (i % 61) - 20);
-  return {
-    caseId: `CQ2025${String(i).padStart(9, '0')}`,
-    itemCode: `ITEM-${i % 400}`,
-    districtCode: codes[i % codes.length]!,
-    townshipCode: `${codes[i % codes.length]}${String(i % 27).padStart(3, '0')}`,
-    villageCode: `${codes[i % codes.length]}${String(i % 27).padStart(3, '0')}${String(i % 13).padStart(3, '0')}`,
-    departmentCode: `D${i % 32}`,
-    status: i % 20 === 0 ? 'paused' : 'in_progress',
-    stage: ['accepted', 'reviewed', 'approved'][i % 3]!,
-    level: LEVELS[i % 4]!,
-    holder: `staff-${i % 20000}`,
-    submittedMs: Date.parse('2025-10-01T09:00:00.000Z'),
-    acceptedMs: Date.parse('2025-10-01T10:00:00.000Z'),
-    promisedDeadlineDay: dayNumber(dl),
-    statutoryDeadlineDay: dayNumber(dl) + 20,
-    yellowFromDay: dayNumber(dl) - 3,
-    stageSinceDay: dayNumber('2025-10-01'),
-    promisedLimitDays: 10,
-    pauses: i % 20 === 0 ? [{ from: '2025-10-09', to: '2025-10-10' }] : [],
-    stageDueDay: null,
-    flags: [],
-  };
-}
 
 const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
 const used = () => {
@@ -73,7 +48,7 @@ const time = (f: () => void) => {
 const before = used();
 const index = new OpenCaseIndex(cal);
 const tBuild = time(() => {
-  for (let i = 0; i < N; i++) index.upsert(openCase(i), NOW);
+  for (let i = 0; i < N; i++) index.upsert(syntheticOpenCase(i), NOW);
 });
 const bytes = used() - before;
 console.log(`bench:supervision — ${N.toLocaleString('en-US')} open cases`);
@@ -82,7 +57,7 @@ console.log(`index memory: ${mb(bytes)} MiB (${Math.round(bytes / N)} bytes per 
 // 3. Scanner cost: heap-driven advance vs a naive scan computing every case's warning.
 // A naive design keeps one object per case and recomputes every warning each tick.
 const plain = Array.from({ length: N }, (_, i) => {
-  const c = openCase(i);
+  const c = syntheticOpenCase(i);
   return { deadline: c.promisedDeadlineDay!, yellowFrom: c.yellowFromDay!, warning: 0 };
 });
 const naive = (now: number) => {
