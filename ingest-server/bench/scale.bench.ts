@@ -127,8 +127,8 @@ class Server {
     const parse = (l: string | undefined) => (l ? (JSON.parse(l) as Record<string, unknown>) : undefined);
     const dedup = parse(pick('dedup filter loaded'));
     const derived = parse(pick('derived the cases touched since the derivation watermark'));
-    const open = parse(pick('open-case index rebuilt'));
-    return `dedup ${dedup?.source ?? '?'} (${dedup?.tailKeys ?? dedup?.keys ?? '?'} keys read, ${dedup?.ms ?? '?'} ms) · ${derived ? `${String(derived.cases)} cases derived` : 'no watermark'} · ${String(open?.openCases ?? '?')} open cases loaded in ${String(open?.ms ?? '?')} ms`;
+    const open = parse(pick('open-case index loaded'));
+    return `dedup ${dedup?.source ?? '?'} (${dedup?.tailKeys ?? dedup?.keys ?? '?'} keys read, ${dedup?.ms ?? '?'} ms) · ${derived ? `${String(derived.cases)} cases derived` : 'no watermark'} · ${String(open?.openCases ?? '?')} open cases loaded (${String(open?.source ?? '?')}) in ${String(open?.ms ?? '?')} ms`;
   }
   async get<T>(p: string): Promise<T> {
     const r = await fetch(`${this.url}${p}`, { headers: { authorization: 'Bearer dev-admin' } });

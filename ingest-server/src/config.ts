@@ -90,6 +90,8 @@ export interface ScaleConfig {
   reportsCatchUpDelayMs: number;
   /** DERIVATION_WATERMARK_SECONDS: how often the derivation watermark advances (0: only after a bulk derivation, as in a backfill). */
   derivationWatermarkMs: number;
+  /** INDEX_SNAPSHOT_SECONDS: how often the open-case index is written to DATA_DIR (and at every clean stop); 0 = never, a full rebuild at every start. */
+  indexSnapshotMs: number;
 }
 
 /**
@@ -255,6 +257,7 @@ const Env = z.object({
   DEDUP_SNAPSHOT_SECONDS: int(60, 1),
   REPORTS_CATCHUP_DELAY_SECONDS: int(120, 0),
   DERIVATION_WATERMARK_SECONDS: int(5, 0),
+  INDEX_SNAPSHOT_SECONDS: int(300, 0),
   // ingest-faults2: the embedded engine's memory bounds (EngineMemoryConfig).
   CHDB_MAX_SERVER_MEMORY_BYTES: int(Math.floor(totalmem() / 3), 256 * 1024 ** 2),
   CHDB_MARK_CACHE_BYTES: int(256 * 1024 ** 2, 0),
@@ -415,6 +418,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dedupSnapshotMs: e.DEDUP_SNAPSHOT_SECONDS * 1000,
       reportsCatchUpDelayMs: e.REPORTS_CATCHUP_DELAY_SECONDS * 1000,
       derivationWatermarkMs: e.DERIVATION_WATERMARK_SECONDS * 1000,
+      indexSnapshotMs: e.INDEX_SNAPSHOT_SECONDS * 1000,
     },
     engineMemory: {
       maxServerMemoryBytes: e.CHDB_MAX_SERVER_MEMORY_BYTES,

@@ -30,6 +30,13 @@ function encode(id: string): number {
   return n;
 }
 
+/** What a snapshot keeps of the table besides its arrays and the ids kept apart. */
+export interface CaseIdImage {
+  width: number;
+  size: number;
+  tableLength: number;
+}
+
 export class CaseIdTable {
   private width = 16;
   private capacity = 0;
@@ -43,6 +50,37 @@ export class CaseIdTable {
 
   get byteLength(): number {
     return this.bytes.byteLength + this.len.byteLength + this.table.byteLength;
+  }
+
+  /** The table as plain data for a snapshot (open-case-snapshot.ts): copies of its arrays, slots below `high`. */
+  image(high: number): { meta: CaseIdImage; apart: Array<[number, string]>; columns: Uint8Array[] } {
+    return {
+      meta: { width: this.width, size: this.size, tableLength: this.table.length },
+      apart: [...this.apart],
+      columns: [this.bytes.slice(0, high * this.width), this.len.slice(0, high), new Uint8Array(this.table.slice().buffer)],
+    };
+  }
+
+  /**
+   * A table of `capacity` slots to fill from a snapshot's image: `targets` are the bytes to read into (in the
+   * order `image` gives them), `table` the table once they are read (and verified).
+   */
+  static fromImage(meta: CaseIdImage, capacity: number, high: number): { targets: Uint8Array[]; table: (apart: Array<[number, string]>) => CaseIdTable } {
+    if (meta.width < 16 || meta.width > MAX_WIDTH || meta.tableLength < 1024 || (meta.tableLength & (meta.tableLength - 1)) !== 0 || meta.size * 4 > meta.tableLength * 3 || meta.size > high) {
+      throw new Error('case id table image of another shape');
+    }
+    const t = new CaseIdTable();
+    t.width = meta.width;
+    t.capacity = capacity;
+    t.bytes = new Uint8Array(capacity * meta.width);
+    t.len = new Uint8Array(capacity);
+    t.table = new Int32Array(meta.tableLength);
+    t.size = meta.size;
+    const table = (apart: Array<[number, string]>) => {
+      for (const [slot, id] of apart) t.apart.set(slot, id);
+      return t;
+    };
+    return { targets: [t.bytes.subarray(0, high * meta.width), t.len.subarray(0, high), new Uint8Array(t.table.buffer)], table };
   }
 
   /** Room for slots below `capacity`. */

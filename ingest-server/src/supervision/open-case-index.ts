@@ -4,7 +4,7 @@ import { DATA_QUALITY_FLAGS } from './overdue-rule.ts';
 import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 import { OpenCaseCounts, type CaseContribution } from './open-case-counts.ts';
-import { CaseIdTable } from './case-id-table.ts';
+import { CaseIdTable, type CaseIdImage } from './case-id-table.ts';
 
 /**
  * Predicted lateness for the index (see lateness-model.ts): from which working day used a case at a stage
@@ -129,6 +129,12 @@ const WARNINGS: Warning[] = ['none', 'yellow', 'red'];
 class Interner {
   private readonly ids = new Map<string, number>();
   readonly values: string[] = [];
+  /** Starts over from a snapshot's strings (their ids are their positions). */
+  reset(values: readonly string[]): void {
+    this.ids.clear();
+    this.values.length = 0;
+    for (const v of values) this.id(v);
+  }
   id(s: string): number {
     let i = this.ids.get(s);
     if (i === undefined) {
@@ -148,7 +154,7 @@ class Interner {
 export class OpenCaseIndex {
   private capacity = 0;
   /** Case id ↔ slot, without a string or Map entry per case (case-id-table.ts). */
-  private readonly ids = new CaseIdTable();
+  private ids = new CaseIdTable();
   /** Slots at or above `high` were never used; below it, closed cases' slots wait in `free`. */
   private high = 0;
   private free: number[] = [];
@@ -208,6 +214,99 @@ export class OpenCaseIndex {
   /** Typed-array bytes (the Map of case ids and the id strings come on top; the benchmark measures the heap). */
   get arrayBytes(): number {
     return this.capacity * (4 + 2 * 9 + 2 * 7 + 2 + 1 + 1 + 6 * 2) + this.ids.byteLength + this.heap.bytes;
+  }
+
+  /**
+   * The index as plain data for a snapshot (open-case-snapshot.ts): copies of its columns up to the highest slot
+   * used, taken synchronously (so consistent with every upsert so far); `meta` is small JSON for a file header.
+   * What follows from the columns and the day (warnings, counts, the transition heap, lateness) is not kept: it
+   * is judged anew at load, as a rebuild would.
+   */
+  image(): { meta: IndexImageMeta; columns: Uint8Array[] } {
+    const h = this.high;
+    const ids = this.ids.image(h);
+    const extra: IndexImageExtra = {
+      strings: this.strings.values,
+      pauses: [...this.pauses],
+      idApart: ids.apart,
+      submittedApart: this.submittedMs.apartEntries(),
+      acceptedApart: this.acceptedMs.apartEntries(),
+    };
+    const extraBytes = Buffer.from(JSON.stringify(extra));
+    const columns = [
+      ...this.codeColumns().map((a) => prefixBytes(a, h)),
+      ...this.submittedMs.image(h),
+      ...this.acceptedMs.image(h),
+      ...this.dayColumns().map((a) => prefixBytes(a, h)),
+      ...ids.columns,
+      new Uint8Array(Int32Array.from(this.free).buffer),
+      new Uint8Array(extraBytes.buffer, extraBytes.byteOffset, extraBytes.byteLength),
+    ];
+    return { meta: { format: 1, high: h, wide: !(this.district instanceof Uint16Array), ids: ids.meta, free: this.free.length, extraBytes: extraBytes.byteLength }, columns };
+  }
+
+  /**
+   * Loading a snapshot into an empty index, in two steps: `targets` are the buffers to read the file's data
+   * into (in `image`'s order), and `commit` installs them once read and verified (nothing changes before).
+   */
+  fromImage(meta: IndexImageMeta): { targets: Uint8Array[]; commit: (nowMs: number) => void } {
+    if (this.high !== 0 || this.ids.size !== 0) throw new Error('a snapshot loads into an empty index only');
+    const { high } = meta;
+    if (meta.format !== 1 || !Number.isInteger(high) || high < 0 || !Number.isInteger(meta.free) || meta.free < 0 || meta.free > high) throw new Error('open-case index image of another format');
+    const capacity = high === 0 ? 0 : Math.ceil(high / 1024) * 1024;
+    const Code = meta.wide ? Int32Array : Uint16Array;
+    const codes = Array.from({ length: 9 }, () => new Code(capacity));
+    const instants = [new InstantColumn(), new InstantColumn()] as const;
+    const days = Array.from({ length: 7 }, () => new Uint16Array(capacity));
+    const ids = CaseIdTable.fromImage(meta.ids, capacity, high);
+    const free = new Int32Array(meta.free);
+    const extra = new Uint8Array(meta.extraBytes);
+    const targets = [
+      ...codes.map((a) => prefixView(a, high)),
+      ...instants[0].prepare(capacity, high),
+      ...instants[1].prepare(capacity, high),
+      ...days.map((a) => prefixView(a, high)),
+      ...ids.targets,
+      new Uint8Array(free.buffer),
+      extra,
+    ];
+    const commit = (nowMs: number) => {
+      const x = JSON.parse(Buffer.from(extra.buffer, extra.byteOffset, extra.byteLength).toString('utf8')) as IndexImageExtra;
+      this.capacity = capacity;
+      this.high = high;
+      [this.district, this.township, this.village, this.item, this.department, this.status, this.stage, this.level, this.holder] = codes as [Codes, Codes, Codes, Codes, Codes, Codes, Codes, Codes, Codes];
+      [this.promisedDl, this.statutoryDl, this.yellowFrom, this.stageDue, this.stageSince, this.limitDays, this.flagBits] = days as Array<Uint16Array<ArrayBuffer>> as [Uint16Array<ArrayBuffer>, Uint16Array<ArrayBuffer>, Uint16Array<ArrayBuffer>, Uint16Array<ArrayBuffer>, Uint16Array<ArrayBuffer>, Uint16Array<ArrayBuffer>, Uint16Array<ArrayBuffer>];
+      this.submittedMs.adopt(instants[0], x.submittedApart);
+      this.acceptedMs.adopt(instants[1], x.acceptedApart);
+      this.ids = ids.table(x.idApart);
+      this.free = Array.from(free);
+      this.strings.reset(x.strings);
+      this.pauses.clear();
+      for (const [slot, p] of x.pauses) this.pauses.set(slot, p);
+      this.warning = new Uint8Array(capacity);
+      this.gen = new Uint32Array(capacity);
+      this.atRiskFrom = new Uint16Array(capacity);
+      this.modelled = new Uint8Array(capacity);
+      this.byWarning[1].grow(capacity);
+      this.byWarning[2].grow(capacity);
+      const today = shanghaiDay(nowMs);
+      const memo = new Map<number, number>();
+      for (const slot of this.slots()) {
+        this.assess(slot, memo);
+        this.warning[slot] = WARNING_RANK[this.warningOf(slot, today)];
+        this.count(slot);
+        this.schedule(slot, today);
+      }
+    };
+    return { targets, commit };
+  }
+
+  private codeColumns(): Codes[] {
+    return [this.district, this.township, this.village, this.item, this.department, this.status, this.stage, this.level, this.holder];
+  }
+
+  private dayColumns(): Uint16Array[] {
+    return [this.promisedDl, this.statutoryDl, this.yellowFrom, this.stageDue, this.stageSince, this.limitDays, this.flagBits];
   }
 
   /** Adds or replaces an open case; returns its warning before (undefined if new) and now. */
@@ -850,6 +949,32 @@ export class OpenCaseIndex {
 
 type Codes = Uint16Array | Int32Array;
 
+/** What a snapshot of the index keeps besides its columns (a file header's JSON). */
+export interface IndexImageMeta {
+  format: 1;
+  /** Slots used (live or free): the columns' length. */
+  high: number;
+  /** Code columns in four bytes a case (more than 65,535 distinct strings), not two. */
+  wide: boolean;
+  ids: CaseIdImage;
+  free: number;
+  extraBytes: number;
+}
+
+/** The index's few variable-sized parts, as JSON in the snapshot's data. */
+interface IndexImageExtra {
+  strings: string[];
+  pauses: Array<[number, ClockPause[]]>;
+  idApart: Array<[number, string]>;
+  submittedApart: Array<[number, number]>;
+  acceptedApart: Array<[number, number]>;
+}
+
+/** The bytes of a column's first `n` slots. */
+const prefixView = (a: Uint8Array | Uint16Array | Int32Array | Uint32Array, n: number) => new Uint8Array(a.buffer, a.byteOffset, n * a.BYTES_PER_ELEMENT);
+/** A copy of them (the index changes on after a snapshot's columns were taken). */
+const prefixBytes = (a: Uint8Array | Uint16Array | Int32Array | Uint32Array, n: number) => prefixView(a, n).slice();
+
 /**
  * Epoch-millisecond instants in six bytes a case (seconds since 1970 in four, milliseconds in two); NaN for
  * none. An instant outside 1970–2106 or with a fraction of a millisecond is kept exactly, apart (rare).
@@ -858,6 +983,30 @@ class InstantColumn {
   private seconds = new Uint32Array(0);
   private millis = new Uint16Array(0);
   private readonly apart = new Map<number, number>();
+
+  /** Copies of the first `high` slots' bytes (a snapshot), and the instants kept apart. */
+  image(high: number): Uint8Array[] {
+    return [prefixBytes(this.seconds, high), prefixBytes(this.millis, high)];
+  }
+
+  apartEntries(): Array<[number, number]> {
+    return [...this.apart];
+  }
+
+  /** Fresh columns of `capacity` slots: the bytes of the first `high` to read a snapshot into. */
+  prepare(capacity: number, high: number): Uint8Array[] {
+    this.seconds = new Uint32Array(capacity);
+    this.millis = new Uint16Array(capacity);
+    return [prefixView(this.seconds, high), prefixView(this.millis, high)];
+  }
+
+  /** Takes the columns of `other` (prepared and filled) and the instants kept apart. */
+  adopt(other: InstantColumn, apart: Array<[number, number]>): void {
+    this.seconds = other.seconds;
+    this.millis = other.millis;
+    this.apart.clear();
+    for (const [slot, ms] of apart) this.apart.set(slot, ms);
+  }
 
   grow(capacity: number): void {
     const s = new Uint32Array(capacity);

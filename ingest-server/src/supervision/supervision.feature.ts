@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { districtByCode, shanghaiIso, type CaseWarning, type SupervisionOverview } from '@tongban/shared';
 import type { FeatureFactory } from '../feature.ts';
 import type { Warning } from './case-clock.ts';
@@ -6,6 +7,7 @@ import { deriveCaseState, type CaseState } from './case-state.ts';
 import { CaseStateStore } from './case-state.store.ts';
 import { OpenCaseIndex, type OpenCaseRow } from './open-case-index.ts';
 import { DerivationWatermark } from './derivation-watermark.ts';
+import { OpenCaseSnapshot } from './open-case-snapshot.ts';
 import { TypicalMinutesStore } from './typical-minutes.store.ts';
 import { EventArrivals } from '../events/event-arrivals.store.ts';
 import { DeadlineHistoryStore, deadlineChanges } from './deadline-history.store.ts';
@@ -156,6 +158,12 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     },
   });
 
+  // One node only: on several, every takeover rebuilds the index from ClickHouse (engine-role.ts).
+  const indexSnapshot =
+    ctx.cluster.clustered || ctx.config.scale.indexSnapshotMs <= 0
+      ? undefined
+      : new OpenCaseSnapshot({ index, states, file: path.join(ctx.config.dataDir, 'supervision', 'open-cases.bin'), now: ctx.now, logger: log, intervalMs: ctx.config.scale.indexSnapshotMs });
+
   const watermark = new DerivationWatermark({ clickhouse: ctx.clickhouse, db: ctx.db, arrivals: new EventArrivals(ctx.clickhouse, ctx.db), projector, logger: log, intervalMs: ctx.config.scale.derivationWatermarkMs });
 
   const scan = () => {
@@ -279,9 +287,14 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       await orders.load();
       const ratings = await book.load();
       log.info({ activeRatingClocks: ratings }, 'bad-rating clocks loaded');
-      const started = Date.now();
-      const loaded = await states.loadOpen((c) => index.upsert(c, ctx.now()));
-      log.info({ openCases: loaded, ms: Date.now() - started }, 'open-case index rebuilt');
+      if (indexSnapshot) {
+        // From its snapshot plus the cases derived since, when it has a usable one (issue 16).
+        log.info(await indexSnapshot.load(), 'open-case index loaded');
+      } else {
+        const started = Date.now();
+        const loaded = await states.loadOpen((c) => index.upsert(c, ctx.now()));
+        log.info({ source: 'rebuild', openCases: loaded, reason: ctx.cluster.clustered ? 'several nodes' : 'INDEX_SNAPSHOT_SECONDS=0', ms: Date.now() - started }, 'open-case index loaded');
+      }
       if (ctx.cluster.clustered) {
         // The holder takes over (rebuild, catch up, announce once); the others follow its messages.
         await engine.start();
@@ -289,6 +302,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
         await catchUp();
         projector.start();
         watermark.start();
+        indexSnapshot?.start();
       }
       timers.push(await startLatenessModel({ model: lateness, index, calendar: () => ctx.calendar.calendar, now: ctx.now, logger: log }));
       timers.push(setInterval(scan, SCAN_INTERVAL_MS));
@@ -337,6 +351,8 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       await projector.stop();
       if (role.active) await watermark.stop();
       else watermark.pause();
+      // After the projector's last batch: the snapshot holds every derivation applied.
+      await indexSnapshot?.stop();
     },
   };
 };

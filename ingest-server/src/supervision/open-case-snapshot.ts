@@ -1,0 +1,168 @@
+import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { shanghaiIso } from '@tongban/shared';
+import { readChecksummedFile, writeChecksummedFile } from '../system/checksummed-file.ts';
+import type { CaseStateStore } from './case-state.store.ts';
+import type { IndexImageMeta, OpenCaseIndex } from './open-case-index.ts';
+
+const MAGIC = Buffer.from('TBINDEX1');
+/**
+ * The tail is read from this long before the snapshot's instant: a `case_state` version is the clock read when
+ * its derivation began, and a clock set back a little must not hide a change. Reading a case again is harmless.
+ */
+export const INDEX_TAIL_MARGIN_MS = 60_000;
+
+interface Header {
+  format: 1;
+  index: IndexImageMeta;
+  /** Clock (ms) when the columns were copied: every derivation applied to the index began before it. */
+  instantMs: number;
+  /** The latest `case_state` version in ClickHouse just before: a ClickHouse without it is behind the snapshot. */
+  caseStateVersionMs: number;
+  openCases: number;
+  writtenAt: string;
+}
+
+export type IndexLoadResult =
+  | { source: 'snapshot'; openCases: number; tailOpen: number; tailClosed: number; since: string; readMs: number; tailMs: number; ms: number }
+  | { source: 'rebuild'; openCases: number; reason: string; ms: number };
+
+interface Options {
+  index: OpenCaseIndex;
+  states: CaseStateStore;
+  /** DATA_DIR/supervision/open-cases.bin. */
+  file: string;
+  now: () => number;
+  logger: Logger;
+  /** How often a snapshot is written while running (0: only at a clean stop). */
+  intervalMs: number;
+}
+
+/**
+ * The open-case index persisted, so start-up does not read every open case from ClickHouse (issue 16): its
+ * columns, id arena and strings in a checksummed file in DATA_DIR (system/checksummed-file.ts), written every
+ * `intervalMs` and at a clean stop, with the instant they are consistent with. At start the snapshot is loaded
+ * and only the cases whose state was derived since (`case_state.version`, the tail) are read: open ones
+ * upserted, closed ones removed. What depends on the day (warnings, counts, the transition heap) is judged anew
+ * at load, exactly as a rebuild does. A torn or corrupt file (size, checksum), one of another format, or one
+ * ahead of ClickHouse (its latest `case_state` version not there: a restored or wiped engine) is set aside and
+ * the index is rebuilt from every open case.
+ *
+ * Why the tail suffices: the projector upserts a case into the index in the same tick it reads the clock that
+ * becomes the row's `version`, so a derivation not in the copied columns has a version at or after the
+ * instant. A derivation in the columns but not written (a SIGKILL between the two) is of a case with an event
+ * after the derivation watermark, so the catch-up after the load derives it again.
+ *
+ * The columns are copied in one synchronous step (≈ 70 bytes a case: tens of milliseconds at a million open
+ * cases), then hashed and written in chunks, so the event loop is not held for long.
+ */
+export class OpenCaseSnapshot {
+  /** The index is consistent with `case_state` (loaded or rebuilt); nothing is written before. */
+  private loaded = false;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  readonly counters = { writes: 0, writeErrors: 0, lastWriteMs: 0, lastBytes: 0 };
+
+  constructor(private readonly o: Options) {}
+
+  async load(): Promise<IndexLoadResult> {
+    const started = Date.now();
+    const { index, states, file } = this.o;
+    let reason = 'no snapshot';
+    if (existsSync(file)) {
+      const read = await this.read();
+      if ('problem' in read) {
+        reason = read.problem;
+        this.o.logger.warn({ file, problem: read.problem }, 'open-case index snapshot not usable; kept aside as .corrupt, rebuilding');
+        // Out of the way, so it is not read again (and can be looked at).
+        await rename(file, `${file}.corrupt`);
+      } else {
+        const latest = await states.lastVersion();
+        if (latest < read.header.caseStateVersionMs) {
+          reason = `ahead of ClickHouse: case_state's latest version ${latest ? shanghaiIso(latest) : 'none'}, the snapshot saw ${shanghaiIso(read.header.caseStateVersionMs)}`;
+          this.o.logger.warn({ file, reason }, 'open-case index snapshot not usable; rebuilding');
+        } else {
+          read.commit(this.o.now());
+          const readMs = Date.now() - started;
+          const since = read.header.instantMs - INDEX_TAIL_MARGIN_MS;
+          let tailOpen = 0;
+          let tailClosed = 0;
+          await states.loadChangedSince(
+            since,
+            (c) => {
+              tailOpen++;
+              index.upsert(c, this.o.now());
+            },
+            (caseId) => {
+              tailClosed++;
+              index.remove(caseId);
+            },
+          );
+          this.loaded = true;
+          const ms = Date.now() - started;
+          return { source: 'snapshot', openCases: index.size, tailOpen, tailClosed, since: shanghaiIso(since), readMs, tailMs: ms - readMs, ms };
+        }
+      }
+    }
+    const n = await states.loadOpen((c) => index.upsert(c, this.o.now()));
+    this.loaded = true;
+    return { source: 'rebuild', openCases: n, reason, ms: Date.now() - started };
+  }
+
+  start(): void {
+    clearInterval(this.timer);
+    if (this.o.intervalMs <= 0) return;
+    this.timer = setInterval(() => void this.write().catch(() => undefined), this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Writes a snapshot now (the periodic one and the one at stop share a queue). */
+  write(): Promise<void> {
+    const run = this.writing.then(() => this.writeOnce());
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** At a clean stop (after the projector's last batch): a failure is logged, the older snapshot stays. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.write().catch(() => undefined);
+  }
+
+  private async writeOnce(): Promise<void> {
+    if (!this.loaded) return;
+    const started = Date.now();
+    try {
+      // Before the copy: every state with this version or an older one was applied to the index already.
+      const caseStateVersionMs = await this.o.states.lastVersion();
+      const instantMs = this.o.now();
+      const image = this.o.index.image();
+      const header: Header = { format: 1, index: image.meta, instantMs, caseStateVersionMs, openCases: this.o.index.size, writtenAt: new Date().toISOString() };
+      this.counters.lastBytes = await writeChecksummedFile({ file: this.o.file, magic: MAGIC, header, chunks: image.columns });
+      this.counters.writes++;
+      this.counters.lastWriteMs = Date.now() - started;
+      this.o.logger.debug({ bytes: this.counters.lastBytes, ms: this.counters.lastWriteMs, openCases: header.openCases }, 'open-case index snapshot written');
+    } catch (err) {
+      this.counters.writeErrors++;
+      this.o.logger.warn({ err }, 'writing the open-case index snapshot failed; the previous one stays');
+      throw err;
+    }
+  }
+
+  private async read(): Promise<{ header: Header; commit: (nowMs: number) => void } | { problem: string }> {
+    let commit: ((nowMs: number) => void) | undefined;
+    const read = await readChecksummedFile<Header>(this.o.file, MAGIC, 'an open-case index snapshot', (header) => {
+      if (header.format !== 1) return { problem: `format ${String(header.format)}, not 1` };
+      try {
+        const image = this.o.index.fromImage(header.index);
+        commit = image.commit;
+        return image.targets;
+      } catch (err) {
+        return { problem: (err as Error).message };
+      }
+    });
+    if ('problem' in read) return read;
+    return { header: read.header, commit: commit! };
+  }
+}
