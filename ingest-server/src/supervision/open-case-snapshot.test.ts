@@ -7,7 +7,6 @@ import { defaultWorkingCalendar } from '@tongban/shared';
 import { createClickhouse } from '../clickhouse/clickhouse-client.ts';
 import { migrate, MIGRATIONS } from '../clickhouse/migrations.ts';
 import { CaseStateStore } from './case-state.store.ts';
-import { dayNumber } from './day-number.ts';
 import { OpenCaseIndex, type OpenCase } from './open-case-index.ts';
 import { OpenCaseSnapshot } from './open-case-snapshot.ts';
 import { SUPERVISION_MIGRATIONS } from './supervision.migrations.ts';

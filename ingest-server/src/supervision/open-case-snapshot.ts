@@ -25,7 +25,7 @@ interface Header {
 }
 
 export type IndexLoadResult =
-  | { source: 'snapshot'; openCases: number; tailOpen: number; tailClosed: number; since: string; readMs: number; tailMs: number; ms: number }
+  | { source: 'snapshot'; openCases: number; tailOpen: number; tailClosed: number; since: string; readMs: number; judgeMs: number; tailMs: number; ms: number }
   | { source: 'rebuild'; openCases: number; reason: string; ms: number };
 
 interface Options {
@@ -83,8 +83,9 @@ export class OpenCaseSnapshot {
           reason = `ahead of ClickHouse: case_state's latest version ${latest ? shanghaiIso(latest) : 'none'}, the snapshot saw ${shanghaiIso(read.header.caseStateVersionMs)}`;
           this.o.logger.warn({ file, reason }, 'open-case index snapshot not usable; rebuilding');
         } else {
-          read.commit(this.o.now());
           const readMs = Date.now() - started;
+          read.commit(this.o.now());
+          const judgeMs = Date.now() - started - readMs;
           const since = read.header.instantMs - INDEX_TAIL_MARGIN_MS;
           let tailOpen = 0;
           let tailClosed = 0;
@@ -101,7 +102,7 @@ export class OpenCaseSnapshot {
           );
           this.loaded = true;
           const ms = Date.now() - started;
-          return { source: 'snapshot', openCases: index.size, tailOpen, tailClosed, since: shanghaiIso(since), readMs, tailMs: ms - readMs, ms };
+          return { source: 'snapshot', openCases: index.size, tailOpen, tailClosed, since: shanghaiIso(since), readMs, judgeMs, tailMs: ms - readMs - judgeMs, ms };
         }
       }
     }
