@@ -12,6 +12,8 @@ const MAGIC = Buffer.from('TBINDEX1');
  * its derivation began, and a clock set back a little must not hide a change. Reading a case again is harmless.
  */
 export const INDEX_TAIL_MARGIN_MS = 60_000;
+/** A snapshot at stop is given this long (a million open cases take about a second; see the bench). */
+const STOP_WAIT_MS = 30_000;
 
 interface Header {
   format: 1;
@@ -125,10 +127,20 @@ export class OpenCaseSnapshot {
     return run;
   }
 
-  /** At a clean stop (after the projector's last batch): a failure is logged, the older snapshot stays. */
+  /**
+   * At a clean stop (after the projector's last batch): a failure is logged, the older snapshot stays. Bounded,
+   * like the watermark's: a stop while ClickHouse is unreachable does not wait on it (the next start reads a
+   * longer tail, or rebuilds).
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.write().catch(() => undefined);
+    let timeout: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timeout = setTimeout(() => {
+      this.o.logger.warn({ waitedMs: STOP_WAIT_MS }, 'the open-case index snapshot was not written at stop in time; the previous one stays');
+      resolve();
+    }, STOP_WAIT_MS)));
+    await Promise.race([this.write().catch(() => undefined), late]);
+    clearTimeout(timeout);
   }
 
   private async writeOnce(): Promise<void> {
