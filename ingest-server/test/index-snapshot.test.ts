@@ -69,7 +69,7 @@ describe('the open-case index snapshot', () => {
     expect((before.red as { total: number }).total).toBeGreaterThan(0);
     expect((before.red as { total: number }).total).toBeLessThan(48);
     expect((before.counts as { open: number; red: number; yellow: number }).open).toBe(48);
-    expect((before.dataQuality as { total: number }).total).toBeGreaterThan(0);
+    expect(((before as Record<string, unknown>).dataQuality as { total: number }).total).toBeGreaterThan(0);
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(existsSync(file())).toBe(true);
 
