@@ -189,7 +189,8 @@ async function main() {
     while (Date.now() - t0 < MINUTES * 60_000) {
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
       let liveHeapMiB = NaN;
-      if (inspector && (samples.length + 1) % GC_EVERY === 0) {
+      // The first at ~50 s, so the first minute has a reading too.
+      if (inspector && (samples.length + 2) % GC_EVERY === 0) {
         await inspector.call('HeapProfiler.collectGarbage');
         liveHeapMiB = Number((await inspector.call('Runtime.getHeapUsage')).usedSize) / 2 ** 20;
       }
@@ -239,7 +240,8 @@ async function main() {
   const minute = (from: number, to: number) => samples.filter((s) => s.t > from && s.t <= to);
   // A scrape that timed out (the server busy) leaves NaN in its sample: averaged over the ones that answered.
   const known = (xs: Sample[], k: keyof Sample) => xs.map((s) => s[k]).filter(Number.isFinite);
-  const avg = (xs: Sample[], k: keyof Sample) => known(xs, k).reduce((n, v) => n + v, 0) / Math.max(1, known(xs, k).length);
+  // NaN (printed so) when no sample of the span has the figure, e.g. no live-heap reading in it.
+  const avg = (xs: Sample[], k: keyof Sample) => known(xs, k).reduce((n, v) => n + v, 0) / known(xs, k).length;
   const max = (xs: Sample[], k: keyof Sample) => Math.max(...known(xs, k));
   const end = samples.at(-1)?.t ?? 0;
   const first = minute(0, 60);
