@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serverHeapMiB } from '../ingest-server/src/config.ts';
+import { LAUNCH_JE_MALLOC_CONF, serverHeapMiB } from '../ingest-server/src/config.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : '127.0.0.1';
@@ -125,7 +125,7 @@ async function main(): Promise<number> {
   // The server's heap is sized to the backlog it may hold (serverHeapMiB), unless NODE_OPTIONS already says.
   const heap = /max-old-space-size/.test(process.env.NODE_OPTIONS ?? '') ? [] : [`--max-old-space-size=${serverHeapMiB()}`];
   // chDB's jemalloc keeps freed pages 5 s by default; 1 s returns them sooner (it reads JE_MALLOC_CONF at load; docs/notes/soak-rss.md).
-  const jemalloc = { JE_MALLOC_CONF: process.env.JE_MALLOC_CONF ?? 'dirty_decay_ms:1000,muzzy_decay_ms:0' };
+  const jemalloc = { JE_MALLOC_CONF: process.env.JE_MALLOC_CONF ?? LAUNCH_JE_MALLOC_CONF };
   server = run('server', [...heap, 'src/server.ts'], path.join(root, 'ingest-server'), { ...process.env, ...jemalloc, SIMULATE: '1' });
   if (!(await waitHealthy(server))) return exited(server);
   say(`server ready at ${url}; starting the live simulator`);

@@ -9,9 +9,15 @@
  * ClickHouse engine's own account (`tongban_clickhouse_memory_bytes`: tracked total and caches) is beside
  * it. The slope is a least-squares fit of RSS over everything after the first minute.
  *
- *   pnpm bench:soak [--minutes 5] [--rate 2000] [--clients 20] [--inspect 9339] [--env KEY=VALUE …]
+ * Once a minute (`--gc-every 6` samples; 0 = never) the bench asks the server's V8, over the inspector, for a
+ * full garbage collection and the heap used after it: the live heap, which `heap used` sampled at a random
+ * point of the collector's cycle is not (docs/notes/soak-heap.md). Beside it the open cases (the wall's
+ * `stats`), the one figure a live heap may legitimately grow with.
+ *
+ *   pnpm bench:soak [--minutes 5] [--rate 2000] [--clients 20] [--gc-every 6] [--inspect 9339] [--env KEY=VALUE …]
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { DISTRICTS } from '@tongban/shared';
@@ -22,8 +28,10 @@ const { values: args } = parseArgs({
     minutes: { type: 'string', default: '5' },
     rate: { type: 'string', default: '2000' },
     clients: { type: 'string', default: '20' },
-    // Opens the server's inspector (e.g. for HeapProfiler sampling) on this port.
+    // Opens the server's inspector (e.g. for HeapProfiler sampling) on this port (else a free one, for --gc-every).
     inspect: { type: 'string' },
+    // Every this many samples: a full GC in the server and its heap used after it (the live heap). 0 = never.
+    'gc-every': { type: 'string', default: '6' },
     // Server environment for a side-by-side run, e.g. --env MALLOC_ARENA_MAX=2 --env CHDB_MARK_CACHE_BYTES=…
     env: { type: 'string', multiple: true, default: [] },
   },
@@ -32,6 +40,7 @@ const EXTRA_ENV = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexO
 const MINUTES = Number(args.minutes);
 const RATE = Number(args.rate);
 const CLIENTS = Number(args.clients);
+const GC_EVERY = Number(args['gc-every']);
 const TICK_MS = 100;
 const SAMPLE_MS = 10_000;
 const TYPES = ['submitted', 'accepted', 'reviewed', 'approved', 'completed'] as const;
@@ -94,20 +103,65 @@ interface Sample {
   evPerSec: number;
   pending: number;
   liveMsgs: number;
+  /** V8 heap used right after a full GC (the live heap), MiB; NaN when not measured at this sample. */
+  liveHeapMiB: number;
+  /** Open cases, from the wall's last `stats`. */
+  openCases: number;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/**
+ * A Chrome DevTools Protocol session with the server's inspector (bench only; needs Node's WebSocket:
+ * `--experimental-websocket` on Node 20, as the bench:soak script passes).
+ */
+async function inspectorSession(port: number): Promise<{ call(method: string, params?: object): Promise<Record<string, unknown>>; close(): void }> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const ws = new WebSocket(target!.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.addEventListener('open', resolve, { once: true });
+    ws.addEventListener('error', reject, { once: true });
+  });
+  let id = 0;
+  const waiting = new Map<number, (r: Record<string, unknown>) => void>();
+  ws.addEventListener('message', (m) => {
+    const msg = JSON.parse(String(m.data)) as { id?: number; result?: Record<string, unknown> };
+    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result ?? {});
+    if (msg.id !== undefined) waiting.delete(msg.id);
+  });
+  return {
+    call: (method, params = {}) =>
+      new Promise((resolve) => {
+        waiting.set(++id, resolve);
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => ws.close(),
+  };
 }
 
 async function main() {
-  const server = await ServerProcess.start({ LOG_LEVEL: 'warn', ...EXTRA_ENV, ...(args.inspect ? { NODE_OPTIONS: `--inspect=127.0.0.1:${args.inspect}` } : {}) });
+  const inspectPort = args.inspect ? Number(args.inspect) : GC_EVERY > 0 ? await freePort() : undefined;
+  const nodeOptions = [EXTRA_ENV.NODE_OPTIONS, inspectPort ? `--inspect=127.0.0.1:${inspectPort}` : undefined].filter(Boolean).join(' ');
+  const server = await ServerProcess.start({ LOG_LEVEL: 'warn', ...EXTRA_ENV, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) });
   const pid = server.child!.pid!;
+  const inspector = GC_EVERY > 0 ? await inspectorSession(inspectPort!) : undefined;
+  let openCases = NaN;
   const sockets: Socket[] = [];
   let liveMsgs = 0;
   for (let i = 0; i < CLIENTS; i++) {
     const s = io(server.url, { transports: ['websocket'], auth: i % 2 ? { token: 'dev-wall', district: codes[i % codes.length]! } : { token: 'dev-wall' } });
     s.onAny(() => liveMsgs++);
+    if (i === 0) s.on('stats', (st: { supervision?: { counts?: { open?: number } } | null }) => (openCases = st.supervision?.counts?.open ?? NaN));
     sockets.push(s);
   }
   console.log(`bench:soak — ${RATE} events/s for ${MINUTES} min, ${CLIENTS} wall clients, server pid ${pid}${args.env.length ? `, env ${args.env.join(' ')}` : ''}`);
-  console.log('   t   RSS MiB  anon  file  heap/total MiB  ext MiB  CH tracked  CH caches  jemalloc res/alloc  other  loop p50/p99/max ms   ev/s acked  pending  live msg/s');
+  console.log('   t   RSS MiB  anon  file  heap/total MiB  ext MiB  CH tracked  CH caches  jemalloc res/alloc  other  loop p50/p99/max ms   ev/s acked  pending  live msg/s  live heap  open cases');
 
   let acked = 0;
   let refused = 0;
@@ -134,6 +188,12 @@ async function main() {
   try {
     while (Date.now() - t0 < MINUTES * 60_000) {
       await new Promise((r) => setTimeout(r, SAMPLE_MS));
+      let liveHeapMiB = NaN;
+      // The first at ~50 s, so the first minute has a reading too.
+      if (inspector && (samples.length + 2) % GC_EVERY === 0) {
+        await inspector.call('HeapProfiler.collectGarbage');
+        liveHeapMiB = Number((await inspector.call('Runtime.getHeapUsage')).usedSize) / 2 ** 20;
+      }
       const m = await (await fetch(`${server.url}/metrics`)).text();
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
@@ -160,30 +220,34 @@ async function main() {
         evPerSec: (acked - lastAcked) / (SAMPLE_MS / 1000),
         pending: metric(m, 'tongban_ingest_pending_rows'),
         liveMsgs: (liveMsgs - lastLive) / (SAMPLE_MS / 1000),
+        liveHeapMiB,
+        openCases,
       };
       s.otherMiB = s.anonMiB - s.heapTotalMiB - s.jemallocMiB;
       lastAcked = acked;
       lastLive = liveMsgs;
       samples.push(s);
       console.log(
-        `${String(s.t).padStart(4)}  ${s.rssMiB.toFixed(0).padStart(8)}  ${s.anonMiB.toFixed(0).padStart(4)}  ${s.fileMiB.toFixed(0).padStart(4)}  ${`${s.heapMiB.toFixed(0)}/${s.heapTotalMiB.toFixed(0)}`.padStart(14)}  ${s.externalMiB.toFixed(0).padStart(7)}  ${s.chTrackedMiB.toFixed(0).padStart(10)}  ${s.chCachesMiB.toFixed(0).padStart(9)}  ${`${s.jemallocMiB.toFixed(0)}/${s.jeAllocatedMiB.toFixed(0)}`.padStart(18)}  ${s.otherMiB.toFixed(0).padStart(5)}  ${`${s.loopP50.toFixed(0)}/${s.loopP99.toFixed(0)}/${s.loopMax.toFixed(0)}`.padStart(19)}  ${s.evPerSec.toFixed(0).padStart(10)}  ${String(s.pending).padStart(7)}  ${s.liveMsgs.toFixed(0).padStart(10)}`,
+        `${String(s.t).padStart(4)}  ${s.rssMiB.toFixed(0).padStart(8)}  ${s.anonMiB.toFixed(0).padStart(4)}  ${s.fileMiB.toFixed(0).padStart(4)}  ${`${s.heapMiB.toFixed(0)}/${s.heapTotalMiB.toFixed(0)}`.padStart(14)}  ${s.externalMiB.toFixed(0).padStart(7)}  ${s.chTrackedMiB.toFixed(0).padStart(10)}  ${s.chCachesMiB.toFixed(0).padStart(9)}  ${`${s.jemallocMiB.toFixed(0)}/${s.jeAllocatedMiB.toFixed(0)}`.padStart(18)}  ${s.otherMiB.toFixed(0).padStart(5)}  ${`${s.loopP50.toFixed(0)}/${s.loopP99.toFixed(0)}/${s.loopMax.toFixed(0)}`.padStart(19)}  ${s.evPerSec.toFixed(0).padStart(10)}  ${String(s.pending).padStart(7)}  ${s.liveMsgs.toFixed(0).padStart(10)}  ${(Number.isFinite(s.liveHeapMiB) ? s.liveHeapMiB.toFixed(1) : '').padStart(9)}  ${String(s.openCases).padStart(10)}`,
       );
     }
   } finally {
     clearInterval(ticker);
+    inspector?.close();
     for (const s of sockets) s.close();
     await server.dispose();
   }
   const minute = (from: number, to: number) => samples.filter((s) => s.t > from && s.t <= to);
   // A scrape that timed out (the server busy) leaves NaN in its sample: averaged over the ones that answered.
   const known = (xs: Sample[], k: keyof Sample) => xs.map((s) => s[k]).filter(Number.isFinite);
-  const avg = (xs: Sample[], k: keyof Sample) => known(xs, k).reduce((n, v) => n + v, 0) / Math.max(1, known(xs, k).length);
+  // NaN (printed so) when no sample of the span has the figure, e.g. no live-heap reading in it.
+  const avg = (xs: Sample[], k: keyof Sample) => known(xs, k).reduce((n, v) => n + v, 0) / known(xs, k).length;
   const max = (xs: Sample[], k: keyof Sample) => Math.max(...known(xs, k));
   const end = samples.at(-1)?.t ?? 0;
   const first = minute(0, 60);
   const last = minute(end - 60, end);
   const row = (label: string, xs: Sample[]) =>
-    `${label.padEnd(12)} RSS ${avg(xs, 'rssMiB').toFixed(0)} MiB (max ${max(xs, 'rssMiB').toFixed(0)}; anon ${avg(xs, 'anonMiB').toFixed(0)}, file ${avg(xs, 'fileMiB').toFixed(0)}), heap ${avg(xs, 'heapMiB').toFixed(0)} MiB used of ${avg(xs, 'heapTotalMiB').toFixed(0)}, other anon ${avg(xs, 'otherMiB').toFixed(0)} MiB, CH tracked ${avg(xs, 'chTrackedMiB').toFixed(0)} MiB (caches ${avg(xs, 'chCachesMiB').toFixed(0)}, jemalloc resident ${avg(xs, 'jemallocMiB').toFixed(0)}, allocated ${avg(xs, 'jeAllocatedMiB').toFixed(0)}, dirty ${avg(xs, 'jeDirtyMiB').toFixed(0)}, retained ${avg(xs, 'jeRetainedMiB').toFixed(0)}), loop p99 ${avg(xs, 'loopP99').toFixed(0)} ms (max ${max(xs, 'loopMax').toFixed(0)}), ${avg(xs, 'evPerSec').toFixed(0)} ev/s acked`;
+    `${label.padEnd(12)} RSS ${avg(xs, 'rssMiB').toFixed(0)} MiB (max ${max(xs, 'rssMiB').toFixed(0)}; anon ${avg(xs, 'anonMiB').toFixed(0)}, file ${avg(xs, 'fileMiB').toFixed(0)}), heap ${avg(xs, 'heapMiB').toFixed(0)} MiB used of ${avg(xs, 'heapTotalMiB').toFixed(0)}, other anon ${avg(xs, 'otherMiB').toFixed(0)} MiB, CH tracked ${avg(xs, 'chTrackedMiB').toFixed(0)} MiB (caches ${avg(xs, 'chCachesMiB').toFixed(0)}, jemalloc resident ${avg(xs, 'jemallocMiB').toFixed(0)}, allocated ${avg(xs, 'jeAllocatedMiB').toFixed(0)}, dirty ${avg(xs, 'jeDirtyMiB').toFixed(0)}, retained ${avg(xs, 'jeRetainedMiB').toFixed(0)}), live heap after GC ${avg(xs, 'liveHeapMiB').toFixed(1)} MiB, open cases ${avg(xs, 'openCases').toFixed(0)}, loop p99 ${avg(xs, 'loopP99').toFixed(0)} ms (max ${max(xs, 'loopMax').toFixed(0)}), ${avg(xs, 'evPerSec').toFixed(0)} ev/s acked`;
   const slope = (k: keyof Sample) => {
     const after = samples.filter((s) => s.t > 60 && Number.isFinite(s[k]));
     const n = after.length;
@@ -195,9 +259,11 @@ async function main() {
     return (cov / vt) * 60;
   };
   const ratio = avg(last, 'rssMiB') / avg(first, 'rssMiB');
+  const gcd = samples.filter((s) => Number.isFinite(s.liveHeapMiB));
+  if (gcd.length) console.log(`\nlive heap after a full GC, MiB (t s: MiB, open cases): ${gcd.map((s) => `${s.t}: ${s.liveHeapMiB.toFixed(1)}, ${s.openCases}`).join('; ')}`);
   console.log(`\n${row('first minute', first)}\n${row('last minute', last)}`);
   console.log(
-    `last ÷ first minute RSS: ${ratio.toFixed(2)}; slope after the first minute: RSS ${slope('rssMiB').toFixed(1)} MiB/min (anon ${slope('anonMiB').toFixed(1)}, file ${slope('fileMiB').toFixed(1)}, V8 heap total ${slope('heapTotalMiB').toFixed(1)}, jemalloc ${slope('jemallocMiB').toFixed(1)} (allocated ${slope('jeAllocatedMiB').toFixed(1)}), other anon ${slope('otherMiB').toFixed(1)}, CH tracked ${slope('chTrackedMiB').toFixed(1)})\nrefused requests: ${refused}`,
+    `last ÷ first minute RSS: ${ratio.toFixed(2)}; slope after the first minute: RSS ${slope('rssMiB').toFixed(1)} MiB/min (anon ${slope('anonMiB').toFixed(1)}, file ${slope('fileMiB').toFixed(1)}, V8 heap total ${slope('heapTotalMiB').toFixed(1)}, live heap after GC ${slope('liveHeapMiB').toFixed(1)}, jemalloc ${slope('jemallocMiB').toFixed(1)} (allocated ${slope('jeAllocatedMiB').toFixed(1)}), other anon ${slope('otherMiB').toFixed(1)}, CH tracked ${slope('chTrackedMiB').toFixed(1)})\nrefused requests: ${refused}`,
   );
 }
 

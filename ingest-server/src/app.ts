@@ -138,7 +138,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     recent.unshift(...masked.slice(-RECENT_EVENTS).reverse());
     recent.length = Math.min(recent.length, RECENT_EVENTS);
   };
-  const applicants = new CaseApplicants();
+  const applicants = new CaseApplicants(config.liveApplicantCases);
   let ready = false;
   let todayTimer: NodeJS.Timeout | undefined;
   let enginePurge: { stop(): void } = { stop: () => undefined };

@@ -37,6 +37,12 @@ export interface Config {
   bodyLimitBytes: number;
   /** Events the dedup Bloom filter is sized for (1% false positives at this count). */
   dedupExpectedEvents: number;
+  /**
+   * LIVE_APPLICANT_CASES: the most recently submitted cases whose applicant the server keeps in memory, so a
+   * later event's note on the live feed has that applicant's name, ID number and phone masked (older cases: by
+   * pattern only). Costs ≈160 bytes of V8 heap a case (docs/notes/soak-heap.md): 200,000 ≈ 30 MiB; 0 keeps none.
+   */
+  liveApplicantCases: number;
   dashboardDir: string;
   holidaysFile: string | undefined;
   logLevel: string;
@@ -226,6 +232,7 @@ const Env = z.object({
   MAX_LOG_BYTES: int(1024 ** 3, 1),
   DISK_FREE_FLOOR_BYTES: int(256 * 1024 ** 2, 0),
   DEDUP_EXPECTED_EVENTS: int(20_000_000, 1000),
+  LIVE_APPLICANT_CASES: int(200_000, 0),
   DASHBOARD_DIR: z.string().default(path.join(repoRoot, 'dashboard/dist')),
   HOLIDAYS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -315,6 +322,13 @@ export class ConfigError extends Error {
 }
 
 /**
+ * chDB's jemalloc options a launcher gives the server (JE_MALLOC_CONF, read by libchdb when it loads, so only
+ * from the environment the process starts with): freed pages back to the kernel after 1 s, not 5
+ * (docs/notes/soak-rss.md). scripts/start.ts and deploy/tongban.Dockerfile set it.
+ */
+export const LAUNCH_JE_MALLOC_CONF = 'dirty_decay_ms:1000,muzzy_decay_ms:0';
+
+/**
  * The V8 heap the server is launched with (`--max-old-space-size`, MiB): the backlog it may hold in memory
  * (MAX_PENDING_ROWS at ≈1 KiB a row) over a ≈300 MiB base, plus a quarter for the collector to work in
  * (docs/notes/soak-rss.md). Node's own default is a quarter of RAM up to 4 GiB: a bound only by accident.
@@ -387,6 +401,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxEventsPerRequest: 10_000,
     bodyLimitBytes: 10 * 1024 * 1024,
     dedupExpectedEvents: e.DEDUP_EXPECTED_EVENTS,
+    liveApplicantCases: e.LIVE_APPLICANT_CASES,
     dashboardDir: path.resolve(e.DASHBOARD_DIR),
     holidaysFile: e.HOLIDAYS_FILE,
     logLevel: e.LOG_LEVEL,
