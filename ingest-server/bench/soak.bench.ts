@@ -14,7 +14,7 @@
  * point of the collector's cycle is not (docs/notes/soak-heap.md). Beside it the open cases (the wall's
  * `stats`), the one figure a live heap may legitimately grow with.
  *
- *   pnpm bench:soak [--minutes 5] [--rate 2000] [--clients 20] [--gc-every 6] [--inspect 9339] [--env KEY=VALUE …]
+ *   pnpm bench:soak [--minutes 5] [--rate 2000] [--clients 20] [--gc-every 6] [--warmup 0] [--inspect 9339] [--env KEY=VALUE …]
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,6 +32,9 @@ const { values: args } = parseArgs({
     inspect: { type: 'string' },
     // Every this many samples: a full GC in the server and its heap used after it (the live heap). 0 = never.
     'gc-every': { type: 'string', default: '6' },
+    // Minutes of warm-up (bounded buffers filling, e.g. the applicant book): the minute after them is printed
+    // beside the last, and the slope is fitted over what follows them. 0: the first minute only.
+    warmup: { type: 'string', default: '0' },
     // Server environment for a side-by-side run, e.g. --env MALLOC_ARENA_MAX=2 --env CHDB_MARK_CACHE_BYTES=…
     env: { type: 'string', multiple: true, default: [] },
   },
@@ -248,8 +251,11 @@ async function main() {
   const last = minute(end - 60, end);
   const row = (label: string, xs: Sample[]) =>
     `${label.padEnd(12)} RSS ${avg(xs, 'rssMiB').toFixed(0)} MiB (max ${max(xs, 'rssMiB').toFixed(0)}; anon ${avg(xs, 'anonMiB').toFixed(0)}, file ${avg(xs, 'fileMiB').toFixed(0)}), heap ${avg(xs, 'heapMiB').toFixed(0)} MiB used of ${avg(xs, 'heapTotalMiB').toFixed(0)}, other anon ${avg(xs, 'otherMiB').toFixed(0)} MiB, CH tracked ${avg(xs, 'chTrackedMiB').toFixed(0)} MiB (caches ${avg(xs, 'chCachesMiB').toFixed(0)}, jemalloc resident ${avg(xs, 'jemallocMiB').toFixed(0)}, allocated ${avg(xs, 'jeAllocatedMiB').toFixed(0)}, dirty ${avg(xs, 'jeDirtyMiB').toFixed(0)}, retained ${avg(xs, 'jeRetainedMiB').toFixed(0)}), live heap after GC ${avg(xs, 'liveHeapMiB').toFixed(1)} MiB, open cases ${avg(xs, 'openCases').toFixed(0)}, loop p99 ${avg(xs, 'loopP99').toFixed(0)} ms (max ${max(xs, 'loopMax').toFixed(0)}), ${avg(xs, 'evPerSec').toFixed(0)} ev/s acked`;
+  const warmS = Number(args.warmup) * 60;
+  const settled = warmS > 0 ? minute(warmS, warmS + 60) : [];
+  const slopeFrom = Math.max(60, warmS);
   const slope = (k: keyof Sample) => {
-    const after = samples.filter((s) => s.t > 60 && Number.isFinite(s[k]));
+    const after = samples.filter((s) => s.t > slopeFrom && Number.isFinite(s[k]));
     const n = after.length;
     if (n < 3) return NaN;
     const mt = after.reduce((a, s) => a + s.t, 0) / n;
@@ -261,9 +267,10 @@ async function main() {
   const ratio = avg(last, 'rssMiB') / avg(first, 'rssMiB');
   const gcd = samples.filter((s) => Number.isFinite(s.liveHeapMiB));
   if (gcd.length) console.log(`\nlive heap after a full GC, MiB (t s: MiB, open cases): ${gcd.map((s) => `${s.t}: ${s.liveHeapMiB.toFixed(1)}, ${s.openCases}`).join('; ')}`);
-  console.log(`\n${row('first minute', first)}\n${row('last minute', last)}`);
+  console.log(`\n${row('first minute', first)}${settled.length ? `\n${row(`minute ${warmS / 60 + 1}`, settled)}` : ''}\n${row('last minute', last)}`);
+  if (settled.length) console.log(`last ÷ minute ${warmS / 60 + 1} RSS (after ${warmS / 60} min of warm-up): ${(avg(last, 'rssMiB') / avg(settled, 'rssMiB')).toFixed(2)}`);
   console.log(
-    `last ÷ first minute RSS: ${ratio.toFixed(2)}; slope after the first minute: RSS ${slope('rssMiB').toFixed(1)} MiB/min (anon ${slope('anonMiB').toFixed(1)}, file ${slope('fileMiB').toFixed(1)}, V8 heap total ${slope('heapTotalMiB').toFixed(1)}, live heap after GC ${slope('liveHeapMiB').toFixed(1)}, jemalloc ${slope('jemallocMiB').toFixed(1)} (allocated ${slope('jeAllocatedMiB').toFixed(1)}), other anon ${slope('otherMiB').toFixed(1)}, CH tracked ${slope('chTrackedMiB').toFixed(1)})\nrefused requests: ${refused}`,
+    `last ÷ first minute RSS: ${ratio.toFixed(2)}; slope after ${slopeFrom === 60 ? 'the first minute' : `${slopeFrom / 60} min`}: RSS ${slope('rssMiB').toFixed(1)} MiB/min (anon ${slope('anonMiB').toFixed(1)}, file ${slope('fileMiB').toFixed(1)}, V8 heap total ${slope('heapTotalMiB').toFixed(1)}, live heap after GC ${slope('liveHeapMiB').toFixed(1)}, jemalloc ${slope('jemallocMiB').toFixed(1)} (allocated ${slope('jeAllocatedMiB').toFixed(1)}), other anon ${slope('otherMiB').toFixed(1)}, CH tracked ${slope('chTrackedMiB').toFixed(1)})\nrefused requests: ${refused}`,
   );
 }
 
