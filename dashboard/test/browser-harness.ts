@@ -36,11 +36,14 @@ export async function ensureDashboardBuilt(): Promise<string> {
   );
   if (built > sources) return DIST_DIR;
   const { build } = await import('vite');
-  // Vite sets NODE_ENV=production in this process when it is unset: servers started after the build would
-  // then run in production mode (no development tokens). Put it back.
+  // The build people run: vitest sets NODE_ENV=test, with which Vite bundles React's development build
+  // (StrictMode mounting every effect twice, so the wall's first socket was closed before it opened and
+  // the second waited out a reconnection back-off). Afterwards NODE_ENV is put back: servers started after
+  // the build would otherwise run in production mode (no development tokens).
   const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
-    await build({ root: DASHBOARD_DIR, logLevel: 'warn' });
+    await build({ root: DASHBOARD_DIR, logLevel: 'warn', mode: 'production' });
   } finally {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;

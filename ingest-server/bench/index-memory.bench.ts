@@ -34,6 +34,6 @@ const ids = N <= 1_000_000 ? Array.from({ length: N }, (_, i) => caseIdOf(i)) : 
 const idBytes = ids.length ? used() - b2 : NaN;
 console.log(
   `${N.toLocaleString('en-US')} open cases: ${(bytes / N).toFixed(1)} B per case (typed arrays ${(index.arrayBytes / N).toFixed(1)} B; ` +
-    `a bare array of the id strings alone ${(idBytes / N).toFixed(1)} B); upserts ${ms.toFixed(0)} ms; size ${index.size}`,
+    `a bare array of the id strings alone ${ids.length ? `${(idBytes / N).toFixed(1)} B` : 'not measured above 1M'}); upserts ${ms.toFixed(0)} ms; size ${index.size}`,
 );
 void ids.length;

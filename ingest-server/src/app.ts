@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
+import { shedsUnderPressure } from './system/pressure.ts';
 import type { Logger } from 'pino';
 import { clickhouseLayout, createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
 import { MIGRATIONS, migrate } from './clickhouse/migrations.ts';
@@ -88,7 +89,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     maxEventLoopDelay: 2_000,
     retryAfter: 5,
     exposeStatusRoute: false,
-    pressureHandler: (_req, reply, type, value) => {
+    pressureHandler: (req, reply, type, value) => {
+      if (!shedsUnderPressure(req.method, req.url)) return; // served anyway (see system/pressure.ts)
       void reply
         .status(503)
         .header('retry-after', '5')

@@ -3,6 +3,24 @@ import type { DisplayConfig } from '@tongban/shared';
 import { feedSilentTooLong, msUntilShanghaiTime, nextScreen } from './kiosk-schedule.ts';
 
 const WATCHDOG_CHECK_MS = 10_000;
+/** A daily reload whose page did not answer is tried again this much later. */
+const RELOAD_RETRY_MS = 60_000;
+
+/**
+ * Reloads only once the server answers the page itself: a reload into a server that is down or refusing
+ * would leave the screen on the browser's error page, with no script left to try again. Resolves whether
+ * it reloaded.
+ */
+export async function reloadWhenServed(reload: () => void = () => window.location.reload()): Promise<boolean> {
+  try {
+    const res = await fetch(window.location.href, { cache: 'no-store', credentials: 'same-origin' });
+    if (!res.ok) return false;
+  } catch {
+    return false;
+  }
+  reload();
+  return true;
+}
 
 /**
  * A wall that runs for weeks without a person: reloads itself daily at the display's quiet hour, and when
@@ -14,13 +32,26 @@ export function useKiosk(config: DisplayConfig | undefined, lastMessageAt: () =>
   const watchdogSeconds = config?.watchdogSeconds;
   useEffect(() => {
     if (!reloadAt) return;
-    const t = setTimeout(reload, msUntilShanghaiTime(Date.now(), reloadAt));
-    return () => clearTimeout(t);
+    let t: ReturnType<typeof setTimeout>;
+    let gone = false;
+    const attempt = () =>
+      void reloadWhenServed(reload).then((done) => {
+        if (!done && !gone) t = setTimeout(attempt, RELOAD_RETRY_MS);
+      });
+    t = setTimeout(attempt, msUntilShanghaiTime(Date.now(), reloadAt));
+    return () => {
+      gone = true;
+      clearTimeout(t);
+    };
   }, [reloadAt, reload]);
   useEffect(() => {
     if (watchdogSeconds === undefined) return;
+    let probing = false;
+    // A failed probe is tried again at the next check, while the feed stays silent.
     const t = setInterval(() => {
-      if (feedSilentTooLong(Date.now(), lastMessageAt(), watchdogSeconds)) reload();
+      if (probing || !feedSilentTooLong(Date.now(), lastMessageAt(), watchdogSeconds)) return;
+      probing = true;
+      void reloadWhenServed(reload).finally(() => (probing = false));
     }, WATCHDOG_CHECK_MS);
     return () => clearInterval(t);
   }, [watchdogSeconds, lastMessageAt, reload]);

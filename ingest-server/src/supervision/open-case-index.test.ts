@@ -48,6 +48,20 @@ describe('OpenCaseIndex', () => {
     expect(index.list({ warning: 'red' }, at('2025-09-25T09:00:00+08:00'), 10).cases[0]).toMatchObject({ caseId: 'C1', warning: 'red', daysOverdue: 3 });
   });
 
+  it('reports each change once after a case’s generation wraps past 16 bits (70,000 re-derivations)', () => {
+    const index = new OpenCaseIndex(() => defaultWorkingCalendar);
+    const now = at('2025-09-10T12:00:00+08:00');
+    // Alternating an earlier yellow day leaves superseded heap entries behind on every other upsert.
+    for (let i = 0; i < 70_000; i++) index.upsert(i % 2 ? base : { ...base, yellowFromDay: d('2025-09-15') }, now);
+    const changes: string[] = [];
+    const record = (id: string, from: string, to: string) => changes.push(`${id}:${from}->${to}`);
+    index.advance(at('2025-09-16T00:00:00+08:00'), record);
+    expect(changes).toEqual([]);
+    index.advance(at('2025-09-18T00:00:00+08:00'), record);
+    index.advance(at('2025-09-23T00:00:00+08:00'), record);
+    expect(changes).toEqual(['C1:none->yellow', 'C1:yellow->red']);
+  });
+
   it('follows the Shanghai midnight, whatever the process time zone', () => {
     const index = new OpenCaseIndex(() => defaultWorkingCalendar);
     index.upsert(base, at('2025-09-17T12:00:00+08:00'));

@@ -170,7 +170,11 @@ export class OpenCaseIndex {
   private level: Codes = new Uint16Array(0);
   private holder: Codes = new Uint16Array(0);
   private warning = new Uint8Array(0);
-  private gen = new Uint32Array(0);
+  /**
+   * Each slot's generation, matched against its transition-heap entries (16 bits: after a wrap a superseded
+   * entry may match again, which only re-judges that case from its columns, as any due entry does).
+   */
+  private gen = new Uint16Array(0);
   private readonly submittedMs = new InstantColumn();
   private readonly acceptedMs = new InstantColumn();
   private promisedDl = new Uint16Array(0);
@@ -284,7 +288,7 @@ export class OpenCaseIndex {
       this.pauses.clear();
       for (const [slot, p] of x.pauses) this.pauses.set(slot, p);
       this.warning = new Uint8Array(capacity);
-      this.gen = new Uint32Array(capacity);
+      this.gen = new Uint16Array(capacity);
       this.atRiskFrom = new Uint16Array(capacity);
       this.modelled = new Uint8Array(capacity);
       this.byWarning[1].grow(capacity);
@@ -356,7 +360,7 @@ export class OpenCaseIndex {
     this.uncount(slot);
     this.ids.remove(slot);
     this.pauses.delete(slot);
-    this.gen[slot]!++;
+    this.gen[slot] = (this.gen[slot]! + 1) & 0xffff;
     this.free.push(slot);
     return w;
   }
@@ -843,7 +847,7 @@ export class OpenCaseIndex {
   }
 
   private schedule(slot: number, today: number): void {
-    const gen = ++this.gen[slot]!;
+    const gen = (this.gen[slot] = (this.gen[slot]! + 1) & 0xffff);
     if (this.flagBits[slot]! & DQ_MASK) return;
     const y = dayAt(this.yellowFrom, slot);
     const dl = dayAt(this.promisedDl, slot);

@@ -1,11 +1,11 @@
 /**
  * A binary min-heap of (day, slot, generation) in typed arrays: the open cases ordered by the day (a day
- * number: warnings change at Shanghai midnight) their warning next changes, twelve bytes an entry. Superseded entries are skipped lazily (their generation no longer matches).
+ * number: warnings change at Shanghai midnight) their warning next changes, ten bytes an entry (generations in 16 bits, as the index keeps them). Superseded entries are skipped lazily (their generation no longer matches).
  */
 export class TransitionHeap {
   private days = new Int32Array(1024);
   private slots = new Int32Array(1024);
-  private gens = new Uint32Array(1024);
+  private gens = new Uint16Array(1024);
   size = 0;
 
   get bytes(): number {
@@ -73,7 +73,7 @@ export class TransitionHeap {
     t.set(this.days);
     const s = new Int32Array(n);
     s.set(this.slots);
-    const g = new Uint32Array(n);
+    const g = new Uint16Array(n);
     g.set(this.gens);
     this.days = t;
     this.slots = s;
