@@ -1,6 +1,7 @@
 import { shanghaiIsoOrNull, type AreaLevel, type CaseSortKey, type CaseSummary, type ClockPause, type Level, type WorkingCalendar } from '@tongban/shared';
 import { WARNING_RANK, type Warning } from './case-clock.ts';
 import { DATA_QUALITY_FLAGS } from './overdue-rule.ts';
+import { PauseBook } from './pause-book.ts';
 import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 import { OpenCaseCounts, type CaseContribution } from './open-case-counts.ts';
@@ -188,7 +189,7 @@ export class OpenCaseIndex {
   private modelled = new Uint8Array(0);
   private lateness: LatenessAssessor | undefined;
   private flagBits = new Uint16Array(0);
-  private readonly pauses = new Map<number, ClockPause[]>();
+  private readonly pauses = new PauseBook();
   private readonly heap = new TransitionHeap();
   /** The overview's counts, kept as cases change (never recounted by a walk over every case). */
   private readonly tally = new OpenCaseCounts(NONE);
@@ -231,7 +232,7 @@ export class OpenCaseIndex {
     const ids = this.ids.image(h);
     const extra: IndexImageExtra = {
       strings: this.strings.values,
-      pauses: [...this.pauses],
+      pauses: this.pauses.entries(),
       idApart: ids.apart,
       submittedApart: this.submittedMs.apartEntries(),
       acceptedApart: this.acceptedMs.apartEntries(),
@@ -342,8 +343,7 @@ export class OpenCaseIndex {
     this.stageSince[slot] = packDay(c.stageSinceDay ?? NONE);
     this.limitDays[slot] = Math.min(Math.max(c.promisedLimitDays, 0), 0xffff);
     this.flagBits[slot] = flagMask(c.flags);
-    if (c.pauses.length) this.pauses.set(slot, c.pauses);
-    else this.pauses.delete(slot);
+    this.pauses.set(slot, c.pauses);
     this.assess(slot, new Map());
     const today = shanghaiDay(nowMs);
     const w = this.warningOf(slot, today);
