@@ -5,6 +5,8 @@ import { feedSilentTooLong, msUntilShanghaiTime, nextScreen } from './kiosk-sche
 const WATCHDOG_CHECK_MS = 10_000;
 /** A daily reload whose page did not answer is tried again this much later. */
 const RELOAD_RETRY_MS = 60_000;
+/** A probe of the page not answered by then counts as not served (a hung server never blocks the watchdog). */
+const PROBE_TIMEOUT_MS = 15_000;
 
 /**
  * Reloads only once the server answers the page itself: a reload into a server that is down or refusing
@@ -13,7 +15,7 @@ const RELOAD_RETRY_MS = 60_000;
  */
 export async function reloadWhenServed(reload: () => void = () => window.location.reload()): Promise<boolean> {
   try {
-    const res = await fetch(window.location.href, { cache: 'no-store', credentials: 'same-origin' });
+    const res = await fetch(window.location.href, { cache: 'no-store', credentials: 'same-origin', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     if (!res.ok) return false;
   } catch {
     return false;
@@ -35,7 +37,7 @@ export function useKiosk(config: DisplayConfig | undefined, lastMessageAt: () =>
     let t: ReturnType<typeof setTimeout>;
     let gone = false;
     const attempt = () =>
-      void reloadWhenServed(reload).then((done) => {
+      void reloadWhenServed(() => gone || reload()).then((done) => {
         if (!done && !gone) t = setTimeout(attempt, RELOAD_RETRY_MS);
       });
     t = setTimeout(attempt, msUntilShanghaiTime(Date.now(), reloadAt));
@@ -47,13 +49,17 @@ export function useKiosk(config: DisplayConfig | undefined, lastMessageAt: () =>
   useEffect(() => {
     if (watchdogSeconds === undefined) return;
     let probing = false;
-    // A failed probe is tried again at the next check, while the feed stays silent.
+    let gone = false;
+    // A failed probe is tried again at the next check, while the feed stays silent; none reloads after unmount.
     const t = setInterval(() => {
       if (probing || !feedSilentTooLong(Date.now(), lastMessageAt(), watchdogSeconds)) return;
       probing = true;
-      void reloadWhenServed(reload).finally(() => (probing = false));
+      void reloadWhenServed(() => gone || reload()).finally(() => (probing = false));
     }, WATCHDOG_CHECK_MS);
-    return () => clearInterval(t);
+    return () => {
+      gone = true;
+      clearInterval(t);
+    };
   }, [watchdogSeconds, lastMessageAt, reload]);
 }
 
