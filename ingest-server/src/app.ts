@@ -247,7 +247,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   };
   app.decorate('tongban', tongban);
 
-  healthRoute(app, { isReady: () => ready, ingest: () => ingest.health(), counters: () => ingest.counters, details: () => ({ liveClients: live.clients() }), engineMemory: () => engineMemory(clickhouse) });
+  healthRoute(app, { isReady: () => ready, ingest: () => ingest.health(), counters: () => ingest.counters, details: () => ({ liveClients: live.clients() }), engineMemory: () => engineMemory(clickhouse), series: () => features.flatMap((f) => f.series?.() ?? []) });
   sessionRoutes(app, { users, sessions, audit, throttle: new SignInThrottle(), cookieSecure: config.auth.cookieSecure, idleMs: config.auth.sessionIdleMs });
   usersRoutes(app, { users, sessions, audit });
   auditRoutes(app, { audit });

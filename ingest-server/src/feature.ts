@@ -52,8 +52,18 @@ export interface Feature {
   /** Merged into the `stats` message (at most twice a second): must be cheap and synchronous. */
   stats?(): Partial<Stats>;
   stop?(): Promise<void>;
+  /** Series added to `/metrics` (Prometheus text): must be cheap and synchronous. */
+  series?(): MetricSeries[];
   /** After events were written in bulk straight into ClickHouse (backfill): derive what depends on them. */
   afterBulkLoad?(progress: (message: string) => void): Promise<void>;
+}
+
+/** One series of `/metrics`: its samples by label set (`''` or `{kind="…"}`). */
+export interface MetricSeries {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+  samples: Array<[labels: string, value: number]>;
 }
 
 export type FeatureFactory = (ctx: FeatureContext) => Feature;

@@ -54,6 +54,12 @@ describe('the open-case index snapshot', () => {
   const b = cases('IXS-B', 25);
   const c = cases('IXS-C', 10);
 
+  /** /metrics as a map of series (with their labels) to values. */
+  const series = async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    return new Map(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))] as const));
+  };
+
   it('is written at a clean stop and loaded at the next start, which shows the same cases', async () => {
     // The lateness model refreshed every second: the cases' at_risk judgement is part of what must survive.
     server = await ServerProcess.start({ INDEX_SNAPSHOT_SECONDS: '3600', AT_RISK_REFRESH_SECONDS: '1' });
@@ -76,6 +82,11 @@ describe('the open-case index snapshot', () => {
     await server.restart();
     expect(lastLoad(server)).toMatchObject({ source: 'snapshot', openCases: 48 });
     expect(await shown(server)).toEqual(before);
+    // …and /metrics says so.
+    const metrics = await series();
+    expect(metrics.get('tongban_open_cases')).toBe(48);
+    expect(metrics.get('tongban_index_load_ms{source="snapshot"}')).toBeGreaterThanOrEqual(0);
+    expect(metrics.get('tongban_index_snapshot_writes_total')).toBe(0);
   });
 
   it('after a SIGKILL, the last periodic snapshot and the states derived since equal a full rebuild', async () => {
@@ -87,6 +98,12 @@ describe('the open-case index snapshot', () => {
     await server.eventually(async () => ((await openCount()) === 48 + 25 - 12 ? true : undefined), 30_000);
     const written = Date.now();
     await server.eventually(async () => (existsSync(file()) && statSync(file()).mtimeMs > written ? true : undefined), 30_000);
+    // A periodic write, shown in /metrics: its size and the longest step of its copy.
+    const metrics = await series();
+    expect(metrics.get('tongban_index_snapshot_writes_total')).toBeGreaterThan(0);
+    expect(metrics.get('tongban_index_snapshot_write_errors_total')).toBe(0);
+    expect(metrics.get('tongban_index_snapshot_bytes')).toBeGreaterThan(1000);
+    expect(metrics.get('tongban_index_snapshot_hold_ms')).toBeGreaterThanOrEqual(0);
     await post([...c.flatMap((x) => openCase(x.id, x.k, x.i)), ...b.filter((x) => x.i % 5 === 2).map((x) => completion(x))]);
     await server.eventually(async () => ((await openCount()) === 61 + 10 - 5 ? true : undefined), 30_000);
     await server.stop('SIGKILL');

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { DegradedReason, IngestHealth } from '../events/ingest-service.ts';
+import type { MetricSeries } from '../feature.ts';
 
 const REASONS: DegradedReason[] = ['disk', 'log_write_failed', 'clickhouse', 'backlog'];
 
@@ -22,6 +23,8 @@ export function healthRoute(
     details: () => Record<string, unknown>;
     /** The ClickHouse engine's own memory by kind (clickhouse/engine-memory.ts); left out of /metrics when it fails. */
     engineMemory?: () => Promise<Array<{ kind: string; bytes: number }>>;
+    /** The features' own series (Feature.metrics). */
+    series?: () => MetricSeries[];
   },
 ) {
   app.get('/healthz', async (_req, reply) => {
@@ -35,8 +38,8 @@ export function healthRoute(
 
   app.get('/metrics', async (_req, reply) => {
     const lines: string[] = [];
-    const gauge = (name: string, help: string, samples: Array<[string, number]>) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+    const gauge = (name: string, help: string, samples: Array<[string, number]>, type: MetricSeries['type'] = 'gauge') => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
       for (const [labels, v] of samples) lines.push(`${name}${labels} ${v}`);
     };
     gauge('tongban_ready', '1 once migrations and replay are done', [['', deps.isReady() ? 1 : 0]]);
@@ -69,6 +72,7 @@ export function healthRoute(
         const name = `tongban_ingest_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_total`;
         lines.push(`# TYPE ${name} counter`, `${name} ${v}`);
       }
+      for (const m of deps.series?.() ?? []) gauge(m.name, m.help, m.samples, m.type);
     }
     return reply.type('text/plain; version=0.0.4').send(lines.join('\n') + '\n');
   });

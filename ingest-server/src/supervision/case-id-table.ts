@@ -52,13 +52,14 @@ export class CaseIdTable {
     return this.bytes.byteLength + this.len.byteLength + this.table.byteLength;
   }
 
-  /** The table as plain data for a snapshot (open-case-snapshot.ts): copies of its arrays, slots below `high`. */
-  image(high: number): { meta: CaseIdImage; apart: Array<[number, string]>; columns: Uint8Array[] } {
-    return {
-      meta: { width: this.width, size: this.size, tableLength: this.table.length },
-      apart: [...this.apart],
-      columns: [this.bytes.slice(0, high * this.width), this.len.slice(0, high), new Uint8Array(this.table.slice().buffer)],
-    };
+  /** Its arrays as they are now, for a snapshot to copy (open-case-index.ts): `width` bytes a slot in `bytes`. */
+  layout(): { width: number; bytes: Uint8Array; len: Uint8Array; table: Int32Array } {
+    return { width: this.width, bytes: this.bytes, len: this.len, table: this.table };
+  }
+
+  /** What a snapshot keeps besides those arrays (the ids kept apart copied). */
+  imageMeta(): { meta: CaseIdImage; apart: Array<[number, string]> } {
+    return { meta: { width: this.width, size: this.size, tableLength: this.table.length }, apart: [...this.apart] };
   }
 
   /**

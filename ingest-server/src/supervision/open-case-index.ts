@@ -1,7 +1,7 @@
 import { shanghaiIsoOrNull, type AreaLevel, type CaseSortKey, type CaseSummary, type ClockPause, type Level, type WorkingCalendar } from '@tongban/shared';
 import { WARNING_RANK, type Warning } from './case-clock.ts';
 import { DATA_QUALITY_FLAGS } from './overdue-rule.ts';
-import { PauseBook } from './pause-book.ts';
+import { PauseBook, type PauseImageMeta } from './pause-book.ts';
 import { dayNumber, isoOfDay, shanghaiDay, shanghaiMidnight } from './day-number.ts';
 import { TransitionHeap } from './transition-heap.ts';
 import { OpenCaseCounts, type CaseContribution } from './open-case-counts.ts';
@@ -193,6 +193,9 @@ export class OpenCaseIndex {
   private readonly heap = new TransitionHeap();
   /** The overview's counts, kept as cases change (never recounted by a walk over every case). */
   private readonly tally = new OpenCaseCounts(NONE);
+  /** Slots changed while an image is copied in slices (`imageInSlices`), and whether the id table changed. */
+  private copying: Set<number> | undefined;
+  private idsChangedSinceCopy = false;
   /** Slots by warning (1 yellow, 2 red): the red list reads these, not every open case. */
   private readonly byWarning: [null, SlotBits, SlotBits] = [null, new SlotBits(), new SlotBits()];
 
@@ -227,27 +230,135 @@ export class OpenCaseIndex {
    * What follows from the columns and the day (warnings, counts, the transition heap, lateness) is not kept: it
    * is judged anew at load, as a rebuild would.
    */
-  image(): { meta: IndexImageMeta; columns: Uint8Array[] } {
-    const h = this.high;
-    const ids = this.ids.image(h);
+  image(): IndexImage {
+    const copy = this.startImage();
+    for (let k = 0; k < copy.steps; k++) copy.step(k);
+    return copy.finish()!;
+  }
+
+  /**
+   * The same image without holding the event loop for the whole copy (at 6M open cases the copy is ≈ 500 MB):
+   * the columns are copied `sliceBytes` at a time (8 MB) with a `pause` between, and every slot changed
+   * meanwhile (an upsert or a removal) is copied again in the last step, so the image is the index as it is at
+   * that step. A change of shape in between (code columns widened, ids relaid or rehashed, many new slots)
+   * starts over; after three such, one synchronous copy. `holdMs` is the longest step, `attempts` the copies
+   * begun, `synchronous` whether it came to that.
+   */
+  async imageInSlices(o: { sliceBytes?: number; pause?: () => Promise<void> } = {}): Promise<IndexImage & { holdMs: number; attempts: number; synchronous: boolean }> {
+    const pause = o.pause ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
+    let holdMs = 0;
+    const held = <T>(f: () => T): T => {
+      const t = performance.now();
+      try {
+        return f();
+      } finally {
+        holdMs = Math.max(holdMs, performance.now() - t);
+      }
+    };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const copy = held(() => this.startImage(o.sliceBytes));
+      try {
+        let k = 0;
+        for (; k < copy.steps && held(() => copy.step(k)); k++) await pause();
+        const image = k === copy.steps ? held(() => copy.finish()) : undefined;
+        if (image) return { ...image, holdMs, attempts: attempt + 1, synchronous: false };
+      } finally {
+        copy.abandon();
+      }
+    }
+    return { ...held(() => this.image()), holdMs, attempts: 3, synchronous: true };
+  }
+
+  /**
+   * A copy of the columns under way: slot columns and the id table copied a slice per `step`, slots changed
+   * since the start noted (`upsert`, `remove`) and copied again by `finish`, which gives undefined when the
+   * index changed shape meanwhile (`step` then gives false).
+   */
+  private startImage(sliceBytes = 8 * 1024 * 1024): { steps: number; step: (k: number) => boolean; finish: () => IndexImage | undefined; abandon: () => void } {
+    const h0 = this.high;
+    // Room for the slots opened during the copy; more than that starts over.
+    const room = h0 + Math.max(1024, Math.ceil(h0 / 32));
+    const shapeOf = () => `${this.district.BYTES_PER_ELEMENT}/${this.ids.layout().width}/${this.ids.layout().table.length}`;
+    const shape = shapeOf();
+    const sources = () => {
+      const ids = this.ids.layout();
+      return [
+        ...this.codeColumns().map((a) => ({ a, per: 1 })),
+        ...this.submittedMs.columns().map((a) => ({ a, per: 1 })),
+        ...this.acceptedMs.columns().map((a) => ({ a, per: 1 })),
+        ...this.dayColumns().map((a) => ({ a, per: 1 })),
+        { a: ids.bytes, per: ids.width },
+        { a: ids.len, per: 1 },
+        // The id table: not by slot, one element a step unit.
+        { a: ids.table, per: 1 },
+      ];
+    };
+    const tableAt = sources().length - 1;
+    const tableLength = this.ids.layout().table.length;
+    // Each step copies at most `sliceBytes` of one array (its copy made at its first step, so no step allocates it all).
+    const plan: Array<{ i: number; from: number; to: number }> = [];
+    sources().forEach(({ a, per }, i) => {
+      const units = i === tableAt ? tableLength : h0;
+      const step = Math.max(1, Math.floor(sliceBytes / (per * a.BYTES_PER_ELEMENT)));
+      for (let from = 0; from < units; from += step) plan.push({ i, from, to: Math.min(units, from + step) });
+    });
+    const copies: Column[] = [];
+    const copyOf = (i: number) => {
+      const { a, per } = sources()[i]!;
+      return (copies[i] ??= new (a.constructor as new (n: number) => Column)(i === tableAt ? tableLength : room * per));
+    };
+    const copySlots = (from: number, to: number) =>
+      sources().forEach(({ a, per }, i) => i !== tableAt && copyOf(i).set(a.subarray(from * per, to * per), from * per));
+    const changed = new Set<number>();
+    this.copying = changed;
+    this.idsChangedSinceCopy = false;
+    const unchanged = () => this.copying === changed && shapeOf() === shape;
+    return {
+      steps: plan.length,
+      step: (k) => {
+        if (!unchanged()) return false;
+        const { i, from, to } = plan[k]!;
+        const { a, per } = sources()[i]!;
+        copyOf(i).set(a.subarray(from * per, to * per), from * per);
+        return true;
+      },
+      finish: () => {
+        const h = this.high;
+        if (!unchanged() || h > room) return undefined;
+        for (const slot of changed) if (slot < h0) copySlots(slot, slot + 1);
+        if (h > h0) copySlots(h0, h);
+        const table = copyOf(tableAt) as Int32Array;
+        if (this.idsChangedSinceCopy) table.set(this.ids.layout().table);
+        this.copying = undefined;
+        return this.imageOf(h, copies.slice(0, tableAt), table);
+      },
+      abandon: () => {
+        if (this.copying === changed) this.copying = undefined;
+      },
+    };
+  }
+
+  /** The image of `high` slots from copies of the slot columns (in `startImage`'s order) and of the id table. */
+  private imageOf(h: number, copies: Column[], table: Int32Array): IndexImage {
+    const ids = this.ids.imageMeta();
+    const pauses = this.pauses.image();
     const extra: IndexImageExtra = {
       strings: this.strings.values,
-      pauses: this.pauses.entries(),
+      pausesApart: pauses.apart,
       idApart: ids.apart,
       submittedApart: this.submittedMs.apartEntries(),
       acceptedApart: this.acceptedMs.apartEntries(),
     };
     const extraBytes = Buffer.from(JSON.stringify(extra));
+    const width = ids.meta.width;
     const columns = [
-      ...this.codeColumns().map((a) => prefixBytes(a, h)),
-      ...this.submittedMs.image(h),
-      ...this.acceptedMs.image(h),
-      ...this.dayColumns().map((a) => prefixBytes(a, h)),
-      ...ids.columns,
+      ...copies.map((c, i) => prefixView(c, i === copies.length - 2 ? h * width : h)),
+      new Uint8Array(table.buffer),
+      ...pauses.columns,
       new Uint8Array(Int32Array.from(this.free).buffer),
       new Uint8Array(extraBytes.buffer, extraBytes.byteOffset, extraBytes.byteLength),
     ];
-    return { meta: { format: 1, high: h, wide: !(this.district instanceof Uint16Array), ids: ids.meta, free: this.free.length, extraBytes: extraBytes.byteLength }, columns };
+    return { meta: { format: 2, high: h, wide: !(this.district instanceof Uint16Array), ids: ids.meta, pauses: pauses.meta, free: this.free.length, extraBytes: extraBytes.byteLength }, columns };
   }
 
   /**
@@ -257,13 +368,14 @@ export class OpenCaseIndex {
   fromImage(meta: IndexImageMeta): { targets: Uint8Array[]; commit: (nowMs: number) => void } {
     if (this.high !== 0 || this.ids.size !== 0) throw new Error('a snapshot loads into an empty index only');
     const { high } = meta;
-    if (meta.format !== 1 || !Number.isInteger(high) || high < 0 || !Number.isInteger(meta.free) || meta.free < 0 || meta.free > high) throw new Error('open-case index image of another format');
+    if (meta.format !== 2 || !Number.isInteger(high) || high < 0 || !Number.isInteger(meta.free) || meta.free < 0 || meta.free > high) throw new Error('open-case index image of another format');
     const capacity = high === 0 ? 0 : Math.ceil(high / 1024) * 1024;
     const Code = meta.wide ? Int32Array : Uint16Array;
     const codes = Array.from({ length: 9 }, () => new Code(capacity));
     const instants = [new InstantColumn(), new InstantColumn()] as const;
     const days = Array.from({ length: 7 }, () => new Uint16Array(capacity));
     const ids = CaseIdTable.fromImage(meta.ids, capacity, high);
+    const pauses = this.pauses.fromImage(meta.pauses);
     const free = new Int32Array(meta.free);
     const extra = new Uint8Array(meta.extraBytes);
     const targets = [
@@ -272,11 +384,14 @@ export class OpenCaseIndex {
       ...instants[1].prepare(capacity, high),
       ...days.map((a) => prefixView(a, high)),
       ...ids.targets,
+      ...pauses.targets,
       new Uint8Array(free.buffer),
       extra,
     ];
     const commit = (nowMs: number) => {
       const x = JSON.parse(Buffer.from(extra.buffer, extra.byteOffset, extra.byteLength).toString('utf8')) as IndexImageExtra;
+      // First: it checks its columns' shape before changing anything.
+      pauses.commit(x.pausesApart);
       this.capacity = capacity;
       this.high = high;
       [this.district, this.township, this.village, this.item, this.department, this.status, this.stage, this.level, this.holder] = codes as [Codes, Codes, Codes, Codes, Codes, Codes, Codes, Codes, Codes];
@@ -286,8 +401,6 @@ export class OpenCaseIndex {
       this.ids = ids.table(x.idApart);
       this.free = Array.from(free);
       this.strings.reset(x.strings);
-      this.pauses.clear();
-      for (const [slot, p] of x.pauses) this.pauses.set(slot, p);
       this.warning = new Uint8Array(capacity);
       this.gen = new Uint16Array(capacity);
       this.atRiskFrom = new Uint16Array(capacity);
@@ -322,7 +435,9 @@ export class OpenCaseIndex {
     if (slot === undefined) {
       slot = this.free.pop() ?? (this.high < this.capacity ? this.high++ : this.grow());
       this.ids.add(c.caseId, slot);
+      this.idsChangedSinceCopy = true;
     }
+    this.copying?.add(slot);
     const s = this.strings;
     this.district[slot] = s.id(c.districtCode);
     this.township[slot] = s.id(c.townshipCode);
@@ -359,6 +474,8 @@ export class OpenCaseIndex {
     const w = WARNINGS[this.warning[slot]!];
     this.uncount(slot);
     this.ids.remove(slot);
+    this.idsChangedSinceCopy = true;
+    this.copying?.add(slot);
     this.pauses.delete(slot);
     this.gen[slot] = (this.gen[slot]! + 1) & 0xffff;
     this.free.push(slot);
@@ -955,12 +1072,14 @@ type Codes = Uint16Array | Int32Array;
 
 /** What a snapshot of the index keeps besides its columns (a file header's JSON). */
 export interface IndexImageMeta {
-  format: 1;
+  /** 2 since the pauses are kept packed (format 1 had them as JSON: such a snapshot is set aside and the index rebuilt, once). */
+  format: 2;
   /** Slots used (live or free): the columns' length. */
   high: number;
   /** Code columns in four bytes a case (more than 65,535 distinct strings), not two. */
   wide: boolean;
   ids: CaseIdImage;
+  pauses: PauseImageMeta;
   free: number;
   extraBytes: number;
 }
@@ -968,7 +1087,8 @@ export interface IndexImageMeta {
 /** The index's few variable-sized parts, as JSON in the snapshot's data. */
 interface IndexImageExtra {
   strings: string[];
-  pauses: Array<[number, ClockPause[]]>;
+  /** Pauses not packed (dates outside 1970–2149): the rest are columns. */
+  pausesApart: Array<[number, ClockPause[]]>;
   idApart: Array<[number, string]>;
   submittedApart: Array<[number, number]>;
   acceptedApart: Array<[number, number]>;
@@ -976,8 +1096,13 @@ interface IndexImageExtra {
 
 /** The bytes of a column's first `n` slots. */
 const prefixView = (a: Uint8Array | Uint16Array | Int32Array | Uint32Array, n: number) => new Uint8Array(a.buffer, a.byteOffset, n * a.BYTES_PER_ELEMENT);
-/** A copy of them (the index changes on after a snapshot's columns were taken). */
-const prefixBytes = (a: Uint8Array | Uint16Array | Int32Array | Uint32Array, n: number) => prefixView(a, n).slice();
+type Column = Uint8Array | Uint16Array | Int32Array | Uint32Array;
+
+/** An index as plain data for its snapshot: the header's JSON and the data's chunks. */
+export interface IndexImage {
+  meta: IndexImageMeta;
+  columns: Uint8Array[];
+}
 
 /**
  * Epoch-millisecond instants in six bytes a case (seconds since 1970 in four, milliseconds in two); NaN for
@@ -988,9 +1113,9 @@ class InstantColumn {
   private millis = new Uint16Array(0);
   private readonly apart = new Map<number, number>();
 
-  /** Copies of the first `high` slots' bytes (a snapshot), and the instants kept apart. */
-  image(high: number): Uint8Array[] {
-    return [prefixBytes(this.seconds, high), prefixBytes(this.millis, high)];
+  /** Its columns as they are now (a snapshot copies them; `apartEntries` the instants kept apart). */
+  columns(): [Uint32Array, Uint16Array] {
+    return [this.seconds, this.millis];
   }
 
   apartEntries(): Array<[number, number]> {

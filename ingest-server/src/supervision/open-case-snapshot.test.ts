@@ -127,6 +127,41 @@ describe('the open-case index snapshot', () => {
     expect(answers(loaded, later)).toEqual(answers(original, later));
   });
 
+  it('is copied in slices while cases change: the image is the index as it is at the copy\'s last step', async () => {
+    const original = newIndex();
+    for (let i = 0; i < 3_000; i++) original.upsert(openCase(i), now);
+    for (let i = 0; i < 3_000; i += 7) original.remove(openCase(i).caseId);
+    // Between slices: new cases (into free slots and new ones), removals, changed cases, and once an id longer
+    // than any before (the ids are relaid: that copy starts over).
+    let pauses = 0;
+    let next = 3_000;
+    const changeSome = async () => {
+      pauses++;
+      // As many new as removed: the id table keeps its size (a rehash would start the copy over too).
+      const someOpen = (from: number) => {
+        for (let i = from % 3_000; ; i = (i + 1) % 3_000) if (original.has(openCase(i).caseId)) return i;
+      };
+      for (let k = 0; k < 3; k++) original.remove(openCase(someOpen(pauses * 37 + k * 101)).caseId);
+      for (let k = 0; k < 3; k++) original.upsert(openCase(next++), now);
+      original.upsert({ ...openCase(someOpen(pauses * 53)), stage: 'approved', holder: `moved-${pauses}`, promisedDeadlineDay: today - 1 }, now);
+      if (pauses === 4) original.upsert({ ...openCase(next++), caseId: `${'9'.repeat(40)}${pauses}` }, now);
+    };
+    const image = await original.imageInSlices({ sliceBytes: 400, pause: changeSome });
+    // Many slices of 400 bytes; the first copy abandoned after its fourth (the ids were relaid), the second whole.
+    expect(image).toMatchObject({ attempts: 2, synchronous: false });
+    expect(pauses).toBeGreaterThan(100);
+    const loaded = newIndex();
+    const load = loaded.fromImage(image.meta);
+    expect(load.targets.map((t) => t.byteLength)).toEqual(image.columns.map((c) => c.byteLength));
+    image.columns.forEach((c, i) => load.targets[i]!.set(c));
+    load.commit(now);
+    expect(answers(loaded, now)).toEqual(answers(original, now));
+    // The synchronous copy gives the same bytes.
+    const again = original.image();
+    expect(again.meta).toEqual(image.meta);
+    again.columns.forEach((c, i) => expect(Buffer.from(c).equals(Buffer.from(image.columns[i]!))).toBe(true));
+  });
+
   it('keeps codes four bytes wide when more than 65,535 distinct strings were seen', async () => {
     const original = newIndex();
     const writer = snapshotOf(original);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { shanghaiIso } from '@tongban/shared';
+import type { MetricSeries } from '../feature.ts';
 import { readChecksummedFile, writeChecksummedFile } from '../system/checksummed-file.ts';
 import type { CaseStateStore } from './case-state.store.ts';
 import type { IndexImageMeta, OpenCaseIndex } from './open-case-index.ts';
@@ -56,19 +57,41 @@ interface Options {
  * instant. A derivation in the columns but not written (a SIGKILL between the two) is of a case with an event
  * after the derivation watermark, so the catch-up after the load derives it again.
  *
- * The columns are copied in one synchronous step (≈ 70 bytes a case: tens of milliseconds at a million open
- * cases), then hashed and written in chunks, so the event loop is not held for long.
+ * The columns are copied in slices of slots (`imageInSlices`: what changed meanwhile is copied again at the
+ * end), then hashed and written in chunks, so the event loop is not held for long at any size.
  */
 export class OpenCaseSnapshot {
   /** The index is consistent with `case_state` (loaded or rebuilt); nothing is written before. */
   private loaded = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
-  readonly counters = { writes: 0, writeErrors: 0, lastWriteMs: 0, lastBytes: 0 };
+  /** Written and failed snapshots; the last one's time, size, and longest hold of the event loop while copying (ms). */
+  readonly counters = { writes: 0, writeErrors: 0, lastWriteMs: 0, lastBytes: 0, lastHoldMs: 0 };
+
+  private loadedBy: IndexLoadResult | undefined;
 
   constructor(private readonly o: Options) {}
 
+  /** Its series in /metrics: how the index was loaded at start, and its writes since. */
+  metrics(): MetricSeries[] {
+    const c = this.counters;
+    const series: MetricSeries[] = [
+      { name: 'tongban_index_snapshot_writes_total', help: 'open-case index snapshots written', type: 'counter', samples: [['', c.writes]] },
+      { name: 'tongban_index_snapshot_write_errors_total', help: 'open-case index snapshots that failed (the previous one stays)', type: 'counter', samples: [['', c.writeErrors]] },
+      { name: 'tongban_index_snapshot_last_write_ms', help: 'time the last snapshot took, copy, checksum and write', type: 'gauge', samples: [['', c.lastWriteMs]] },
+      { name: 'tongban_index_snapshot_bytes', help: 'size of the last snapshot written', type: 'gauge', samples: [['', c.lastBytes]] },
+      { name: 'tongban_index_snapshot_hold_ms', help: 'longest step of the last snapshot\'s copy (event loop held)', type: 'gauge', samples: [['', c.lastHoldMs]] },
+    ];
+    if (this.loadedBy) series.push({ name: 'tongban_index_load_ms', help: 'how long loading the open-case index took at start, by source (snapshot or rebuild)', type: 'gauge', samples: [[`{source="${this.loadedBy.source}"}`, this.loadedBy.ms]] });
+    return series;
+  }
+
   async load(): Promise<IndexLoadResult> {
+    this.loadedBy = await this.loadOnce();
+    return this.loadedBy;
+  }
+
+  private async loadOnce(): Promise<IndexLoadResult> {
     const started = Date.now();
     const { index, states, file } = this.o;
     let reason = 'no snapshot';
@@ -149,13 +172,15 @@ export class OpenCaseSnapshot {
     try {
       // Before the copy: every state with this version or an older one was applied to the index already.
       const caseStateVersionMs = await this.o.states.lastVersion();
+      // Before the copy too: the image holds every change up to its last slice, later than this (the tail is read again).
       const instantMs = this.o.now();
-      const image = this.o.index.image();
-      const header: Header = { format: 1, index: image.meta, instantMs, caseStateVersionMs, openCases: this.o.index.size, writtenAt: new Date().toISOString() };
+      const image = await this.o.index.imageInSlices();
+      this.counters.lastHoldMs = Math.round(image.holdMs);
+      const header: Header = { format: 1, index: image.meta, instantMs, caseStateVersionMs, openCases: image.meta.ids.size, writtenAt: new Date().toISOString() };
       this.counters.lastBytes = await writeChecksummedFile({ file: this.o.file, magic: MAGIC, header, chunks: image.columns });
       this.counters.writes++;
       this.counters.lastWriteMs = Date.now() - started;
-      this.o.logger.debug({ bytes: this.counters.lastBytes, ms: this.counters.lastWriteMs, openCases: header.openCases }, 'open-case index snapshot written');
+      this.o.logger.debug({ bytes: this.counters.lastBytes, ms: this.counters.lastWriteMs, holdMs: this.counters.lastHoldMs, openCases: header.openCases }, 'open-case index snapshot written');
     } catch (err) {
       this.counters.writeErrors++;
       this.o.logger.warn({ err }, 'writing the open-case index snapshot failed; the previous one stays');

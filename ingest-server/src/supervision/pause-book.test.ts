@@ -27,9 +27,30 @@ describe('PauseBook', () => {
           expect(book.get(slot)).toStrictEqual(pauses);
         }
         expect(new Map(book.entries())).toStrictEqual(model);
+        // Its image (the index snapshot's columns), read back into another book, gives the same.
+        const image = book.image();
+        const other = new PauseBook();
+        other.set(999, [{ from: '2026-01-05' }]);
+        const load = other.fromImage(image.meta);
+        image.columns.forEach((c, i) => load.targets[i]!.set(c));
+        load.commit(JSON.parse(JSON.stringify(image.apart)) as Array<[number, ClockPause[]]>);
+        expect(new Map(other.entries())).toStrictEqual(model);
       }),
       { seed: 16, numRuns: 300 },
     );
+  });
+
+  it('refuses an image whose columns do not fit together, and keeps what it held', () => {
+    const book = new PauseBook();
+    book.set(1, [{ from: '2026-11-02', to: '2026-11-04' }]);
+    const image = book.image();
+    const other = new PauseBook();
+    other.set(7, [{ from: '2026-01-05' }]);
+    const load = other.fromImage({ packed: 1, units: image.meta.units + 3 });
+    load.targets[0]!.set(image.columns[0]!);
+    load.targets[1]!.set(image.columns[1]!);
+    expect(() => load.commit([])).toThrow('pause image of another shape');
+    expect(other.get(7)).toStrictEqual([{ from: '2026-01-05' }]);
   });
 
   it('keeps an open 补正 open, a kind-less pause kind-less, and forgets a slot set to no pauses', () => {

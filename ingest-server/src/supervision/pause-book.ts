@@ -68,8 +68,75 @@ export class PauseBook {
     this.bySlot.clear();
   }
 
-  /** Every slot's pauses, unpacked (for the index's snapshot, whose format is unchanged). */
+  /** Every slot's pauses, unpacked. */
   entries(): Array<[number, ClockPause[]]> {
     return [...this.bySlot.keys()].map((slot) => [slot, this.get(slot)!]);
   }
+
+  /**
+   * The book as plain data for the index's snapshot, without unpacking: the packed slots as three columns
+   * (slot, length in UTF-16 units, the units one after another) and the few pauses kept as they came apart
+   * (JSON). A copy: the book changes on after it.
+   */
+  image(): { meta: PauseImageMeta; columns: Uint8Array[]; apart: Array<[number, ClockPause[]]> } {
+    let packed = 0;
+    let units = 0;
+    for (const v of this.bySlot.values()) {
+      if (typeof v !== 'string') continue;
+      packed++;
+      units += v.length;
+    }
+    const slots = new Int32Array(packed);
+    const lengths = new Uint16Array(packed);
+    const all = new Uint16Array(units);
+    const apart: Array<[number, ClockPause[]]> = [];
+    let i = 0;
+    let u = 0;
+    for (const [slot, v] of this.bySlot) {
+      if (typeof v !== 'string') {
+        apart.push([slot, v.map((p) => ({ ...p }))]);
+        continue;
+      }
+      slots[i] = slot;
+      lengths[i++] = v.length;
+      for (let k = 0; k < v.length; k++) all[u++] = v.charCodeAt(k);
+    }
+    return { meta: { packed, units }, columns: [bytesOf(slots), bytesOf(lengths), bytesOf(all)], apart };
+  }
+
+  /**
+   * Loading an image into this book, in two steps: `targets` are the buffers to read the columns into (in
+   * `image`'s order), `commit` replaces the book's content once they are read and verified.
+   */
+  fromImage(meta: PauseImageMeta): { targets: Uint8Array[]; commit: (apart: Array<[number, ClockPause[]]>) => void } {
+    if (!Number.isInteger(meta.packed) || meta.packed < 0 || !Number.isInteger(meta.units) || meta.units < 0) throw new Error('pause image of another shape');
+    const slots = new Int32Array(meta.packed);
+    const lengths = new Uint16Array(meta.packed);
+    const all = new Uint16Array(meta.units);
+    const commit = (apart: Array<[number, ClockPause[]]>) => {
+      const restored = new Map<number, string | ClockPause[]>();
+      let u = 0;
+      for (let i = 0; i < slots.length; i++) {
+        const n = lengths[i]!;
+        if (n === 0 || n % 3 !== 0 || u + n > all.length) throw new Error('pause image of another shape');
+        restored.set(slots[i]!, String.fromCharCode(...all.subarray(u, u + n)));
+        u += n;
+      }
+      if (u !== all.length) throw new Error('pause image of another shape');
+      for (const [slot, pauses] of apart) restored.set(slot, pauses);
+      this.bySlot.clear();
+      for (const [slot, v] of restored) this.bySlot.set(slot, v);
+    };
+    return { targets: [bytesOf(slots), bytesOf(lengths), bytesOf(all)], commit };
+  }
 }
+
+/** The sizes of a pause image's columns (in the index snapshot's header). */
+export interface PauseImageMeta {
+  /** Slots whose pauses are packed. */
+  packed: number;
+  /** UTF-16 units of them all. */
+  units: number;
+}
+
+const bytesOf = (a: Int32Array | Uint16Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

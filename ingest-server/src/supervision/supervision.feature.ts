@@ -345,6 +345,10 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
 
     snapshot: overview,
     stats: overview,
+    series: () => [
+      { name: 'tongban_open_cases', help: 'open cases in the supervision index', type: 'gauge', samples: [['', index.size]] },
+      ...(indexSnapshot?.metrics() ?? []),
+    ],
 
     async stop() {
       for (const t of timers) clearInterval(t);
