@@ -115,9 +115,17 @@ describe('the open-case index snapshot', () => {
     const fromSnapshot = await shown(server);
     expect(fromSnapshot.counts).toMatchObject({ open: 66 });
 
-    // The same data dir with the snapshot deleted: every open case read from case_state.
+    // The latest snapshot gone: the one before it, with its longer tail, gives the same.
     await server.stop('SIGKILL');
     rmSync(file());
+    await server.restart({ INDEX_SNAPSHOT_SECONDS: '3600' });
+    expect(lastLoad(server)).toMatchObject({ source: 'snapshot', from: 'previous' });
+    expect(await shown(server)).toEqual(fromSnapshot);
+
+    // Both gone: every open case read from case_state.
+    await server.stop('SIGKILL');
+    rmSync(file(), { force: true });
+    rmSync(file().replace(/\.bin$/, '.prev.bin'));
     await server.restart({ INDEX_SNAPSHOT_SECONDS: '3600' });
     expect(lastLoad(server)).toMatchObject({ source: 'rebuild', reason: 'no snapshot', openCases: 66 });
     expect(await shown(server)).toEqual(fromSnapshot);

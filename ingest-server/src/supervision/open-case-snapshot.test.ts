@@ -95,7 +95,9 @@ const newIndex = () => new OpenCaseIndex(() => defaultWorkingCalendar);
 const snapshotOf = (index: OpenCaseIndex, at = () => now) => new OpenCaseSnapshot({ index, states, file, now: at, logger, intervalMs: 0 });
 
 describe('the open-case index snapshot', () => {
-  beforeEach(() => rmSync(file, { force: true }));
+  beforeEach(() => {
+    for (const f of [file, file.replace(/\.bin$/, '.prev.bin'), `${file}.corrupt`]) rmSync(f, { force: true });
+  });
   it('loads into a fresh index that answers as the original, after removals and slot reuse, on a later day too', async () => {
     const original = newIndex();
     // A first start on an empty case_state: a rebuild of nothing, and the snapshot may be written from then on.
@@ -185,7 +187,7 @@ describe('the open-case index snapshot', () => {
     truncateSync(file, Math.floor(statSync(file).size / 2));
     const torn = await snapshotOf(newIndex()).load();
     expect(torn).toMatchObject({ source: 'rebuild', openCases: 0 });
-    expect(torn.source === 'rebuild' && torn.reason).toMatch(/^torn/);
+    expect(torn.source === 'rebuild' && torn.reason).toMatch(/^open-cases.bin: torn/);
     expect(existsSync(`${file}.corrupt`)).toBe(true);
 
     await writer.write();
@@ -193,10 +195,29 @@ describe('the open-case index snapshot', () => {
     bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
     writeFileSync(file, bytes);
     const corrupt = await snapshotOf(newIndex()).load();
-    expect(corrupt).toMatchObject({ source: 'rebuild', reason: 'checksum mismatch (corrupt)' });
+    expect(corrupt).toMatchObject({ source: 'rebuild', reason: 'open-cases.bin: checksum mismatch (corrupt)' });
 
     writeFileSync(file, 'not a snapshot at all');
-    expect(await snapshotOf(newIndex()).load()).toMatchObject({ source: 'rebuild', reason: 'not an open-case index snapshot (torn or foreign)' });
+    rmSync(file.replace(/\.bin$/, '.prev.bin'), { force: true });
+    expect(await snapshotOf(newIndex()).load()).toMatchObject({ source: 'rebuild', reason: 'open-cases.bin: not an open-case index snapshot (torn or foreign)' });
+  });
+
+  it('falls back to the snapshot before a corrupt one, then reads the longer tail since it', async () => {
+    const original = newIndex();
+    const writer = snapshotOf(original);
+    await writer.load();
+    for (let i = 0; i < 500; i++) original.upsert(openCase(i), now);
+    await writer.write();
+    const before = answers(original, now);
+    for (let i = 500; i < 520; i++) original.upsert(openCase(i), now);
+    await writer.write();
+    const bytes = readFileSync(file);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+    writeFileSync(file, bytes);
+    const loaded = newIndex();
+    expect(await snapshotOf(loaded).load()).toMatchObject({ source: 'snapshot', from: 'previous', openCases: 500 });
+    expect(answers(loaded, now)).toEqual(before);
+    expect(existsSync(`${file}.corrupt`)).toBe(true);
   });
 
   it('is not used when ClickHouse lacks a case state the snapshot saw, and the tail brings the cases derived since', async () => {
@@ -222,7 +243,7 @@ describe('the open-case index snapshot', () => {
     await ch.command({ query: 'TRUNCATE TABLE tongban.case_state' });
     const ahead = await snapshotOf(newIndex()).load();
     expect(ahead.source).toBe('rebuild');
-    expect(ahead.source === 'rebuild' && ahead.reason).toMatch(/^ahead of ClickHouse/);
+    expect(ahead.source === 'rebuild' && ahead.reason).toMatch(/^open-cases.bin: ahead of ClickHouse/);
   });
 });
 

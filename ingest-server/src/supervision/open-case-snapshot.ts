@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { shanghaiIso } from '@tongban/shared';
 import type { MetricSeries } from '../feature.ts';
@@ -28,7 +29,7 @@ interface Header {
 }
 
 export type IndexLoadResult =
-  | { source: 'snapshot'; openCases: number; tailOpen: number; tailClosed: number; since: string; readMs: number; judgeMs: number; tailMs: number; ms: number }
+  | { source: 'snapshot'; from: 'latest' | 'previous'; openCases: number; tailOpen: number; tailClosed: number; since: string; readMs: number; judgeMs: number; tailMs: number; ms: number }
   | { source: 'rebuild'; openCases: number; reason: string; ms: number };
 
 interface Options {
@@ -49,8 +50,9 @@ interface Options {
  * and only the cases whose state was derived since (`case_state.version`, the tail) are read: open ones
  * upserted, closed ones removed. What depends on the day (warnings, counts, the transition heap) is judged anew
  * at load, exactly as a rebuild does. A torn or corrupt file (size, checksum), one of another format, or one
- * ahead of ClickHouse (its latest `case_state` version not there: a restored or wiped engine) is set aside and
- * the index is rebuilt from every open case.
+ * ahead of ClickHouse (its latest `case_state` version not there: a restored or wiped engine) is set aside; the
+ * snapshot before it (kept as `.prev.bin`) is tried next, with its longer tail; failing both, the index is
+ * rebuilt from every open case. So the snapshots take twice the file's size on disk.
  *
  * Why the tail suffices: the projector upserts a case into the index in the same tick it reads the clock that
  * becomes the row's `version`, so a derivation not in the copied columns has a version at or after the
@@ -69,6 +71,11 @@ export class OpenCaseSnapshot {
   readonly counters = { writes: 0, writeErrors: 0, lastWriteMs: 0, lastBytes: 0, lastHoldMs: 0 };
 
   private loadedBy: IndexLoadResult | undefined;
+
+  /** The snapshot before the latest, read when the latest is not usable: the tail since it is longer, that is all. */
+  get previousFile(): string {
+    return this.o.file.replace(/\.bin$/, '') + '.prev.bin';
+  }
 
   constructor(private readonly o: Options) {}
 
@@ -93,44 +100,47 @@ export class OpenCaseSnapshot {
 
   private async loadOnce(): Promise<IndexLoadResult> {
     const started = Date.now();
-    const { index, states, file } = this.o;
-    let reason = 'no snapshot';
-    if (existsSync(file)) {
-      const read = await this.read();
+    const { index, states } = this.o;
+    const problems: string[] = [];
+    for (const [file, from] of [[this.o.file, 'latest'], [this.previousFile, 'previous']] as const) {
+      if (!existsSync(file)) continue;
+      const read = await this.read(file);
       if ('problem' in read) {
-        reason = read.problem;
-        this.o.logger.warn({ file, problem: read.problem }, 'open-case index snapshot not usable; kept aside as .corrupt, rebuilding');
-        // Out of the way, so it is not read again (and can be looked at).
+        problems.push(`${path.basename(file)}: ${read.problem}`);
+        this.o.logger.warn({ file, problem: read.problem }, 'open-case index snapshot not usable; kept aside as .corrupt');
+        // Out of the way, so it is not read again nor kept as the previous one (and can be looked at).
         await rename(file, `${file}.corrupt`);
-      } else {
-        const latest = await states.lastVersion();
-        if (latest < read.header.caseStateVersionMs) {
-          reason = `ahead of ClickHouse: case_state's latest version ${latest ? shanghaiIso(latest) : 'none'}, the snapshot saw ${shanghaiIso(read.header.caseStateVersionMs)}`;
-          this.o.logger.warn({ file, reason }, 'open-case index snapshot not usable; rebuilding');
-        } else {
-          const readMs = Date.now() - started;
-          read.commit(this.o.now());
-          const judgeMs = Date.now() - started - readMs;
-          const since = read.header.instantMs - INDEX_TAIL_MARGIN_MS;
-          let tailOpen = 0;
-          let tailClosed = 0;
-          await states.loadChangedSince(
-            since,
-            (c) => {
-              tailOpen++;
-              index.upsert(c, this.o.now());
-            },
-            (caseId) => {
-              tailClosed++;
-              index.remove(caseId);
-            },
-          );
-          this.loaded = true;
-          const ms = Date.now() - started;
-          return { source: 'snapshot', openCases: index.size, tailOpen, tailClosed, since: shanghaiIso(since), readMs, judgeMs, tailMs: ms - readMs - judgeMs, ms };
-        }
+        continue;
       }
+      const latest = await states.lastVersion();
+      if (latest < read.header.caseStateVersionMs) {
+        const reason = `ahead of ClickHouse: case_state's latest version ${latest ? shanghaiIso(latest) : 'none'}, the snapshot saw ${shanghaiIso(read.header.caseStateVersionMs)}`;
+        problems.push(`${path.basename(file)}: ${reason}`);
+        this.o.logger.warn({ file, reason }, 'open-case index snapshot not usable');
+        continue;
+      }
+      const readMs = Date.now() - started;
+      read.commit(this.o.now());
+      const judgeMs = Date.now() - started - readMs;
+      const since = read.header.instantMs - INDEX_TAIL_MARGIN_MS;
+      let tailOpen = 0;
+      let tailClosed = 0;
+      await states.loadChangedSince(
+        since,
+        (c) => {
+          tailOpen++;
+          index.upsert(c, this.o.now());
+        },
+        (caseId) => {
+          tailClosed++;
+          index.remove(caseId);
+        },
+      );
+      this.loaded = true;
+      const ms = Date.now() - started;
+      return { source: 'snapshot', from, openCases: index.size, tailOpen, tailClosed, since: shanghaiIso(since), readMs, judgeMs, tailMs: ms - readMs - judgeMs, ms };
     }
+    const reason = problems.join('; ') || 'no snapshot';
     const n = await states.loadOpen((c) => index.upsert(c, this.o.now()));
     this.loaded = true;
     return { source: 'rebuild', openCases: n, reason, ms: Date.now() - started };
@@ -177,7 +187,7 @@ export class OpenCaseSnapshot {
       const image = await this.o.index.imageInSlices();
       this.counters.lastHoldMs = Math.round(image.holdMs);
       const header: Header = { format: 1, index: image.meta, instantMs, caseStateVersionMs, openCases: image.meta.ids.size, writtenAt: new Date().toISOString() };
-      this.counters.lastBytes = await writeChecksummedFile({ file: this.o.file, magic: MAGIC, header, chunks: image.columns });
+      this.counters.lastBytes = await writeChecksummedFile({ file: this.o.file, magic: MAGIC, header, chunks: image.columns, keepPrevious: this.previousFile });
       this.counters.writes++;
       this.counters.lastWriteMs = Date.now() - started;
       this.o.logger.debug({ bytes: this.counters.lastBytes, ms: this.counters.lastWriteMs, holdMs: this.counters.lastHoldMs, openCases: header.openCases }, 'open-case index snapshot written');
@@ -188,9 +198,9 @@ export class OpenCaseSnapshot {
     }
   }
 
-  private async read(): Promise<{ header: Header; commit: (nowMs: number) => void } | { problem: string }> {
+  private async read(file: string): Promise<{ header: Header; commit: (nowMs: number) => void } | { problem: string }> {
     let commit: ((nowMs: number) => void) | undefined;
-    const read = await readChecksummedFile<Header>(this.o.file, MAGIC, 'an open-case index snapshot', (header) => {
+    const read = await readChecksummedFile<Header>(file, MAGIC, 'an open-case index snapshot', (header) => {
       if (header.format !== 1) return { problem: `format ${String(header.format)}, not 1` };
       try {
         const image = this.o.index.fromImage(header.index);
