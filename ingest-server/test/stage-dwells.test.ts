@@ -33,7 +33,27 @@ const RANGES: Array<[string, string]> = [
   ['2025-10-09', '2025-10-09'],
   ['2025-10-06', '2025-10-19'],
 ];
-const GROUPINGS: BottleneckDimension[][] = [['stage'], ['stage', 'department'], ['item'], ['district', 'stage'], [...BOTTLENECK_DIMENSIONS]];
+const GROUPINGS: BottleneckDimension[][] = [['stage'], ['stage', 'department'], ['item'], ['department'], ['district'], ['district', 'stage'], [...BOTTLENECK_DIMENSIONS]];
+
+/**
+ * A case the simulator never makes: accepted in 500101, sent back for a supplement, accepted again after a
+ * transfer to 500118 by another department, so it visits 受理 twice, in two districts and two departments.
+ * A distinct-case count that ignored the district filter, or the department, would count it wrongly.
+ */
+function transferredCase(template: CaseEvent): CaseEvent[] {
+  const steps: Array<[CaseEvent['type'], string, string, string]> = [
+    ['submitted', '2025-10-08T09:00:00+08:00', '500101', 'DEPT-X'],
+    ['accepted', '2025-10-08T10:00:00+08:00', '500101', 'DEPT-X'],
+    ['supplement_requested', '2025-10-09T09:00:00+08:00', '500101', 'DEPT-X'],
+    ['supplement_received', '2025-10-10T09:00:00+08:00', '500101', 'DEPT-X'],
+    ['accepted', '2025-10-10T10:00:00+08:00', '500118', 'DEPT-Y'],
+    ['reviewed', '2025-10-11T09:00:00+08:00', '500118', 'DEPT-Y'],
+    ['accepted', '2025-10-12T09:00:00+08:00', '500118', 'DEPT-Y'],
+    ['completed', '2025-10-13T09:00:00+08:00', '500118', 'DEPT-Y'],
+  ];
+  const { note: _n, channel: _c, applicant: _a, ...base } = template;
+  return steps.map(([type, occurredAt, districtCode, departmentCode], i) => ({ ...base, caseId: 'CQ-TRANSFERRED', eventId: `CQ-TRANSFERRED.${i}`, type, occurredAt, districtCode, departmentCode }));
+}
 
 /**
  * As if every event so far had been stored an hour ago: the readers' raw tail (cases stored since the mark,
@@ -69,6 +89,7 @@ beforeAll(async () => {
   ch = await ClickhouseServe.start();
   await migrate(ch.client, DB, await everyMigration());
   events = [...simulateEvents({ seed: 'stage-dwells', from: '2025-09-22T00:00:00+08:00', to: '2025-10-20T00:00:00+08:00', until: '2025-11-05T00:00:00+08:00', casesPerDay: 150 })];
+  events.push(...transferredCase(events[0]!));
   await insert(events);
   await storedLongAgo();
   dwells = new StageDwells({ ch: ch.client, db: DB, logger: pino({ level: 'silent' }), now: Date.now });
@@ -93,6 +114,24 @@ describe('the stage-dwell rollup', () => {
     expect(month.length).toBeGreaterThan(3);
     expect(month.reduce((s, x) => s + x.steps, 0)).toBeGreaterThan(5_000);
     expect(await differences()).toEqual([]);
+  });
+
+  it('counts a case once per group: again at a stage, moved to another district or department', async () => {
+    const accepted = async (by: BottleneckDimension[], districtCode?: string) =>
+      (await bottlenecks(ch.client, DB, { from: '2025-10-01', to: '2025-10-31', by, limit: 1_000_000, ...(districtCode ? { districtCode } : {}) })).filter((r) => r.stage === 'accepted' && (r.department ?? 'DEPT-Y').startsWith('DEPT-'));
+    // Three visits of 受理: two in 500118 by DEPT-Y (one case), one in 500101 by DEPT-X.
+    expect((await accepted(['stage', 'department'])).map(({ department, steps, cases }) => ({ department, steps, cases })).sort((a, b) => a.department!.localeCompare(b.department!))).toEqual([
+      { department: 'DEPT-X', steps: 1, cases: 1 },
+      { department: 'DEPT-Y', steps: 2, cases: 1 },
+    ]);
+    // In 500118 alone the case is one of its accepted cases, though its first 受理 (in range) was elsewhere.
+    const [all] = await accepted(['stage']);
+    const [inDistrict] = await accepted(['stage'], '500118');
+    const reference = async (districtCode?: string) =>
+      (await bottlenecksFromLog(ch.client, DB, { from: '2025-10-01', to: '2025-10-31', by: ['stage'], limit: 50, ...(districtCode ? { districtCode } : {}) })).find((r) => r.stage === 'accepted')!;
+    expect(inDistrict).toEqual(await reference('500118'));
+    expect(all).toEqual(await reference());
+    expect(all!.steps - all!.cases).toBeGreaterThanOrEqual(2);
   });
 
   it('stays exact with late events: from the raw tail before the refresh, from the rollup after it', async () => {

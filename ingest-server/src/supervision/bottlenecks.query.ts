@@ -1,7 +1,7 @@
 import type { IsoDate } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventTables } from '../events/event.store.ts';
-import { stageDwellsBuilt, tailCasesSql, visitsSql } from './stage-dwells.ts';
+import { priorDayColumn, stageDwellsBuilt, tailCasesSql, visitsSql } from './stage-dwells.ts';
 
 export const BOTTLENECK_DIMENSIONS = ['stage', 'department', 'item', 'district'] as const;
 export type BottleneckDimension = (typeof BOTTLENECK_DIMENSIONS)[number];
@@ -30,20 +30,22 @@ type BottleneckQuery = { from: IsoDate; to: IsoDate; by: BottleneckDimension[]; 
  * Read from the stage-dwell rollup (stage-dwells.ts): the visits starting and ending in the range, but for
  * the cases stored since the rollup's mark, whose visits come from the raw log (the tail); before the first
  * build, the raw-log query (`bottlenecksFromLog`, the reference). A visit's district and department are its
- * start event's, its item the case's.
+ * start event's, its item the case's. A group's distinct cases are its visits that are their case's first in
+ * the group within the range (the prior-day column of its dimensions, and the district when filtered by one).
  */
 export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery): Promise<BottleneckRow[]> {
   if (!(await stageDwellsBuilt(ch, db))) return bottlenecksFromLog(ch, db, q);
   const inRange = `start_day >= {from:Date} AND start_day <= {to:Date} AND end_day <= {to:Date}${q.districtCode ? ' AND district_code = {district:String}' : ''}`;
   const tail = tailCasesSql(db);
-  const columns = 'stage, case_id, district_code, department_code, item_code, dwell';
+  const prior = priorDayColumn(q.districtCode ? [...q.by, 'district'] : q.by);
+  const columns = `stage, case_id, district_code, department_code, item_code, dwell, ${prior}`;
   return run(
     ch,
     q,
     `SELECT ${columns} FROM ${db}.stage_dwells FINAL WHERE ${inRange} AND case_id NOT IN (${tail})
      UNION ALL
      SELECT ${columns} FROM (${visitsSql(db, `case_id IN (${tail})`)}) WHERE ${inRange}`,
-    {},
+    `countIf(${prior} < {from:Date})`,
   );
 }
 
@@ -61,25 +63,25 @@ export async function bottlenecksFromLog(ch: Clickhouse, db: string, q: Bottlene
        AND occurred_at < toDateTime64({to:String}, 3, 'Asia/Shanghai') + INTERVAL 1 DAY
        ${q.districtCode ? 'AND district_code = {district:String}' : ''}
      WINDOW w AS (PARTITION BY case_id ORDER BY occurred_at, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)`,
-    {},
+    'uniqExact(case_id)',
     `next_type != '' AND stage NOT IN ('completed', 'delivered', 'rated', 'complained', 'withdrawn', 'rejected')`,
   );
 }
 
-/** The figures per group over `visits` (columns stage, case_id, district_code, department_code, item_code, dwell). */
-async function run(ch: Clickhouse, q: BottleneckQuery, visits: string, params: Record<string, unknown>, where = '1'): Promise<BottleneckRow[]> {
+/** The figures per group over `visits` (columns stage, case_id, district_code, department_code, item_code, dwell), `cases` counting a group's cases. */
+async function run(ch: Clickhouse, q: BottleneckQuery, visits: string, cases: string, where = '1'): Promise<BottleneckRow[]> {
   const dims = q.by.map((d) => `${COLUMN[d]} AS ${d}`).join(', ');
   const groupBy = q.by.join(', ');
   const rs = await ch.query({
     query: `
-      SELECT ${dims}, count() AS steps, uniqExact(case_id) AS cases,
+      SELECT ${dims}, count() AS steps, ${cases} AS cases,
              round(avg(dwell)) AS avgMinutes, round(quantileExact(0.9)(dwell)) AS p90Minutes, round(sum(dwell) / 60, 1) AS totalHours
       FROM (${visits})
       WHERE ${where}
       GROUP BY ${groupBy}
       ORDER BY totalHours DESC
       LIMIT {limit:UInt32}`,
-    query_params: { from: q.from, to: q.to, district: q.districtCode ?? '', limit: q.limit, ...params },
+    query_params: { from: q.from, to: q.to, district: q.districtCode ?? '', limit: q.limit },
     format: 'JSONEachRow',
     clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
   });

@@ -1,5 +1,6 @@
-import { BY_CASE, table } from '../clickhouse/ddl.ts';
+import { addColumn, BY_CASE, table } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
+import { PRIOR_COLUMNS } from './stage-dwells.ts';
 
 /**
  * Stage dwells (version 175, in the supervision range): one row per stage visit of a case — a lifecycle
@@ -33,5 +34,14 @@ export const STAGE_DWELL_MIGRATIONS: Migration[] = [
         distribution: BY_CASE,
       }),
     ],
+  },
+  {
+    version: 176,
+    name: "stage dwells: the start day of the case's previous visit per group (exact distinct cases by countIf)",
+    // Filled by the next full build: the mark is named anew (STAGE_DWELLS_MARK), so rows of the old shape are never read.
+    steps: PRIOR_COLUMNS.map((c, i) => {
+      const same = c === 'prior_case_day' ? '' : ` of the same ${c.slice('prior_'.length, -'_day'.length).replaceAll('_', ', ')}`;
+      return addColumn('stage_dwells', `${c} Date COMMENT 'start day of the case''s previous visit${same} (1970-01-01: none)'`, { after: i ? PRIOR_COLUMNS[i - 1]! : 'dwell' });
+    }),
   },
 ];
