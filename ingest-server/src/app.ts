@@ -99,6 +99,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   });
 
   const clickhouse = createClickhouse(config);
+  const backgroundClickhouse = config.clickhouseUrl ? clickhouse : createClickhouse({ ...config, engineMemory: undefined });
   const db = config.clickhouseDatabase;
   const store = new EventStore(clickhouse, db, config.piiKeys);
   const catalogue = new ItemCatalogue(clickhouse, db);
@@ -204,7 +205,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       }
     },
   });
-  const ctx: FeatureContext = { config, logger, clickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), unflushedCaseIds: () => ingest.unflushedCaseIds(), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
+  const ctx: FeatureContext = { config, logger, clickhouse, backgroundClickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), unflushedCaseIds: () => ingest.unflushedCaseIds(), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
   features.push(...createFeatures(ctx));
   cluster.bus.subscribe('recent', (events) => addRecent(events as LiveEvent[]));
   if (cluster.clustered) syncPeers({ bus: cluster.bus, catalogue, calendar, logger: logger.child({ component: 'cluster' }) });
@@ -277,6 +278,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     clearInterval(todayTimer);
     enginePurge.stop();
     await cluster.stop();
+    if (backgroundClickhouse !== clickhouse) await backgroundClickhouse.close();
     await clickhouse.close();
   });
   return app;

@@ -16,7 +16,7 @@ import { RatingClockStore } from './rating-clocks/rating-clock.store.ts';
 import { RATING_CLOCK_MIGRATIONS } from './rating-clocks/rating-clocks.migrations.ts';
 import { ratingClockRoutes } from './rating-clocks/rating-clocks.route.ts';
 import { catchUpRatingClocks } from './rating-clocks/rating-clock-catch-up.ts';
-import { LatenessModel, startLatenessModel } from './lateness.ts';
+import { LatenessModel, LatenessRefresher } from './lateness.ts';
 import { SupervisionOrders } from './supervision-orders.store.ts';
 import { escalationAnnouncer } from './order-escalation-announcer.ts';
 import { ORDER_ESCALATION_MIGRATIONS } from './order-escalations.migrations.ts';
@@ -52,7 +52,9 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     announce: escalationAnnouncer(ctx, index, districtName, log),
   });
   const history = new DeadlineHistoryStore(ctx.clickhouse, ctx.db);
-  const lateness = new LatenessModel(ctx.clickhouse, ctx.db, ctx.config.lateness);
+  // Its read takes seconds (the window's completions): on the second connection, beside the API's reads.
+  const lateness = new LatenessModel(ctx.backgroundClickhouse, ctx.db, ctx.config.lateness);
+  const latenessReads = new LatenessRefresher({ model: lateness, index, calendar: () => ctx.calendar.calendar, now: ctx.now, logger: log, file: path.join(ctx.config.dataDir, 'supervision', 'lateness-model.bin') });
   /** Open cases queued by a repair (calendar or item change): their deadlines before it, and the cause. */
   const repairs = new Map<string, { promised: string | null; statutory: string | null; cause: string }>();
   let typical = new Map<string, number>();
@@ -304,7 +306,9 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
         watermark.start();
         indexSnapshot?.start();
       }
-      timers.push(await startLatenessModel({ model: lateness, index, calendar: () => ctx.calendar.calendar, now: ctx.now, logger: log }));
+      // Not awaited: the model's read covers the window's completions (seconds), and at_risk reads 无数据 until then.
+      const { stored } = await latenessReads.start();
+      log.info({ stored }, stored ? 'lateness model of the last run in use until the first read' : 'lateness model: first read in the background');
       timers.push(setInterval(scan, SCAN_INTERVAL_MS));
       timers.push(
         setInterval(() => {
@@ -352,6 +356,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
 
     async stop() {
       for (const t of timers) clearInterval(t);
+      await latenessReads.stop();
       await projector.stop();
       if (role.active) await watermark.stop();
       else watermark.pause();
