@@ -99,7 +99,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   });
 
   const clickhouse = createClickhouse(config);
-  const backgroundClickhouse = config.clickhouseUrl ? clickhouse : createClickhouse({ ...config, engineMemory: undefined });
+  const backgroundClickhouse = config.clickhouseUrl ? clickhouse : createClickhouse({ ...config, engineMemory: undefined }, { inlineParams: true });
   const db = config.clickhouseDatabase;
   const store = new EventStore(clickhouse, db, config.piiKeys);
   const catalogue = new ItemCatalogue(clickhouse, db);

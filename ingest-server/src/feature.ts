@@ -19,8 +19,9 @@ export interface FeatureContext {
   /**
    * For long reads a request must not wait behind: embedded chDB runs one query at a time per connection
    * (a second connection runs beside it), so this is a second connection to the same engine; with a
-   * ClickHouse server (HTTP, concurrent already) it is `clickhouse` itself. Note: chDB still runs
-   * parameterized queries one at a time in the whole process, so a long read here takes literals only.
+   * ClickHouse server (HTTP, concurrent already) it is `clickhouse` itself. chDB also runs parameterized
+   * queries one at a time in the whole process, so this connection writes parameters as literals
+   * (`inlineParams`) before sending a query.
    */
   backgroundClickhouse: Clickhouse;
   /** ClickHouse database holding every table. */

@@ -53,7 +53,10 @@ export function clickhouseLayout(config: Partial<Pick<Config, 'clickhouseCluster
 }
 
 /** One code path: embedded chDB in DATA_DIR by default, a ClickHouse server when CLICKHOUSE_URL is set. */
-export function createClickhouse(config: Pick<Config, 'clickhouseUrl' | 'dataDir' | 'clickhouseDatabase'> & Partial<Pick<Config, 'engineMemory' | 'clickhouseCluster'>>): Clickhouse {
+export function createClickhouse(
+  config: Pick<Config, 'clickhouseUrl' | 'dataDir' | 'clickhouseDatabase'> & Partial<Pick<Config, 'engineMemory' | 'clickhouseCluster'>>,
+  o: { inlineParams?: boolean } = {},
+): Clickhouse {
   if (config.clickhouseUrl) {
     const settings = config.clickhouseCluster ? { ...QUERY_SETTINGS, ...CLUSTER_SETTINGS } : QUERY_SETTINGS;
     return createClient({ url: config.clickhouseUrl, clickhouse_settings: settings, request_timeout: 60_000 });
@@ -67,5 +70,48 @@ export function createClickhouse(config: Pick<Config, 'clickhouseUrl' | 'dataDir
   // at a slightly different version: the shapes are the same at run time.
   const connection = createChdbConnection({ path: dir }) as unknown as NonNullable<ClientOptions['connection']>;
   boot?.close();
-  return createClient({ connection, clickhouse_settings: QUERY_SETTINGS });
+  const client = createClient({ connection, clickhouse_settings: QUERY_SETTINGS });
+  return o.inlineParams ? withInlinedParams(client) : client;
+}
+
+/** A string as a ClickHouse string literal (backslash and quote escaped). */
+const stringLiteral = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** A parameter's value in the text form ClickHouse parses for its type (as the HTTP interface's param_x). */
+function paramText(v: unknown, nested = false): string {
+  if (typeof v === 'number' || typeof v === 'bigint') {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`a query parameter is not a finite number: ${v}`);
+    return String(v);
+  }
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'string') return nested ? stringLiteral(v) : v;
+  if (Array.isArray(v)) return `[${v.map((e) => paramText(e, true)).join(',')}]`;
+  throw new Error(`a query parameter of kind ${v === null ? 'null' : typeof v} cannot be written as a literal`);
+}
+
+/**
+ * The query with every `{name:Type}` of `params` written as `CAST('text' AS Type)`, as ClickHouse itself
+ * substitutes a parameter. Embedded chDB runs parameterized queries one at a time in the whole process (its
+ * binding chains them), so the background connection sends literals and its long queries run beside the API's.
+ */
+export function inlineParams(sql: string, params: Record<string, unknown>): string {
+  return sql.replace(/\{(\w+):([^{}]+)\}/g, (placeholder, name: string, type: string) => {
+    if (!(name in params)) return placeholder;
+    if (type.trim() === 'Identifier') throw new Error(`an Identifier parameter (${name}) cannot be written as a literal`);
+    return `CAST(${stringLiteral(paramText(params[name]))} AS ${type})`;
+  });
+}
+
+/** The client with every query's parameters written as literals (inlineParams) before it is sent. */
+function withInlinedParams(client: Clickhouse): Clickhouse {
+  const inline = <P extends { query: string; query_params?: Record<string, unknown> }>(p: P): P =>
+    p.query_params && Object.keys(p.query_params).length ? { ...p, query: inlineParams(p.query, p.query_params), query_params: undefined } : p;
+  const query = client.query.bind(client);
+  const command = client.command.bind(client);
+  const exec = client.exec.bind(client);
+  return Object.assign(client, {
+    query: ((p: Parameters<typeof query>[0]) => query(inline(p))) as typeof query,
+    command: ((p: Parameters<typeof command>[0]) => command(inline(p))) as typeof command,
+    exec: ((p: Parameters<typeof exec>[0]) => exec(inline(p))) as typeof exec,
+  });
 }

@@ -26,8 +26,9 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
   const settleMs = ctx.config.flushMaxAgeMs + 2_000;
   const calendar = () => ctx.calendar.calendar;
   const repo = new MetricFactsRepository(ch, db);
-  const builder = new RollupBuilder({ ch, db, logger: log, now: ctx.now, settleMs });
-  const check = new RollupCheck({ ch, db, builder, logger: log });
+  // The rollups' builds and checks run for seconds: on the second connection, beside the API's reads.
+  const builder = new RollupBuilder({ ch: ctx.backgroundClickhouse, db, logger: log, now: ctx.now, settleMs });
+  const check = new RollupCheck({ ch: ctx.backgroundClickhouse, db, builder, logger: log });
   const config = new MetricConfigStore(ch, db);
   const metrics = new MetricsService({ repo, builder, catalogue: ctx.catalogue, config, calendar, now: ctx.now, settleMs });
 
