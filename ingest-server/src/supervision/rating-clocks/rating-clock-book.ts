@@ -115,7 +115,7 @@ export class RatingClockBook {
     const candidates = new Map(ratings.filter((r) => isBadRating(r.rating) && !this.active.has(r.eventId)).map((r) => [r.eventId, r]));
     if (!candidates.size) return 0;
     const caseIds = [...new Set([...candidates.values()].map((c) => c.caseId))];
-    for (const known of await this.o.store.ofCases(caseIds)) candidates.delete(known.eventId);
+    for (const known of await this.o.store.ratingsWithClocks(caseIds)) candidates.delete(known);
     if (!candidates.size) return 0;
     const cal = this.o.calendar();
     const today = shanghaiDate(this.o.now());

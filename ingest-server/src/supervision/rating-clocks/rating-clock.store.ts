@@ -121,6 +121,21 @@ export class RatingClockStore {
     return (await this.read(`rated_at >= toDateTime64({since:String}, 3, 'Asia/Shanghai') AND active = 1`, { since })).filter(isActive);
   }
 
+  /**
+   * The bad ratings of these cases that have a clock (any version: no FINAL, no follow-ups), for opening the
+   * missing ones; a bulk derivation asks this for every page of cases.
+   */
+  async ratingsWithClocks(caseIds: readonly string[]): Promise<Set<string>> {
+    if (!caseIds.length) return new Set();
+    const rs = await this.ch.query({
+      query: `SELECT DISTINCT event_id FROM ${this.db}.rating_clocks WHERE case_id IN {ids:Array(String)}`,
+      query_params: { ids: caseIds },
+      format: 'JSONCompactEachRow',
+      clickhouse_settings: QUERY_SETTINGS,
+    });
+    return new Set((await rs.json<[string]>()).map(([id]) => id));
+  }
+
   ofCases(caseIds: readonly string[]): Promise<RatingClock[]> {
     return caseIds.length ? this.read('case_id IN {ids:Array(String)}', { ids: caseIds }) : Promise.resolve([]);
   }
