@@ -36,6 +36,15 @@ const lastLoad = (s: ServerProcess): Loaded => {
   expect(lines.length).toBeGreaterThan(0);
   return JSON.parse(lines.at(-1)!) as Loaded;
 };
+/**
+ * Restarts, then waits for the lateness model's first read of that run: until then at_risk is judged with the
+ * model the last run stored, which a rebuild compared with may not have (supervision/lateness.ts).
+ */
+async function restartAndReadModel(env?: Record<string, string>): Promise<void> {
+  const from = server.output.length;
+  await server.restart(env);
+  await server.eventually(async () => (server.output.slice(from).includes('"lateness model refreshed"') ? true : undefined), 60_000);
+}
 const post = async (events: object[]) => expect(((await (await server.post(ndjson(events))).json()) as { accepted: number }).accepted).toBe(events.length);
 type Overview = { supervision: ({ counts: { open: number }; redList: Array<Record<string, unknown>> } & Record<string, unknown>) | null };
 const openCount = async () => (await server.get<Overview>('/api/v1/overview')).body.supervision?.counts.open;
@@ -79,7 +88,7 @@ describe('the open-case index snapshot', () => {
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(existsSync(file())).toBe(true);
 
-    await server.restart();
+    await restartAndReadModel();
     expect(lastLoad(server)).toMatchObject({ source: 'snapshot', openCases: 48 });
     expect(await shown(server)).toEqual(before);
     // …and /metrics says so.
@@ -108,7 +117,7 @@ describe('the open-case index snapshot', () => {
     await server.eventually(async () => ((await openCount()) === 61 + 10 - 5 ? true : undefined), 30_000);
     await server.stop('SIGKILL');
 
-    await server.restart({ INDEX_SNAPSHOT_SECONDS: '3600' });
+    await restartAndReadModel({ INDEX_SNAPSHOT_SECONDS: '3600' });
     const loaded = lastLoad(server);
     expect(loaded.source).toBe('snapshot');
     expect((loaded.tailOpen ?? 0) + (loaded.tailClosed ?? 0)).toBeGreaterThan(0);
@@ -118,7 +127,7 @@ describe('the open-case index snapshot', () => {
     // The latest snapshot gone: the one before it, with its longer tail, gives the same.
     await server.stop('SIGKILL');
     rmSync(file());
-    await server.restart({ INDEX_SNAPSHOT_SECONDS: '3600' });
+    await restartAndReadModel({ INDEX_SNAPSHOT_SECONDS: '3600' });
     expect(lastLoad(server)).toMatchObject({ source: 'snapshot', from: 'previous' });
     expect(await shown(server)).toEqual(fromSnapshot);
 
@@ -126,7 +135,7 @@ describe('the open-case index snapshot', () => {
     await server.stop('SIGKILL');
     rmSync(file(), { force: true });
     rmSync(file().replace(/\.bin$/, '.prev.bin'));
-    await server.restart({ INDEX_SNAPSHOT_SECONDS: '3600' });
+    await restartAndReadModel({ INDEX_SNAPSHOT_SECONDS: '3600' });
     expect(lastLoad(server)).toMatchObject({ source: 'rebuild', reason: 'no snapshot', openCases: 66 });
     expect(await shown(server)).toEqual(fromSnapshot);
   });
