@@ -7,12 +7,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { shedsUnderPressure } from './system/pressure.ts';
 import type { Logger } from 'pino';
-import { clickhouseLayout, createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
+import { BackgroundConnections, clickhouseLayout, createClickhouse, type Clickhouse } from './clickhouse/clickhouse-client.ts';
 import { MIGRATIONS, migrate } from './clickhouse/migrations.ts';
 import { EventArrivals } from './events/event-arrivals.store.ts';
 import { CalendarHolder } from './calendar/calendar-holder.ts';
 import { ItemCatalogue } from './catalogue/item-catalogue.store.ts';
-import type { Feature, FeatureContext } from './feature.ts';
+import type { BackgroundJob, Feature, FeatureContext } from './feature.ts';
 import { createFeatures } from './features.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandler } from './errors.ts';
@@ -99,7 +99,8 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
   });
 
   const clickhouse = createClickhouse(config);
-  const backgroundClickhouse = config.clickhouseUrl ? clickhouse : createClickhouse({ ...config, engineMemory: undefined }, { inlineParams: true });
+  const background = new BackgroundConnections<BackgroundJob>(config, clickhouse);
+  const backgroundClickhouse = (job: BackgroundJob) => background.get(job);
   const db = config.clickhouseDatabase;
   const store = new EventStore(clickhouse, db, config.piiKeys);
   const catalogue = new ItemCatalogue(clickhouse, db);
@@ -278,7 +279,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
     clearInterval(todayTimer);
     enginePurge.stop();
     await cluster.stop();
-    if (backgroundClickhouse !== clickhouse) await backgroundClickhouse.close();
+    await background.close();
     await clickhouse.close();
   });
   return app;

@@ -12,18 +12,23 @@ import type { EventStore } from './events/event.store.ts';
 import type { LiveHub } from './live/live-hub.ts';
 
 /** What the core hands every feature (supervision, metrics, reports …). */
+/** The jobs that run long queries in the background, each on its own connection (`FeatureContext.backgroundClickhouse`). */
+export type BackgroundJob = 'metric rollups' | 'lateness model' | 'stage dwells';
+
 export interface FeatureContext {
   config: Config;
   logger: Logger;
   clickhouse: Clickhouse;
   /**
-   * For long reads a request must not wait behind: embedded chDB runs one query at a time per connection
-   * (a second connection runs beside it), so this is a second connection to the same engine; with a
-   * ClickHouse server (HTTP, concurrent already) it is `clickhouse` itself. chDB also runs parameterized
-   * queries one at a time in the whole process, so this connection writes parameters as literals
-   * (`inlineParams`) before sending a query.
+   * For long reads a request must not wait behind, one connection per background job: embedded chDB runs
+   * one query at a time per connection (a second connection runs beside it), so each job gets its own
+   * connection to the same engine, and one job's long read (the lateness model's, seconds at 90 days of
+   * history) holds up neither a request nor another job (the metric rollups' first check waited behind it).
+   * With a ClickHouse server (HTTP, concurrent already) every job gets `clickhouse` itself. chDB also runs
+   * parameterized queries one at a time in the whole process, so these connections write parameters as
+   * literals (`inlineParams`) before sending a query.
    */
-  backgroundClickhouse: Clickhouse;
+  backgroundClickhouse: (job: BackgroundJob) => Clickhouse;
   /** ClickHouse database holding every table. */
   db: string;
   store: EventStore;

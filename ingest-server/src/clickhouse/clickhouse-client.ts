@@ -74,6 +74,33 @@ export function createClickhouse(
   return o.inlineParams ? withInlinedParams(client) : client;
 }
 
+/**
+ * One connection per background job (`FeatureContext.backgroundClickhouse`): embedded chDB runs one query at a
+ * time per connection, so a job's long read holds up neither the requests' connection nor another job. Made
+ * on first use, parameters inlined (chDB chains parameterized queries process-wide). With a ClickHouse server
+ * every job gets `shared`, which runs queries concurrently already.
+ */
+export class BackgroundConnections<Job extends string> {
+  private readonly byJob = new Map<Job, Clickhouse>();
+
+  constructor(
+    private readonly config: Parameters<typeof createClickhouse>[0],
+    private readonly shared: Clickhouse,
+  ) {}
+
+  get(job: Job): Clickhouse {
+    if (this.config.clickhouseUrl) return this.shared;
+    let ch = this.byJob.get(job);
+    if (!ch) this.byJob.set(job, (ch = createClickhouse({ ...this.config, engineMemory: undefined }, { inlineParams: true })));
+    return ch;
+  }
+
+  async close(): Promise<void> {
+    for (const ch of this.byJob.values()) await ch.close();
+    this.byJob.clear();
+  }
+}
+
 /** A string as a ClickHouse string literal (backslash and quote escaped). */
 const stringLiteral = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickhouse, inlineParams, type Clickhouse } from './clickhouse-client.ts';
+import { BackgroundConnections, createClickhouse, inlineParams, type Clickhouse } from './clickhouse-client.ts';
 
 /*
  * The background connection writes query parameters as literals (chDB chains parameterized queries through
@@ -52,5 +52,26 @@ describe('parameters written as literals', () => {
     expect(await rows(ch, 'SELECT {x:UInt8} AS x', { x: 7 })).toEqual([{ x: 7 }]);
     expect(longDone).toBe(false);
     await (await long).json();
+  }, 120_000);
+
+  it('gives each background job its own connection, so one job’s long read holds up no other job', async () => {
+    const jobs = new BackgroundConnections<'lateness model' | 'metric rollups'>({ clickhouseUrl: undefined, dataDir: dir, clickhouseDatabase: 'x' }, ch);
+    try {
+      expect(jobs.get('lateness model')).toBe(jobs.get('lateness model'));
+      const long = jobs.get('lateness model').query({ query: 'SELECT count() AS n FROM numbers({n:UInt64}) WHERE sipHash64(number) % 7 = {r:UInt8}', query_params: { n: 400_000_000, r: 2 }, format: 'JSONEachRow' });
+      let longDone = false;
+      void long.then(() => (longDone = true));
+      await new Promise((r) => setTimeout(r, 100));
+      // The rollups' check, answered while the model's read runs (one shared background connection made it wait: issue 16).
+      expect(await rows(jobs.get('metric rollups'), 'SELECT {x:UInt8} AS x', { x: 8 })).toEqual([{ x: 8 }]);
+      expect(longDone).toBe(false);
+      await (await long).json();
+    } finally {
+      await jobs.close();
+    }
+    // With a ClickHouse server (concurrent already) every job shares the one client.
+    const server = new BackgroundConnections<'a' | 'b'>({ clickhouseUrl: 'http://127.0.0.1:1', dataDir: dir, clickhouseDatabase: 'x' }, ch);
+    expect(server.get('a')).toBe(ch);
+    expect(server.get('b')).toBe(ch);
   }, 120_000);
 });

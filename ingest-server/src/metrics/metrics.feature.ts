@@ -26,9 +26,10 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
   const settleMs = ctx.config.flushMaxAgeMs + 2_000;
   const calendar = () => ctx.calendar.calendar;
   const repo = new MetricFactsRepository(ch, db);
-  // The rollups' builds and checks run for seconds: on the second connection, beside the API's reads.
-  const builder = new RollupBuilder({ ch: ctx.backgroundClickhouse, db, logger: log, now: ctx.now, settleMs });
-  const check = new RollupCheck({ ch: ctx.backgroundClickhouse, db, builder, logger: log });
+  // The rollups' builds and checks run for seconds: on their own connection, beside the API's reads and the other jobs.
+  const rollupsCh = ctx.backgroundClickhouse('metric rollups');
+  const builder = new RollupBuilder({ ch: rollupsCh, db, logger: log, now: ctx.now, settleMs });
+  const check = new RollupCheck({ ch: rollupsCh, db, builder, logger: log });
   const config = new MetricConfigStore(ch, db);
   const metrics = new MetricsService({ repo, builder, catalogue: ctx.catalogue, config, calendar, now: ctx.now, settleMs });
 

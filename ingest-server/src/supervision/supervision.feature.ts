@@ -53,7 +53,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
   });
   const history = new DeadlineHistoryStore(ctx.clickhouse, ctx.db);
   // Its read takes seconds (the window's completions): on the second connection, beside the API's reads.
-  const lateness = new LatenessModel(ctx.backgroundClickhouse, ctx.db, ctx.config.lateness);
+  const lateness = new LatenessModel(ctx.backgroundClickhouse('lateness model'), ctx.db, ctx.config.lateness);
   const latenessReads = new LatenessRefresher({ model: lateness, index, calendar: () => ctx.calendar.calendar, now: ctx.now, logger: log, file: path.join(ctx.config.dataDir, 'supervision', 'lateness-model.bin') });
   /** Open cases queued by a repair (calendar or item change): their deadlines before it, and the cause. */
   const repairs = new Map<string, { promised: string | null; statutory: string | null; cause: string }>();
