@@ -108,9 +108,9 @@ describe('loadConfig', () => {
 
 describe('scale settings (issue 16)', () => {
   it('reads the dedup false-positive rate, the snapshot interval and the report catch-up delay', () => {
-    expect(loadConfig({}).scale).toEqual({ dedupFalsePositive: 0.01, dedupSnapshotMs: 60_000, reportsCatchUpDelayMs: 120_000, derivationWatermarkMs: 5_000, indexSnapshotMs: 300_000 });
+    expect(loadConfig({}).scale).toEqual({ dedupFalsePositive: 0.01, dedupSnapshotMs: 60_000, reportsCatchUpDelayMs: 120_000, derivationWatermarkMs: 5_000, indexSnapshotMs: 300_000, bulkLoad: false });
     const c = loadConfig({ DEDUP_FALSE_POSITIVE: '0.001', DEDUP_SNAPSHOT_SECONDS: '5', REPORTS_CATCHUP_DELAY_SECONDS: '0', DERIVATION_WATERMARK_SECONDS: '0', INDEX_SNAPSHOT_SECONDS: '0' });
-    expect(c.scale).toEqual({ dedupFalsePositive: 0.001, dedupSnapshotMs: 5_000, reportsCatchUpDelayMs: 0, derivationWatermarkMs: 0, indexSnapshotMs: 0 });
+    expect(c.scale).toEqual({ dedupFalsePositive: 0.001, dedupSnapshotMs: 5_000, reportsCatchUpDelayMs: 0, derivationWatermarkMs: 0, indexSnapshotMs: 0, bulkLoad: false });
     expect(() => loadConfig({ DEDUP_FALSE_POSITIVE: '0.5' })).toThrow(ConfigError);
   });
 });

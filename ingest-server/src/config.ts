@@ -98,6 +98,13 @@ export interface ScaleConfig {
   derivationWatermarkMs: number;
   /** INDEX_SNAPSHOT_SECONDS: how often the open-case index is written to DATA_DIR (and at every clean stop); 0 = never, a full rebuild at every start. */
   indexSnapshotMs: number;
+  /**
+   * Set by `pnpm backfill` only (not an environment setting): the process writes history in bulk, so the metric
+   * rollups', stage dwells' and lateness model's timers stay off; `afterBulkLoad` does their work once, after
+   * the case states. Their refreshes otherwise re-read the rows as they are written and compete with the
+   * derivation pass for the same cores.
+   */
+  bulkLoad: boolean;
 }
 
 /**
@@ -434,6 +441,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reportsCatchUpDelayMs: e.REPORTS_CATCHUP_DELAY_SECONDS * 1000,
       derivationWatermarkMs: e.DERIVATION_WATERMARK_SECONDS * 1000,
       indexSnapshotMs: e.INDEX_SNAPSHOT_SECONDS * 1000,
+      bulkLoad: false,
     },
     engineMemory: {
       maxServerMemoryBytes: e.CHDB_MAX_SERVER_MEMORY_BYTES,

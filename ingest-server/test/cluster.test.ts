@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { defaultWorkingCalendar as cal, shanghaiDate } from '@tongban/shared';
+import { addCalendarDays, defaultWorkingCalendar as cal, shanghaiDate } from '@tongban/shared';
 import { ClickhouseProcess } from '@tongban/fixtures/clickhouse-process';
 import { RedisProcess } from '@tongban/fixtures/redis-process';
 import { ServerProcess } from '@tongban/fixtures/server-process';
@@ -147,6 +147,39 @@ describe('several server nodes on one Redis and one ClickHouse', () => {
     const again = (await (await node('node-c').post(batches[3]!)).json()) as Answer;
     expect(again).toMatchObject({ accepted: 0, duplicates: 500 });
   });
+
+  it('builds the metric rollups one node at a time: rebuilds on all three at once leave the raw log’s figures', async () => {
+    // Events over ten days of last month and this month, so a rebuild swaps two months of rollup rows.
+    const today = shanghaiDate(Date.now());
+    const days = Array.from({ length: 10 }, (_, i) => addCalendarDays(today, -3 * i - 1));
+    const events = days.flatMap((day, d) => Array.from({ length: 40 }, (_, i) => caseEvents(`CL-ROLL-${d}-${i}`, i % 2 ? '500118' : '500101', day)).flat());
+    expect((await node('node-a').post(events)).status).toBe(200);
+    await eventually(async () => ((await count("case_id LIKE 'CL-ROLL-%'")) === events.length ? true : undefined), 20_000, 'all stored');
+    const rebuild = async (n: ServerProcess) => {
+      const r = await fetch(`${n.url}/api/v1/metrics/rollups/rebuild`, { method: 'POST', headers: { authorization: 'Bearer dev-admin' } });
+      return { status: r.status, body: await r.text() };
+    };
+    for (let round = 0; round < 3; round++) {
+      for (const r of await Promise.all([...nodes.values()].map(rebuild))) expect(r.status, r.body).toBe(200);
+    }
+    // Every node reads the rollup its peers built as the raw log has it (two builds at once through the shared
+    // staging tables doubled a month's rows or dropped its partition).
+    for (const month of [...new Set(days.map((d) => d.slice(0, 7)))]) {
+      for (const n of nodes.values()) {
+        type Wudu = { source: string; headline: { counts: { submitted: number } }; scores: unknown; subMeasures: unknown };
+        const figures = async (source: string) => {
+          const r = await n.get<Wudu>(`/api/v1/metrics/wudu?period=${month}&source=${source}`);
+          expect(r.status).toBe(200);
+          expect(r.body.source).toBe(source);
+          return { headline: r.body.headline, scores: r.body.scores, subMeasures: r.body.subMeasures };
+        };
+        const rollup = await figures('rollup');
+        expect(rollup.headline.counts.submitted).toBeGreaterThanOrEqual(40);
+        expect(rollup).toEqual(await figures('raw'));
+      }
+    }
+    for (const [id, n] of nodes) expect(n.output, id).not.toContain('metric rollup refresh failed');
+  }, 120_000);
 
   it('applies an item changed and an order issued on a follower on the engine’s holder, and answers the case on every node', async () => {
     const holderId = (await node('node-c').get<ClusterView>('/api/v1/cluster')).body.leaseHolder!;

@@ -156,7 +156,8 @@ async function main(argv: string[]): Promise<void> {
 /**
  * The server's configuration for a backfill: no scheduled report is built while it runs (the catch-up would
  * otherwise build, and store as final, a report of a period whose events are still being written), and the
- * derivation watermark is set only after the bulk derivation.
+ * derivation watermark is set only after the bulk derivation, and the background jobs' timers stay off (their
+ * work is done once, after the derivation).
  */
 function backfillConfig(base: Config, dataDir: string | undefined): Config {
   // The derivation watermark advances only once every case is derived (afterBulkLoad), never on a timer
@@ -166,7 +167,7 @@ function backfillConfig(base: Config, dataDir: string | undefined): Config {
     dataDir: dataDir ? path.resolve(dataDir) : base.dataDir,
     logLevel: 'warn',
     reports: { ...base.reports, schedule: 'off' },
-    scale: { ...base.scale, derivationWatermarkMs: 0 },
+    scale: { ...base.scale, derivationWatermarkMs: 0, bulkLoad: true },
   };
 }
 

@@ -28,7 +28,7 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
   const repo = new MetricFactsRepository(ch, db);
   // The rollups' builds and checks run for seconds: on their own connection, beside the API's reads and the other jobs.
   const rollupsCh = ctx.backgroundClickhouse('metric rollups');
-  const builder = new RollupBuilder({ ch: rollupsCh, db, logger: log, now: ctx.now, settleMs });
+  const builder = new RollupBuilder({ ch: rollupsCh, db, logger: log, now: ctx.now, settleMs, exclusive: (work) => ctx.cluster.exclusive('metric rollups', work) });
   const check = new RollupCheck({ ch: rollupsCh, db, builder, logger: log });
   const config = new MetricConfigStore(ch, db);
   const metrics = new MetricsService({ repo, builder, catalogue: ctx.catalogue, config, calendar, now: ctx.now, settleMs });
@@ -67,6 +67,7 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
 
     async start() {
       await config.load();
+      if (ctx.config.scale.bulkLoad) return; // built once by afterBulkLoad
       // The first build runs in the background: until it is done the figures come from the raw log.
       void runTick();
       timer = setInterval(() => void runTick(), REFRESH_INTERVAL_MS);

@@ -29,6 +29,12 @@ interface Options {
   now: () => number;
   /** An accepted event is in ClickHouse within this long (the ingest batcher's age bound plus a margin). */
   settleMs: number;
+  /**
+   * Runs a build while no other node builds (Cluster.exclusive): every node builds the days it marked, through
+   * the same `*_staging` tables, so two builds at once would truncate and swap each other's half-built months.
+   * Alone, it just runs it.
+   */
+  exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** Cases with events older than this many days are re-read: their later days' stage waits may change. */
@@ -96,7 +102,8 @@ export class RollupBuilder {
    * Concurrent calls share one run.
    */
   refresh(cutoffMs?: number): Promise<RefreshResult> {
-    const run = (this.running ?? Promise.resolve(undefined)).then(() => this.doRefresh(cutoffMs ?? this.o.now() - this.o.settleMs));
+    const build = () => this.doRefresh(cutoffMs ?? this.o.now() - this.o.settleMs);
+    const run = (this.running ?? Promise.resolve(undefined)).then(() => (this.o.exclusive ? this.o.exclusive(build) : build()));
     const tracked = run.finally(() => {
       if (this.running === tracked) this.running = undefined;
     });

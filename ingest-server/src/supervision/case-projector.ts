@@ -188,18 +188,28 @@ export class CaseProjector {
       page.catch(() => undefined); // awaited below; a page read ahead of a failed one must not go unhandled
       return page;
     };
-    // One page read ahead: ClickHouse reads and formats page n + 1 while page n is derived and written.
+    // One page read ahead: ClickHouse reads and formats page n + 1 while page n is derived and written. And
+    // page n + 1 is derived (JavaScript) while page n is written (the engine, off the main thread); the
+    // writes stay in page order.
     let next = read('');
+    let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const t0 = performance.now();
       const { cases, lastCaseId } = await next;
       phases.readMs += performance.now() - t0;
-      if (lastCaseId === null) return total;
+      if (lastCaseId === null) {
+        await writing;
+        return total;
+      }
       next = read(lastCaseId);
       for (const events of cases.values()) phases.events += events.length;
-      await this.apply(cases, true, phases);
-      total += cases.size;
-      onProgress?.(total);
+      const derived = this.derive(cases, phases);
+      await writing;
+      writing = this.persist(derived, true, phases).then(() => {
+        total += cases.size;
+        onProgress?.(total);
+      });
+      writing.catch(() => undefined); // awaited at the next page or the end
     }
   }
 
@@ -210,6 +220,13 @@ export class CaseProjector {
   bulkPhases: { events: number; readMs: number; deriveMs: number; writeMs: number; afterMs: number } | undefined;
 
   private async apply(cases: Map<string, CaseEvent[]>, bulk = false, phases?: NonNullable<CaseProjector['bulkPhases']>): Promise<CaseState[]> {
+    const derived = this.derive(cases, phases);
+    await this.persist(derived, bulk, phases);
+    return derived.states;
+  }
+
+  /** Derives the cases' states and updates the index (announcing warning changes). */
+  private derive(cases: Map<string, CaseEvent[]>, phases?: NonNullable<CaseProjector['bulkPhases']>): { states: CaseState[]; now: number } {
     const t0 = performance.now();
     const now = this.o.now();
     const ctx = this.o.derive();
@@ -226,9 +243,14 @@ export class CaseProjector {
         if (previous !== undefined && previous !== 'none') this.o.onWarningChange(s, previous, 'none');
       }
     }
+    if (phases) phases.deriveMs += performance.now() - t0;
+    return { states, now };
+  }
+
+  /** Writes derived states, versioned when they were derived (unless this node may no longer run the engine), and what follows them. */
+  private async persist({ states, now }: { states: CaseState[]; now: number }, bulk: boolean, phases?: NonNullable<CaseProjector['bulkPhases']>): Promise<void> {
+    if (!(this.o.mayRun?.() ?? true)) return;
     const t1 = performance.now();
-    if (phases) phases.deriveMs += t1 - t0;
-    if (!(this.o.mayRun?.() ?? true)) return states;
     await this.o.states.write(states, now, this.o.fence?.() ?? 0);
     const t2 = performance.now();
     await this.o.afterApply?.(states, bulk);
@@ -237,6 +259,5 @@ export class CaseProjector {
       phases.afterMs += performance.now() - t2;
     }
     this.counters.projected += states.length;
-    return states;
   }
 }

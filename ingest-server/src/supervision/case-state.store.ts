@@ -10,7 +10,13 @@ const isOpenStatus = (status: string) => isOpen({ status: status as CaseStatus }
 /** The case state table (latest version per case), for the rooms whose queries read it. */
 export const caseStateTable = (db: string) => `${db}.case_state`;
 
-const ms = (iso: string | null) => (iso === null ? null : shanghaiDateTime(Date.parse(iso)));
+/**
+ * An instant as ClickHouse reads a Shanghai DateTime64. An ISO instant already at +08:00 with milliseconds (as
+ * the stored events are read back) is cut, not parsed and formatted again: the same text, a tenth of the time
+ * at bulk volume (issue 16).
+ */
+const ms = (iso: string | null) =>
+  iso === null ? null : iso.length === 29 && iso.endsWith('+08:00') && iso[10] === 'T' ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : shanghaiDateTime(Date.parse(iso));
 const bit = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
 
 /** The `case_state` row of a derived state (`version`: as `shanghaiDateTime` writes it). */
@@ -76,11 +82,11 @@ function tsvField(x: string | number | null | readonly string[]): string {
   if (typeof x === 'string') return tsvString(x);
   return x.length ? tsvString(`[${x.map((f) => `'${f.replace(/[\\']/g, '\\$&')}'`).join(',')}]`) : '[]';
 }
-/** One TabSeparated line of `case_state` (CASE_STATE_COLUMNS). */
+/** One TabSeparated line of `case_state` (CASE_STATE_COLUMNS), without its newline. */
 function caseStateLine(row: CaseStateRow): string {
-  let line = tsvField(row[CASE_STATE_COLUMNS[0]]);
-  for (let i = 1; i < CASE_STATE_COLUMNS.length; i++) line += '\t' + tsvField(row[CASE_STATE_COLUMNS[i]!]);
-  return line + '\n';
+  const fields = new Array<string>(CASE_STATE_COLUMNS.length);
+  for (let i = 0; i < CASE_STATE_COLUMNS.length; i++) fields[i] = tsvField(row[CASE_STATE_COLUMNS[i]!]);
+  return fields.join('\t');
 }
 
 /** Reads and writes of `case_state` (one row per derivation; the latest version wins). */
@@ -97,8 +103,9 @@ export class CaseStateStore {
   async write(states: CaseState[], version: number, fence = 0, table = 'case_state'): Promise<void> {
     if (!states.length) return;
     const v = shanghaiDateTime(version);
-    let body = '';
-    for (const s of states) body += caseStateLine(caseStateRow(s, v, fence));
+    // Lines joined once: a string grown line by line is a rope of millions of pieces, flattened at the end.
+    const lines = states.map((s) => caseStateLine(caseStateRow(s, v, fence)));
+    const body = lines.join('\n') + '\n';
     await this.ch.insert({
       table: `${this.db}.${table}`,
       format: 'TabSeparated',

@@ -30,6 +30,7 @@ export function stageDwellsFeature(ctx: FeatureContext): Feature {
     name: 'stage-dwells',
     migrations: STAGE_DWELL_MIGRATIONS,
     async start() {
+      if (ctx.config.scale.bulkLoad) return; // built once by afterBulkLoad
       void tick();
       timer = setInterval(() => void tick(), REFRESH_INTERVAL_MS);
       timer.unref();

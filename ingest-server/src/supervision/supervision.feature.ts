@@ -307,8 +307,11 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
         indexSnapshot?.start();
       }
       // Not awaited: the model's read covers the window's completions (seconds), and at_risk reads 无数据 until then.
-      const { stored } = await latenessReads.start();
-      log.info({ stored }, stored ? 'lateness model of the last run in use until the first read' : 'lateness model: first read in the background');
+      // Not in a backfill (the process ends after it; the server reads the model at its own start).
+      if (!ctx.config.scale.bulkLoad) {
+        const { stored } = await latenessReads.start();
+        log.info({ stored }, stored ? 'lateness model of the last run in use until the first read' : 'lateness model: first read in the background');
+      }
       timers.push(setInterval(scan, SCAN_INTERVAL_MS));
       timers.push(
         setInterval(() => {
