@@ -3,7 +3,11 @@
  * ClickHouse, beside raw @clickhouse/client inserts of the same rows into the same engine and schema,
  * in the same run, alternating rounds so machine noise hits both. Prints both rates and their ratio.
  *
- *   pnpm bench:ingest [--events 200000] [--rounds 3] [--concurrency 4]
+ *   pnpm bench:ingest [--events 200000] [--rounds 3] [--concurrency 4] [--data-dir D] [--raw-data-dir R]
+ *
+ * `--data-dir`: the server runs on that data dir (a history, e.g. one `bench:scale --keep` left), not an empty
+ * one; `--raw-data-dir`: the raw inserts go into that one (a copy of the same history: embedded ClickHouse
+ * binds one data dir per process). Both are kept; the events posted stay in them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +20,13 @@ import { ServerProcess } from '@tongban/fixtures/server-process';
 import { benchBodies, benchEvents } from './bench-events.ts';
 
 const { values: args } = parseArgs({
-  options: { events: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '4' } },
+  options: {
+    events: { type: 'string', default: '200000' },
+    rounds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '4' },
+    'data-dir': { type: 'string' },
+    'raw-data-dir': { type: 'string' },
+  },
 });
 const N = Number(args.events);
 const ROUNDS = Number(args.rounds);
@@ -54,11 +64,15 @@ async function fullPath(server: ServerProcess, round: string): Promise<{ ackPerS
 }
 
 async function main() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tongban-bench-raw-'));
+  const dir = args['raw-data-dir'] ?? mkdtempSync(path.join(tmpdir(), 'tongban-bench-raw-'));
   const ch = createClickhouse({ clickhouseUrl: undefined, dataDir: dir, clickhouseDatabase: 'tongban' });
   await migrate(ch, 'tongban');
-  const server = await ServerProcess.start({ LOG_LEVEL: 'warn' });
-  console.log(`bench:ingest — ${N.toLocaleString()} events per round, NDJSON batches of ${BATCH}, ${CONCURRENCY} concurrent requests, ${ROUNDS} rounds`);
+  const server = await ServerProcess.start({ LOG_LEVEL: 'warn', ...(args['data-dir'] ? { DATA_DIR: path.resolve(args['data-dir']) } : {}) });
+  const history = async () => Number((await (await ch.query({ query: 'SELECT count() AS n FROM tongban.events', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
+  console.log(
+    `bench:ingest — ${N.toLocaleString()} events per round, NDJSON batches of ${BATCH}, ${CONCURRENCY} concurrent requests, ${ROUNDS} rounds` +
+      (args['data-dir'] ? `; server on ${args['data-dir']}, raw engine on ${dir} (${fmt(await history())} events before)` : ''),
+  );
   const results: Array<{ raw: number; ack: number; stored: number }> = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -75,7 +89,7 @@ async function main() {
   } finally {
     await server.dispose();
     await ch.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!args['raw-data-dir']) rmSync(dir, { recursive: true, force: true });
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ratios = results.map((r) => r.stored / r.raw);

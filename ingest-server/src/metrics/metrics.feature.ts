@@ -1,3 +1,4 @@
+import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import type { Feature, FeatureContext } from '../feature.ts';
 import { MetricConfigStore } from './metric-config.store.ts';
 import { MetricFactsRepository } from './metric-facts.store.ts';
@@ -16,6 +17,11 @@ const COUNT_CHECK_EVERY = 40;
 export interface MetricsFeature extends Feature {
   metrics: MetricsService;
   repo: MetricFactsRepository;
+  /**
+   * The same figures read through another connection (the reports' own: a quarterly build's reads run for
+   * seconds, and the API's connection answers one query at a time), sharing the rollups, targets and catalogue.
+   */
+  onConnection(ch: Clickhouse): { metrics: MetricsService; repo: MetricFactsRepository };
 }
 
 /** 五度 metrics, the efficiency index and rankings (GET /api/v1/metrics/…) and their daily rollups. */
@@ -31,7 +37,8 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
   const builder = new RollupBuilder({ ch: rollupsCh, db, logger: log, now: ctx.now, settleMs, exclusive: (work) => ctx.cluster.exclusive('metric rollups', work) });
   const check = new RollupCheck({ ch: rollupsCh, db, builder, logger: log });
   const config = new MetricConfigStore(ch, db);
-  const metrics = new MetricsService({ repo, builder, catalogue: ctx.catalogue, config, calendar, now: ctx.now, settleMs });
+  const serviceOn = (r: MetricFactsRepository) => new MetricsService({ repo: r, builder, catalogue: ctx.catalogue, config, calendar, now: ctx.now, settleMs });
+  const metrics = serviceOn(repo);
 
   let timer: NodeJS.Timeout | undefined;
   let ticks = 0;
@@ -60,6 +67,10 @@ export function metricsFeature(ctx: FeatureContext): MetricsFeature {
     migrations: METRICS_MIGRATIONS,
     metrics,
     repo,
+    onConnection(other) {
+      const r = new MetricFactsRepository(other, db);
+      return { metrics: serviceOn(r), repo: r };
+    },
 
     register(app) {
       metricsRoutes(app, { metrics, builder, check, config, audit: ctx.audit, now: ctx.now });

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Feature, FeatureContext } from '../feature.ts';
-import type { MetricFactsRepository } from '../metrics/metric-facts.store.ts';
-import type { MetricsService } from '../metrics/metrics-service.ts';
+import type { MetricsFeature } from '../metrics/metrics.feature.ts';
 import { ReportBuilder } from './report-builder.ts';
 import { reportCsv } from './report-csv.ts';
 import { ReportListsQuery } from './report-lists.query.ts';
@@ -21,8 +20,12 @@ import { SystemFlags } from '../system/system-flags.store.ts';
  * schedule and on demand, stored under DATA_DIR/reports (GET /api/v1/reports/…). Reports depend on metrics,
  * never the other way.
  */
-export function reportsFeature(ctx: FeatureContext, m: { metrics: MetricsService; repo: MetricFactsRepository }): Feature {
+export function reportsFeature(ctx: FeatureContext, metricsFeature: Pick<MetricsFeature, 'onConnection'>): Feature {
   const { clickhouse: ch, db } = ctx;
+  // A build reads for seconds (minutes with a long overdue list): on the reports' own connection, so the API's
+  // reads never wait behind it. The store, the flags and the period changes are short reads: on the API's.
+  const buildCh = ctx.backgroundClickhouse('reports');
+  const m = metricsFeature.onConnection(buildCh);
   const log = ctx.logger.child({ component: 'reports' });
   const calendar = () => ctx.calendar.calendar;
   const settings = reportSettings(ctx.config);
@@ -33,7 +36,7 @@ export function reportsFeature(ctx: FeatureContext, m: { metrics: MetricsService
   const changes = new PeriodChanges({ clickhouse: ch, db, now: ctx.now, logger: log });
   const reports = new ReportService({
     changes,
-    builder: new ReportBuilder({ metrics: m.metrics, lists: new ReportListsQuery(ch, db, ctx.config.piiKeys), repo: m.repo, calendar, now: ctx.now, settings, simulated }),
+    builder: new ReportBuilder({ metrics: m.metrics, lists: new ReportListsQuery(buildCh, db, ctx.config.piiKeys), repo: m.repo, calendar, now: ctx.now, settings, simulated }),
     store,
     now: ctx.now,
     logger: log,
