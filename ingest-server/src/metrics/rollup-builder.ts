@@ -345,6 +345,14 @@ export class RollupBuilder {
 
   /** Days of completions whose case state was (re)derived since the last look (with mark = false: only look). */
   private async markStateChanges(mark = true): Promise<void> {
+    if (!mark && this.stateWatermark === 0) {
+      // The first look starts at the newest derivation, so it and the next look read the same window: a first
+      // look over every row kept would differ in its case counts from the next look's last minute on every day
+      // completed in that minute, and mark them all (139 days rebuilt twice at start on a 20M backfill, since the
+      // derivation pass there lasts minutes; at 2M it fits in the minute).
+      const [r] = await selectRows<{ v: number }>(this.o.ch, `SELECT toUnixTimestamp64Milli(max(version)) AS v FROM ${this.o.db}.metric_state_changes`);
+      this.stateWatermark = Math.max(0, Number(r?.v ?? 0));
+    }
     const rows = await selectRows<{ d: string; v: number; n: number }>(
       this.o.ch,
       `SELECT toString(day) AS d, toUnixTimestamp64Milli(max(version)) AS v, uniqExact(case_id) AS n FROM ${this.o.db}.metric_state_changes
