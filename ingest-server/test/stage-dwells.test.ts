@@ -92,7 +92,7 @@ beforeAll(async () => {
   events.push(...transferredCase(events[0]!));
   await insert(events);
   await storedLongAgo();
-  dwells = new StageDwells({ ch: ch.client, db: DB, logger: pino({ level: 'silent' }), now: Date.now });
+  dwells = new StageDwells({ ch: ch.client, db: DB, logger: pino({ level: 'silent' }), now: Date.now, mergeAfterFullBuild: true });
 }, 180_000);
 afterAll(async () => ch?.dispose());
 
@@ -169,5 +169,14 @@ describe('the stage-dwell rollup', () => {
     await dwells.buildAll();
     expect(sorted(await bottlenecks(ch.client, DB, q))).toEqual(first);
     expect(await differences()).toEqual([]);
+    // Merged after the build: one part a month, so a reader's FINAL has nothing to merge (the buckets' parts each span every day).
+    const rs = await ch.client.query({
+      query: `SELECT partition, count() AS parts FROM system.parts WHERE database = '${DB}' AND table = 'stage_dwells' AND active GROUP BY partition ORDER BY partition`,
+      format: 'JSONEachRow',
+      clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+    });
+    const parts = await rs.json<{ partition: string; parts: number }>();
+    expect(parts.map((p) => p.partition)).toEqual(['202509', '202510', '202511']);
+    expect(parts.every((p) => Number(p.parts) === 1)).toBe(true);
   });
 });
