@@ -1,7 +1,7 @@
 import type { IsoDate } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventTables } from '../events/event.store.ts';
-import { priorDayColumn, stageDwellsBuilt, tailCasesSql, visitsSql } from './stage-dwells.ts';
+import { priorDayColumn, rawTailStored, repeatSubset, stageDwellsBuilt, tailCasesSql, visitsSql } from './stage-dwells.ts';
 
 export const BOTTLENECK_DIMENSIONS = ['stage', 'department', 'item', 'district'] as const;
 export type BottleneckDimension = (typeof BOTTLENECK_DIMENSIONS)[number];
@@ -28,25 +28,25 @@ type BottleneckQuery = { from: IsoDate; to: IsoDate; by: BottleneckDimension[]; 
  * total dwell first. Dwell is calendar time; a stretch reaching past `to` is cut at the last event in range.
  *
  * Read from the stage-dwell rollup (stage-dwells.ts): the visits starting and ending in the range, but for
- * the cases stored since the rollup's mark, whose visits come from the raw log (the tail); before the first
- * build, the raw-log query (`bottlenecksFromLog`, the reference). A visit's district and department are its
+ * the cases stored since the rollup's mark, whose visits come from the raw log (the tail, skipped when no event
+ * was stored since); before the first build, the raw-log query (`bottlenecksFromLog`, the reference). A visit's district and department are its
  * start event's, its item the case's. A group's distinct cases are its visits that are their case's first in
  * the group within the range (the prior-day column of its dimensions, and the district when filtered by one).
  */
 export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery): Promise<BottleneckRow[]> {
   if (!(await stageDwellsBuilt(ch, db))) return bottlenecksFromLog(ch, db, q);
   const inRange = `start_day >= {from:Date} AND start_day <= {to:Date} AND end_day <= {to:Date}${q.districtCode ? ' AND district_code = {district:String}' : ''}`;
-  const tail = tailCasesSql(db);
-  const prior = priorDayColumn(q.districtCode ? [...q.by, 'district'] : q.by);
+  const dims = q.districtCode ? [...q.by, 'district'] : q.by;
+  const prior = priorDayColumn(dims);
   const columns = `stage, case_id, district_code, department_code, item_code, dwell, ${prior}`;
-  return run(
-    ch,
-    q,
-    `SELECT ${columns} FROM ${db}.stage_dwells FINAL WHERE ${inRange} AND case_id NOT IN (${tail})
-     UNION ALL
-     SELECT ${columns} FROM (${visitsSql(db, `case_id IN (${tail})`)}) WHERE ${inRange}`,
-    `countIf(${prior} < {from:Date})`,
-  );
+  const rollup = `SELECT ${columns} FROM ${db}.stage_dwells FINAL WHERE ${inRange}`;
+  const tail = tailCasesSql(db);
+  const visits = (await rawTailStored(ch, db))
+    ? `${rollup} AND case_id NOT IN (${tail})
+       UNION ALL
+       SELECT ${columns} FROM (${visitsSql(db, `case_id IN (${tail})`, [repeatSubset(dims)])}) WHERE ${inRange}`
+    : rollup;
+  return run(ch, q, visits, `countIf(${prior} < {from:Date})`);
 }
 
 /** The same from the raw log: a window over every event of the range (the reference for the rollup). */
