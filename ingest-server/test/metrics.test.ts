@@ -246,11 +246,19 @@ describe('parameters', () => {
     const bad = await admin('PUT', '/api/v1/metrics/config', { ...defs.defaults, indexCap: 0 });
     expect(bad.status).toBe(400);
     const weights = { completeness: 0, coverage: 0, guideAccuracy: 0, onlineDepth: 0, effectiveness: 100 };
+    const cityBefore = await wudu('period=2025-10');
     expect((await admin('PUT', '/api/v1/metrics/config', { ...defs.defaults, weights })).status).toBe(200);
     const w = await wudu('period=2025-10&departmentCode=TESTDEPT&source=raw');
     expect(w.total).toBe(63.5);
     // 63.5 / 90
     expect(w.index).toBe(0.706);
+    // The rollup's figures (memoised per period) follow the new weights at once: the city's total is then its 成效度 score.
+    const city = await wudu('period=2025-10');
+    expect(city.source).toBe('rollup');
+    expect(city.total).toBe(city.scores.effectiveness);
+    expect(city).toMatchObject({ total: cityBefore.scores.effectiveness, scores: cityBefore.scores });
+    expect(cityBefore.total).not.toBe(cityBefore.scores.effectiveness);
     expect((await admin('PUT', '/api/v1/metrics/config', defs.defaults)).status).toBe(200);
+    expect(await wudu('period=2025-10')).toEqual(cityBefore);
   });
 });
