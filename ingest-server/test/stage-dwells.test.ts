@@ -7,7 +7,8 @@ import { everyMigration } from '../src/clickhouse/every-migration.ts';
 import { migrate } from '../src/clickhouse/migrations.ts';
 import { toEventRow } from '../src/events/event-row.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, bottlenecksFromLog, type BottleneckDimension, type BottleneckRow } from '../src/supervision/bottlenecks.query.ts';
-import { StageDwells, stageDwellsMark } from '../src/supervision/stage-dwells.ts';
+import { EventStore } from '../src/events/event.store.ts';
+import { MARGIN_MS, OWN_INSERTS_MARGIN_MS, StageDwells, stageDwellsMark } from '../src/supervision/stage-dwells.ts';
 import { ClickhouseServe } from './clickhouse-serve.fixture.ts';
 
 /*
@@ -160,6 +161,68 @@ describe('the stage-dwell rollup', () => {
     expect(rows.map((x) => x.start_event_id)).toContain(`${caseId}.late`);
     expect(rows).toHaveLength(new Set(rows.map((x) => x.start_event_id)).size);
     expect(await differences()).toEqual([]);
+  });
+
+  it('keeps an insert in flight at a refresh in the raw tail (its rows stamped before the refresh, seen after it)', async () => {
+    // The event store tells when its oldest insert in flight began, and forgets it once stored.
+    const store = new EventStore(ch.client, DB);
+    const template = events.find((e) => e.occurredAt.startsWith('2025-10-14'))!;
+    const { note: _n, channel: _c, applicant: _a, ...base } = template;
+    const flight: CaseEvent[] = [
+      { ...base, caseId: 'CQ-IN-FLIGHT', eventId: 'CQ-IN-FLIGHT.0', type: 'submitted', occurredAt: '2025-10-14T09:00:00+08:00' },
+      { ...base, caseId: 'CQ-IN-FLIGHT', eventId: 'CQ-IN-FLIGHT.1', type: 'accepted', occurredAt: '2025-10-14T11:00:00+08:00' },
+      { ...base, caseId: 'CQ-IN-FLIGHT', eventId: 'CQ-IN-FLIGHT.2', type: 'completed', occurredAt: '2025-10-15T09:00:00+08:00' },
+    ];
+    expect(store.oldestInsertInFlight()).toBeUndefined();
+    const before = Date.now();
+    const inserting = store.insertEvents(flight.map((e) => toEventRow(e, 'test', Date.parse(e.occurredAt), [])));
+    expect(store.oldestInsertInFlight()).toBeGreaterThanOrEqual(before);
+    await inserting;
+    expect(store.oldestInsertInFlight()).toBeUndefined();
+
+    // An insert began 5 s ago and is still running when the rollup refreshes: the mark stays before it.
+    await storedLongAgo();
+    const engineNow = async () => Number((await ch.rows<{ t: string }>('SELECT toUnixTimestamp64Milli(now64(3)) AS t'))[0]!.t);
+    let inFlight: number | undefined;
+    const own = new StageDwells({ ch: ch.client, db: DB, logger: pino({ level: 'silent' }), now: Date.now, insertsInFlight: () => inFlight });
+    await own.refresh();
+    const idle = await engineNow();
+    expect((await stageDwellsMark(ch.client, DB))!).toBeGreaterThan(idle - OWN_INSERTS_MARGIN_MS - 5_000);
+    inFlight = (await engineNow()) - 5_000;
+    await own.refresh();
+    expect((await stageDwellsMark(ch.client, DB))!).toBe(inFlight - OWN_INSERTS_MARGIN_MS);
+    // It lands now, its rows stamped when it began: the readers take its case from the raw log.
+    await ch.client.command({ query: `ALTER TABLE ${DB}.event_arrivals DELETE WHERE case_id = 'CQ-IN-FLIGHT' SETTINGS mutations_sync = 2`, clickhouse_settings: QUERY_SETTINGS });
+    await ch.client.command({ query: `ALTER TABLE ${DB}.stage_dwells DELETE WHERE case_id = 'CQ-IN-FLIGHT' SETTINGS mutations_sync = 2`, clickhouse_settings: QUERY_SETTINGS });
+    await ch.client.command({
+      query: `INSERT INTO ${DB}.event_arrivals SELECT fromUnixTimestamp64Milli(toInt64(${inFlight + 500}), 'Asia/Shanghai'), event_key, case_id FROM ${DB}.events WHERE case_id = 'CQ-IN-FLIGHT'`,
+      clickhouse_settings: QUERY_SETTINGS,
+    });
+    const accepted = async () => (await bottlenecks(ch.client, DB, { from: '2025-10-14', to: '2025-10-15', by: ['stage'], limit: 50 })).find((r) => r.stage === 'accepted')!;
+    expect(await accepted()).toEqual((await bottlenecksFromLog(ch.client, DB, { from: '2025-10-14', to: '2025-10-15', by: ['stage'], limit: 50 })).find((r) => r.stage === 'accepted'));
+    expect(await differences()).toEqual([]);
+    // The next refresh, nothing in flight, rebuilds it.
+    inFlight = undefined;
+    await own.refresh();
+    expect(await ch.rows(`SELECT start_event_id FROM ${DB}.stage_dwells FINAL WHERE case_id = 'CQ-IN-FLIGHT' ORDER BY start_event_id`)).toEqual([{ start_event_id: 'CQ-IN-FLIGHT.0' }, { start_event_id: 'CQ-IN-FLIGHT.1' }]);
+    await storedLongAgo();
+    expect(await differences()).toEqual([]);
+  });
+
+  it("takes an upgraded data dir's mark of before v3 less its margin, until the next refresh sets its own", async () => {
+    const q = { from: '2025-09-22', to: '2025-11-05', by: [...BOTTLENECK_DIMENSIONS], limit: 1_000_000 };
+    const answer = sorted(await bottlenecks(ch.client, DB, q));
+    const v3 = await stageDwellsMark(ch.client, DB);
+    await ch.client.command({ query: `ALTER TABLE ${DB}.supervision_marks DELETE WHERE name LIKE 'stage_dwells%' SETTINGS mutations_sync = 2`, clickhouse_settings: QUERY_SETTINGS });
+    expect(await stageDwellsMark(ch.client, DB)).toBeNull();
+    // The old mark was a build's start, the margin taken off by its readers.
+    await ch.client.insert({ table: `${DB}.supervision_marks`, format: 'JSONEachRow', values: [{ name: 'stage_dwells_watermark_v2', value: v3!, set_at: '2025-11-05 00:00:00' }], clickhouse_settings: QUERY_SETTINGS });
+    expect(await stageDwellsMark(ch.client, DB)).toBe(v3! - MARGIN_MS);
+    expect(sorted(await bottlenecks(ch.client, DB, q))).toEqual(answer);
+    expect(await dwells.refresh()).toMatchObject({ full: false });
+    expect((await ch.rows<{ name: string }>(`SELECT name FROM ${DB}.supervision_marks FINAL WHERE name LIKE 'stage_dwells%' ORDER BY name`)).map((r) => r.name)).toEqual(['stage_dwells_settled_v3', 'stage_dwells_watermark_v2']);
+    expect(await stageDwellsMark(ch.client, DB)).toBeGreaterThanOrEqual(v3! - MARGIN_MS);
+    expect(sorted(await bottlenecks(ch.client, DB, q))).toEqual(answer);
   });
 
   it('builds again from the whole log idempotently (a backfill, an interrupted build run again)', async () => {

@@ -39,6 +39,22 @@ export class EventStore {
 
   private readonly fromRow = (r: StoredEventRow): CaseEvent => fromEventRow(r, this.piiKeys);
 
+  /** When each insert into `events` still in flight began (ms, this machine's clock), by a counter. */
+  private readonly inFlight = new Map<number, number>();
+  private inserts = 0;
+
+  /**
+   * When the oldest insert into `events` still in flight from this process began (ms, this machine's clock),
+   * or undefined when none is. An embedded engine stamps its rows' arrival (`event_arrivals.inserted_at`) with
+   * the same clock during the insert, so every event that arrived before this instant (or before now, when
+   * none is in flight) is visible: a reader of the arrivals needs no margin for inserts in flight.
+   */
+  oldestInsertInFlight(): number | undefined {
+    let oldest: number | undefined;
+    for (const at of this.inFlight.values()) if (oldest === undefined || at < oldest) oldest = at;
+    return oldest;
+  }
+
   /**
    * One block, with a deduplication token derived from its event ids: if the answer to an insert is lost
    * and the same block is sent again, ClickHouse drops the copy (the tables have a deduplication window,
@@ -49,17 +65,23 @@ export class EventStore {
     if (!rows.length) return;
     const hash = createHash('sha256');
     for (const r of rows) hash.update(r.event_id).update('\n');
-    await this.ch.insert({
-      table: `${this.db}.events`,
-      values: rows,
-      format: 'JSONEachRow',
-      clickhouse_settings: {
-        ...QUERY_SETTINGS,
-        insert_deduplicate: 1,
-        insert_deduplication_token: `events-${hash.digest('hex')}`,
-        deduplicate_blocks_in_dependent_materialized_views: 1,
-      },
-    });
+    const id = ++this.inserts;
+    this.inFlight.set(id, Date.now());
+    try {
+      await this.ch.insert({
+        table: `${this.db}.events`,
+        values: rows,
+        format: 'JSONEachRow',
+        clickhouse_settings: {
+          ...QUERY_SETTINGS,
+          insert_deduplicate: 1,
+          insert_deduplication_token: `events-${hash.digest('hex')}`,
+          deduplicate_blocks_in_dependent_materialized_views: 1,
+        },
+      });
+    } finally {
+      this.inFlight.delete(id);
+    }
   }
 
   /**

@@ -28,9 +28,9 @@ type BottleneckQuery = { from: IsoDate; to: IsoDate; by: BottleneckDimension[]; 
  * total dwell first. Dwell is calendar time; a stretch reaching past `to` is cut at the last event in range.
  *
  * Read from the stage-dwell rollup (stage-dwells.ts): the visits starting and ending in the range, but for
- * the cases stored since the rollup's mark, whose visits come from the raw log (the tail, skipped when no event
- * was stored since); before the first build, the raw-log query (`bottlenecksFromLog`, the reference). A visit's district and department are its
- * start event's, its item the case's. A group's distinct cases are its visits that are their case's first in
+ * the cases stored since the rollup's mark, whose visits come from the raw log (the tail, skipped when no
+ * event was stored since); before the first build, the raw-log query (`bottlenecksFromLog`, the reference).
+ * A visit's district and department are its start event's, its item the case's. A group's distinct cases are its visits that are their case's first in
  * the group within the range (the prior-day column of its dimensions, and the district when filtered by one).
  */
 export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery): Promise<BottleneckRow[]> {

@@ -13,7 +13,15 @@ const REFRESH_INTERVAL_MS = 10_000;
 export function stageDwellsFeature(ctx: FeatureContext): Feature {
   const log = ctx.logger.child({ component: 'stage-dwells' });
   // Its builds run for seconds: on the second connection, beside the API's reads.
-  const dwells = new StageDwells({ ch: ctx.backgroundClickhouse('stage dwells'), db: ctx.db, logger: log, now: ctx.now, mergeAfterFullBuild: !ctx.config.clickhouseCluster });
+  const dwells = new StageDwells({
+    ch: ctx.backgroundClickhouse('stage dwells'),
+    db: ctx.db,
+    logger: log,
+    now: ctx.now,
+    mergeAfterFullBuild: !ctx.config.clickhouseCluster,
+    // Embedded, every insert into `events` is this process's and the engine's clock is this machine's.
+    ...(ctx.config.clickhouseUrl ? {} : { insertsInFlight: () => ctx.store.oldestInsertInFlight() }),
+  });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const tick = () => {

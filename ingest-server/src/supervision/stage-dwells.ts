@@ -18,21 +18,36 @@ import { eventTables } from '../events/event.store.ts';
  * - the first time (no mark in `supervision_marks`, a new data dir, a backfill): every case, in hash buckets
  *   of about BUCKET_EVENTS events each (bounded memory; idempotent, a pass interrupted half-way runs again);
  * - then every REFRESH: the cases with an event stored since the mark (`event_arrivals`, a primary-key range
- *   on the arrival time, with a margin for inserts in flight), all their visits again. The latest build of a
+ *   on the arrival time), all their visits again. The latest build of a
  *   start event wins (ReplacingMergeTree), so a late event that splits a visit replaces it.
  * Readers take the cases stored since the mark from the raw log (bottlenecks.query.ts), so an answer never
  * waits for a build.
  */
 
 /**
- * The mark: engine-clock ms up to which every stored event's case is in `stage_dwells` (minus MARGIN_MS).
- * Named anew when the rows gain a column that must be computed (v2: the prior-day columns, migration 176): a
- * data dir with rows of the old shape then has no mark, so it is built again once and read from the raw log
- * until then.
+ * The mark: engine-clock ms before which every stored event's case is in `stage_dwells`. A build sets it to
+ * its start, less a margin for the inserts in flight then, which ClickHouse stamped earlier but a build may
+ * not see (`settledBefore`). Named anew when the rows gain a column that must be computed (v2: the prior-day
+ * columns, migration 176): a data dir with rows of the old shape then has no mark, so it is built again once
+ * and read from the raw log until then.
  */
-export const STAGE_DWELLS_MARK = 'stage_dwells_watermark_v2';
-/** Arrivals this far before the mark are read again: an insert in flight when the mark was taken. */
+export const STAGE_DWELLS_MARK = 'stage_dwells_settled_v3';
+/**
+ * The mark before v3, with the same rows: a build's start, the margin not taken off. Read, less MARGIN_MS,
+ * until the first build after an upgrade sets v3.
+ */
+const LEGACY_MARK = 'stage_dwells_watermark_v2';
+/**
+ * The margin for inserts in flight that this process does not see: another node's, or any with a ClickHouse
+ * server, whose clock stamps the arrivals.
+ */
 export const MARGIN_MS = 30_000;
+/**
+ * The margin when the inserts are this process's (an embedded engine, `insertsInFlight`), for the clock's
+ * small steps. Readers re-read the cases stored since the mark, so a live tail of 30 s + one refresh interval
+ * (10 s) becomes 1 s + the interval.
+ */
+export const OWN_INSERTS_MARGIN_MS = 1_000;
 /** Events per bucket of a full build. */
 const BUCKET_EVENTS = 4_000_000;
 /** More arrivals than this since the mark: a full build instead (a backfill went in)… */
@@ -120,18 +135,21 @@ export async function stageDwellsBuilt(ch: Clickhouse, db: string): Promise<bool
   return true;
 }
 
+/** The mark's value (Int64, engine-clock ms) over `supervision_marks` FINAL rows of both names, and how many there are (`n`, 0: none). */
+const MARK_COLUMNS = `if(countIf(name = '${STAGE_DWELLS_MARK}') > 0, toInt64(maxIf(value, name = '${STAGE_DWELLS_MARK}')), toInt64(maxIf(value, name = '${LEGACY_MARK}')) - ${MARGIN_MS}) AS v, count() AS n`;
+const markRows = (db: string) => `FROM ${db}.supervision_marks FINAL WHERE name IN ('${STAGE_DWELLS_MARK}', '${LEGACY_MARK}')`;
+
 /** The mark as a scalar subquery (engine-clock ms). */
-export const markSql = (db: string) => `(SELECT max(value) FROM ${db}.supervision_marks FINAL WHERE name = '${STAGE_DWELLS_MARK}')`;
+export const markSql = (db: string) => `(SELECT v FROM (SELECT ${MARK_COLUMNS} ${markRows(db)}))`;
 
-const tailArrivals = (db: string) =>
-  `FROM ${db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli(toInt64(${markSql(db)}) - ${MARGIN_MS}, 'Asia/Shanghai')`;
+const tailArrivals = (db: string) => `FROM ${db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli(${markSql(db)}, 'Asia/Shanghai')`;
 
-/** Cases with an event stored since the mark, less the margin: the readers' raw tail. */
+/** Cases with an event stored since the mark: the readers' raw tail. */
 export const tailCasesSql = (db: string) => `SELECT DISTINCT case_id ${tailArrivals(db)}`;
 
 /**
- * Whether any event was stored since the mark, less the margin (a primary-key range of `event_arrivals`): when
- * none, a reader skips the raw tail, whose exclusion and union cost a month's 堵点 ×1.4 even with no case in it.
+ * Whether any event was stored since the mark (a primary-key range of `event_arrivals`): when none, a reader
+ * skips the raw tail, whose exclusion and union cost a month's 堵点 ×1.4 even with no case in it.
  */
 export async function rawTailStored(ch: Clickhouse, db: string): Promise<boolean> {
   const rs = await ch.query({ query: `SELECT count() > 0 AS any ${tailArrivals(db)}`, format: 'JSONEachRow', clickhouse_settings: SETTINGS });
@@ -142,8 +160,7 @@ export async function rawTailStored(ch: Clickhouse, db: string): Promise<boolean
 /** The mark, or null before the first full build has completed. */
 export async function stageDwellsMark(ch: Clickhouse, db: string): Promise<number | null> {
   const rs = await ch.query({
-    query: `SELECT max(value) AS v, count() AS n FROM ${db}.supervision_marks FINAL WHERE name = {name:String}`,
-    query_params: { name: STAGE_DWELLS_MARK },
+    query: `SELECT ${MARK_COLUMNS} ${markRows(db)}`,
     format: 'JSONEachRow',
     clickhouse_settings: SETTINGS,
   });
@@ -171,8 +188,21 @@ export class StageDwells {
        * reader's FINAL merges them all: a month's 堵点 at 20M took 786 ms with 2 parts a month, 155 ms merged.
        */
       mergeAfterFullBuild?: boolean;
+      /**
+       * When the oldest insert into `events` in flight began (EventStore.oldestInsertInFlight), when every
+       * insert is this process's and the engine's clock is this machine's (embedded, one node); the margin is
+       * then OWN_INSERTS_MARGIN_MS instead of MARGIN_MS.
+       */
+      insertsInFlight?: () => number | undefined;
     },
   ) {}
+
+  /** The mark for a build that started at `startMs` (engine clock): before it, and before any insert then in flight. */
+  private settledBefore(startMs: number): number {
+    const { insertsInFlight } = this.o;
+    if (!insertsInFlight) return startMs - MARGIN_MS;
+    return Math.min(startMs, insertsInFlight() ?? startMs) - OWN_INSERTS_MARGIN_MS;
+  }
 
   private async engineNow(): Promise<number> {
     const rs = await this.o.ch.query({ query: 'SELECT toUnixTimestamp64Milli(now64(3)) AS t', format: 'JSONEachRow', clickhouse_settings: SETTINGS });
@@ -208,12 +238,13 @@ export class StageDwells {
   async buildAll(): Promise<RefreshReport> {
     const started = Date.now();
     const startedMs = await this.engineNow();
+    const mark = this.settledBefore(startedMs);
     const events = await this.count(`SELECT count() AS n FROM ${eventTables(this.o.db).caseEvents}`);
     const buckets = Math.max(1, Math.ceil(events / BUCKET_EVENTS));
     for (let k = 0; k < buckets; k++) {
       await this.insert(`cityHash64(case_id) % {buckets:UInt32} = {k:UInt32}`, startedMs, { buckets, k });
     }
-    await this.setMark(startedMs);
+    await this.setMark(mark);
     const mergeMs = this.o.mergeAfterFullBuild ? await this.merge() : 0;
     const ms = Date.now() - started;
     this.o.logger.info({ events, buckets, mergeMs, ms }, 'stage dwells built from the whole event log');
@@ -236,7 +267,7 @@ export class StageDwells {
     const mark = await stageDwellsMark(this.o.ch, this.o.db);
     const nowMs = await this.engineNow();
     if (mark === null || mark < nowMs - (ARRIVALS_KEPT_DAYS - 1) * DAY) return this.buildAll();
-    const since = mark - MARGIN_MS;
+    const since = mark;
     const arrivals = await this.count(`SELECT count() AS n FROM ${this.o.db}.event_arrivals WHERE inserted_at >= fromUnixTimestamp64Milli({since:Int64}, 'Asia/Shanghai')`, { since });
     if (arrivals > FULL_ABOVE_ARRIVALS) {
       // A bulk write (pnpm backfill) still running builds everything once it is done (afterBulkLoad): not on every tick meanwhile.
@@ -245,8 +276,9 @@ export class StageDwells {
       return this.buildAll();
     }
     const started = Date.now();
+    const next = this.settledBefore(nowMs);
     if (arrivals > 0) await this.insert(`case_id IN (${casesStoredSinceSql(this.o.db)})`, nowMs, { since });
-    await this.setMark(nowMs);
+    await this.setMark(next);
     return { full: false, count: arrivals, ms: Date.now() - started };
   }
 }
