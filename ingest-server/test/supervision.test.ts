@@ -36,6 +36,11 @@ type CaseBody = {
 let server: ServerProcess;
 const sockets: Socket[] = [];
 const today = () => shanghaiDate(Date.now());
+/**
+ * Today when it is a working day, else the working day before: a deadline counted from it is as far from
+ * today in working days on a weekend or holiday as on a working day (days overdue count working days only).
+ */
+const lastWorkingDay = () => (cal.isWorkingDay(today()).working ? today() : cal.addWorkingDays(today(), -1).date);
 
 beforeAll(async () => {
   server = await ServerProcess.start();
@@ -72,8 +77,8 @@ describe('the supervision engine', () => {
     socket.on('case:warning', (w: Summary) => warnings.push(w));
     await new Promise((r) => socket.once('snapshot', r));
 
-    const longAgo = cal.addWorkingDays(today(), -30).date;
-    const lately = cal.addWorkingDays(today(), -8).date;
+    const longAgo = cal.addWorkingDays(lastWorkingDay(), -30).date;
+    const lately = cal.addWorkingDays(lastWorkingDay(), -8).date;
     await server.post([...lifecycle('RED-OLD', longAgo), ...lifecycle('RED-NEW', lately), ...lifecycle('FRESH', today())]);
 
     const reds = await server.eventually(async () => {
@@ -92,13 +97,13 @@ describe('the supervision engine', () => {
   });
 
   it('turns a case yellow when 2 working days or fewer remain', async () => {
-    await server.post(lifecycle('YELLOW-1', cal.addWorkingDays(today(), -3).date));
+    await server.post(lifecycle('YELLOW-1', cal.addWorkingDays(lastWorkingDay(), -3).date));
     const c = await server.eventually(async () => {
       const r = await caseOf('YELLOW-1');
       return r.status === 200 ? r.body : undefined;
     });
     expect(c.warning).toBe('yellow');
-    expect(c.promisedDeadline).toBe(cal.addWorkingDays(cal.addWorkingDays(today(), -3).date, 5).date);
+    expect(c.promisedDeadline).toBe(cal.addWorkingDays(cal.addWorkingDays(lastWorkingDay(), -3).date, 5).date);
   });
 
   it('drops a case from the red list once it completes, and keeps it late', async () => {
