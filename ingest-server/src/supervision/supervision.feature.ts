@@ -266,7 +266,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
         itemName,
         districtName,
         caseState,
-        ratingClocks: (caseId) => book.views(caseId),
+        ratingClocks: (s) => book.viewsOf(s),
         deadlineHistory: (caseId) => history.ofCase(caseId),
       });
       ratingClockRoutes(app, { ctx, book, caseState });

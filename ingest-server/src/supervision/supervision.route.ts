@@ -24,7 +24,7 @@ interface Deps {
   itemName: (code: string) => string;
   districtName: (code: string) => string;
   caseState: (caseId: string) => Promise<CaseState | undefined>;
-  ratingClocks: (caseId: string) => Promise<RatingClockView[]>;
+  ratingClocks: (s: CaseState) => Promise<RatingClockView[]>;
   deadlineHistory: (caseId: string) => Promise<DeadlineChange[]>;
 }
 
@@ -67,7 +67,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
     const s = await load(req, req.params.caseId);
     await audit(req, 'case_read', s.caseId);
     const submitted = s.events.find((e) => e.type === 'submitted');
-    const [ratingClocks, deadlineHistory, supervision] = await Promise.all([d.ratingClocks(s.caseId), d.deadlineHistory(s.caseId), d.orders.ofCase(s.caseId)]);
+    const [ratingClocks, deadlineHistory, supervision] = await Promise.all([d.ratingClocks(s), d.deadlineHistory(s.caseId), d.orders.ofCase(s.caseId)]);
     const applicant = applicantOfEvents(s.events);
     let previous: number | undefined;
     return {
