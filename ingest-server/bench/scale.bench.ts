@@ -148,14 +148,19 @@ class Server {
   }
 }
 
-/** A tail for the SIGKILL start: cases accepted after the last snapshot and watermark. */
+/**
+ * A tail for the SIGKILL start: cases submitted and accepted an hour ago, after the last snapshot and watermark.
+ * Instants, not a fixed hour of the day: 09:00 of today's Shanghai date lies in the future before 09:00 there,
+ * and the server rejects such events (every run in the UTC evening had an empty tail).
+ */
 function tailEvents(n: number, tag: string): string {
   const lines: string[] = [];
-  const day = shanghaiIso(Date.now() - 3_600_000).slice(0, 10);
+  const submitted = shanghaiIso(Date.now() - 3_600_000);
+  const accepted = shanghaiIso(Date.now() - 3_000_000);
   for (let i = 0; i < n / 2; i++) {
     const caseId = `SCALE-${tag}-${i}`;
-    lines.push(JSON.stringify({ eventId: `${caseId}.1`, caseId, type: 'submitted', occurredAt: `${day}T09:00:00+08:00`, itemCode: 'SC-GTGSH-BG', districtCode: '500118', level: 'district', channel: 'window' }));
-    lines.push(JSON.stringify({ eventId: `${caseId}.2`, caseId, type: 'accepted', occurredAt: `${day}T09:10:00+08:00`, districtCode: '500118', level: 'district', departmentCode: 'SCJGJ', actorId: 'bench' }));
+    lines.push(JSON.stringify({ eventId: `${caseId}.1`, caseId, type: 'submitted', occurredAt: submitted, itemCode: 'SC-GTGSH-BG', districtCode: '500118', level: 'district', channel: 'window' }));
+    lines.push(JSON.stringify({ eventId: `${caseId}.2`, caseId, type: 'accepted', occurredAt: accepted, districtCode: '500118', level: 'district', departmentCode: 'SCJGJ', actorId: 'bench' }));
   }
   return lines.join('\n') + '\n';
 }
@@ -217,7 +222,8 @@ async function measure(events: number): Promise<{ row: Row; notes: string[] }> {
 
     const tail = tailEvents(2_000, String(events));
     const r = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: 'Bearer dev-token' }, body: tail });
-    if (r.status !== 200) throw new Error(`tail: ${r.status}`);
+    const answer = (await r.json()) as { accepted?: number; rejected?: unknown[] };
+    if (r.status !== 200 || answer.accepted !== 2_000) throw new Error(`tail: ${r.status} ${JSON.stringify(answer).slice(0, 500)}`);
     await new Promise((res) => setTimeout(res, 1_500));
     await server.stop('SIGKILL');
     spawned = performance.now();

@@ -162,3 +162,18 @@ describe('calendar changes are repairs', () => {
     expect(after.deadlineHistory.find((h) => h.clock === 'promised')).toMatchObject({ caseId: 'CAL-R', from: '2026-11-27', to: '2026-12-04', cause: expect.stringMatching(/^calendar:/) });
   });
 });
+
+describe('a case page\'s bad-rating clocks', () => {
+  it('are every bad rating\'s, either side of a month\'s start, and none for a case without one', async () => {
+    // Two bad ratings either side of a Shanghai month's start: 00:30 on 1 November is still 31 October in UTC.
+    await server.post(lifecycle('RM-1', 'PRE-FEW', '2026-10-26', [['completed', '2026-10-28T11:00:00+08:00'], ['rated', '2026-10-31T23:50:00+08:00', { rating: 2 }], ['rated', '2026-11-01T00:30:00+08:00', { rating: 1 }]]));
+    await server.post(lifecycle('RM-2', 'PRE-FEW', '2026-10-26', [['completed', '2026-10-28T11:00:00+08:00'], ['rated', '2026-11-01T00:30:00+08:00', { rating: 5 }]]));
+    await server.eventually(async () => ((await server.get<CaseDetail>('/api/v1/cases/RM-1')).body.ratingClocks.length === 2 ? true : undefined));
+    const c = (await server.get<CaseDetail>('/api/v1/cases/RM-1')).body;
+    expect(c.ratingClocks.map((k) => [k.rating, k.ratedAt])).toEqual([
+      [2, '2026-10-31T23:50:00.000+08:00'],
+      [1, '2026-11-01T00:30:00.000+08:00'],
+    ]);
+    expect((await server.get<CaseDetail>('/api/v1/cases/RM-2')).body.ratingClocks).toEqual([]);
+  });
+});
