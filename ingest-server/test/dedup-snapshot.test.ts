@@ -73,3 +73,40 @@ describe('the dedup filter snapshot', () => {
     expect(await resend([...a, ...b])).toMatchObject({ accepted: 0, duplicates: 400 });
   });
 });
+
+describe('a dedup filter past the size it was given', () => {
+  let small: ServerProcess | undefined;
+  afterAll(async () => small?.dispose());
+  type Filter = { falsePositive: number; keys: number; sizedFor: number };
+  const filter = async (s: ServerProcess) => (await s.get<{ dedupFilter: Filter }>('/healthz')).body.dedupFilter;
+
+  it('says so at start, on /healthz and /metrics, with the size to set; sized again, it is rebuilt and answers well', async () => {
+    small = await ServerProcess.start({ DEDUP_EXPECTED_EVENTS: '1000' });
+    const events = Array.from({ length: 1250 }, (_, i) => caseEvents(`FILL-${i}`)).flat();
+    for (let i = 0; i < events.length; i += 1000) expect((await (await small.post(ndjson(events.slice(i, i + 1000)))).json()).accepted).toBe(Math.min(1000, events.length - i));
+    const live = await filter(small);
+    expect(live.sizedFor).toBe(1000);
+    expect(live.keys).toBeGreaterThan(4_000);
+    expect(live.keys).toBeLessThan(6_000);
+    expect(live.falsePositive).toBeGreaterThan(0.3);
+    const metrics = await (await fetch(`${small.url}/metrics`)).text();
+    expect(metrics).toMatch(/^tongban_dedup_filter_false_positive_ratio 0\.[3-9]/m);
+    expect(metrics).toMatch(/^tongban_dedup_filter_ids\{kind="sized_for"\} 1000$/m);
+
+    await small.stop('SIGTERM');
+    await small.restart();
+    const warning = small.output.split('\n').find((l) => l.includes('past the 1000 it is sized for'));
+    expect(warning).toMatch(/Set DEDUP_EXPECTED_EVENTS to at least (\d+)/);
+    const advised = Number(/at least (\d+)/.exec(warning!)![1]);
+    expect(advised).toBeGreaterThan(8_000);
+
+    await small.stop('SIGTERM');
+    await small.restart({ DEDUP_EXPECTED_EVENTS: String(advised) });
+    expect(lastLoad(small)).toMatchObject({ source: 'rebuild', keys: 5000 });
+    expect(lastLoad(small).reason).toMatch(/another size/);
+    const sized = await filter(small);
+    expect(sized.falsePositive).toBeLessThan(0.01);
+    expect(small.output.split('\n').filter((l) => l.includes('it is sized for'))).toHaveLength(1);
+    expect(await (await small.post(ndjson(events.slice(0, 1000)))).json()).toMatchObject({ accepted: 0, duplicates: 1000 });
+  });
+});

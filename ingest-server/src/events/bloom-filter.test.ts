@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BloomFilter } from './bloom-filter.ts';
+import { BloomFilter, popcount } from './bloom-filter.ts';
 import { eventKey } from './event-key.ts';
 
 describe('BloomFilter over event keys', () => {
@@ -16,6 +16,35 @@ describe('BloomFilter over event keys', () => {
     let falsePositives = 0;
     for (let i = 0; i < 20_000; i++) if (f.mightContain(eventKey(`unseen-${i}`))) falsePositives++;
     expect(falsePositives / 20_000).toBeLessThan(0.03);
+  });
+
+  it('tells from its bits its false-positive rate and about how many keys it holds, at its designed load and far past it', () => {
+    const f = new BloomFilter(20_000);
+    for (let i = 0; i < 20_000; i++) f.add(eventKey(`seen-${i}`));
+    const designed = f.estimate();
+    expect(designed.falsePositive).toBeGreaterThan(0.005);
+    expect(designed.falsePositive).toBeLessThan(0.02);
+    expect(designed.keys).toBeGreaterThan(19_000);
+    expect(designed.keys).toBeLessThan(21_000);
+    // Five times its size, as a 20M filter in front of 100M stored events: most unseen keys answer "maybe".
+    for (let i = 20_000; i < 100_000; i++) f.add(eventKey(`seen-${i}`));
+    const past = f.estimate();
+    let falsePositives = 0;
+    for (let i = 0; i < 20_000; i++) if (f.mightContain(eventKey(`unseen-${i}`))) falsePositives++;
+    expect(past.falsePositive).toBeGreaterThan(0.5);
+    expect(Math.abs(past.falsePositive - falsePositives / 20_000)).toBeLessThan(0.05);
+    expect(past.keys).toBeGreaterThan(90_000);
+    expect(past.keys).toBeLessThan(110_000);
+    // Bits written from outside (a snapshot loaded into them): counted again.
+    const copy = new BloomFilter(20_000);
+    copy.partitions[0]!.set(f.partitions[0]!);
+    expect(copy.estimate().keys).toBe(0);
+    copy.recount();
+    expect(copy.estimate()).toEqual(past);
+  });
+
+  it('counts the bits of a word', () => {
+    expect([0, 1, 0xff, 0x80000000, 0xffffffff, 0x55555555].map(popcount)).toEqual([0, 1, 8, 1, 32, 16]);
   });
 
   it('gives distinct keys to distinct ids and the same key to the same id', () => {
@@ -48,9 +77,3 @@ describe('BloomFilter sized for the province', () => {
     expect(falsePositives / 20_000).toBeLessThan(0.03);
   });
 });
-
-function popcount(w: number): number {
-  let n = 0;
-  for (let x = w >>> 0; x; x >>>= 1) n += x & 1;
-  return n;
-}

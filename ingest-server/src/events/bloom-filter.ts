@@ -29,18 +29,53 @@ export class BloomFilter {
     const hashes = Math.max(1, Math.round((m / expectedItems) * Math.LN2));
     this.shape = { partitions, bitsPerPartition, hashes };
     this.partitions = Array.from({ length: partitions }, () => new Uint32Array(bitsPerPartition / 32));
+    this.setBits = new Array<number>(partitions).fill(0);
   }
+
+  /** Bits set in each partition (`recount` after the bits are written from outside). */
+  private readonly setBits: number[];
 
   get bytes(): number {
     return this.partitions.reduce((n, p) => n + p.byteLength, 0);
   }
 
+  /**
+   * What the bits say of the filter now: the false-positive rate (each partition's share of bits set to the power
+   * of the hashes, averaged, as a key picks one partition) and about how many distinct keys were added (the
+   * standard estimate from the share set). Kept as bits are set, so reading it costs nothing.
+   */
+  estimate(): { falsePositive: number; keys: number } {
+    let falsePositive = 0;
+    let keys = 0;
+    const m = this.shape.bitsPerPartition;
+    for (const set of this.setBits) {
+      const share = set / m;
+      falsePositive += share ** this.shape.hashes / this.partitions.length;
+      keys += share >= 1 ? Infinity : (-m / this.shape.hashes) * Math.log(1 - share);
+    }
+    return { falsePositive, keys: Math.round(keys) };
+  }
+
+  /** Counts the bits set again, after they were written from outside (a snapshot loaded, the bits cleared). */
+  recount(): void {
+    this.partitions.forEach((p, i) => {
+      let set = 0;
+      for (let w = 0; w < p.length; w++) set += popcount(p[w]!);
+      this.setBits[i] = set;
+    });
+  }
+
   add(key: number): void {
-    const [a, b, bits] = this.locate(key);
+    const [a, b, bits, p] = this.locate(key);
     const size = this.shape.bitsPerPartition;
     for (let i = 0; i < this.shape.hashes; i++) {
       const pos = ((a + Math.imul(i, b)) >>> 0) % size;
-      bits[pos >>> 5]! |= 1 << (pos & 31);
+      const word = bits[pos >>> 5]!;
+      const bit = 1 << (pos & 31);
+      if ((word & bit) === 0) {
+        bits[pos >>> 5] = word | bit;
+        this.setBits[p]!++;
+      }
     }
   }
 
@@ -54,12 +89,12 @@ export class BloomFilter {
     return true;
   }
 
-  private locate(key: number): [number, number, Uint32Array] {
+  private locate(key: number): [number, number, Uint32Array, number] {
     const [a, b] = halves(key);
     const n = this.partitions.length;
     // The partition from a third mix of the key, independent of the positions within it.
     const p = n === 1 ? 0 : (Math.imul(a ^ (b >>> 7), 0x85ebca6b) >>> 0) % n;
-    return [a, b, this.partitions[p]!];
+    return [a, b, this.partitions[p]!, p];
   }
 }
 
@@ -68,4 +103,11 @@ function halves(key: number): [number, number] {
   const lo = key >>> 0;
   const hi = Math.floor(key / 4294967296);
   return [lo, (Math.imul(hi ^ lo, 0x9e3779b1) | 1) >>> 0];
+}
+
+/** Bits set in a 32-bit word. */
+export function popcount(word: number): number {
+  let x = word - ((word >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }

@@ -150,10 +150,12 @@ export class DedupSnapshot {
       this.clear();
       return read;
     }
+    this.o.bloom.recount();
     return { watermarkMs: read.header.watermarkMs };
   }
 
   private clear(): void {
     for (const p of this.o.bloom.partitions) p.fill(0);
+    this.o.bloom.recount();
   }
 }

@@ -43,6 +43,11 @@ export interface IngestHealth {
   pendingRows: number;
   logBytes: number;
   diskFreeBytes: number | null;
+  /**
+   * The dedup filter as its bits tell it: its false-positive rate now (each "maybe" costs an `event_ids` lookup),
+   * about how many distinct ids it holds, and how many it was sized for (DEDUP_EXPECTED_EVENTS).
+   */
+  dedupFilter: { falsePositive: number; keys: number; sizedFor: number };
 }
 
 const CONFLICT = 'conflict: this eventId is already stored with different content; the first version stays, this copy is kept for inspection';
@@ -134,7 +139,16 @@ export class IngestService {
     const { entries, lastSegment } = await this.o.log.open();
     const replayed = await this.storeVerified(entries);
     await this.o.log.removeThrough(lastSegment);
-    this.o.logger.info({ keysLoaded, replayed, bloomBytes: this.bloom.bytes, ms: Date.now() - started }, 'ingest ready');
+    const filter = this.bloom.estimate();
+    this.o.logger.info({ keysLoaded, replayed, bloomBytes: this.bloom.bytes, dedupFilter: filter, ms: Date.now() - started }, 'ingest ready');
+    const designed = this.o.dedupSnapshot?.falsePositive ?? 0.01;
+    if (filter.falsePositive > 5 * designed) {
+      this.o.logger.warn(
+        { dedupFilter: filter, sizedFor: this.o.dedupExpectedEvents },
+        `the dedup filter holds about ${filter.keys} ids, past the ${this.o.dedupExpectedEvents} it is sized for: ${(filter.falsePositive * 100).toFixed(0)}% of new events cost an event_ids lookup. ` +
+          `Set DEDUP_EXPECTED_EVENTS to at least ${2 * filter.keys} (the next start rebuilds the filter once from event_ids)`,
+      );
+    }
     this.timer = setInterval(() => void this.maybeFlush(), Math.min(100, this.o.flushMaxAgeMs));
     this.timer.unref();
     this.dedupSnapshot?.start();
@@ -262,6 +276,7 @@ export class IngestService {
       pendingRows: this.pending.length + this.inserting.length,
       logBytes: log.bytes,
       diskFreeBytes: free ?? null,
+      dedupFilter: { ...this.bloom.estimate(), sizedFor: this.o.dedupExpectedEvents },
     };
   }
 

@@ -67,6 +67,11 @@ export function healthRoute(
       gauge('tongban_ingest_accepting', '0 while ingest answers 503 before trying', [['', h.accepting ? 1 : 0]]);
       gauge('tongban_ingest_pending_rows', 'accepted events not yet in ClickHouse', [['', h.pendingRows]]);
       gauge('tongban_ingest_log_bytes', 'bytes of ingest log not yet confirmed by ClickHouse', [['', h.logBytes]]);
+      gauge('tongban_dedup_filter_false_positive_ratio', 'the dedup filter\'s false-positive rate from its bits (each "maybe" costs an event_ids lookup)', [['', h.dedupFilter.falsePositive]]);
+      gauge('tongban_dedup_filter_ids', 'distinct event ids in the dedup filter (estimated from its bits), and how many it is sized for', [
+        ['{kind="held"}', h.dedupFilter.keys],
+        ['{kind="sized_for"}', h.dedupFilter.sizedFor],
+      ]);
       if (h.diskFreeBytes !== null) gauge('tongban_data_disk_free_bytes', 'free bytes on the DATA_DIR file system', [['', h.diskFreeBytes]]);
       for (const [k, v] of Object.entries(deps.counters())) {
         const name = `tongban_ingest_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_total`;
