@@ -3,11 +3,12 @@
  * ClickHouse, beside raw @clickhouse/client inserts of the same rows into the same engine and schema,
  * in the same run, alternating rounds so machine noise hits both. Prints both rates and their ratio.
  *
- *   pnpm bench:ingest [--events 200000] [--rounds 3] [--concurrency 4] [--data-dir D] [--raw-data-dir R]
+ *   pnpm bench:ingest [--events 200000] [--rounds 3] [--concurrency 4] [--data-dir D] [--raw-data-dir R] [--ready-timeout 60]
  *
  * `--data-dir`: the server runs on that data dir (a history, e.g. one `bench:scale --keep` left), not an empty
  * one; `--raw-data-dir`: the raw inserts go into that one (a copy of the same history: embedded ClickHouse
- * binds one data dir per process). Both are kept; the events posted stay in them.
+ * binds one data dir per process). Both are kept; the events posted stay in them. `--ready-timeout` (seconds): how long
+ * the server's start may take (with DEDUP_EXPECTED_EVENTS changed it rebuilds its filter from every stored id once).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     'data-dir': { type: 'string' },
     'raw-data-dir': { type: 'string' },
+    'ready-timeout': { type: 'string', default: '60' },
   },
 });
 const N = Number(args.events);
@@ -67,7 +69,13 @@ async function main() {
   const dir = args['raw-data-dir'] ?? mkdtempSync(path.join(tmpdir(), 'tongban-bench-raw-'));
   const ch = createClickhouse({ clickhouseUrl: undefined, dataDir: dir, clickhouseDatabase: 'tongban' });
   await migrate(ch, 'tongban');
-  const server = await ServerProcess.start({ LOG_LEVEL: 'warn', ...(args['data-dir'] ? { DATA_DIR: path.resolve(args['data-dir']) } : {}) });
+  // LOG_LEVEL info: the server's "ingest ready" line (its dedup filter's size and fill) is printed below.
+  const server = await ServerProcess.start({ LOG_LEVEL: 'info', ...(args['data-dir'] ? { DATA_DIR: path.resolve(args['data-dir']) } : {}) }, { readyTimeoutMs: Number(args['ready-timeout']) * 1000 });
+  const ready = server.output.split('\n').find((l) => l.includes('"ingest ready"'));
+  if (ready) {
+    const { keysLoaded, dedupFilter, ms } = JSON.parse(ready) as { keysLoaded: number; dedupFilter: { falsePositive: number; keys: number }; ms: number };
+    console.log(`server ready: ${fmt(keysLoaded)} dedup keys loaded in ${fmt(ms)} ms; filter holds about ${fmt(dedupFilter.keys)} ids, false positives ${(dedupFilter.falsePositive * 100).toFixed(1)}%`);
+  }
   const history = async () => Number((await (await ch.query({ query: 'SELECT count() AS n FROM tongban.events', format: 'JSONEachRow' })).json<{ n: string }>())[0]!.n);
   console.log(
     `bench:ingest — ${N.toLocaleString()} events per round, NDJSON batches of ${BATCH}, ${CONCURRENCY} concurrent requests, ${ROUNDS} rounds` +
