@@ -83,12 +83,14 @@ async function main() {
   );
   const results: Array<{ raw: number; ack: number; stored: number }> = [];
   try {
+    // Ids of this run only: a second run on the same kept data dir would otherwise post duplicates.
+    const run = Date.now().toString(36);
     for (let round = 0; round < ROUNDS; round++) {
-      const rows = benchEvents(`raw${round}`, N).map((e) => toEventRow(e as never, 'bench', Date.now(), []));
+      const rows = benchEvents(`raw${run}-${round}`, N).map((e) => toEventRow(e as never, 'bench', Date.now(), []));
       const t0 = performance.now();
       for (let i = 0; i < rows.length; i += BATCH) await ch.insert({ table: 'tongban.events', values: rows.slice(i, i + BATCH), format: 'JSONEachRow' });
       const raw = N / ((performance.now() - t0) / 1000);
-      const full = await fullPath(server, `full${round}`);
+      const full = await fullPath(server, `full${run}-${round}`);
       results.push({ raw, ack: full.ackPerSec, stored: full.storedPerSec });
       console.log(
         `round ${round + 1}: raw insert ${fmt(raw)} ev/s | full path acknowledged ${fmt(full.ackPerSec)} ev/s, stored ${fmt(full.storedPerSec)} ev/s | ratio stored/raw ${(full.storedPerSec / raw).toFixed(2)}`,
