@@ -6,8 +6,10 @@
  *
  *   node --import tsx ingest-server/bench/derivation.bench.ts <dataDir> [--page 200000]
  *
- * Then each path's states are written into a scratch copy of case_state (old: JSONEachRow, fast: TabSeparated)
- * and the two copies compared row by row.
+ * Then each path's states are written into a scratch copy of case_state (old: JSONEachRow; fast: TabSeparated as
+ * the store writes it, embedded through chDB's raw insert), and the fast states once more as TabSeparated through
+ * the client's `insert` (chdb/connection joins statement and body into one SQL string: the write before the raw
+ * insert); the copies are compared row by row.
  *
  * Prints one JSON line: events, cases, seconds of each path (read, derive, write) and its events/s, the ratios, and
  * `mismatches` (0 when the fast path derives exactly the same case states). Exits 1 on a mismatch. The data
@@ -20,7 +22,9 @@ import { ItemCatalogue } from '../src/catalogue/item-catalogue.store.ts';
 import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
 import { EventStore } from '../src/events/event.store.ts';
 import { deriveCaseState, type CaseState, type DeriveContext } from '../src/supervision/case-state.ts';
-import { CaseStateStore, caseStateRow } from '../src/supervision/case-state.store.ts';
+import { CASE_STATE_COLUMNS, CaseStateStore, caseStateBody, caseStateRow } from '../src/supervision/case-state.store.ts';
+import { Readable } from 'node:stream';
+import { QUERY_SETTINGS } from '../src/clickhouse/clickhouse-client.ts';
 
 const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { page: { type: 'string', default: '200000' } } });
 const dataDir = positionals[0];
@@ -79,26 +83,35 @@ mismatches += [...fast.rows.keys()].filter((id) => !old.rows.has(id)).length;
 // pages as the projector writes them; then the two copies must hold the same rows.
 const store = new CaseStateStore(ch, db);
 const version = Date.parse('2026-12-01T12:00:00+08:00');
-async function write(states: CaseState[], table: string, json: boolean) {
+type WritePath = 'json' | 'raw' | 'client';
+/** The client's insert of the same TabSeparated body (no raw insert): what `write` did before. */
+async function clientInsert(states: CaseState[], table: string) {
+  const body = caseStateBody(states, version, 0);
+  await ch.insert({ table: `${db}.${table}`, format: 'TabSeparated', columns: CASE_STATE_COLUMNS, clickhouse_settings: QUERY_SETTINGS, values: Readable.from([body], { objectMode: false }) });
+}
+async function write(states: CaseState[], table: string, path: WritePath) {
   await ch.command({ query: `CREATE OR REPLACE TABLE ${db}.${table} AS ${db}.case_state` });
   const t0 = performance.now();
   for (let i = 0; i < states.length; i += WRITE_PAGE) {
     const chunk = states.slice(i, i + WRITE_PAGE);
-    await (json ? store.writeJson(chunk, version, 0, table) : store.write(chunk, version, 0, table));
+    await (path === 'json' ? store.writeJson(chunk, version, 0, table) : path === 'raw' ? store.write(chunk, version, 0, table) : clientInsert(chunk, table));
   }
   return performance.now() - t0;
 }
 const WRITE_PAGE = 40_000;
-const oldWriteMs = await write(old.states, 'bench_case_state_json', true);
-const fastWriteMs = await write(fast.states, 'bench_case_state_tsv', false);
+const oldWriteMs = await write(old.states, 'bench_case_state_json', 'json');
+const clientWriteMs = await write(fast.states, 'bench_case_state_client', 'client');
+const fastWriteMs = await write(fast.states, 'bench_case_state_tsv', 'raw');
 const differ = async (a: string, b: string) => {
   const rs = await ch.query({ query: `SELECT count() AS n FROM (SELECT * FROM ${db}.${a} EXCEPT SELECT * FROM ${db}.${b})`, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
   return Number((await rs.json<{ n: number }>())[0]!.n);
 };
 const writtenDiffer = (await differ('bench_case_state_json', 'bench_case_state_tsv')) + (await differ('bench_case_state_tsv', 'bench_case_state_json'));
 if (writtenDiffer) console.error(`${writtenDiffer} case_state rows differ between the JSON and the TabSeparated write`);
-mismatches += writtenDiffer;
-for (const t of ['bench_case_state_json', 'bench_case_state_tsv']) await ch.command({ query: `DROP TABLE ${db}.${t}` });
+const clientDiffer = (await differ('bench_case_state_client', 'bench_case_state_tsv')) + (await differ('bench_case_state_tsv', 'bench_case_state_client'));
+if (clientDiffer) console.error(`${clientDiffer} case_state rows differ between the client's and the raw TabSeparated insert`);
+mismatches += writtenDiffer + clientDiffer;
+for (const t of ['bench_case_state_json', 'bench_case_state_client', 'bench_case_state_tsv']) await ch.command({ query: `DROP TABLE ${db}.${t}` });
 
 const rate = (p: typeof old, writeMs: number) => Math.round(p.events / ((p.readMs + p.deriveMs + writeMs) / 1000));
 const s = (ms: number) => Number((ms / 1000).toFixed(2));
@@ -110,6 +123,9 @@ console.log(
     fast: { readS: s(fast.readMs), deriveS: s(fast.deriveMs), writeS: s(fastWriteMs), eventsPerSecond: rate(fast, fastWriteMs) },
     readRatio: Number((old.readMs / fast.readMs).toFixed(1)),
     writeRatio: Number((oldWriteMs / fastWriteMs).toFixed(1)),
+    /** The TabSeparated write through the client's insert ÷ through the raw insert (same states, same engine). */
+    clientWriteS: s(clientWriteMs),
+    rawWriteRatio: Number((clientWriteMs / fastWriteMs).toFixed(2)),
     ratio: Number((rate(fast, fastWriteMs) / rate(old, oldWriteMs)).toFixed(1)),
     mismatches,
   }),

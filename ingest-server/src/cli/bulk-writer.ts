@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
 import { type CaseEvent, shanghaiDateTime } from '@tongban/shared';
 import type { StepRef } from '@tongban/fixtures';
-import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
-import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
+import { insertTabSeparated, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { dataQualityFlags } from '../events/data-quality.ts';
 import { eventKey } from '../events/event-key.ts';
 import type { EventRow } from '../events/event-row.ts';
@@ -134,7 +132,7 @@ export interface BulkWriteOptions {
   onBatch?: (written: number) => void;
 }
 
-/** Lines are built in slices; between slices the insert in flight gets the event loop to hand its body to chDB. */
+/** Lines are built in slices; between slices the event loop runs (the insert in flight settles, progress is told). */
 const SLICE = 5_000;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -144,14 +142,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export async function writeBulk(o: BulkWriteOptions): Promise<number> {
   const it = o.lines[Symbol.iterator]();
-  const insert = (lines: string[]) =>
-    o.clickhouse.insert({
-      table: `${o.db}.events`,
-      columns: [...o.columns] as [Column, ...Column[]],
-      values: Readable.from([lines.join('\n') + '\n'], { objectMode: false }),
-      format: 'TabSeparated',
-      clickhouse_settings: QUERY_SETTINGS,
-    });
+  const insert = (lines: string[]) => insertTabSeparated(o.clickhouse, { table: `${o.db}.events`, columns: o.columns, body: lines.join('\n') + '\n' });
   let written = 0;
   let inFlight: { promise: Promise<unknown>; rows: number } | undefined;
   let done = false;

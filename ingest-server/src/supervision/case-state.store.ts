@@ -1,6 +1,5 @@
-import { Readable } from 'node:stream';
 import { shanghaiDateTime, type ClockPause, type Level } from '@tongban/shared';
-import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { insertTabSeparated, QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { isOpen, OPEN_STATUSES, type CaseState, type CaseStatus } from './case-state.ts';
 import type { OpenCase } from './open-case-index.ts';
 
@@ -68,7 +67,7 @@ export function caseStateRow(s: CaseState, version: string, fence: number) {
 
 type CaseStateRow = ReturnType<typeof caseStateRow>;
 /** The columns of `caseStateLine`, in `caseStateRow`'s order. */
-const CASE_STATE_COLUMNS: [keyof CaseStateRow, ...Array<keyof CaseStateRow>] = [
+export const CASE_STATE_COLUMNS: [keyof CaseStateRow, ...Array<keyof CaseStateRow>] = [
   'case_id', 'version', 'item_code', 'item_name', 'department_code', 'district_code', 'township_code', 'village_code', 'channel', 'cross_district', 'status', 'stage', 'level', 'holder', 'submitted_at', 'accepted_at', 'completed_at', 'promised_limit_days', 'statutory_limit_days', 'promised_deadline', 'statutory_deadline', 'provisional', 'yellow_from', 'stage_due', 'stage_since', 'paused', 'pauses', 'working_days_used', 'paused_working_days', 'warning', 'days_overdue', 'completed_on_time', 'statutory_on_time', 'handling_minutes', 'visits', 'rating', 'rated_at', 'supplements', 'event_count', 'flags', 'fence',
 ];
 
@@ -89,6 +88,13 @@ function caseStateLine(row: CaseStateRow): string {
   return fields.join('\t');
 }
 
+/** The TabSeparated lines (CASE_STATE_COLUMNS) of derived states, each ending in a newline. */
+export function caseStateBody(states: CaseState[], version: number, fence: number): string {
+  const v = shanghaiDateTime(version);
+  // Lines joined once: a string grown line by line is a rope of millions of pieces, flattened at the end.
+  return states.map((s) => caseStateLine(caseStateRow(s, v, fence))).join('\n') + '\n';
+}
+
 /** Reads and writes of `case_state` (one row per derivation; the latest version wins). */
 export class CaseStateStore {
   constructor(
@@ -102,17 +108,7 @@ export class CaseStateStore {
    */
   async write(states: CaseState[], version: number, fence = 0, table = 'case_state'): Promise<void> {
     if (!states.length) return;
-    const v = shanghaiDateTime(version);
-    // Lines joined once: a string grown line by line is a rope of millions of pieces, flattened at the end.
-    const lines = states.map((s) => caseStateLine(caseStateRow(s, v, fence)));
-    const body = lines.join('\n') + '\n';
-    await this.ch.insert({
-      table: `${this.db}.${table}`,
-      format: 'TabSeparated',
-      columns: CASE_STATE_COLUMNS,
-      clickhouse_settings: QUERY_SETTINGS,
-      values: Readable.from([body], { objectMode: false }),
-    });
+    await insertTabSeparated(this.ch, { table: `${this.db}.${table}`, columns: CASE_STATE_COLUMNS, body: caseStateBody(states, version, fence) });
   }
 
   /** `write` as JSONEachRow (the format before issue 16), kept for bench/derivation.bench.ts to compare. */
