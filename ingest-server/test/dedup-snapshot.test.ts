@@ -83,7 +83,7 @@ describe('a dedup filter past the size it was given', () => {
   it('says so at start, on /healthz and /metrics, with the size to set; sized again, it is rebuilt and answers well', async () => {
     small = await ServerProcess.start({ DEDUP_EXPECTED_EVENTS: '1000' });
     const events = Array.from({ length: 1250 }, (_, i) => caseEvents(`FILL-${i}`)).flat();
-    for (let i = 0; i < events.length; i += 1000) expect((await (await small.post(ndjson(events.slice(i, i + 1000)))).json()).accepted).toBe(Math.min(1000, events.length - i));
+    for (let i = 0; i < events.length; i += 1000) expect((await (await small.post(ndjson(events.slice(i, i + 1000)))).json() as { accepted: number }).accepted).toBe(Math.min(1000, events.length - i));
     const live = await filter(small);
     expect(live.sizedFor).toBe(1000);
     expect(live.keys).toBeGreaterThan(4_000);
