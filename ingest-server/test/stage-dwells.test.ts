@@ -57,6 +57,31 @@ function transferredCase(template: CaseEvent): CaseEvent[] {
 }
 
 /**
+ * A case longer than the rollup's frame of previous visits (stage-dwells.ts FRAME_VISITS): a visit of
+ * department LONG-A, 70 visits of LONG-B, then LONG-A again, all in October. The second LONG-A visit's
+ * previous one in its group lies 71 visits back: read from the frame alone it would count the case twice.
+ */
+function longCase(template: CaseEvent): CaseEvent[] {
+  const { note: _n, channel: _c, applicant: _a, ...base } = template;
+  const start = Date.parse('2025-10-14T08:00:00+08:00');
+  const steps: Array<[CaseEvent['type'], string]> = [
+    ['submitted', 'LONG-A'],
+    ...Array.from({ length: 70 }, (_, i): [CaseEvent['type'], string] => [i % 2 ? 'supplement_received' : 'supplement_requested', 'LONG-B']),
+    ['accepted', 'LONG-A'],
+    ['completed', 'LONG-A'],
+  ];
+  return steps.map(([type, departmentCode], i) => ({
+    ...base,
+    caseId: 'CQ-LONG',
+    eventId: `CQ-LONG.${i}`,
+    type,
+    occurredAt: new Date(start + i * 30 * 60_000).toISOString(),
+    districtCode: '500105',
+    departmentCode,
+  }));
+}
+
+/**
  * As if every event so far had been stored an hour ago: the readers' raw tail (cases stored since the mark,
  * less a margin) is then empty, so a comparison reads the rollup alone.
  */
@@ -90,7 +115,7 @@ beforeAll(async () => {
   ch = await ClickhouseServe.start();
   await migrate(ch.client, DB, await everyMigration());
   events = [...simulateEvents({ seed: 'stage-dwells', from: '2025-09-22T00:00:00+08:00', to: '2025-10-20T00:00:00+08:00', until: '2025-11-05T00:00:00+08:00', casesPerDay: 150 })];
-  events.push(...transferredCase(events[0]!));
+  events.push(...transferredCase(events[0]!), ...longCase(events[0]!));
   await insert(events);
   await storedLongAgo();
   dwells = new StageDwells({ ch: ch.client, db: DB, logger: pino({ level: 'silent' }), now: Date.now, mergeAfterFullBuild: true });
@@ -133,6 +158,16 @@ describe('the stage-dwell rollup', () => {
     expect(inDistrict).toEqual(await reference('500118'));
     expect(all).toEqual(await reference());
     expect(all!.steps - all!.cases).toBeGreaterThanOrEqual(2);
+  });
+
+  it('counts a case longer than the frame of previous visits once per group', async () => {
+    const q = { from: '2025-10-01', to: '2025-10-31', by: ['department'] as BottleneckDimension[], limit: 1_000_000 };
+    const long = (await bottlenecks(ch.client, DB, q)).filter((r) => r.department?.startsWith('LONG-'));
+    expect(long.map(({ department, steps, cases }) => ({ department, steps, cases })).sort((a, b) => a.department!.localeCompare(b.department!))).toEqual([
+      { department: 'LONG-A', steps: 2, cases: 1 },
+      { department: 'LONG-B', steps: 70, cases: 1 },
+    ]);
+    expect(long).toEqual((await bottlenecksFromLog(ch.client, DB, q)).filter((r) => r.department?.startsWith('LONG-')));
   });
 
   it('stays exact with late events: from the raw tail before the refresh, from the rollup after it', async () => {

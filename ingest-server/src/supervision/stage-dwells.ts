@@ -90,31 +90,55 @@ export const PRIOR_COLUMNS = REPEAT_SUBSETS.map(priorDayColumn);
 export const VISIT_COLUMNS = ['start_day', 'end_day', 'stage', 'case_id', 'start_event_id', 'district_code', 'department_code', 'item_code', 'dwell', ...PRIOR_COLUMNS] as const;
 
 /**
+ * A visit's prior days come from the frame of its case's previous FRAME_VISITS visits (one window, ordered by
+ * case): exact for a case with at most FRAME_VISITS + 1 events (so at most that many visits). A case with more
+ * takes them from one window per subset of dimensions (`lagInFrame`), exact at any length: a sort of every
+ * visit per subset, three times as long for a whole build as the frame (issue 16), so only for such cases.
+ */
+const FRAME_VISITS = 64;
+/** The fields of a previous visit a prior day compares (the frame's tuples), by RepeatDimension. */
+const FRAME_FIELD: Record<RepeatDimension, string> = { stage: 'p.2 = stage', department: 'p.3 = department_code', district: 'p.4 = district_code' };
+
+/** Every visit of the cases `where` selects, without prior days, with its start instant (`start_at`). */
+function plainVisitsSql(db: string, where: string): string {
+  return `
+    SELECT toDate(occurred_at) AS start_day, toDate(next_at) AS end_day, type AS stage, case_id, event_id AS start_event_id,
+           district_code, department_code, item AS item_code, dateDiff('minute', occurred_at, next_at) AS dwell, occurred_at AS start_at
+    FROM (
+      SELECT case_id, event_id, type, occurred_at, district_code, department_code,
+             argMinIf(item_code, (occurred_at, event_id), item_code != '') OVER (PARTITION BY case_id) AS item,
+             leadInFrame(occurred_at) OVER w AS next_at,
+             leadInFrame(type) OVER w AS next_type
+      FROM ${eventTables(db).caseEvents}
+      WHERE ${where}
+      WINDOW w AS (PARTITION BY case_id ORDER BY occurred_at, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
+    )
+    WHERE next_type != '' AND type NOT IN ${NOT_WAITING}`;
+}
+
+/**
  * Every visit of the cases `where` selects from `case_events` (the case's whole log: the where must take
  * whole cases). Columns: VISIT_COLUMNS, or only the prior-day columns of `subsets` (a reader needs one).
  */
 export function visitsSql(db: string, where: string, subsets: readonly RepeatDimension[][] = REPEAT_SUBSETS): string {
-  const priors = subsets.map(
+  const columns = 'start_day, end_day, stage, case_id, start_event_id, district_code, department_code, item_code, dwell';
+  if (!subsets.length) return `SELECT ${columns} FROM (${plainVisitsSql(db, where)})`;
+  const long = `SELECT case_id FROM ${eventTables(db).caseEvents} WHERE ${where} GROUP BY case_id HAVING count() > ${FRAME_VISITS + 1}`;
+  const framed = subsets.map((dims) => `arrayLast(p -> ${dims.length ? dims.map((d) => FRAME_FIELD[d]).join(' AND ') : '1'}, prev).1 AS ${priorDayColumn(dims)}`);
+  const windowed = subsets.map(
     (dims) =>
       `lagInFrame(start_day) OVER (PARTITION BY ${['case_id', ...dims.map((d) => REPEAT_DIMENSIONS[d])].join(', ')} ORDER BY start_at, start_event_id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS ${priorDayColumn(dims)}`,
   );
   return `
-    SELECT start_day, end_day, stage, case_id, start_event_id, district_code, department_code, item_code, dwell,
-           ${priors.join(',\n           ')}
+    SELECT ${columns}, ${framed.join(', ')}
     FROM (
-      SELECT toDate(occurred_at) AS start_day, toDate(next_at) AS end_day, type AS stage, case_id, event_id AS start_event_id,
-             district_code, department_code, item AS item_code, dateDiff('minute', occurred_at, next_at) AS dwell, occurred_at AS start_at
-      FROM (
-        SELECT case_id, event_id, type, occurred_at, district_code, department_code,
-               argMinIf(item_code, (occurred_at, event_id), item_code != '') OVER (PARTITION BY case_id) AS item,
-               leadInFrame(occurred_at) OVER w AS next_at,
-               leadInFrame(type) OVER w AS next_type
-        FROM ${eventTables(db).caseEvents}
-        WHERE ${where}
-        WINDOW w AS (PARTITION BY case_id ORDER BY occurred_at, event_id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING)
-      )
-      WHERE next_type != '' AND type NOT IN ${NOT_WAITING}
-    )`;
+      SELECT *, groupArray((start_day, stage, department_code, district_code))
+                  OVER (PARTITION BY case_id ORDER BY start_at, start_event_id ROWS BETWEEN ${FRAME_VISITS} PRECEDING AND 1 PRECEDING) AS prev
+      FROM (${plainVisitsSql(db, `(${where}) AND case_id NOT IN (${long})`)})
+    )
+    UNION ALL
+    SELECT ${columns}, ${windowed.join(', ')}
+    FROM (${plainVisitsSql(db, `(${where}) AND case_id IN (${long})`)})`;
 }
 
 /** Cases with an event stored at or after `{since:Int64}` (engine-clock ms). */
