@@ -13,7 +13,7 @@ import type { LiveHub } from './live/live-hub.ts';
 
 /** What the core hands every feature (supervision, metrics, reports …). */
 /** The jobs that run long queries in the background, each on its own connection (`FeatureContext.backgroundClickhouse`). */
-export type BackgroundJob = 'metric rollups' | 'lateness model' | 'stage dwells' | 'reports';
+export type BackgroundJob = 'metric rollups' | 'lateness model' | 'stage dwells' | 'reports' | 'case derivation';
 
 export interface FeatureContext {
   config: Config;

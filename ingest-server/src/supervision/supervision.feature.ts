@@ -10,6 +10,7 @@ import { DerivationWatermark } from './derivation-watermark.ts';
 import { OpenCaseSnapshot } from './open-case-snapshot.ts';
 import { TypicalMinutesStore } from './typical-minutes.store.ts';
 import { EventArrivals } from '../events/event-arrivals.store.ts';
+import { EventStore } from '../events/event.store.ts';
 import { DeadlineHistoryStore, deadlineChanges } from './deadline-history.store.ts';
 import { RatingClockBook } from './rating-clocks/rating-clock-book.ts';
 import { RatingClockStore } from './rating-clocks/rating-clock.store.ts';
@@ -139,7 +140,10 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
   };
 
   const projector = new CaseProjector({
-    events: ctx.store,
+    // The bulk pass's pages on a connection of their own, parameters inlined: on the requests' connection a page
+    // read (seconds of engine time) ran one at a time with the pass's writes and lookups, and chDB chains every
+    // parameterized query of the process. Apart, the engine reads page n + 1 while it stores page n.
+    events: new EventStore(ctx.backgroundClickhouse('case derivation'), ctx.db, ctx.config.piiKeys),
     states,
     index,
     eventsOfCases: ctx.eventsOfCases,
