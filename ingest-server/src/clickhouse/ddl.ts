@@ -47,6 +47,8 @@ export type Step =
   /** A materialized view `to` a table; `select` names its source tables through `t` (the local table in a cluster). */
   | { kind: 'view'; view: string; to: string; select: (t: (table: string) => string) => string }
   | { kind: 'addColumn'; table: string; column: string; after?: string }
+  /** Write a column's DEFAULT into the parts stored before it was added (a background mutation; until it is done, read computes it). */
+  | { kind: 'materializeColumn'; table: string; column: string }
   /**
    * Keep the last `blocks` insert blocks' ids so a retried insert (same insert_deduplication_token) is
    * dropped. A plain MergeTree keeps none unless told. Replicated engines keep some by default (10,000
@@ -61,6 +63,7 @@ export const SINGLE: Layout = { kind: 'single' };
 export const table = (spec: TableSpec): Step => ({ kind: 'table', spec });
 export const view = (name: string, to: string, select: (t: (table: string) => string) => string): Step => ({ kind: 'view', view: name, to, select });
 export const addColumn = (tableName: string, column: string, opts: { after?: string } = {}): Step => ({ kind: 'addColumn', table: tableName, column, ...opts });
+export const materializeColumn = (tableName: string, column: string): Step => ({ kind: 'materializeColumn', table: tableName, column });
 export const insertDedupWindow = (tableName: string, blocks: number): Step => ({ kind: 'insertDedupWindow', table: tableName, blocks });
 
 /** Insert block ids a replicated table keeps (insertDedupWindow): at least ClickHouse 26.x's default count, for a week. */
@@ -104,6 +107,8 @@ function renderStep(step: Step, db: string, layout: Layout, index: TableIndex): 
         return [`CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${step.view} TO ${db}.${step.to} AS\n        ${step.select((t) => `${db}.${t}`)}`];
       case 'addColumn':
         return [`ALTER TABLE ${db}.${step.table} ADD COLUMN IF NOT EXISTS ${step.column}${step.after ? ` AFTER ${step.after}` : ''}`];
+      case 'materializeColumn':
+        return [`ALTER TABLE ${db}.${step.table} MATERIALIZE COLUMN ${step.column}`];
       case 'insertDedupWindow':
         return [`ALTER TABLE ${db}.${step.table} MODIFY SETTING non_replicated_deduplication_window = ${step.blocks}`];
     }
@@ -132,6 +137,8 @@ function renderStep(step: Step, db: string, layout: Layout, index: TableIndex): 
       // The local part first: a Distributed table naming a column its local tables lack fails on read.
       return known(step.table).distribution === 'dimension' ? [add(`${db}.${step.table}`)] : [add(local(step.table)), add(`${db}.${step.table}`)];
     }
+    case 'materializeColumn':
+      return [`ALTER TABLE ${local(step.table)}${on} MATERIALIZE COLUMN ${step.column}`];
     case 'insertDedupWindow':
       return [
         `ALTER TABLE ${local(step.table)}${on} MODIFY SETTING replicated_deduplication_window = ${Math.max(step.blocks, REPLICATED_DEDUP_BLOCKS)}, replicated_deduplication_window_seconds = ${REPLICATED_DEDUP_SECONDS}`,

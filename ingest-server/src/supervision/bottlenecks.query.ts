@@ -1,7 +1,7 @@
 import type { IsoDate } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventTables } from '../events/event.store.ts';
-import { priorDayColumn, rawTailStored, repeatSubset, stageDwellsBuilt, tailCasesSql, visitsSql } from './stage-dwells.ts';
+import { priorDayColumn, rawTailStored, repeatSubset, STAGE_DEPARTMENT_SQL, stageDwellsBuilt, tailCasesSql, visitsSql } from './stage-dwells.ts';
 
 export const BOTTLENECK_DIMENSIONS = ['stage', 'department', 'item', 'district'] as const;
 export type BottleneckDimension = (typeof BOTTLENECK_DIMENSIONS)[number];
@@ -38,16 +38,26 @@ export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery
   const inRange = `start_day >= {from:Date} AND start_day <= {to:Date} AND end_day <= {to:Date}${q.districtCode ? ' AND district_code = {district:String}' : ''}`;
   const dims = q.districtCode ? [...q.by, 'district'] : q.by;
   const prior = priorDayColumn(dims);
+  const keyed = byStageDepartment(q.by);
   const columns = `stage, case_id, district_code, department_code, item_code, dwell, ${prior}`;
-  const rollup = `SELECT ${columns} FROM ${db}.stage_dwells FINAL WHERE ${inRange}`;
+  const rollup = `SELECT ${columns}${keyed ? ', stage_department' : ''} FROM ${db}.stage_dwells FINAL WHERE ${inRange}`;
   const tail = tailCasesSql(db);
   const visits = (await rawTailStored(ch, db))
     ? `${rollup} AND case_id NOT IN (${tail})
        UNION ALL
-       SELECT ${columns} FROM (${visitsSql(db, `case_id IN (${tail})`, [repeatSubset(dims)])}) WHERE ${inRange}`
+       SELECT ${columns}${keyed ? `, ${STAGE_DEPARTMENT_SQL} AS stage_department` : ''} FROM (${visitsSql(db, `case_id IN (${tail})`, [repeatSubset(dims)])}) WHERE ${inRange}`
     : rollup;
-  return run(ch, q, visits, `countIf(${prior} < {from:Date})`);
+  return run(ch, q, visits, `countIf(${prior} < {from:Date})`, '1', keyed);
 }
+
+/** The route's default grouping, by stage and department (in either order): grouped by their one column in the rollup. */
+const byStageDepartment = (by: readonly BottleneckDimension[]) => by.length === 2 && by.includes('stage') && by.includes('department');
+
+/** Stage and department from the rollup's `stage_department` (the text before its tab, and after it). */
+const STAGE_DEPARTMENT_DIMS: Record<'stage' | 'department', string> = {
+  stage: "substring(stage_department, 1, position(stage_department, '\\t') - 1) AS stage",
+  department: "substring(stage_department, position(stage_department, '\\t') + 1) AS department",
+};
 
 /** The same from the raw log: a window over every event of the range (the reference for the rollup). */
 export async function bottlenecksFromLog(ch: Clickhouse, db: string, q: BottleneckQuery): Promise<BottleneckRow[]> {
@@ -68,10 +78,13 @@ export async function bottlenecksFromLog(ch: Clickhouse, db: string, q: Bottlene
   );
 }
 
-/** The figures per group over `visits` (columns stage, case_id, district_code, department_code, item_code, dwell), `cases` counting a group's cases. */
-async function run(ch: Clickhouse, q: BottleneckQuery, visits: string, cases: string, where = '1'): Promise<BottleneckRow[]> {
-  const dims = q.by.map((d) => `${COLUMN[d]} AS ${d}`).join(', ');
-  const groupBy = q.by.join(', ');
+/**
+ * The figures per group over `visits` (columns stage, case_id, district_code, department_code, item_code, dwell,
+ * and stage_department when `keyed`: grouped by that one column), `cases` counting a group's cases.
+ */
+async function run(ch: Clickhouse, q: BottleneckQuery, visits: string, cases: string, where = '1', keyed = false): Promise<BottleneckRow[]> {
+  const dims = q.by.map((d) => (keyed ? STAGE_DEPARTMENT_DIMS[d as 'stage' | 'department'] : `${COLUMN[d]} AS ${d}`)).join(', ');
+  const groupBy = keyed ? 'stage_department' : q.by.join(', ');
   const rs = await ch.query({
     query: `
       SELECT ${dims}, count() AS steps, ${cases} AS cases,

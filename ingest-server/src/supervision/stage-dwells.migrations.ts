@@ -1,6 +1,6 @@
-import { addColumn, BY_CASE, table } from '../clickhouse/ddl.ts';
+import { addColumn, BY_CASE, materializeColumn, table } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
-import { PRIOR_COLUMNS } from './stage-dwells.ts';
+import { PRIOR_COLUMNS, STAGE_DEPARTMENT_SQL } from './stage-dwells.ts';
 
 /**
  * Stage dwells (version 175, in the supervision range): one row per stage visit of a case — a lifecycle
@@ -43,5 +43,15 @@ export const STAGE_DWELL_MIGRATIONS: Migration[] = [
       const same = c === 'prior_case_day' ? '' : ` of the same ${c.slice('prior_'.length, -'_day'.length).replaceAll('_', ', ')}`;
       return addColumn('stage_dwells', `${c} Date COMMENT 'start day of the case''s previous visit${same} (1970-01-01: none)'`, { after: i ? PRIOR_COLUMNS[i - 1]! : 'dwell' });
     }),
+  },
+  {
+    version: 177,
+    name: 'stage dwells: stage and department as one grouping key (the default 堵点 grouping)',
+    // Computed by its DEFAULT on insert (the builders name the other columns), on read in parts stored
+    // before, until the mutation has written it there.
+    steps: [
+      addColumn('stage_dwells', `stage_department LowCardinality(String) DEFAULT ${STAGE_DEPARTMENT_SQL} COMMENT 'stage, a tab, department_code: GROUP BY one key'`, { after: 'item_code' }),
+      materializeColumn('stage_dwells', 'stage_department'),
+    ],
   },
 ];

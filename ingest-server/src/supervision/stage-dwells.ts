@@ -77,6 +77,13 @@ const REPEATS = Object.keys(REPEAT_DIMENSIONS) as RepeatDimension[];
 /** The dimensions of `dims` under which a case may visit again (others, as the item, ignored), in REPEATS order. */
 export const repeatSubset = (dims: readonly string[]): RepeatDimension[] => REPEATS.filter((d) => dims.includes(d));
 
+/**
+ * Stage and department as one key (`stage_dwells.stage_department`, migration 177): a month's 堵点 by the
+ * default grouping, GROUP BY one LowCardinality column instead of two, 0.54 of the time (issue 16). A tab
+ * is in neither (an event type; a code of letters, digits, _ and -), so the stage is the text before it.
+ */
+export const STAGE_DEPARTMENT_SQL = `concat(stage, '\\t', department_code)`;
+
 /** The column of the previous visit's start day for the dimensions `dims` (others, as the item, ignored). */
 export const priorDayColumn = (dims: readonly string[]): string => {
   const named = repeatSubset(dims);
