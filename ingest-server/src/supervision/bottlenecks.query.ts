@@ -45,7 +45,7 @@ export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery
   const visits = (await rawTailStored(ch, db))
     ? `${rollup} AND case_id NOT IN (${tail})
        UNION ALL
-       SELECT ${columns}${keyed ? `, ${STAGE_DEPARTMENT_SQL} AS stage_department` : ''} FROM (${visitsSql(db, `case_id IN (${tail})`, [repeatSubset(dims)])}) WHERE ${inRange}`
+       SELECT ${columns}${keyed ? `, toLowCardinality(${STAGE_DEPARTMENT_SQL}) AS stage_department` : ''} FROM (${visitsSql(db, `case_id IN (${tail})`, [repeatSubset(dims)], 'few')}) WHERE ${inRange}`
     : rollup;
   return run(ch, q, visits, `countIf(${prior} < {from:Date})`, '1', keyed);
 }

@@ -55,6 +55,8 @@ const FULL_ABOVE_ARRIVALS = 2_000_000;
 /** …once the bulk write is over: fewer arrivals than this in the last BULK_QUIET_MS (live ingest peaks at 1–2k/s). */
 const BULK_WRITE_ARRIVALS = 100_000;
 const BULK_QUIET_MS = 10_000;
+/** Up to this many arrivals since the mark, a refresh rebuilds their cases reading the log once (visitsSql's `few`). */
+const FEW_CASES_ARRIVALS = 100_000;
 const DAY = 86_400_000;
 
 /** Stages after which nothing is awaited (not counted as a stage a case sits at), as the old query. */
@@ -123,28 +125,40 @@ function plainVisitsSql(db: string, where: string): string {
     WHERE next_type != '' AND type NOT IN ${NOT_WAITING}`;
 }
 
+const VISIT_FIELDS = 'start_day, end_day, stage, case_id, start_event_id, district_code, department_code, item_code, dwell';
+/** A visit's previous FRAME_VISITS visits of its case (`prev`), a window over the visits ordered by case. */
+const FRAME = `groupArray((start_day, stage, department_code, district_code)) OVER (PARTITION BY case_id ORDER BY start_at, start_event_id ROWS BETWEEN ${FRAME_VISITS} PRECEDING AND 1 PRECEDING) AS prev`;
+/** The prior day of `dims` from the frame (exact when the case has at most FRAME_VISITS + 1 visits). */
+const framedPrior = (dims: readonly RepeatDimension[]) => `arrayLast(p -> ${dims.length ? dims.map((d) => FRAME_FIELD[d]).join(' AND ') : '1'}, prev).1`;
+/** The prior day of `dims` from a window of its own (exact at any length; a sort of the visits). */
+const windowedPrior = (dims: readonly RepeatDimension[]) =>
+  `lagInFrame(start_day) OVER (PARTITION BY ${['case_id', ...dims.map((d) => REPEAT_DIMENSIONS[d])].join(', ')} ORDER BY start_at, start_event_id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)`;
+
 /**
  * Every visit of the cases `where` selects from `case_events` (the case's whole log: the where must take
  * whole cases). Columns: VISIT_COLUMNS, or only the prior-day columns of `subsets` (a reader needs one).
+ *
+ * Two forms, the same rows:
+ * - `many` cases (a whole build's bucket): the log read three times (the long cases, the rest, the long ones),
+ *   so that only the few long cases pay for a window per subset;
+ * - a `few` (a reader's raw tail, a refresh's cases): the log read once, both prior days computed for every
+ *   visit and the frame's taken when its case has at most FRAME_VISITS + 1 visits. For the cases of 5,000
+ *   events of a 3M-event log, 0.42 of the time of the other form: reading their events is most of either.
  */
-export function visitsSql(db: string, where: string, subsets: readonly RepeatDimension[][] = REPEAT_SUBSETS): string {
-  const columns = 'start_day, end_day, stage, case_id, start_event_id, district_code, department_code, item_code, dwell';
-  if (!subsets.length) return `SELECT ${columns} FROM (${plainVisitsSql(db, where)})`;
+export function visitsSql(db: string, where: string, subsets: readonly RepeatDimension[][] = REPEAT_SUBSETS, cases: 'many' | 'few' = 'many'): string {
+  if (!subsets.length) return `SELECT ${VISIT_FIELDS} FROM (${plainVisitsSql(db, where)})`;
+  if (cases === 'few') {
+    const prior = subsets.map((dims) => `if(visits > ${FRAME_VISITS + 1}, ${windowedPrior(dims)}, ${framedPrior(dims)}) AS ${priorDayColumn(dims)}`);
+    return `
+    SELECT ${VISIT_FIELDS}, ${prior.join(', ')}
+    FROM (SELECT *, ${FRAME}, count() OVER (PARTITION BY case_id) AS visits FROM (${plainVisitsSql(db, where)}))`;
+  }
   const long = `SELECT case_id FROM ${eventTables(db).caseEvents} WHERE ${where} GROUP BY case_id HAVING count() > ${FRAME_VISITS + 1}`;
-  const framed = subsets.map((dims) => `arrayLast(p -> ${dims.length ? dims.map((d) => FRAME_FIELD[d]).join(' AND ') : '1'}, prev).1 AS ${priorDayColumn(dims)}`);
-  const windowed = subsets.map(
-    (dims) =>
-      `lagInFrame(start_day) OVER (PARTITION BY ${['case_id', ...dims.map((d) => REPEAT_DIMENSIONS[d])].join(', ')} ORDER BY start_at, start_event_id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS ${priorDayColumn(dims)}`,
-  );
   return `
-    SELECT ${columns}, ${framed.join(', ')}
-    FROM (
-      SELECT *, groupArray((start_day, stage, department_code, district_code))
-                  OVER (PARTITION BY case_id ORDER BY start_at, start_event_id ROWS BETWEEN ${FRAME_VISITS} PRECEDING AND 1 PRECEDING) AS prev
-      FROM (${plainVisitsSql(db, `(${where}) AND case_id NOT IN (${long})`)})
-    )
+    SELECT ${VISIT_FIELDS}, ${subsets.map((dims) => `${framedPrior(dims)} AS ${priorDayColumn(dims)}`).join(', ')}
+    FROM (SELECT *, ${FRAME} FROM (${plainVisitsSql(db, `(${where}) AND case_id NOT IN (${long})`)}))
     UNION ALL
-    SELECT ${columns}, ${windowed.join(', ')}
+    SELECT ${VISIT_FIELDS}, ${subsets.map((dims) => `${windowedPrior(dims)} AS ${priorDayColumn(dims)}`).join(', ')}
     FROM (${plainVisitsSql(db, `(${where}) AND case_id IN (${long})`)})`;
 }
 
@@ -247,10 +261,10 @@ export class StageDwells {
     return Number(row?.n ?? 0);
   }
 
-  private async insert(where: string, builtAt: number, params: Record<string, unknown> = {}): Promise<void> {
+  private async insert(where: string, builtAt: number, params: Record<string, unknown> = {}, cases: 'many' | 'few' = 'many'): Promise<void> {
     await this.o.ch.command({
       query: `INSERT INTO ${this.o.db}.stage_dwells (${VISIT_COLUMNS.join(', ')}, built_at)
-              SELECT ${VISIT_COLUMNS.join(', ')}, toUInt64(${builtAt}) AS built_at FROM (${visitsSql(this.o.db, where)})`,
+              SELECT ${VISIT_COLUMNS.join(', ')}, toUInt64(${builtAt}) AS built_at FROM (${visitsSql(this.o.db, where, undefined, cases)})`,
       query_params: params,
       clickhouse_settings: QUERY_SETTINGS,
     });
@@ -308,7 +322,7 @@ export class StageDwells {
     }
     const started = Date.now();
     const next = this.settledBefore(nowMs);
-    if (arrivals > 0) await this.insert(`case_id IN (${casesStoredSinceSql(this.o.db)})`, nowMs, { since });
+    if (arrivals > 0) await this.insert(`case_id IN (${casesStoredSinceSql(this.o.db)})`, nowMs, { since }, arrivals > FEW_CASES_ARRIVALS ? 'many' : 'few');
     await this.setMark(next);
     return { full: false, count: arrivals, ms: Date.now() - started };
   }
