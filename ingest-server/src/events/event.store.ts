@@ -42,6 +42,17 @@ export class EventStore {
   /** When each insert into `events` still in flight began (ms, this machine's clock), by a counter. */
   private readonly inFlight = new Map<number, number>();
   private inserts = 0;
+  /** Inserts into `events` begun and ended by this process (each counts twice). */
+  private insertSteps = 0;
+
+  /**
+   * A number that changes whenever an insert into `events` begins or ends here, or undefined while one is in
+   * flight. With an embedded engine every insert is this process's (but a bulk load's, cli/bulk-writer.ts): a
+   * reader's answer about the stored events holds while this stays the same.
+   */
+  insertGeneration(): number | undefined {
+    return this.inFlight.size ? undefined : this.insertSteps;
+  }
 
   /**
    * When the oldest insert into `events` still in flight from this process began (ms, this machine's clock),
@@ -67,6 +78,7 @@ export class EventStore {
     for (const r of rows) hash.update(r.event_id).update('\n');
     const id = ++this.inserts;
     this.inFlight.set(id, Date.now());
+    this.insertSteps++;
     try {
       await this.ch.insert({
         table: `${this.db}.events`,
@@ -81,6 +93,7 @@ export class EventStore {
       });
     } finally {
       this.inFlight.delete(id);
+      this.insertSteps++;
     }
   }
 

@@ -1,7 +1,7 @@
 import type { IsoDate } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventTables } from '../events/event.store.ts';
-import { priorDayColumn, rawTailStored, repeatSubset, STAGE_DEPARTMENT_SQL, stageDwellsBuilt, tailCasesSql, visitsSql } from './stage-dwells.ts';
+import { priorDayColumn, rawTailStored, repeatSubset, STAGE_DEPARTMENT_SQL, stageDwellsBuilt, tailCasesSql, visitsSql, type TailCheck } from './stage-dwells.ts';
 
 export const BOTTLENECK_DIMENSIONS = ['stage', 'department', 'item', 'district'] as const;
 export type BottleneckDimension = (typeof BOTTLENECK_DIMENSIONS)[number];
@@ -32,8 +32,9 @@ type BottleneckQuery = { from: IsoDate; to: IsoDate; by: BottleneckDimension[]; 
  * event was stored since); before the first build, the raw-log query (`bottlenecksFromLog`, the reference).
  * A visit's district and department are its start event's, its item the case's. A group's distinct cases are its visits that are their case's first in
  * the group within the range (the prior-day column of its dimensions, and the district when filtered by one).
+ * `tailStored` answers whether there is a tail (`tailCheck`: remembered while nothing is stored).
  */
-export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery): Promise<BottleneckRow[]> {
+export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery, tailStored: TailCheck = rawTailStored): Promise<BottleneckRow[]> {
   if (!(await stageDwellsBuilt(ch, db))) return bottlenecksFromLog(ch, db, q);
   const inRange = `start_day >= {from:Date} AND start_day <= {to:Date} AND end_day <= {to:Date}${q.districtCode ? ' AND district_code = {district:String}' : ''}`;
   const dims = q.districtCode ? [...q.by, 'district'] : q.by;
@@ -42,7 +43,7 @@ export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery
   const columns = `stage, case_id, district_code, department_code, item_code, dwell, ${prior}`;
   const rollup = `SELECT ${columns}${keyed ? ', stage_department' : ''} FROM ${db}.stage_dwells FINAL WHERE ${inRange}`;
   const tail = tailCasesSql(db);
-  const visits = (await rawTailStored(ch, db))
+  const visits = (await tailStored(ch, db))
     ? `${rollup} AND case_id NOT IN (${tail})
        UNION ALL
        SELECT ${columns}${keyed ? `, toLowCardinality(${STAGE_DEPARTMENT_SQL}) AS stage_department` : ''} FROM (${visitsSql(db, `case_id IN (${tail})`, [repeatSubset(dims)], 'few')}) WHERE ${inRange}`
