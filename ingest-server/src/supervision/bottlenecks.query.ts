@@ -1,7 +1,7 @@
 import type { IsoDate } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventTables } from '../events/event.store.ts';
-import { priorDayColumn, rawTailStored, repeatSubset, STAGE_DEPARTMENT_SQL, stageDwellsBuilt, tailCasesSql, visitsSql, type TailCheck } from './stage-dwells.ts';
+import { priorDayColumn, rawTail, repeatSubset, STAGE_DEPARTMENT_SQL, stageDwellsBuilt, tailCasesSql, visitsSql, type TailCheck } from './stage-dwells.ts';
 
 export const BOTTLENECK_DIMENSIONS = ['stage', 'department', 'item', 'district'] as const;
 export type BottleneckDimension = (typeof BOTTLENECK_DIMENSIONS)[number];
@@ -32,9 +32,10 @@ type BottleneckQuery = { from: IsoDate; to: IsoDate; by: BottleneckDimension[]; 
  * event was stored since); before the first build, the raw-log query (`bottlenecksFromLog`, the reference).
  * A visit's district and department are its start event's, its item the case's. A group's distinct cases are its visits that are their case's first in
  * the group within the range (the prior-day column of its dimensions, and the district when filtered by one).
- * `tailStored` answers whether there is a tail (`tailCheck`: remembered while nothing is stored).
+ * `tailOf` names the tail: none, every case stored since the mark, or the cases the projector's rows do not
+ * hold yet (`tailCheck`, `projectedTail`).
  */
-export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery, tailStored: TailCheck = rawTailStored): Promise<BottleneckRow[]> {
+export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery, tailOf: TailCheck = rawTail): Promise<BottleneckRow[]> {
   if (!(await stageDwellsBuilt(ch, db))) return bottlenecksFromLog(ch, db, q);
   const inRange = `start_day >= {from:Date} AND start_day <= {to:Date} AND end_day <= {to:Date}${q.districtCode ? ' AND district_code = {district:String}' : ''}`;
   const dims = q.districtCode ? [...q.by, 'district'] : q.by;
@@ -42,13 +43,15 @@ export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery
   const keyed = byStageDepartment(q.by);
   const columns = `stage, case_id, district_code, department_code, item_code, dwell, ${prior}`;
   const rollup = `SELECT ${columns}${keyed ? ', stage_department' : ''} FROM ${db}.stage_dwells FINAL WHERE ${inRange}`;
-  const tail = tailCasesSql(db);
-  const visits = (await tailStored(ch, db))
-    ? `${rollup} AND case_id NOT IN (${tail})
-       UNION ALL
-       SELECT ${columns}${keyed ? `, toLowCardinality(${STAGE_DEPARTMENT_SQL}) AS stage_department` : ''} FROM (${visitsSql(db, `case_id IN (${tail})`, [repeatSubset(dims)], 'few')}) WHERE ${inRange}`
-    : rollup;
-  return run(ch, q, visits, `countIf(${prior} < {from:Date})`, '1', keyed);
+  const tail = await tailOf(ch, db);
+  const cases = tail === 'all' ? tailCasesSql(db) : '{tail:Array(String)}';
+  const visits =
+    tail === 'none'
+      ? rollup
+      : `${rollup} AND case_id NOT IN ${tail === 'all' ? `(${cases})` : cases}
+         UNION ALL
+         SELECT ${columns}${keyed ? `, toLowCardinality(${STAGE_DEPARTMENT_SQL}) AS stage_department` : ''} FROM (${visitsSql(db, `case_id IN ${tail === 'all' ? `(${cases})` : cases}`, [repeatSubset(dims)], 'few')}) WHERE ${inRange}`;
+  return run(ch, q, visits, `countIf(${prior} < {from:Date})`, '1', keyed, typeof tail === 'string' ? [] : tail);
 }
 
 /** The route's default grouping, by stage and department (in either order): grouped by their one column in the rollup. */
@@ -83,7 +86,7 @@ export async function bottlenecksFromLog(ch: Clickhouse, db: string, q: Bottlene
  * The figures per group over `visits` (columns stage, case_id, district_code, department_code, item_code, dwell,
  * and stage_department when `keyed`: grouped by that one column), `cases` counting a group's cases.
  */
-async function run(ch: Clickhouse, q: BottleneckQuery, visits: string, cases: string, where = '1', keyed = false): Promise<BottleneckRow[]> {
+async function run(ch: Clickhouse, q: BottleneckQuery, visits: string, cases: string, where = '1', keyed = false, tail: readonly string[] = []): Promise<BottleneckRow[]> {
   const dims = q.by.map((d) => (keyed ? STAGE_DEPARTMENT_DIMS[d as 'stage' | 'department'] : `${COLUMN[d]} AS ${d}`)).join(', ');
   const groupBy = keyed ? 'stage_department' : q.by.join(', ');
   const rs = await ch.query({
@@ -95,7 +98,7 @@ async function run(ch: Clickhouse, q: BottleneckQuery, visits: string, cases: st
       GROUP BY ${groupBy}
       ORDER BY totalHours DESC
       LIMIT {limit:UInt32}`,
-    query_params: { from: q.from, to: q.to, district: q.districtCode ?? '', limit: q.limit },
+    query_params: { from: q.from, to: q.to, district: q.districtCode ?? '', limit: q.limit, tail },
     format: 'JSONEachRow',
     clickhouse_settings: { ...QUERY_SETTINGS, output_format_json_quote_64bit_integers: 0 },
   });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { districtByCode, shanghaiIso, type CaseWarning, type SupervisionOverview } from '@tongban/shared';
-import type { FeatureFactory } from '../feature.ts';
+import type { Feature, FeatureContext } from '../feature.ts';
+import type { ProjectedVisits } from './projected-visits.ts';
 import type { Warning } from './case-clock.ts';
 import { CaseProjector, closedCaseSummary } from './case-projector.ts';
 import { deriveCaseState, type CaseState } from './case-state.ts';
@@ -38,7 +39,8 @@ const BULK_PROJECTION_ABOVE = 100_000;
  * in a memory-efficient index, turns them yellow and red as time passes (not only when events arrive),
  * tracks 督办 orders and bad-rating clocks, and answers the reading API.
  */
-export const supervisionFeature: FeatureFactory = (ctx) => {
+/** `projected`: the stage visits of the cases the projector derives (ProjectedVisits), when it writes them. */
+export const supervisionFeature = (ctx: FeatureContext, projected?: ProjectedVisits): Feature => {
   const states = new CaseStateStore(ctx.clickhouse, ctx.db);
   const typicalStore = new TypicalMinutesStore(ctx.clickhouse, ctx.db, states);
   const index = new OpenCaseIndex(() => ctx.calendar.calendar, ctx.config.pauseFlagDays);
@@ -153,6 +155,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
     mayRun: () => role.active,
     fence: () => role.fence,
     async afterApply(states, bulk) {
+      if (!bulk) projected?.add(states);
       await book.observe(states, bulk);
       await recordRepairs(states);
       engine.publish(states, bulk);
@@ -163,6 +166,9 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
       emitWarning(warningMessage(summary ?? closedCaseSummary(s, warning), previous ?? null));
     },
   });
+
+  // Cases whose stage visits the rollup cannot vouch for are derived (and so written) again.
+  projected?.derivesWith((ids) => projector.enqueue(ids));
 
   // One node only: on several, every takeover rebuilds the index from ClickHouse (engine-role.ts).
   const indexSnapshot =
@@ -272,6 +278,7 @@ export const supervisionFeature: FeatureFactory = (ctx) => {
         caseState,
         ratingClocks: (s) => book.viewsOf(s),
         deadlineHistory: (caseId) => history.ofCase(caseId),
+        projected,
       });
       ratingClockRoutes(app, { ctx, book, caseState });
       superviseRoutes(app, { ctx, index, orders, itemName, districtName });

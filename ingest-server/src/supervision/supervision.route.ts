@@ -7,7 +7,8 @@ import { applicantOfEvents, isIsoDate, maskApplicant, maskFreeText, shanghaiDate
 import { AppError } from '../errors.ts';
 import type { FeatureContext } from '../feature.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, type BottleneckDimension } from './bottlenecks.query.ts';
-import { tailCheck } from './stage-dwells.ts';
+import { projectedTail, tailCheck } from './stage-dwells.ts';
+import type { ProjectedVisits } from './projected-visits.ts';
 import type { CaseState } from './case-state.ts';
 import { CASE_FILTER_PROPERTIES, caseFilterOf, rejectUnknownParams, type CaseListQuery } from './case-list-params.ts';
 import type { DeadlineChange } from './deadline-history.store.ts';
@@ -27,6 +28,8 @@ interface Deps {
   caseState: (caseId: string) => Promise<CaseState | undefined>;
   ratingClocks: (s: CaseState) => Promise<RatingClockView[]>;
   deadlineHistory: (caseId: string) => Promise<DeadlineChange[]>;
+  /** The stage visits the case projector writes (ProjectedVisits), when it does: the 堵点's tail from them. */
+  projected?: ProjectedVisits;
 }
 
 const listQuery = {
@@ -167,7 +170,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
 
   // Embedded (not a bulk load, whose writer inserts past the store), every event is stored by this process's store.
   const { clickhouseUrl, scale } = d.ctx.config;
-  const tailStored = tailCheck(clickhouseUrl || scale.bulkLoad ? undefined : () => d.ctx.store.insertGeneration());
+  const tailOf = tailCheck(clickhouseUrl || scale.bulkLoad ? undefined : () => d.ctx.store.insertGeneration(), d.projected && projectedTail(d.projected));
   app.get<{ Querystring: { from: string; to: string; by?: string; districtCode?: string; limit: number } }>(
     '/api/v1/bottlenecks',
     {
@@ -191,7 +194,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const by = (req.query.by ?? 'stage,department').split(',').map((s) => s.trim());
       const bad = by.filter((b) => !(BOTTLENECK_DIMENSIONS as readonly string[]).includes(b));
       if (bad.length || !by.length) throw new AppError(400, 'invalid_request', `by takes ${BOTTLENECK_DIMENSIONS.join(', ')}; got ${bad.join(', ')}`);
-      const rows = await bottlenecks(d.ctx.clickhouse, d.ctx.db, { from, to, by: by as BottleneckDimension[], districtCode, limit }, tailStored);
+      const rows = await bottlenecks(d.ctx.clickhouse, d.ctx.db, { from, to, by: by as BottleneckDimension[], districtCode, limit }, tailOf);
       // 环节超时 now: open cases past their current stage's own limit (list them with /api/v1/cases?flag=stage_overdue).
       const stageOverdue = d.index.counts(d.ctx.now()).stageOverdue;
       return { from, to, by, stageOverdue, rows: rows.map((r) => ({ ...r, ...(r.item !== undefined ? { itemName: d.itemName(r.item) } : {}), ...(r.district !== undefined ? { districtName: d.districtName(r.district) } : {}) })) };
