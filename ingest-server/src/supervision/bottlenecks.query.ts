@@ -1,7 +1,7 @@
 import type { IsoDate } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventTables } from '../events/event.store.ts';
-import { priorDayColumn, rawTail, repeatSubset, STAGE_DEPARTMENT_SQL, stageDwellsBuilt, tailCasesSql, visitsSql, type TailCheck } from './stage-dwells.ts';
+import { priorDayColumn, rawTail, RECENT_TABLE, repeatSubset, STAGE_DEPARTMENT_SQL, stageDwellsBuilt, tailCasesSql, visitsSql, type TailCheck } from './stage-dwells.ts';
 
 export const BOTTLENECK_DIMENSIONS = ['stage', 'department', 'item', 'district'] as const;
 export type BottleneckDimension = (typeof BOTTLENECK_DIMENSIONS)[number];
@@ -33,24 +33,31 @@ type BottleneckQuery = { from: IsoDate; to: IsoDate; by: BottleneckDimension[]; 
  * A visit's district and department are its start event's, its item the case's. A group's distinct cases are its visits that are their case's first in
  * the group within the range (the prior-day column of its dimensions, and the district when filtered by one).
  * `tailOf` names the tail: none, every case stored since the mark, or the cases the projector's rows do not
- * hold yet (`tailCheck`, `projectedTail`).
+ * hold yet (`tailCheck`, `projectedTail`). `recent`: the rollup is `stage_dwells` and the recent table
+ * (RECENT_TABLE), each case from the recent table when it is there.
  */
-export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery, tailOf: TailCheck = rawTail): Promise<BottleneckRow[]> {
+export async function bottlenecks(ch: Clickhouse, db: string, q: BottleneckQuery, tailOf: TailCheck = rawTail, recent = false): Promise<BottleneckRow[]> {
   if (!(await stageDwellsBuilt(ch, db))) return bottlenecksFromLog(ch, db, q);
   const inRange = `start_day >= {from:Date} AND start_day <= {to:Date} AND end_day <= {to:Date}${q.districtCode ? ' AND district_code = {district:String}' : ''}`;
   const dims = q.districtCode ? [...q.by, 'district'] : q.by;
   const prior = priorDayColumn(dims);
   const keyed = byStageDepartment(q.by);
-  const columns = `stage, case_id, district_code, department_code, item_code, dwell, ${prior}`;
-  const rollup = `SELECT ${columns}${keyed ? ', stage_department' : ''} FROM ${db}.stage_dwells FINAL WHERE ${inRange}`;
+  const columns = `stage, case_id, district_code, department_code, item_code, dwell, ${prior}${keyed ? ', stage_department' : ''}`;
+  // With the recent table (RECENT_TABLE: embedded, the projector's visits): a case from there when it is there.
+  const rollup = (where: string) =>
+    recent
+      ? `SELECT ${columns} FROM ${db}.stage_dwells FINAL WHERE ${inRange}${where} AND case_key NOT IN (SELECT case_key FROM ${db}.${RECENT_TABLE})
+         UNION ALL
+         SELECT ${columns} FROM ${db}.${RECENT_TABLE} FINAL WHERE ${inRange}${where}`
+      : `SELECT ${columns} FROM ${db}.stage_dwells FINAL WHERE ${inRange}${where}`;
   const tail = await tailOf(ch, db);
-  const cases = tail === 'all' ? tailCasesSql(db) : '{tail:Array(String)}';
+  const cases = tail === 'all' ? `(${tailCasesSql(db)})` : '{tail:Array(String)}';
   const visits =
     tail === 'none'
-      ? rollup
-      : `${rollup} AND case_id NOT IN ${tail === 'all' ? `(${cases})` : cases}
+      ? rollup('')
+      : `${rollup(` AND case_id NOT IN ${cases}`)}
          UNION ALL
-         SELECT ${columns}${keyed ? `, toLowCardinality(${STAGE_DEPARTMENT_SQL}) AS stage_department` : ''} FROM (${visitsSql(db, `case_id IN ${tail === 'all' ? `(${cases})` : cases}`, [repeatSubset(dims)], 'few')}) WHERE ${inRange}`;
+         SELECT ${columns.replace(', stage_department', `, toLowCardinality(${STAGE_DEPARTMENT_SQL}) AS stage_department`)} FROM (${visitsSql(db, `case_id IN ${cases}`, [repeatSubset(dims)], 'few')}) WHERE ${inRange}`;
   return run(ch, q, visits, `countIf(${prior} < {from:Date})`, '1', keyed, typeof tail === 'string' ? [] : tail);
 }
 

@@ -1,7 +1,7 @@
 import type { CaseEvent } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventKey } from '../events/event-key.ts';
-import { VISIT_COLUMNS } from './stage-dwells.ts';
+import { RECENT_TABLE, VISIT_COLUMNS } from './stage-dwells.ts';
 import { visitsOfCase, type StageVisitRow } from './stage-visits.ts';
 
 /** A case's visits as written, and the events they were computed from (`event_key`s). */
@@ -19,7 +19,8 @@ export interface Arrival {
 /**
  * The case projector's visits (issue 16, the live tail of GET /api/v1/bottlenecks): every case the projector
  * derives outside a bulk pass (it holds all its events, stored or not yet) gets its visits written to
- * `stage_dwells` (stage-visits.ts, the rows `visitsSql` computes), at most one insert in flight, the latest
+ * `stage_dwells_recent` (stage-visits.ts, the rows `visitsSql` computes; folded into `stage_dwells` in bulk,
+ * StageDwells.fold), at most one insert in flight, the latest
  * derivation of a case replacing the one before. So the rows of a case are in the rollup about as soon as
  * its events are accepted, and a reader or the rollup's mark needs the raw log only for the cases whose
  * rows it cannot vouch for.
@@ -36,6 +37,8 @@ export class ProjectedVisits {
   private pending = new Map<string, CaseEvent[]>();
   private written = new Map<string, Written>();
   private flushing: Promise<void> | undefined;
+  /** A fold of the recent table (`exclusive`): no write begins meanwhile. */
+  private folding: Promise<unknown> | undefined;
   private lastBuiltAt = 0;
   /** Builds from the raw log running, and the latest `built_at` of one ended (engine ms: this machine's clock, embedded). */
   private builds = 0;
@@ -63,7 +66,7 @@ export class ProjectedVisits {
 
   /** Writes what was added (one insert at a time; a call while one runs waits for it, then writes the rest). */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing.catch(() => undefined);
+    while (this.flushing || this.folding) await (this.flushing ?? this.folding)!.catch(() => undefined);
     if (!this.pending.size) return;
     this.flushing = this.write().finally(() => (this.flushing = undefined));
     return this.flushing;
@@ -77,7 +80,7 @@ export class ProjectedVisits {
     for (const events of cases.values()) for (const v of visitsOfCase(events)) rows.push({ ...v, built_at: builtAt });
     try {
       if (rows.length) {
-        await this.o.ch.insert({ table: `${this.o.db}.stage_dwells`, columns: [...VISIT_COLUMNS, 'built_at'], values: rows, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
+        await this.o.ch.insert({ table: `${this.o.db}.${RECENT_TABLE}`, columns: [...VISIT_COLUMNS, 'built_at'], values: rows, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
         this.counters.inserts++;
       }
     } catch (err) {
@@ -93,6 +96,18 @@ export class ProjectedVisits {
     // A raw-log build running, or one with a later `built_at`, replaces these rows with its own view.
     if (this.builds || builtAt <= this.buildBuiltAt) return;
     for (const [id, events] of cases) this.written.set(id, { builtAt, keys: new Set(events.map((e) => eventKey(e.eventId))) });
+  }
+
+  /** Runs `fold` with no write of these visits in flight or beginning (StageDwells.fold: copy the recent table, then empty it). */
+  async exclusive<T>(fold: () => Promise<T>): Promise<T> {
+    while (this.flushing || this.folding) await (this.flushing ?? this.folding)!.catch(() => undefined);
+    const run = fold();
+    this.folding = run;
+    try {
+      return await run;
+    } finally {
+      this.folding = undefined;
+    }
   }
 
   /** A build from the raw log begins (before it takes its `built_at`): until it ends nothing is vouched for. */

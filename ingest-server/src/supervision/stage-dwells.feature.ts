@@ -30,8 +30,14 @@ export function stageDwellsFeature(ctx: FeatureContext, projected?: ProjectedVis
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let refreshed = false;
+  const step = async () => {
+    // The first time, the recent table of an earlier run folded in (without the projector nothing reads it).
+    if (!refreshed) await dwells.fold();
+    await (refreshed && projected ? dwells.advance((ids) => projected.rederive(ids)) : dwells.refresh());
+    if (projected) await dwells.foldWhenLarge();
+  };
   const tick = () => {
-    running ??= (refreshed && projected ? dwells.advance((ids) => projected.rederive(ids)) : dwells.refresh())
+    running ??= step()
       .then(
         () => void (refreshed = true),
         (err: unknown) => log.error({ err }, 'stage dwell refresh failed; retrying'),

@@ -1,6 +1,6 @@
 import { addColumn, BY_CASE, materializeColumn, table } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
-import { PRIOR_COLUMNS, STAGE_DEPARTMENT_SQL } from './stage-dwells.ts';
+import { PRIOR_COLUMNS, RECENT_TABLE, STAGE_DEPARTMENT_SQL } from './stage-dwells.ts';
 
 /**
  * Stage dwells (version 175, in the supervision range): one row per stage visit of a case — a lifecycle
@@ -52,6 +52,37 @@ export const STAGE_DWELL_MIGRATIONS: Migration[] = [
     steps: [
       addColumn('stage_dwells', `stage_department LowCardinality(String) DEFAULT ${STAGE_DEPARTMENT_SQL} COMMENT 'stage, a tab, department_code: GROUP BY one key'`, { after: 'item_code' }),
       materializeColumn('stage_dwells', 'stage_department'),
+    ],
+  },
+  {
+    version: 178,
+    name: "stage dwells: a hash of the case (readers exclude the recent table's cases by it); the recent visits apart",
+    // The projector's and the refreshes' writes go to the small recent table (embedded, one node), folded into
+    // stage_dwells in bulk: a part written every second beside the month's merged one made a FINAL read ×4.
+    steps: [
+      addColumn('stage_dwells', `case_key UInt64 DEFAULT cityHash64(case_id) COMMENT 'cityHash64(case_id): excluded by it, not by the string'`, { after: 'case_id' }),
+      materializeColumn('stage_dwells', 'case_key'),
+      table({
+        table: RECENT_TABLE,
+        columns: `
+        start_day Date,
+        end_day Date,
+        stage LowCardinality(String),
+        case_id String,
+        case_key UInt64 DEFAULT cityHash64(case_id),
+        start_event_id String,
+        district_code LowCardinality(String),
+        department_code LowCardinality(String),
+        item_code LowCardinality(String),
+        stage_department LowCardinality(String) DEFAULT ${STAGE_DEPARTMENT_SQL},
+        dwell Int64,
+        ${PRIOR_COLUMNS.map((c) => `${c} Date`).join(',\n        ')},
+        built_at UInt64`,
+        engine: 'ReplacingMergeTree',
+        engineArgs: ['built_at'],
+        orderBy: '(case_key, case_id, start_event_id)',
+        distribution: BY_CASE,
+      }),
     ],
   },
 ];

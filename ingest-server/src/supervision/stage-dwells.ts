@@ -34,6 +34,15 @@ import type { Arrival, ProjectedVisits } from './projected-visits.ts';
  */
 export const STAGE_DWELLS_MARK = 'stage_dwells_settled_v3';
 /**
+ * Where the visits of the cases derived or refreshed since the last fold go, with the case projector's visits
+ * (embedded, one node): readers take a case from here when it is here, from `stage_dwells` otherwise (by
+ * `case_key`). So `stage_dwells` changes only in bulk (a build, a fold) and stays merged: a FINAL read of a
+ * month beside the parts that a write every second leaves took 130 ms against 32 merged (3M events).
+ */
+export const RECENT_TABLE = 'stage_dwells_recent';
+/** The recent table is folded into `stage_dwells` once it holds more rows than this. */
+const FOLD_ABOVE_ROWS = 200_000;
+/**
  * The mark before v3, with the same rows: a build's start, the margin not taken off. Read, less MARGIN_MS,
  * until the first build after an upgrade sets v3.
  */
@@ -351,9 +360,9 @@ export class StageDwells {
     return Number(row?.n ?? 0);
   }
 
-  private async insert(where: string, builtAt: number, params: Record<string, unknown> = {}, cases: 'many' | 'few' = 'many'): Promise<void> {
+  private async insert(where: string, builtAt: number, params: Record<string, unknown> = {}, cases: 'many' | 'few' = 'many', table = 'stage_dwells'): Promise<void> {
     await this.o.ch.command({
-      query: `INSERT INTO ${this.o.db}.stage_dwells (${VISIT_COLUMNS.join(', ')}, built_at)
+      query: `INSERT INTO ${this.o.db}.${table} (${VISIT_COLUMNS.join(', ')}, built_at)
               SELECT ${VISIT_COLUMNS.join(', ')}, toUInt64(${builtAt}) AS built_at FROM (${visitsSql(this.o.db, where, undefined, cases)})`,
       query_params: params,
       clickhouse_settings: QUERY_SETTINGS,
@@ -383,19 +392,56 @@ export class StageDwells {
       await this.setMark(mark);
       return { events, buckets };
     });
+    // Older rows of the recent table would be read before the build's: folded in, the newest of each visit wins.
+    if (this.o.projected) await this.fold();
     const mergeMs = this.o.mergeAfterFullBuild ? await this.merge() : 0;
     const ms = Date.now() - started;
     this.o.logger.info({ events, buckets, mergeMs, ms }, 'stage dwells built from the whole event log');
     return { full: true, count: buckets, ms };
   }
 
-  /** Merges every partition into one part (the readers answer meanwhile); a failure only leaves them to the background merges. */
-  private async merge(): Promise<number> {
+  /**
+   * Moves the recent table's rows into `stage_dwells` when it holds more than `aboveRows`: copied, then the
+   * table emptied (TRUNCATE: at once for a reader), no write to it meanwhile (ProjectedVisits.exclusive). A
+   * reader in between reads those cases from the recent table, the same rows. The copy's months are then
+   * merged, so FINAL reads a part per month again.
+   */
+  async fold(aboveRows = 0): Promise<number> {
+    const { projected, ch, db } = this.o;
+    const rows = await this.count(`SELECT count() AS n FROM ${db}.${RECENT_TABLE}`);
+    if (rows <= aboveRows) return 0;
+    const started = Date.now();
+    // Without the projector's visits nothing writes the table (its rows are from a run with them): no writer to hold off.
+    const exclusive = <T>(run: () => Promise<T>) => (projected ? projected.exclusive(run) : run());
+    const months = await exclusive(async () => {
+      const rs = await ch.query({ query: `SELECT DISTINCT toYYYYMM(start_day) AS m FROM ${db}.${RECENT_TABLE}`, format: 'JSONEachRow', clickhouse_settings: SETTINGS });
+      const months = (await rs.json<{ m: number }>()).map((r) => Number(r.m));
+      await ch.command({ query: `INSERT INTO ${db}.stage_dwells (${VISIT_COLUMNS.join(', ')}, built_at) SELECT ${VISIT_COLUMNS.join(', ')}, built_at FROM ${db}.${RECENT_TABLE}`, clickhouse_settings: QUERY_SETTINGS });
+      await ch.command({ query: `TRUNCATE TABLE ${db}.${RECENT_TABLE}`, clickhouse_settings: QUERY_SETTINGS });
+      return months;
+    });
+    const mergeMs = this.o.mergeAfterFullBuild ? await this.merge(months) : 0;
+    this.o.logger.info({ rows, months, mergeMs, ms: Date.now() - started }, 'recent stage dwells folded in');
+    return rows;
+  }
+
+  /** The recent table folded in once it holds more than FOLD_ABOVE_ROWS rows (the feature's ticks). */
+  foldWhenLarge(): Promise<number> {
+    return this.fold(FOLD_ABOVE_ROWS);
+  }
+
+  /**
+   * Merges every partition (or these months) into one part (the readers answer meanwhile); a failure only
+   * leaves them to the background merges.
+   */
+  private async merge(months?: number[]): Promise<number> {
     const started = Date.now();
     try {
-      await this.o.ch.command({ query: `OPTIMIZE TABLE ${this.o.db}.stage_dwells FINAL`, clickhouse_settings: QUERY_SETTINGS });
+      for (const m of months ?? [undefined]) {
+        await this.o.ch.command({ query: `OPTIMIZE TABLE ${this.o.db}.stage_dwells${m === undefined ? '' : ` PARTITION ${m}`} FINAL`, clickhouse_settings: QUERY_SETTINGS });
+      }
     } catch (err) {
-      this.o.logger.warn({ err }, 'merging stage dwells after their full build failed; background merges will fold them');
+      this.o.logger.warn({ err }, 'merging stage dwells failed; background merges will fold them');
     }
     return Date.now() - started;
   }
@@ -415,7 +461,8 @@ export class StageDwells {
     }
     const started = Date.now();
     const next = this.settledBefore(nowMs);
-    if (arrivals > 0) await this.building((builtAt) => this.insert(`case_id IN (${casesStoredSinceSql(this.o.db)})`, builtAt(nowMs), { since }, arrivals > FEW_CASES_ARRIVALS ? 'many' : 'few'));
+    const table = this.o.projected ? RECENT_TABLE : 'stage_dwells';
+    if (arrivals > 0) await this.building((builtAt) => this.insert(`case_id IN (${casesStoredSinceSql(this.o.db)})`, builtAt(nowMs), { since }, arrivals > FEW_CASES_ARRIVALS ? 'many' : 'few', table));
     await this.setMark(next);
     return { full: false, count: arrivals, ms: Date.now() - started };
   }

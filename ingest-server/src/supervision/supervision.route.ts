@@ -194,7 +194,7 @@ export function supervisionRoutes(app: FastifyInstance, d: Deps) {
       const by = (req.query.by ?? 'stage,department').split(',').map((s) => s.trim());
       const bad = by.filter((b) => !(BOTTLENECK_DIMENSIONS as readonly string[]).includes(b));
       if (bad.length || !by.length) throw new AppError(400, 'invalid_request', `by takes ${BOTTLENECK_DIMENSIONS.join(', ')}; got ${bad.join(', ')}`);
-      const rows = await bottlenecks(d.ctx.clickhouse, d.ctx.db, { from, to, by: by as BottleneckDimension[], districtCode, limit }, tailOf);
+      const rows = await bottlenecks(d.ctx.clickhouse, d.ctx.db, { from, to, by: by as BottleneckDimension[], districtCode, limit }, tailOf, Boolean(d.projected));
       // 环节超时 now: open cases past their current stage's own limit (list them with /api/v1/cases?flag=stage_overdue).
       const stageOverdue = d.index.counts(d.ctx.now()).stageOverdue;
       return { from, to, by, stageOverdue, rows: rows.map((r) => ({ ...r, ...(r.item !== undefined ? { itemName: d.itemName(r.item) } : {}), ...(r.district !== undefined ? { districtName: d.districtName(r.district) } : {}) })) };
