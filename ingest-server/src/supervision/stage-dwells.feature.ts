@@ -5,8 +5,10 @@ import { StageDwells } from './stage-dwells.ts';
 
 /** How often the cases stored since the mark are rebuilt into `stage_dwells`. */
 const REFRESH_INTERVAL_MS = 10_000;
-/** With the projector's visits: how often the mark moves (its tail is about this much of the last events). */
-const ADVANCE_INTERVAL_MS = 1_000;
+/** With the projector's visits: how often what it derived is written (a reader writes the rest first). */
+const FLUSH_INTERVAL_MS = 1_000;
+/** …and how often the mark moves (a reader's arrivals since it: a few seconds of events, all vouched for). */
+const ADVANCE_EVERY_FLUSHES = 5;
 
 /**
  * The stage-dwell rollup behind GET /api/v1/bottlenecks (stage-dwells.ts): built once from the whole log on
@@ -30,11 +32,14 @@ export function stageDwellsFeature(ctx: FeatureContext, projected?: ProjectedVis
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let refreshed = false;
+  let ticks = 0;
   const step = async () => {
     // The first time, the recent table of an earlier run folded in (without the projector nothing reads it).
     if (!refreshed) await dwells.fold();
-    await (refreshed && projected ? dwells.advance((ids) => projected.rederive(ids)) : dwells.refresh());
-    if (projected) await dwells.foldWhenLarge();
+    if (!refreshed || !projected) return dwells.refresh();
+    if (ticks++ % ADVANCE_EVERY_FLUSHES) return projected.flush();
+    await dwells.advance((ids) => projected.rederive(ids));
+    await dwells.foldWhenLarge();
   };
   const tick = () => {
     running ??= step()
@@ -51,7 +56,7 @@ export function stageDwellsFeature(ctx: FeatureContext, projected?: ProjectedVis
     async start() {
       if (ctx.config.scale.bulkLoad) return; // built once by afterBulkLoad
       void tick();
-      timer = setInterval(() => void tick(), projected ? ADVANCE_INTERVAL_MS : REFRESH_INTERVAL_MS);
+      timer = setInterval(() => void tick(), projected ? FLUSH_INTERVAL_MS : REFRESH_INTERVAL_MS);
       timer.unref();
     },
     async afterBulkLoad(progress) {
