@@ -8,7 +8,7 @@
  * D: a history, e.g. `node --import tsx ingest-server/src/cli/backfill.ts --events 3000000 --days 30 --data-dir D`
  * (kept as it is: each run copies it). Each run starts the server, waits for its rollups and 10 s more, then
  * posts `--rate` events a second (the next step of open cases of the history, as a live feed does) and reads
- * `GET /api/v1/bottlenecks?from&to` every 500 ms, `--reads` times; 15 s after the feed stops, 20 reads more.
+ * `GET /api/v1/bottlenecks?from&to` every 500 ms, `--reads` times; 30 s after the feed stops, 20 reads more.
  * Prints medians, p10 and p90, and each variant's tail counts (`tongban_bottleneck_tail_reads_total`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -118,7 +118,7 @@ async function run(name: string, root: string): Promise<void> {
     }
     feeding = false;
     await feed;
-    await sleep(15_000);
+    await sleep(30_000);
     await read();
     for (let i = 0; i < 20; i++) (results[`${name} after`] ??= []).push(await read());
     const tails = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('tongban_bottleneck_tail_reads_total'));

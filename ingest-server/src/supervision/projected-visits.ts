@@ -40,6 +40,8 @@ export class ProjectedVisits {
   /** A fold of the recent table (`exclusive`): no write begins meanwhile. */
   private folding: Promise<unknown> | undefined;
   private lastBuiltAt = 0;
+  /** When the last insert ended (ms; 0: none yet). */
+  private lastWriteAt = 0;
   /** Builds from the raw log running, and the latest `built_at` of one ended (engine ms: this machine's clock, embedded). */
   private builds = 0;
   private buildBuiltAt = 0;
@@ -82,6 +84,7 @@ export class ProjectedVisits {
       if (rows.length) {
         await this.o.ch.insert({ table: `${this.o.db}.${RECENT_TABLE}`, columns: [...VISIT_COLUMNS, 'built_at'], values: rows, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
         this.counters.inserts++;
+        this.lastWriteAt = this.now();
       }
     } catch (err) {
       // Not written: vouched for no more (the rows may be partly in), and written again with the next flush unless derived since.
@@ -155,6 +158,11 @@ export class ProjectedVisits {
   /** Cases whose rows it cannot vouch for, to be derived (and so written) again. */
   rederive(caseIds: string[]): void {
     this.deriver?.(caseIds);
+  }
+
+  /** Milliseconds since the last write (since 1970 before the first); 0 while visits wait to be written or are being written. */
+  quietFor(): number {
+    return this.pending.size || this.flushing ? 0 : this.now() - this.lastWriteAt;
   }
 
   get size(): number {

@@ -39,7 +39,7 @@ export function stageDwellsFeature(ctx: FeatureContext, projected?: ProjectedVis
     if (!refreshed || !projected) return dwells.refresh();
     if (ticks++ % ADVANCE_EVERY_FLUSHES) return projected.flush();
     await dwells.advance((ids) => projected.rederive(ids));
-    await dwells.foldWhenLarge();
+    await dwells.foldWhenDue();
   };
   const tick = () => {
     running ??= step()
@@ -71,6 +71,7 @@ export function stageDwellsFeature(ctx: FeatureContext, projected?: ProjectedVis
       projected
         ? [
             { name: 'tongban_stage_visits_projected_total', help: "stage visits the case projector wrote to the 堵点 rollup", type: 'counter', samples: [['', projected.counters.rows]] },
+            { name: 'tongban_stage_dwells_folds_total', help: 'folds of the recent stage visits into stage_dwells', type: 'counter', samples: [['', dwells.folds.count]] },
             { name: 'tongban_stage_visits_vouched_cases', help: 'cases whose rows in the 堵点 rollup the projector vouches for (written since the mark, less a minute)', type: 'gauge', samples: [['', projected.size]] },
             {
               name: 'tongban_bottleneck_tail_reads_total',

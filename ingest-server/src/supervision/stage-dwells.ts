@@ -40,8 +40,10 @@ export const STAGE_DWELLS_MARK = 'stage_dwells_settled_v3';
  * month beside the parts that a write every second leaves took 130 ms against 32 merged (3M events).
  */
 export const RECENT_TABLE = 'stage_dwells_recent';
-/** The recent table is folded into `stage_dwells` once it holds more rows than this. */
+/** The recent table is folded into `stage_dwells` once it holds more rows than this… */
 const FOLD_ABOVE_ROWS = 200_000;
+/** …or once the projector has written nothing for this long. */
+const FOLD_WHEN_QUIET_MS = 10_000;
 /**
  * The mark before v3, with the same rows: a build's start, the margin not taken off. Read, less MARGIN_MS,
  * until the first build after an upgrade sets v3.
@@ -329,6 +331,9 @@ export class StageDwells {
     },
   ) {}
 
+  /** Folds of the recent table into `stage_dwells` (its rows moved) since start. */
+  readonly folds = { count: 0, rows: 0 };
+
   /** Runs a build from the raw log whose rows carry `builtAt`, telling the projector's visits before and after. */
   private async building<T>(run: (builtAt: (ms: number) => number) => Promise<T>): Promise<T> {
     const { projected } = this.o;
@@ -421,13 +426,19 @@ export class StageDwells {
       return months;
     });
     const mergeMs = this.o.mergeAfterFullBuild ? await this.merge(months) : 0;
+    this.folds.count++;
+    this.folds.rows += rows;
     this.o.logger.info({ rows, months, mergeMs, ms: Date.now() - started }, 'recent stage dwells folded in');
     return rows;
   }
 
-  /** The recent table folded in once it holds more than FOLD_ABOVE_ROWS rows (the feature's ticks). */
-  foldWhenLarge(): Promise<number> {
-    return this.fold(FOLD_ABOVE_ROWS);
+  /**
+   * The recent table folded in once it holds more than FOLD_ABOVE_ROWS rows, or any once the projector has
+   * written nothing for FOLD_WHEN_QUIET_MS (the feature's ticks): a read while nothing arrives then needs no
+   * exclusion of its cases (80 against about 50 ms for a month at 3M events, 15 s after a feed stopped).
+   */
+  foldWhenDue(): Promise<number> {
+    return this.fold((this.o.projected?.quietFor() ?? 0) >= FOLD_WHEN_QUIET_MS ? 0 : FOLD_ABOVE_ROWS);
   }
 
   /**
