@@ -8,7 +8,8 @@ import { migrate } from '../src/clickhouse/migrations.ts';
 import { toEventRow } from '../src/events/event-row.ts';
 import { BOTTLENECK_DIMENSIONS, bottlenecks, bottlenecksFromLog, type BottleneckDimension, type BottleneckRow } from '../src/supervision/bottlenecks.query.ts';
 import { EventStore } from '../src/events/event.store.ts';
-import { MARGIN_MS, OWN_INSERTS_MARGIN_MS, projectedTail, StageDwells, stageDwellsMark, tailCheck, VISIT_COLUMNS } from '../src/supervision/stage-dwells.ts';
+import { MARGIN_MS, OWN_INSERTS_MARGIN_MS, projectedTail, StageDwells, stageDwellsMark, tailCheck } from '../src/supervision/stage-dwells.ts';
+import { VISIT_COLUMNS } from '../src/supervision/stage-visit-columns.ts';
 import { ProjectedVisits } from '../src/supervision/projected-visits.ts';
 import { ClickhouseServe } from './clickhouse-serve.fixture.ts';
 

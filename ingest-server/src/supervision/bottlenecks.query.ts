@@ -1,7 +1,8 @@
 import type { IsoDate } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventTables } from '../events/event.store.ts';
-import { priorDayColumn, rawTail, RECENT_TABLE, repeatSubset, STAGE_DEPARTMENT_SQL, stageDwellsBuilt, tailCasesSql, visitsSql, type TailCheck } from './stage-dwells.ts';
+import { rawTail, stageDwellsBuilt, tailCasesSql, visitsSql, type TailCheck } from './stage-dwells.ts';
+import { priorDayColumn, RECENT_TABLE, repeatSubset, STAGE_DEPARTMENT_SQL } from './stage-visit-columns.ts';
 
 export const BOTTLENECK_DIMENSIONS = ['stage', 'department', 'item', 'district'] as const;
 export type BottleneckDimension = (typeof BOTTLENECK_DIMENSIONS)[number];

@@ -1,7 +1,7 @@
 import type { CaseEvent } from '@tongban/shared';
 import { QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
 import { eventKey } from '../events/event-key.ts';
-import { RECENT_TABLE, VISIT_COLUMNS } from './stage-dwells.ts';
+import { RECENT_TABLE, VISIT_COLUMNS } from './stage-visit-columns.ts';
 import { visitsOfCase, type StageVisitRow } from './stage-visits.ts';
 
 /** A case's visits as written, and the events they were computed from (`event_key`s). */

@@ -1,6 +1,6 @@
 import { addColumn, BY_CASE, materializeColumn, table } from '../clickhouse/ddl.ts';
 import type { Migration } from '../clickhouse/migrations.ts';
-import { PRIOR_COLUMNS, RECENT_TABLE, STAGE_DEPARTMENT_SQL } from './stage-dwells.ts';
+import { PRIOR_COLUMNS, RECENT_TABLE, STAGE_DEPARTMENT_SQL } from './stage-visit-columns.ts';
 
 /**
  * Stage dwells (version 175, in the supervision range): one row per stage visit of a case — a lifecycle

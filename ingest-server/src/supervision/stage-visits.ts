@@ -1,5 +1,5 @@
 import type { CaseEvent } from '@tongban/shared';
-import { NOT_WAITING_TYPES, priorDayColumn, REPEAT_DIMENSIONS, REPEAT_SUBSETS, VISIT_COLUMNS } from './stage-dwells.ts';
+import { NOT_WAITING_TYPES, priorDayColumn, REPEAT_DIMENSIONS, REPEAT_SUBSETS, VISIT_COLUMNS } from './stage-visit-columns.ts';
 
 /** One row of `stage_dwells` (VISIT_COLUMNS), as `visitsSql` computes it from `case_events`. */
 export type StageVisitRow = Record<(typeof VISIT_COLUMNS)[number], string | number>;
