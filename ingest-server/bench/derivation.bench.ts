@@ -12,7 +12,8 @@
  * insert); the copies are compared row by row.
  *
  * Prints one JSON line: events, cases, seconds of each path (read, derive, write) and its events/s, the ratios, and
- * `mismatches` (0 when the fast path derives exactly the same case states). Exits 1 on a mismatch. The data
+ * `mismatches` (0 when the fast path, and the live projector's lookup by case ids, derive exactly the same case
+ * states; `lookupMismatches` the lookup's part). Exits 1 on a mismatch. The data
  * dir must not be open in another process (embedded ClickHouse binds one per process).
  */
 import { parseArgs } from 'node:util';
@@ -79,6 +80,21 @@ for (const [id, row] of old.rows) {
   if (++mismatches <= 5) console.error(`mismatch ${id}\n  old:  ${row}\n  fast: ${fast.rows.get(id)}`);
 }
 mismatches += [...fast.rows.keys()].filter((id) => !old.rows.has(id)).length;
+// The live projector's lookup by case ids (EventStore.derivationEventsOfCases, the same columns): every case in
+// lookups of 2,000, derived, must give the old path's row.
+let lookupMismatches = 0;
+const ids = [...old.rows.keys()];
+for (let i = 0; i < ids.length; i += 2_000) {
+  const chunk = ids.slice(i, i + 2_000);
+  const found = await events.derivationEventsOfCases(chunk);
+  for (const id of chunk) {
+    const list = found.get(id);
+    const row = list ? JSON.stringify(caseStateRow(deriveCaseState(list, ctx), 'v', 0)) : undefined;
+    if (row === old.rows.get(id)) continue;
+    if (++lookupMismatches <= 5) console.error(`lookup mismatch ${id}\n  old:    ${old.rows.get(id)}\n  lookup: ${row}`);
+  }
+}
+mismatches += lookupMismatches;
 // The writes: each path's states into a scratch copy of case_state (old: JSONEachRow, fast: TabSeparated), in
 // pages as the projector writes them; then the two copies must hold the same rows.
 const store = new CaseStateStore(ch, db);
@@ -127,6 +143,7 @@ console.log(
     clientWriteS: s(clientWriteMs),
     rawWriteRatio: Number((clientWriteMs / fastWriteMs).toFixed(2)),
     ratio: Number((rate(fast, fastWriteMs) / rate(old, oldWriteMs)).toFixed(1)),
+    lookupMismatches,
     mismatches,
   }),
 );

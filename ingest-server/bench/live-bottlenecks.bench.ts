@@ -9,10 +9,12 @@
  * (kept as it is: each run copies it). Each run starts the server, waits for its rollups and 10 s more, then
  * posts `--rate` events a second (the next step of open cases of the history, as a live feed does) and reads
  * `GET /api/v1/bottlenecks?from&to` every 500 ms, `--reads` times; 30 s after the feed stops, 20 reads more.
- * Prints medians, p10 and p90, and each variant's tail counts (`tongban_bottleneck_tail_reads_total`).
+ * Prints medians, p10 and p90, each variant's tail counts (`tongban_bottleneck_tail_reads_total`) and the server's
+ * CPU (user + system of its process, the embedded engine included, in % of one core; one figure a round) over the
+ * feed's first 10 s, before any read, and over the reads under the feed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { shanghaiDate } from '@tongban/shared';
@@ -61,6 +63,12 @@ async function openCases(): Promise<OpenCase[]> {
 const sortedCopy = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const at = (xs: number[], p: number) => sortedCopy(xs)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** CPU seconds a process has used (user + system, all its threads: the embedded engine's too), from /proc. */
+const cpuSeconds = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
 
 const open = await openCases();
 if (!open.length) throw new Error('no open case with an event in the last 3 days: backfill up to now');
@@ -88,6 +96,8 @@ async function run(name: string, root: string): Promise<void> {
       await sleep(100);
     }
     await sleep(10_000);
+    const cpuBefore = cpuSeconds(child.pid!);
+    const feedStarted = performance.now();
     let feeding = true;
     const perTick = Math.max(1, Math.round(RATE / 10));
     const feed = (async () => {
@@ -111,6 +121,10 @@ async function run(name: string, root: string): Promise<void> {
       return performance.now() - started;
     };
     await sleep(10_000);
+    // The feed alone (no read yet): what ingesting it costs the server.
+    (results[`${name} server CPU % of a core, the feed alone (10 s)`] ??= []).push(((cpuSeconds(child.pid!) - cpuBefore) / ((performance.now() - feedStarted) / 1000)) * 100);
+    const cpuReads = cpuSeconds(child.pid!);
+    const readsStarted = performance.now();
     await read();
     for (let i = 0; i < READS; i++) {
       (results[`${name} live`] ??= []).push(await read());
@@ -118,6 +132,7 @@ async function run(name: string, root: string): Promise<void> {
     }
     feeding = false;
     await feed;
+    (results[`${name} server CPU % of a core, the feed and the reads`] ??= []).push(((cpuSeconds(child.pid!) - cpuReads) / ((performance.now() - readsStarted) / 1000)) * 100);
     await sleep(30_000);
     await read();
     for (let i = 0; i < 20; i++) (results[`${name} after`] ??= []).push(await read());
@@ -136,5 +151,5 @@ for (let r = 0; r < Number(args.rounds); r++) for (const [name, root] of variant
 for (const [key, xs] of Object.entries(results)) {
   const other = key.replace(/^\S+/, 'this');
   const ratio = key.startsWith('vs') && results[other] ? `; this ÷ vs ${(at(results[other]!, 0.5) / at(xs, 0.5)).toFixed(2)}` : '';
-  console.log(`${key}: median ${at(xs, 0.5).toFixed(1)} ms (p10 ${at(xs, 0.1).toFixed(1)}, p90 ${at(xs, 0.9).toFixed(1)}, n = ${xs.length})${ratio}`);
+  console.log(`${key}: median ${at(xs, 0.5).toFixed(1)}${key.includes('CPU') ? '' : ' ms'} (p10 ${at(xs, 0.1).toFixed(1)}, p90 ${at(xs, 0.9).toFixed(1)}, n = ${xs.length})${ratio}`);
 }

@@ -206,7 +206,7 @@ export async function buildApp(config: Config, logger: Logger = createLogger(con
       }
     },
   });
-  const ctx: FeatureContext = { config, logger, clickhouse, backgroundClickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids) => ingest.eventsOfCases(ids), unflushedCaseIds: () => ingest.unflushedCaseIds(), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
+  const ctx: FeatureContext = { config, logger, clickhouse, backgroundClickhouse, db, store, catalogue, calendar, live, audit, eventsOfCases: (ids, o) => ingest.eventsOfCases(ids, o), unflushedCaseIds: () => ingest.unflushedCaseIds(), provideCaseDistrict: (lookup) => (caseDistrict = lookup), now: Date.now, cluster };
   features.push(...createFeatures(ctx));
   cluster.bus.subscribe('recent', (events) => addRecent(events as LiveEvent[]));
   if (cluster.clustered) syncPeers({ bus: cluster.bus, catalogue, calendar, logger: logger.child({ component: 'cluster' }) });

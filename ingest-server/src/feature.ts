@@ -37,8 +37,8 @@ export interface FeatureContext {
   live: LiveHub;
   /** Who looked at and did what (SPEC.md "Audit"). */
   audit: AuditLog;
-  /** Every accepted event of these cases, stored in ClickHouse or not yet flushed. */
-  eventsOfCases: (caseIds: readonly string[]) => Promise<Map<string, CaseEvent[]>>;
+  /** Every accepted event of these cases, stored in ClickHouse or not yet flushed (`derivation`: IngestService.eventsOfCases). */
+  eventsOfCases: (caseIds: readonly string[], o?: { derivation?: boolean }) => Promise<Map<string, CaseEvent[]>>;
   /** Cases with accepted events not yet in ClickHouse on this node (a new holder of the engine projects them). */
   unflushedCaseIds: () => string[];
   /** The supervision engine names the district of an open case here, so ingest can keep a district-limited source to its own. */

@@ -450,14 +450,15 @@ export class IngestService {
     }
   }
 
-  /** Accepted events of these cases that may not be in ClickHouse yet (pending or being written). */
   /**
    * Every accepted event of these cases, stored in ClickHouse or not yet flushed: what deriving a case needs.
    * The buffers are read before ClickHouse, so an event being flushed meanwhile is found in one or the other.
+   * `derivation`: the stored ones with only what derivation reads (EventStore.derivationEventsOfCases: no
+   * applicant, no source), for the case projector.
    */
-  async eventsOfCases(caseIds: readonly string[]): Promise<Map<string, CaseEvent[]>> {
+  async eventsOfCases(caseIds: readonly string[], o: { derivation?: boolean } = {}): Promise<Map<string, CaseEvent[]>> {
     const unflushed = this.unflushedEvents(new Set(caseIds));
-    const stored = await this.o.store.eventsOfCases([...caseIds]);
+    const stored = o.derivation ? await this.o.store.derivationEventsOfCases(caseIds) : await this.o.store.eventsOfCases([...caseIds]);
     for (const row of unflushed) {
       const list = stored.get(row.case_id) ?? [];
       if (!list.some((e) => e.eventId === row.event_id)) list.push(eventOfRow(row));

@@ -6,6 +6,7 @@ import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './c
 import type { CaseStateStore } from './case-state.store.ts';
 import type { OpenCase, OpenCaseIndex, OpenCaseRow } from './open-case-index.ts';
 import { dayNumber } from './day-number.ts';
+import { DrainPacer } from './drain-pacer.ts';
 
 const day = (iso: string | null | undefined) => (iso ? dayNumber(iso) : null);
 
@@ -104,7 +105,12 @@ export class CaseProjector {
 
   start(intervalMs = 100): void {
     clearInterval(this.timer);
-    this.timer = setInterval(() => void this.drain(), intervalMs);
+    const pacer = new DrainPacer();
+    this.timer = setInterval(() => {
+      const started = performance.now();
+      if (this.running || !this.queue.size || !pacer.mayStart(started)) return;
+      void this.drain().then(() => pacer.ran(started, performance.now()));
+    }, intervalMs);
     this.timer.unref();
   }
 

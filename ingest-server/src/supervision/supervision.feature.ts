@@ -148,7 +148,7 @@ export const supervisionFeature = (ctx: FeatureContext, projected?: ProjectedVis
     events: new EventStore(ctx.backgroundClickhouse('case derivation'), ctx.db, ctx.config.piiKeys),
     states,
     index,
-    eventsOfCases: ctx.eventsOfCases,
+    eventsOfCases: (ids) => ctx.eventsOfCases(ids, { derivation: true }),
     derive: deriveContext,
     logger: log,
     now: ctx.now,
