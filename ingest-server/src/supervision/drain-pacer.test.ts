@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DrainPacer } from './drain-pacer.ts';
+import { DrainPacer, PacedRunner } from './drain-pacer.ts';
 
 describe('DrainPacer', () => {
   it('lets every tick start while nothing has run', () => {
@@ -44,5 +44,60 @@ describe('DrainPacer', () => {
     }
     expect(busy / 60_000).toBeLessThan(0.55);
     expect(queued).toBeLessThan(300);
+  });
+});
+
+describe('PacedRunner', () => {
+  /** Work that takes `ms` of the fake clock and resolves when `finish()` is called. */
+  function setup(maxGapMs = 300_000) {
+    let now = 0;
+    const runs: number[] = [];
+    let finish: () => void = () => undefined;
+    const runner = new PacedRunner(
+      () => {
+        runs.push(now);
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+      new DrainPacer(maxGapMs),
+      () => now,
+    );
+    return { runner, runs, at: (t: number) => (now = t), done: async (t: number) => ((now = t), finish(), await runner.idle()) };
+  }
+
+  it('after a 74 s refresh skips the ticks of the next 74 s, then runs', async () => {
+    const s = setup();
+    void s.runner.tick();
+    await s.done(74_000);
+    for (const t of [75_000, 90_000, 147_999]) {
+      s.at(t);
+      void s.runner.tick();
+      expect(s.runs).toEqual([0]);
+    }
+    s.at(148_000);
+    void s.runner.tick();
+    expect(s.runs).toEqual([0, 148_000]);
+  });
+
+  it('shares a run in progress, and a forced tick runs once it is done, paced or not', async () => {
+    const s = setup();
+    const first = s.runner.tick();
+    expect(s.runner.tick()).toBe(first);
+    const forced = s.runner.tick(true);
+    await s.done(10_000);
+    await first;
+    expect(s.runs).toEqual([0, 10_000]);
+    await s.done(10_500);
+    await forced;
+    expect(s.runs).toEqual([0, 10_000]);
+  });
+
+  it('runs every tick while refreshes are quick', async () => {
+    const s = setup();
+    for (const t of [0, 15_000, 30_000]) {
+      s.at(t);
+      void s.runner.tick();
+      await s.done(t + 2_000);
+    }
+    expect(s.runs).toEqual([0, 15_000, 30_000]);
   });
 });
