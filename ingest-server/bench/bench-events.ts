@@ -27,7 +27,55 @@ export function benchEvents(round: string, n: number) {
 
 /** The events as NDJSON bodies of `batch` lines. */
 export function benchBodies(round: string, n: number, batch: number): string[] {
-  const events = benchEvents(round, n);
+  return ndjsonBodies(benchEvents(round, n), batch);
+}
+
+/** A stored case a continued event belongs to (`openCasesSql`), and the type of its last step. */
+export interface OpenCase {
+  case_id: string;
+  type: string;
+  district: string;
+  department: string;
+  level: string;
+}
+
+/** The next step of an open case: it stays open (a review, a request for supplements, their arrival, a review again). */
+const NEXT_STEP: Record<string, string> = { submitted: 'accepted', accepted: 'reviewed', reviewed: 'supplement_requested', supplement_requested: 'supplement_received', supplement_received: 'reviewed' };
+
+/** Open cases of a history with an event in its last three days (a live feed's cases), at most `limit`. */
+export const openCasesSql = (db: string, limit: number) => `
+  SELECT case_id, argMax(type, occurred_at) AS type, any(district_code) AS district, any(department_code) AS department, any(level) AS level
+  FROM ${db}.case_events
+  WHERE case_id IN (SELECT case_id FROM ${db}.case_events WHERE occurred_at >= (SELECT max(occurred_at) FROM ${db}.case_events) - INTERVAL 3 DAY)
+  GROUP BY case_id
+  HAVING type IN (${Object.keys(NEXT_STEP).map((t) => `'${t}'`).join(', ')})
+  LIMIT ${limit}`;
+
+/**
+ * `n` events that continue stored open cases, one step each in turn (ids prefixed by `round`), occurring just
+ * before now: what a live feed sends, so the full path's projector looks up each case's stored events.
+ * `cases` is advanced in place.
+ */
+export function continuedEvents(round: string, n: number, cases: OpenCase[]) {
+  const now = Date.now();
+  return Array.from({ length: n }, (_, i) => {
+    const c = cases[i % cases.length]!;
+    c.type = NEXT_STEP[c.type] ?? 'reviewed';
+    return {
+      eventId: `${round}-${i}`,
+      caseId: c.case_id,
+      type: c.type,
+      occurredAt: new Date(now - 60_000 + Math.floor((i / n) * 50_000)).toISOString(),
+      districtCode: c.district,
+      level: c.level,
+      actorId: `staff-${i % 97}`,
+      ...(c.department ? { departmentCode: c.department } : {}),
+    };
+  });
+}
+
+/** Events as NDJSON bodies of `batch` lines. */
+export function ndjsonBodies(events: readonly object[], batch: number): string[] {
   const bodies: string[] = [];
   for (let i = 0; i < events.length; i += batch) bodies.push(events.slice(i, i + batch).map((e) => JSON.stringify(e)).join('\n'));
   return bodies;

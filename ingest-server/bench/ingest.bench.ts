@@ -3,11 +3,13 @@
  * ClickHouse, beside raw @clickhouse/client inserts of the same rows into the same engine and schema,
  * in the same run, alternating rounds so machine noise hits both. Prints both rates and their ratio.
  *
- *   pnpm bench:ingest [--events 200000] [--rounds 3] [--concurrency 4] [--data-dir D] [--raw-data-dir R] [--ready-timeout 60]
+ *   pnpm bench:ingest [--events 200000] [--rounds 3] [--concurrency 4] [--data-dir D] [--raw-data-dir R] [--continue-open] [--ready-timeout 60]
  *
  * `--data-dir`: the server runs on that data dir (a history, e.g. one `bench:scale --keep` left), not an empty
  * one; `--raw-data-dir`: the raw inserts go into that one (a copy of the same history: embedded ClickHouse
- * binds one data dir per process). Both are kept; the events posted stay in them. `--ready-timeout` (seconds): how long
+ * binds one data dir per process). Both are kept; the events posted stay in them. `--continue-open` (with both):
+ * the events continue the history's open cases (their next steps, as a live feed sends them), not new cases whose
+ * ids sort after every stored one, so the server's projector looks up each case's stored events. `--ready-timeout` (seconds): how long
  * the server's start may take (with DEDUP_EXPECTED_EVENTS changed it rebuilds its filter from every stored id once).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +20,7 @@ import { createClickhouse } from '../src/clickhouse/clickhouse-client.ts';
 import { migrate } from '../src/clickhouse/migrations.ts';
 import { toEventRow } from '../src/events/event-row.ts';
 import { ServerProcess } from '@tongban/fixtures/server-process';
-import { benchBodies, benchEvents } from './bench-events.ts';
+import { benchEvents, continuedEvents, ndjsonBodies, openCasesSql, type OpenCase } from './bench-events.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     'raw-data-dir': { type: 'string' },
     'ready-timeout': { type: 'string', default: '60' },
+    'continue-open': { type: 'boolean', default: false },
   },
 });
 const N = Number(args.events);
@@ -36,8 +39,8 @@ const CONCURRENCY = Number(args.concurrency);
 const BATCH = 1_000;
 let retries = 0;
 
-async function fullPath(server: ServerProcess, round: string): Promise<{ ackPerSec: number; storedPerSec: number }> {
-  const bodies = benchBodies(round, N, BATCH);
+async function fullPath(server: ServerProcess, events: readonly object[]): Promise<{ ackPerSec: number; storedPerSec: number }> {
+  const bodies = ndjsonBodies(events, BATCH);
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -85,12 +88,23 @@ async function main() {
   try {
     // Ids of this run only: a second run on the same kept data dir would otherwise post duplicates.
     const run = Date.now().toString(36);
+    // With --continue-open: the same open cases on both sides (each side's dir is a copy of the same history).
+    const open = args['continue-open'] ? await (await ch.query({ query: openCasesSql('tongban', 200_000), format: 'JSONEachRow' })).json<OpenCase>() : [];
+    if (args['continue-open']) {
+      if (!args['data-dir'] || !args['raw-data-dir']) throw new Error('--continue-open needs --data-dir and --raw-data-dir (copies of one history)');
+      if (!open.length) throw new Error('--continue-open: no open case with an event in the history\'s last three days');
+      console.log(`continuing ${fmt(open.length)} open cases of the history (their next steps)`);
+    }
+    const rawCases = open.map((c) => ({ ...c }));
+    const fullCases = open.map((c) => ({ ...c }));
+    const eventsOf = (side: 'raw' | 'full', round: number) =>
+      args['continue-open'] ? continuedEvents(`${side}${run}-${round}`, N, side === 'raw' ? rawCases : fullCases) : benchEvents(`${side}${run}-${round}`, N);
     for (let round = 0; round < ROUNDS; round++) {
-      const rows = benchEvents(`raw${run}-${round}`, N).map((e) => toEventRow(e as never, 'bench', Date.now(), []));
+      const rows = eventsOf('raw', round).map((e) => toEventRow(e as never, 'bench', Date.now(), []));
       const t0 = performance.now();
       for (let i = 0; i < rows.length; i += BATCH) await ch.insert({ table: 'tongban.events', values: rows.slice(i, i + BATCH), format: 'JSONEachRow' });
       const raw = N / ((performance.now() - t0) / 1000);
-      const full = await fullPath(server, `full${run}-${round}`);
+      const full = await fullPath(server, eventsOf('full', round));
       results.push({ raw, ack: full.ackPerSec, stored: full.storedPerSec });
       console.log(
         `round ${round + 1}: raw insert ${fmt(raw)} ev/s | full path acknowledged ${fmt(full.ackPerSec)} ev/s, stored ${fmt(full.storedPerSec)} ev/s | ratio stored/raw ${(full.storedPerSec / raw).toFixed(2)}`,
