@@ -1,6 +1,6 @@
 /**
  * The wall as a command center's kiosk, in Chromium against `pnpm start`'s own script on an empty data dir
- * (a small history, then the live simulator): red cases and non-zero 受理/办结 from the start, level bars
+ * (a small history, then the live simulator): red cases and 受理/办结 in the hour before now at any hour, level bars
  * that never collapse, cards that open their case, a display rotating through two screens, an alarm firing
  * once (the sound element played, muted), and a 6656×1792 spliced wall with every panel on screen.
  */
@@ -90,24 +90,32 @@ async function wall(token = 'dev-wall'): Promise<Page> {
 }
 
 describe('pnpm start on an empty data dir', () => {
-  it('lays down history first: red cases, 受理 and 办结 today, and the 演示数据 badge from the data', async () => {
+  it('lays down history first: red cases, 受理 and 办结 in the hour before now whatever the hour, and the 演示数据 badge from the data', async () => {
     expect(output).toMatch(/backfill .*100%/);
-    const overview = (await (await fetch(`${url}/api/v1/overview`, { headers: { authorization: 'Bearer dev-admin' } })).json()) as { totals: Record<string, number>; supervision: { counts: { red: number } } };
+    const overview = (await (await fetch(`${url}/api/v1/overview`, { headers: { authorization: 'Bearer dev-admin' } })).json()) as { supervision: { counts: { red: number } } };
     expect(overview.supervision.counts.red).toBeGreaterThan(0);
     const page = await wall();
-    await page.locator('[data-testid="red-flag-list"] .flag-red').first().waitFor({ timeout: 15_000 });
-    await page.getByTestId('simulated').waitFor();
-    // The live simulator continues the history round the clock: acceptances and completions at any hour.
-    const until = Date.now() + 60_000;
-    let totals: Record<string, number> = {};
-    while (Date.now() < until) {
-      totals = ((await (await fetch(`${url}/api/v1/overview`, { headers: { authorization: 'Bearer dev-admin' } })).json()) as typeof overview).totals;
-      if ((totals.accepted ?? 0) > 0 && (totals.completed ?? 0) > 0) break;
-      await new Promise((r) => setTimeout(r, 2000));
+    try {
+      await page.locator('[data-testid="red-flag-list"] .flag-red').first().waitFor({ timeout: 15_000 });
+      await page.getByTestId('simulated').waitFor();
+      // The history and then the live simulator go on round the clock: acceptances and completions in the
+      // hour before now, at any hour. (The hour, not today's counters: just after midnight those are rightly
+      // 0 for a minute or two at this rate.)
+      const until = Date.now() + 60_000;
+      let types = new Set<string>();
+      while (Date.now() < until) {
+        const to = Date.now();
+        const q = new URLSearchParams({ from: shanghaiIso(to - 3_600_000), to: shanghaiIso(to) });
+        const res = await fetch(`${url}/api/v1/replay/feed?${q}`, { headers: { authorization: 'Bearer dev-admin' } });
+        expect(res.status).toBe(200);
+        types = new Set(((await res.json()) as { events: Array<{ type: string }> }).events.map((e) => e.type));
+        if (types.has('accepted') && types.has('completed')) break;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      expect([...types]).toEqual(expect.arrayContaining(['accepted', 'completed']));
+    } finally {
+      await page.close();
     }
-    expect(totals.accepted ?? 0).toBeGreaterThan(0);
-    expect(totals.completed ?? 0).toBeGreaterThan(0);
-    await page.close();
   }, 120_000);
 });
 
@@ -175,7 +183,7 @@ describe('the wall screen', () => {
     // The token is kept: a reload without it is still the same display.
     expect(await page.evaluate(() => localStorage.getItem('tongban.display'))).toBe('rotator-token');
     await page.close();
-  }, 60_000);
+  }, 100_000);
 
   it('fires an alarm once for cases of its scope turned red: the sound played (muted), both listed', async () => {
     const page = await wall('alarmer-token');
