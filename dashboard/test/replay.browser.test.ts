@@ -113,6 +113,14 @@ describe('the wall replayed at a past instant', () => {
     expect(sockets).toEqual([]);
     // Paused again: a replay left playing at ×600 would load the machine for the tests after it.
     await page.getByTestId('replay-play').click();
+    // Paused between two of the player's reads of the counters: they are read again at the banner's instant (a
+    // whole second, the end of the last window), so they are exactly the API's for it.
+    await page.waitForTimeout(500);
+    const stopped = (await page.getByTestId('replay-at').textContent())!;
+    const atStop = (await server.get<ReplaySnapshot>(`/api/v1/replay?at=${stopped.replace(' ', 'T')}`, 'dev-wall')).body;
+    await expect.poll(async () => counter('submitted').textContent(), { timeout: 10_000 }).toBe(shown(atStop.today.totals.submitted ?? 0));
+    expect(await counter('accepted').textContent()).toBe(shown(atStop.today.totals.accepted ?? 0));
+    expect(await page.getByTestId('replay-at').textContent()).toBe(stopped);
   }, 60_000);
 
   it('is entered from the live wall: 回放 opens a time slider over the stored history and starts there at ×60', async () => {

@@ -43,6 +43,19 @@ export function advance(atMs: number, speed: number, elapsedMs: number, limitMs:
   return Math.min(limitMs, atMs + Math.max(0, elapsedMs) * speed);
 }
 
+/**
+ * Pure: the next feed window of a player at `fromMs` (a whole second) after `elapsedMs` of real time: it ends on
+ * a whole second, so the banner's instant (to the second) is exactly what the counters hold, and the real time
+ * it took (`consumedMs`) is what the player counts off (the rest carries to the next tick). `'wait'`: less than
+ * a second of replayed time yet; `'end'`: nothing left before `limitMs` (now).
+ */
+export function nextWindow(fromMs: number, speed: number, elapsedMs: number, limitMs: number): { toMs: number; consumedMs: number } | 'wait' | 'end' {
+  const target = advance(fromMs, speed, elapsedMs, limitMs);
+  const toMs = Math.floor(target / 1000) * 1000;
+  if (toMs > fromMs) return { toMs, consumedMs: (toMs - fromMs) / speed };
+  return target >= limitMs ? 'end' : 'wait';
+}
+
 /** `2026-11-20 10:00:05`: the replayed instant as the banner shows it (Shanghai). */
 export function formatReplayInstant(ms: number): string {
   return replayInstantText(ms).replace('T', ' ');

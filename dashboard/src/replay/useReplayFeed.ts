@@ -7,7 +7,7 @@ import { CaseItems } from '../live/case-items.ts';
 import { pendingCardDue } from '../live/feed-state.ts';
 import { initialLiveState, liveReducer, type LiveAction, type LiveState } from '../live/live-state.ts';
 import type { LiveFeed } from '../live/useLiveFeed.ts';
-import { advance, type ReplayParams, type ReplaySpeed } from './replay-clock.ts';
+import { nextWindow, type ReplayParams, type ReplaySpeed } from './replay-clock.ts';
 
 /** The player asks for the next events this often (real time). */
 const TICK_MS = 1_000;
@@ -96,11 +96,28 @@ export function useReplayFeed(params: ReplayParams): LiveFeed & { replay: Replay
     return () => abort.abort();
   }, [start, applyExtras]);
 
+  // Paused: the counters, red list and map read again at the banner's instant (while playing they are read every
+  // few ticks, so at a pause they could lag the instant on screen by as much).
+  useEffect(() => {
+    if (playing || !ready) return;
+    const abort = new AbortController();
+    void fetchRemote(url('/api/v1/replay', { at: cursor.current }), parseSnapshot, abort.signal).then(
+      (snap) => {
+        if (snap.state !== 'ok') return;
+        dispatch({ type: 'stats', stats: { serverTime: snap.data.at, today: snap.data.today, supervision: snap.data.supervision } });
+        applyExtras(snap.data);
+      },
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [playing, ready, applyExtras]);
+
   // Play forward: one feed window per tick, its events spread over the tick as they occurred.
   useEffect(() => {
     if (!playing || !ready) return;
     const abort = new AbortController();
-    const slices = new Set<ReturnType<typeof setTimeout>>();
+    // The fetched window's events still to show, by the timer that shows them.
+    const slices = new Map<ReturnType<typeof setTimeout>, LiveEvent[]>();
     const caseItems = new CaseItems();
     let busy = false;
     let ticks = 0;
@@ -111,16 +128,16 @@ export function useReplayFeed(params: ReplayParams): LiveFeed & { replay: Replay
       bus.emit(events);
     };
     const tick = async () => {
-      const now = performance.now();
-      const elapsed = now - last;
-      last = now;
       if (busy) return;
       const from = cursor.current;
-      const to = advance(from, speed, elapsed, Date.now() - 1_000);
-      if (to <= from) {
+      const next = nextWindow(from, speed, performance.now() - last, Date.now() - 1_000);
+      if (next === 'wait') return;
+      if (next === 'end') {
         setPlaying(false);
         return;
       }
+      const to = next.toMs;
+      last += next.consumedMs;
       busy = true;
       try {
         const feed = await fetchRemote(url('/api/v1/replay/feed', { from, to }), parseFeed, abort.signal);
@@ -137,7 +154,7 @@ export function useReplayFeed(params: ReplayParams): LiveFeed & { replay: Replay
               slices.delete(t);
               show(events);
             }, slice * SLICE_MS);
-            slices.add(t);
+            slices.set(t, events);
           }
           cursor.current = to;
           setAtMs(to);
@@ -161,8 +178,13 @@ export function useReplayFeed(params: ReplayParams): LiveFeed & { replay: Replay
     const timer = setInterval(() => void tick(), TICK_MS);
     return () => {
       clearInterval(timer);
-      for (const t of slices) clearTimeout(t);
       abort.abort();
+      // Paused (or another speed) mid-tick: the clock already says the window's end, so its events not shown
+      // yet are shown now, not dropped (the counters would lag the instant on screen until the next snapshot).
+      const rest = [...slices.values()].flat();
+      for (const t of slices.keys()) clearTimeout(t);
+      slices.clear();
+      show(rest);
     };
   }, [playing, ready, speed, bus, applyExtras]);
 
