@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ClickhouseProcess } from '@tongban/fixtures/clickhouse-process';
 import { RedisProcess } from '@tongban/fixtures/redis-process';
 import { ServerProcess } from '@tongban/fixtures/server-process';
-import { caseEvents } from './events.fixture.ts';
+import { caseEvents, recentToday } from './events.fixture.ts';
 
 /**
  * The shared ClickHouse endpoint down for 30 s under two server nodes (A holds the engine's lease, B follows),
@@ -44,7 +44,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
+const minuteAgo = () => recentToday(60_000);
 /** One `submitted` event per case, a minute old (so a wall shows it live). */
 const events = (ids: string[]) => ids.map((id) => ({ ...caseEvents(id)[0]!, occurredAt: minuteAgo() }));
 

@@ -4,7 +4,7 @@ import { addCalendarDays, defaultWorkingCalendar as cal, shanghaiDate } from '@t
 import { ClickhouseProcess } from '@tongban/fixtures/clickhouse-process';
 import { RedisProcess } from '@tongban/fixtures/redis-process';
 import { ServerProcess } from '@tongban/fixtures/server-process';
-import { caseEvents } from './events.fixture.ts';
+import { caseEvents, recentToday } from './events.fixture.ts';
 
 /**
  * Several machines on one: three server nodes (each its own process and DATA_DIR for its ingest log), one
@@ -73,7 +73,7 @@ async function eventually<T>(check: () => Promise<T | undefined> | T | undefined
 }
 
 const count = async (where: string) => Number((await clickhouse.query<{ n: string }>(`SELECT count() AS n FROM tongban.events WHERE ${where}`))[0]!.n);
-const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
+const minuteAgo = () => recentToday(60_000);
 
 describe('several server nodes on one Redis and one ClickHouse', () => {
   it('delivers an event posted to node A to a wall on node B, with the same today figures everywhere', async () => {

@@ -21,7 +21,7 @@ import {
   type WireSchema,
 } from '@tongban/shared';
 import { ServerProcess } from '@tongban/fixtures/server-process';
-import { caseEvents } from './events.fixture.ts';
+import { caseEvents, recentToday } from './events.fixture.ts';
 
 /**
  * The server builds every message and answer the pages read as the wire contract (shared/src/wire) says:
@@ -51,8 +51,8 @@ describe('the wire contract, as the real server speaks it', () => {
     await server.eventually(async () => (messages.snapshot!.length ? true : undefined));
     expectWire(SnapshotSchema, messages.snapshot![0]);
 
-    // Two steps of a case in the last minutes, so they count today whatever the hour in Shanghai.
-    const events = caseEvents('WIRE-1', '500118').slice(0, 2).map((e, i) => ({ ...e, occurredAt: new Date(Date.now() - (2 - i) * 60_000).toISOString() }));
+    // Two steps of a case in the last minutes, inside today whatever the hour in Shanghai (recentToday).
+    const events = caseEvents('WIRE-1', '500118').slice(0, 2).map((e, i) => ({ ...e, occurredAt: recentToday((2 - i) * 60_000) }));
     expect((await server.post(events)).status).toBe(200);
     await server.eventually(async () => (messages['case:event']!.length >= 2 && messages.stats!.length ? true : undefined));
     for (const e of messages['case:event']!) expectWire(LiveEventSchema, e);
@@ -75,7 +75,7 @@ describe('the wire contract, as the real server speaks it', () => {
     expectWire(AreaOverviewSchema, (await server.get('/api/v1/wall/townships?districtCode=500118', 'dev-wall')).body);
     const nowAt = encodeURIComponent(shanghaiIso(Date.now()));
     expectWire(ReplaySnapshotSchema, (await server.get(`/api/v1/replay?at=${nowAt}`)).body);
-    expectWire(ReplayFeedSchema, (await server.get(`/api/v1/replay/feed?from=${encodeURIComponent(shanghaiIso(Date.now() - 60_000))}&to=${nowAt}`)).body);
+    expectWire(ReplayFeedSchema, (await server.get(`/api/v1/replay/feed?from=${encodeURIComponent(shanghaiIso(Date.parse(recentToday(60_000))))}&to=${nowAt}`)).body);
     expectWire(ReplayRangeSchema, (await server.get('/api/v1/replay/range')).body);
     const month = shanghaiMonth(Date.now());
     expectWire(WallWuduSchema, (await server.get(`/api/v1/metrics/wudu?period=${month}`)).body);
