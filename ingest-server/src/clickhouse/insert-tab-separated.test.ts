@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickhouse, insertTabSeparated, QUERY_SETTINGS, type Clickhouse } from './clickhouse-client.ts';
+import { createClickhouse, forEachTabSeparatedLine, insertTabSeparated, QUERY_SETTINGS, type Clickhouse } from './clickhouse-client.ts';
 
 /*
  * The bulk writers' TabSeparated insert (embedded: chDB's raw insert of the bytes) on a real engine: it stores
  * exactly what the client's insert of the same body stores, escapes, NULLs, arrays and Chinese text included,
- * with its settings clause; a malformed body is refused with the engine's error and stores nothing.
+ * with its settings clause; a malformed body is refused with the engine's error and stores nothing. The bulk
+ * readers' line reader (embedded: chDB's bytes cut at newlines) gives the lines the client's row stream gives.
  */
 let dir: string;
 let ch: Clickhouse;
@@ -53,5 +54,28 @@ describe('insertTabSeparated (embedded)', () => {
     const bad = `c-9\tname\tnot a time\t[]\t1\n`;
     await expect(insertTabSeparated(ch, { table: 'x.raw', columns: COLUMNS, body: BODY + bad })).rejects.toThrow(/DateTime64|parse|Cannot/i);
     expect(await rows('raw')).toHaveLength(3);
+  });
+});
+
+describe('forEachTabSeparatedLine (embedded)', () => {
+  const read = async (query: string, query_params?: Record<string, unknown>) => {
+    const lines: string[] = [];
+    await forEachTabSeparatedLine(ch, { query, query_params }, (l) => lines.push(l));
+    return lines;
+  };
+
+  it('gives the lines of the client’s row stream, escapes and Chinese text included, with parameters', async () => {
+    const query = `SELECT id, name, at, flags, n FROM x.raw WHERE id >= {from:String} ORDER BY id`;
+    const rs = await ch.query({ query, query_params: { from: 'c-2' }, format: 'TabSeparated', clickhouse_settings: QUERY_SETTINGS });
+    const client: string[] = [];
+    for await (const batch of rs.stream<unknown>()) for (const row of batch) client.push(row.text);
+    const lines = await read(query, { from: 'c-2' });
+    expect(lines).toEqual(client);
+    expect(lines).toEqual([`c-2\tit\\'s "quoted"\\nnext line\t\\N\t[]\t\\N`, `c-3\t\t1969-12-31 23:59:59.999\t['引号”‘']\t9007199254740991`]);
+  });
+
+  it('gives no line for an empty answer, and the engine’s error for a bad query', async () => {
+    expect(await read(`SELECT id FROM x.raw WHERE id = {id:String}`, { id: "no' such" })).toEqual([]);
+    await expect(read(`SELECT no_such_column FROM x.raw`)).rejects.toThrow(/no_such_column|Unknown/i);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
-import { QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
+import { forEachTabSeparatedLine, QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
 import { contentKeys, eventContent, fromEventRow, openEventRow, openRaw, type EventRow, type RejectedRow, type StoredEventRow } from './event-row.ts';
 import { type Applicant, type CaseEvent, shanghaiIso } from '@tongban/shared';
 import { decryptPii, tryDecryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
@@ -15,7 +15,9 @@ const sql = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const KEY_PAGE = 1_000_000;
 
 /** The columns of `derivationPage`, in the order its parser reads them. */
-const DERIVATION_COLUMNS = `event_id, case_id, type, toUnixTimestamp64Milli(occurred_at), item_code, district_code, township_code, village_code,
+// occurred_at as the ISO text shanghaiIso writes ('YYYY-MM-DDThh:mm:ss.sss+08:00'; the column is a Shanghai
+// DateTime64(3), so toString prints its wall time with milliseconds): built by the engine, not a Date per event.
+const DERIVATION_COLUMNS = `event_id, case_id, type, concat(replaceOne(toString(occurred_at), ' ', 'T'), '+08:00'), item_code, district_code, township_code, village_code,
   level, department_code, channel, actor_id, rating, visits, if(type = 'extended', note, ''), extension_days`;
 const DERIVATION_FIELDS = 16;
 
@@ -357,24 +359,18 @@ export class EventStore {
 
   /** Rows of `case_events` matching `where` in case order, parsed from DERIVATION_COLUMNS, grouped by case. */
   private async derivationRows(where: string, params: Record<string, unknown>, limit = ''): Promise<{ cases: Map<string, CaseEvent[]>; rows: number; last: string }> {
-    const rs = await this.ch.query({
-      query: `SELECT ${DERIVATION_COLUMNS} FROM ${this.db}.case_events
-              WHERE ${where} ORDER BY case_id, occurred_at, event_id ${limit}`,
-      query_params: params,
-      format: 'TabSeparated',
-      clickhouse_settings: QUERY_SETTINGS,
-    });
     const cases = new Map<string, CaseEvent[]>();
     let list: CaseEvent[] = [];
     let current = '';
     let rows = 0;
-    // Line by line (the client decodes each row on its own), never one string of the whole page: a page's text
-    // decoded at once is an external string, and every field sliced from it (a case id, a holder) would keep the
-    // whole page alive outside the V8 heap for as long as anything holds that field. The open-case index keeps
-    // the first of every code and holder it sees, so a pass kept nearly every page of history (22.7 GB resident at
-    // 100M events, issue 16). A field sliced from a row keeps at most that row.
-    for await (const batch of rs.stream<unknown>()) for (const line of batch) {
-      const f = line.text.split('\t');
+    // Line by line, never one string of the whole page: a page's text decoded at once is an external string, and
+    // every field sliced from it (a case id, a holder) would keep the whole page alive outside the V8 heap for as
+    // long as anything holds that field. The open-case index keeps the first of every code and holder it sees, so
+    // a pass kept nearly every page of history (22.7 GB resident at 100M events, issue 16). A field sliced from a
+    // row keeps at most that row.
+    const query = `SELECT ${DERIVATION_COLUMNS} FROM ${this.db}.case_events WHERE ${where} ORDER BY case_id, occurred_at, event_id ${limit}`;
+    await forEachTabSeparatedLine(this.ch, { query, query_params: params }, (text) => {
+      const f = text.split('\t');
       if (f.length !== DERIVATION_FIELDS) throw new Error(`derivation page: a row of ${f.length} fields, expected ${DERIVATION_FIELDS}`);
       rows++;
       const caseId = tsv(f[1]!);
@@ -387,7 +383,7 @@ export class EventStore {
         eventId: tsv(f[0]!),
         caseId,
         type,
-        occurredAt: shanghaiIso(Number(f[3])),
+        occurredAt: f[3]!,
         itemCode: tsvOpt(f[4]!),
         districtCode: tsv(f[5]!),
         townshipCode: tsvOpt(f[6]!),
@@ -402,7 +398,7 @@ export class EventStore {
         note: f[14] === '' ? undefined : decryptedNote(tsv(f[14]!), this.piiKeys),
         extensionDays: tsvNumber(f[15]!),
       });
-    }
+    });
     return { cases, rows, last: current };
   }
 
