@@ -150,7 +150,10 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
   let stageSince = first.occurredAt;
   const districts = new Set<string>();
   let districtCode = first.districtCode;
+  const openPause = (kind: 'supplement' | 'special') => pauses.find((p) => p.to === undefined && (p.kind ?? 'supplement') === kind);
 
+  // An event's Shanghai date is taken only where a pause or a completion needs it: the bulk derivation derives
+  // every event of history, and most events are neither (issue 16).
   for (const e of events) {
     itemCode ||= e.itemCode ?? '';
     departmentCode = e.departmentCode ?? departmentCode;
@@ -166,8 +169,6 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
       districtCode = e.districtCode;
       stageSince = e.occurredAt;
     }
-    const openPause = (kind: 'supplement' | 'special') => pauses.find((p) => p.to === undefined && (p.kind ?? 'supplement') === kind);
-    const day = shanghaiDate(e.occurredAt);
     switch (e.type) {
       case 'submitted':
         submittedAt ??= e.occurredAt;
@@ -182,12 +183,13 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
       case 'supplement_requested':
       case 'suspended':
         if (e.type === 'supplement_requested') supplements++;
-        if (!openPause(PAUSE_KIND[e.type])) pauses.push({ from: day, kind: PAUSE_KIND[e.type] });
+        if (!openPause(PAUSE_KIND[e.type])) pauses.push({ from: shanghaiDate(e.occurredAt), kind: PAUSE_KIND[e.type] });
         if (!CLOSED_BY.has(stageStatusEvent(status))) status = 'paused';
         break;
       case 'supplement_received':
       case 'resumed': {
         const open = openPause(PAUSE_KIND[e.type]);
+        const day = shanghaiDate(e.occurredAt);
         if (open) open.to = day < open.from ? open.from : day;
         if (status === 'paused' && !pauses.some((p) => p.to === undefined)) status = 'in_progress';
         break;
@@ -202,6 +204,7 @@ export function deriveCaseState(input: readonly CaseEvent[], ctx: DeriveContext)
           if (acceptedAt === null) flags.add('completion_before_acceptance');
           visits = e.visits ?? null;
           // Completed while a pause is open: the pause ends at completion, so the case gets its verdict.
+          const day = shanghaiDate(e.occurredAt);
           for (const p of pauses) {
             if (p.to !== undefined) continue;
             p.to = day < p.from ? p.from : day;
