@@ -76,7 +76,7 @@ export function createClickhouse(
   return o.inlineParams ? withInlinedParams(client) : client;
 }
 
-/** The embedded engine's own calls of each embedded client (insertTabSeparated, forEachTabSeparatedLine). */
+/** The embedded engine's own calls of each embedded client (insertTabSeparated, tabSeparatedBytes). */
 const rawInserts = new WeakMap<Clickhouse, ChdbExtension>();
 const RAW_SETTINGS = Object.fromEntries(Object.entries(QUERY_SETTINGS).map(([k, v]) => [k, String(v)]));
 
@@ -108,29 +108,33 @@ const stringLiteral = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, 
 const SETTINGS_CLAUSE = `SETTINGS ${Object.entries(QUERY_SETTINGS).map(([k, v]) => `${k} = ${typeof v === 'number' ? v : stringLiteral(String(v))}`).join(', ')}`;
 
 /**
- * Calls `line` with each line of a SELECT's TabSeparated answer (without its newline), in order. Each line is
- * a string of its own, so a field sliced from it keeps that line alive, never the whole answer. Embedded, the
- * answer's bytes come straight from chDB and are cut at newlines here: for a page of 200,000 events about a
- * third of the time of the client's row stream, which decodes every row into an object first (issue 16,
- * bench/derivation.bench.ts). With a ClickHouse server, the client's row stream. `query` must not end in
- * SETTINGS or FORMAT.
+ * A SELECT's TabSeparated answer as bytes (cut into lines by `forEachLine`). Embedded, the bytes come straight
+ * from chDB: for a page of 200,000 events about a third of the time of the client's row stream, which decodes
+ * every row into an object first (issue 16). With a ClickHouse server, the client's text. `query` must not end
+ * in SETTINGS or FORMAT.
  */
-export async function forEachTabSeparatedLine(ch: Clickhouse, o: { query: string; query_params?: Record<string, unknown> }, line: (text: string) => void): Promise<void> {
+export async function tabSeparatedBytes(ch: Clickhouse, o: { query: string; query_params?: Record<string, unknown> }): Promise<Buffer> {
   const raw = rawInserts.get(ch);
   if (raw) {
     const sql = `${o.query_params ? inlineParams(o.query, o.query_params) : o.query}\n${SETTINGS_CLAUSE} FORMAT TabSeparated`;
     const bytes = (await raw.queryAsync(sql)).bytes();
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let start = 0; start < buf.length; ) {
-      let end = buf.indexOf(10, start);
-      if (end < 0) end = buf.length;
-      line(buf.toString('utf8', start, end));
-      start = end + 1;
-    }
-    return;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   const rs = await ch.query({ query: o.query, query_params: o.query_params, format: 'TabSeparated', clickhouse_settings: QUERY_SETTINGS });
-  for await (const batch of rs.stream<unknown>()) for (const row of batch) line(row.text);
+  return Buffer.from(await rs.text(), 'utf8');
+}
+
+/**
+ * Calls `line` with each line of TabSeparated bytes (without its newline), in order, until it returns false.
+ * Each line is a string of its own, so a field sliced from it keeps that line alive, never the whole answer.
+ */
+export function forEachLine(bytes: Buffer, line: (text: string) => boolean | void): void {
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    if (line(bytes.toString('utf8', start, end)) === false) return;
+    start = end + 1;
+  }
 }
 
 /**

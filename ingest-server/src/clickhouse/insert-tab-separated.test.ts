@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickhouse, forEachTabSeparatedLine, insertTabSeparated, QUERY_SETTINGS, type Clickhouse } from './clickhouse-client.ts';
+import { createClickhouse, forEachLine, insertTabSeparated, tabSeparatedBytes, QUERY_SETTINGS, type Clickhouse } from './clickhouse-client.ts';
 
 /*
  * The bulk writers' TabSeparated insert (embedded: chDB's raw insert of the bytes) on a real engine: it stores
@@ -57,10 +57,10 @@ describe('insertTabSeparated (embedded)', () => {
   });
 });
 
-describe('forEachTabSeparatedLine (embedded)', () => {
+describe('tabSeparatedBytes and forEachLine (embedded)', () => {
   const read = async (query: string, query_params?: Record<string, unknown>) => {
     const lines: string[] = [];
-    await forEachTabSeparatedLine(ch, { query, query_params }, (l) => lines.push(l));
+    forEachLine(await tabSeparatedBytes(ch, { query, query_params }), (l) => void lines.push(l));
     return lines;
   };
 
@@ -72,6 +72,12 @@ describe('forEachTabSeparatedLine (embedded)', () => {
     const lines = await read(query, { from: 'c-2' });
     expect(lines).toEqual(client);
     expect(lines).toEqual([`c-2\tit\\'s "quoted"\\nnext line\t\\N\t[]\t\\N`, `c-3\t\t1969-12-31 23:59:59.999\t['引号”‘']\t9007199254740991`]);
+  });
+
+  it('stops at the first line its callback refuses', () => {
+    const seen: string[] = [];
+    forEachLine(Buffer.from('a\tb\nc\n渝\td\ne\n'), (l) => (seen.push(l), l !== '渝\td'));
+    expect(seen).toEqual(['a\tb', 'c', '渝\td']);
   });
 
   it('gives no line for an empty answer, and the engine’s error for a bad query', async () => {

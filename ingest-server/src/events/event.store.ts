@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clickhouse } from '../clickhouse/clickhouse-client.ts';
-import { forEachTabSeparatedLine, QUERY_SETTINGS } from '../clickhouse/clickhouse-client.ts';
+import { forEachLine, QUERY_SETTINGS, tabSeparatedBytes } from '../clickhouse/clickhouse-client.ts';
 import { contentKeys, eventContent, fromEventRow, openEventRow, openRaw, type EventRow, type RejectedRow, type StoredEventRow } from './event-row.ts';
 import { type Applicant, type CaseEvent, shanghaiIso } from '@tongban/shared';
 import { decryptPii, tryDecryptPii, type PiiKeyring } from '@tongban/shared/pii-crypto';
@@ -20,6 +20,16 @@ const KEY_PAGE = 1_000_000;
 const DERIVATION_COLUMNS = `event_id, case_id, type, concat(replaceOne(toString(occurred_at), ' ', 'T'), '+08:00'), item_code, district_code, township_code, village_code,
   level, department_code, channel, actor_id, rating, visits, if(type = 'extended', note, ''), extension_days`;
 const DERIVATION_FIELDS = 16;
+const derivationQuery = (db: string, where: string, limit = '') =>
+  `SELECT ${DERIVATION_COLUMNS} FROM ${db}.case_events WHERE ${where} ORDER BY case_id, occurred_at, event_id ${limit}`;
+
+/** A page of the bulk derivation as read from the engine (EventStore.derivationPageBytes). */
+export interface DerivationPageBytes {
+  bytes: Buffer;
+  rows: number;
+  /** The last case the page holds whole, or null when the page is empty (the log ends). */
+  lastCaseId: string | null;
+}
 
 /** A TabSeparated field as its string (ClickHouse escapes \\, tab, newline and a few more with a backslash). */
 const TSV_ESCAPES: Record<string, string> = { b: '\b', f: '\f', r: '\r', n: '\n', t: '\t', '0': '\0', "'": "'", '\\': '\\' };
@@ -334,12 +344,57 @@ export class EventStore {
    * what derivation never reads (applicant, source); the note is read for `extended` only (the 延期's note).
    */
   async derivationPage(afterCaseId: string, maxRows: number): Promise<{ cases: Map<string, CaseEvent[]>; lastCaseId: string | null; rows: number }> {
-    const { cases, rows, last } = await this.derivationRows(`case_id > {after:String}`, { after: afterCaseId, n: maxRows }, 'LIMIT {n:UInt32}');
-    // The last case may be cut by the LIMIT: leave it for the next page, unless it is the only one.
-    if (rows === maxRows && cases.size > 1) cases.delete(last);
-    let lastCaseId: string | null = null;
-    for (const id of cases.keys()) lastCaseId = id;
-    return { cases, lastCaseId, rows };
+    const page = await this.derivationPageBytes(afterCaseId, maxRows);
+    const cases = new Map<string, CaseEvent[]>();
+    this.eachDerivationCase(page, (caseId, events) => cases.set(caseId, events));
+    return { cases, lastCaseId: page.lastCaseId, rows: page.rows };
+  }
+
+  /**
+   * A page of `derivationPage` as the engine's bytes, not parsed yet, and the last case it holds whole
+   * (`lastCaseId`, null for an empty page): the bulk derivation asks for the next page while it parses this one.
+   * The last case may be cut by the LIMIT: it is left for the next page, unless it is the only one.
+   */
+  async derivationPageBytes(afterCaseId: string, maxRows: number): Promise<DerivationPageBytes> {
+    const bytes = await tabSeparatedBytes(this.ch, { query: derivationQuery(this.db, `case_id > {after:String}`, 'LIMIT {n:UInt32}'), query_params: { after: afterCaseId, n: maxRows } });
+    let rows = 0;
+    for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) rows++;
+    if (!rows) return { bytes, rows, lastCaseId: null };
+    const caseIdAt = (lineEnd: number) => {
+      const start = bytes.lastIndexOf(10, lineEnd - 1) + 1;
+      const idStart = bytes.indexOf(9, start) + 1;
+      return { start, id: tsv(bytes.toString('utf8', idStart, bytes.indexOf(9, idStart))) };
+    };
+    let line = caseIdAt(bytes.length - 1);
+    const last = line.id;
+    if (rows === maxRows) {
+      while (line.start > 0 && line.id === last) line = caseIdAt(line.start - 1);
+    }
+    return { bytes, rows, lastCaseId: line.id };
+  }
+
+  /**
+   * Calls `onCase` with each case of a page up to its `lastCaseId`, in case order, as soon as the case's last
+   * event is parsed: the bulk derivation derives it then, so a page's events die young instead of living (and
+   * being copied by the collector) until the whole page is parsed.
+   */
+  eachDerivationCase(page: DerivationPageBytes, onCase: (caseId: string, events: CaseEvent[]) => void): void {
+    if (page.lastCaseId === null) return;
+    let list: CaseEvent[] = [];
+    let current: string | undefined;
+    let pastLast = false;
+    forEachLine(page.bytes, (text) => {
+      const e = this.derivationEvent(text);
+      if (e.caseId !== current) {
+        if (current !== undefined) onCase(current, list);
+        // The rest of the page is the case cut by the LIMIT.
+        if (current === page.lastCaseId) return !(pastLast = true);
+        current = e.caseId;
+        list = [];
+      }
+      list.push(e);
+    });
+    if (!pastLast && current !== undefined) onCase(current, list);
   }
 
   /**
@@ -351,55 +406,46 @@ export class EventStore {
   async derivationEventsOfCases(caseIds: readonly string[]): Promise<Map<string, CaseEvent[]>> {
     const out = new Map<string, CaseEvent[]>();
     for (let i = 0; i < caseIds.length; i += LOOKUP_CHUNK) {
-      const { cases } = await this.derivationRows(`case_id IN {ids:Array(String)}`, { ids: caseIds.slice(i, i + LOOKUP_CHUNK) });
-      for (const [id, list] of cases) out.set(id, list);
+      const bytes = await tabSeparatedBytes(this.ch, { query: derivationQuery(this.db, `case_id IN {ids:Array(String)}`), query_params: { ids: caseIds.slice(i, i + LOOKUP_CHUNK) } });
+      forEachLine(bytes, (text) => {
+        const e = this.derivationEvent(text);
+        let list = out.get(e.caseId);
+        if (!list) out.set(e.caseId, (list = []));
+        list.push(e);
+      });
     }
     return out;
   }
 
-  /** Rows of `case_events` matching `where` in case order, parsed from DERIVATION_COLUMNS, grouped by case. */
-  private async derivationRows(where: string, params: Record<string, unknown>, limit = ''): Promise<{ cases: Map<string, CaseEvent[]>; rows: number; last: string }> {
-    const cases = new Map<string, CaseEvent[]>();
-    let list: CaseEvent[] = [];
-    let current = '';
-    let rows = 0;
-    // Line by line, never one string of the whole page: a page's text decoded at once is an external string, and
-    // every field sliced from it (a case id, a holder) would keep the whole page alive outside the V8 heap for as
-    // long as anything holds that field. The open-case index keeps the first of every code and holder it sees, so
-    // a pass kept nearly every page of history (22.7 GB resident at 100M events, issue 16). A field sliced from a
-    // row keeps at most that row.
-    const query = `SELECT ${DERIVATION_COLUMNS} FROM ${this.db}.case_events WHERE ${where} ORDER BY case_id, occurred_at, event_id ${limit}`;
-    await forEachTabSeparatedLine(this.ch, { query, query_params: params }, (text) => {
-      const f = text.split('\t');
-      if (f.length !== DERIVATION_FIELDS) throw new Error(`derivation page: a row of ${f.length} fields, expected ${DERIVATION_FIELDS}`);
-      rows++;
-      const caseId = tsv(f[1]!);
-      if (caseId !== current) {
-        current = caseId;
-        cases.set(caseId, (list = []));
-      }
-      const type = f[2] as CaseEvent['type'];
-      list.push({
-        eventId: tsv(f[0]!),
-        caseId,
-        type,
-        occurredAt: f[3]!,
-        itemCode: tsvOpt(f[4]!),
-        districtCode: tsv(f[5]!),
-        townshipCode: tsvOpt(f[6]!),
-        villageCode: tsvOpt(f[7]!),
-        level: f[8] as CaseEvent['level'],
-        departmentCode: tsvOpt(f[9]!),
-        channel: tsvOpt(f[10]!) as CaseEvent['channel'],
-        actorId: tsvOpt(f[11]!),
-        applicant: undefined,
-        rating: tsvNumber(f[12]!),
-        visits: tsvNumber(f[13]!),
-        note: f[14] === '' ? undefined : decryptedNote(tsv(f[14]!), this.piiKeys),
-        extensionDays: tsvNumber(f[15]!),
-      });
-    });
-    return { cases, rows, last: current };
+  /**
+   * One line of DERIVATION_COLUMNS as an event. Each line is a string of its own (forEachLine), never a slice of
+   * a whole page's text: every field sliced from a page decoded at once would keep the whole page alive for as
+   * long as anything holds that field. The open-case index keeps the first of every code and holder it sees, so
+   * a pass kept nearly every page of history (22.7 GB resident at 100M events, issue 16). A field sliced from a
+   * line keeps at most that line.
+   */
+  private derivationEvent(text: string): CaseEvent {
+    const f = text.split('\t');
+    if (f.length !== DERIVATION_FIELDS) throw new Error(`derivation page: a row of ${f.length} fields, expected ${DERIVATION_FIELDS}`);
+    return {
+      eventId: tsv(f[0]!),
+      caseId: tsv(f[1]!),
+      type: f[2] as CaseEvent['type'],
+      occurredAt: f[3]!,
+      itemCode: tsvOpt(f[4]!),
+      districtCode: tsv(f[5]!),
+      townshipCode: tsvOpt(f[6]!),
+      villageCode: tsvOpt(f[7]!),
+      level: f[8] as CaseEvent['level'],
+      departmentCode: tsvOpt(f[9]!),
+      channel: tsvOpt(f[10]!) as CaseEvent['channel'],
+      actorId: tsvOpt(f[11]!),
+      applicant: undefined,
+      rating: tsvNumber(f[12]!),
+      visits: tsvNumber(f[13]!),
+      note: f[14] === '' ? undefined : decryptedNote(tsv(f[14]!), this.piiKeys),
+      extensionDays: tsvNumber(f[15]!),
+    };
   }
 
   /** Whether any event occurred before this Shanghai date (a report period with nothing before its end has nothing to report). */

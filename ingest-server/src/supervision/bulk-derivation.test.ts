@@ -58,4 +58,16 @@ describe('the bulk case derivation', () => {
     expect(row!.states).toBe(row!.cases);
     expect(row!.cases).toBeGreaterThan(1_000);
   }, 120_000);
+
+  it('opens in the pass the clock of every bad rating in the log (its states keep their rated events)', async () => {
+    // The backfill's app started on an empty dir, so the one-off catch-up of rating clocks found nothing and set its
+    // mark: every clock here was opened by the bulk pass, from the rated events its states kept.
+    const query = path.join(serverDir, 'test/chdb-query.ts');
+    const sql = `SELECT (SELECT uniqExact(event_id) FROM tongban.case_events WHERE type = 'rated' AND rating <= 2) AS bad,
+                        (SELECT uniqExact(event_id) FROM tongban.rating_clocks) AS clocks`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', query, dir, sql], { cwd: serverDir });
+    const [row] = JSON.parse(stdout) as Array<{ bad: number; clocks: number }>;
+    expect(row!.bad).toBeGreaterThan(0);
+    expect(row!.clocks).toBe(row!.bad);
+  }, 120_000);
 });

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { shanghaiDate, type CaseEvent } from '@tongban/shared';
-import type { EventStore } from '../events/event.store.ts';
+import { shanghaiDate, shanghaiDateTime, type CaseEvent } from '@tongban/shared';
+import type { DerivationPageBytes, EventStore } from '../events/event.store.ts';
 import type { Warning } from './case-clock.ts';
 import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './case-state.ts';
-import type { CaseStateStore } from './case-state.store.ts';
+import { caseStateLine, type CaseStateStore } from './case-state.store.ts';
 import type { OpenCase, OpenCaseIndex, OpenCaseRow } from './open-case-index.ts';
 import { dayNumber } from './day-number.ts';
 import { DrainPacer } from './drain-pacer.ts';
@@ -11,6 +11,12 @@ import { DrainPacer } from './drain-pacer.ts';
 const day = (iso: string | null | undefined) => (iso ? dayNumber(iso) : null);
 
 const BATCH = 2_000;
+/** Derived states, versioned `now`; a bulk page's also as their `case_state` lines, built as each was derived. */
+interface Derived {
+  states: CaseState[];
+  now: number;
+  lines?: string[];
+}
 /** Rows of `case_events` per page of the bulk derivation. */
 const PAGE_ROWS = 200_000;
 
@@ -23,7 +29,10 @@ interface Options {
   derive: () => DeriveContext;
   /** A case's open-case warning changed (`previous` undefined for a case new to the index). */
   onWarningChange: (state: CaseState, previous: Warning | undefined, warning: Warning) => void;
-  /** After a batch is derived and written (bad-rating clocks, deadline history). `bulk`: a pass over history. */
+  /**
+   * After a batch is derived and written (bad-rating clocks, deadline history). `bulk`: a pass over history, whose
+   * states keep only their `rated` events (projectAll).
+   */
   afterApply?: (states: CaseState[], bulk: boolean) => Promise<void>;
   logger: Logger;
   now: () => number;
@@ -185,34 +194,38 @@ export class CaseProjector {
    * Derives all cases of the event log, page by page in case order (after a bulk backfill, or a first start).
    * The pages hold only what derivation reads (EventStore.derivationPage): the states' `events` lack the
    * applicant and source, which nothing downstream of a bulk pass reads.
+   *
+   * Each case is derived as soon as its last event is parsed, its `case_state` line built at once, and its state
+   * then keeps only its `rated` events (what `afterApply` reads of a bulk pass: the bad-rating clocks). So a
+   * page's events die young: kept until the page was written, they were copied by the collector again and again
+   * (a third of the pass's main thread, issue 16).
    */
   async projectAll(onProgress?: (cases: number) => void): Promise<number> {
     let total = 0;
     const phases = (this.bulkPhases = { events: 0, readMs: 0, deriveMs: 0, writeMs: 0, afterMs: 0 });
     const read = (after: string) => {
-      const page = this.o.events.derivationPage(after, PAGE_ROWS);
+      const page = this.o.events.derivationPageBytes(after, PAGE_ROWS);
       page.catch(() => undefined); // awaited below; a page read ahead of a failed one must not go unhandled
       return page;
     };
-    // One page read ahead: ClickHouse reads and formats page n + 1 while page n is derived and written. And
-    // page n + 1 is derived (JavaScript) while page n is written (the engine, off the main thread); the
+    // One page read ahead: ClickHouse reads and formats page n + 1 while page n is parsed, derived and written.
+    // And page n + 1 is derived (JavaScript) while page n is written (the engine, off the main thread); the
     // writes stay in page order.
     let next = read('');
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const t0 = performance.now();
-      const { cases, lastCaseId } = await next;
+      const page = await next;
       phases.readMs += performance.now() - t0;
-      if (lastCaseId === null) {
+      if (page.lastCaseId === null) {
         await writing;
         return total;
       }
-      next = read(lastCaseId);
-      for (const events of cases.values()) phases.events += events.length;
-      const derived = this.derive(cases, phases);
+      next = read(page.lastCaseId);
+      const derived = this.deriveBulkPage(page, phases);
       await writing;
       writing = this.persist(derived, true, phases).then(() => {
-        total += cases.size;
+        total += derived.states.length;
         onProgress?.(total);
       });
       writing.catch(() => undefined); // awaited at the next page or the end
@@ -221,43 +234,64 @@ export class CaseProjector {
 
   /**
    * Time spent in each phase of the last `projectAll` (milliseconds), and the events it derived. `readMs`: waiting
-   * for a page (the next one is read while the last one is derived and written).
+   * for a page's bytes (the next one is read while the last one is parsed, derived and written); `deriveMs`:
+   * parsing, deriving and building the lines.
    */
   bulkPhases: { events: number; readMs: number; deriveMs: number; writeMs: number; afterMs: number } | undefined;
 
-  private async apply(cases: Map<string, CaseEvent[]>, bulk = false, phases?: NonNullable<CaseProjector['bulkPhases']>): Promise<CaseState[]> {
-    const derived = this.derive(cases, phases);
-    await this.persist(derived, bulk, phases);
+  private async apply(cases: Map<string, CaseEvent[]>): Promise<CaseState[]> {
+    const derived = this.derive(cases);
+    await this.persist(derived, false);
     return derived.states;
   }
 
   /** Derives the cases' states and updates the index (announcing warning changes). */
-  private derive(cases: Map<string, CaseEvent[]>, phases?: NonNullable<CaseProjector['bulkPhases']>): { states: CaseState[]; now: number } {
-    const t0 = performance.now();
+  private derive(cases: Map<string, CaseEvent[]>): Derived {
     const now = this.o.now();
-    const ctx = this.o.derive();
+    const ctx = { ...this.o.derive(), now };
     const states: CaseState[] = [];
-    for (const events of cases.values()) {
-      if (!events.length) continue;
-      const s = deriveCaseState(events, { ...ctx, now });
-      states.push(s);
-      if (isOpen(s)) {
-        const { previous, warning } = this.o.index.upsert(openCaseOf(s), now);
-        if (previous !== warning && !(previous === undefined && warning === 'none')) this.o.onWarningChange(s, previous, warning);
-      } else {
-        const previous = this.o.index.remove(s.caseId);
-        if (previous !== undefined && previous !== 'none') this.o.onWarningChange(s, previous, 'none');
-      }
-    }
-    if (phases) phases.deriveMs += performance.now() - t0;
+    for (const events of cases.values()) if (events.length) states.push(this.deriveCase(events, ctx));
     return { states, now };
   }
 
+  /** `derive` of a bulk page, case by case as parsed, with each state's `case_state` line (see projectAll). */
+  private deriveBulkPage(page: DerivationPageBytes, phases: NonNullable<CaseProjector['bulkPhases']>): Derived {
+    const t0 = performance.now();
+    const now = this.o.now();
+    const ctx = { ...this.o.derive(), now };
+    const version = shanghaiDateTime(now);
+    // The lease's token as the page is derived; `persist` still writes nothing once this node may not run.
+    const fence = this.o.fence?.() ?? 0;
+    const states: CaseState[] = [];
+    const lines: string[] = [];
+    this.o.events.eachDerivationCase(page, (_, events) => {
+      phases.events += events.length;
+      const s = this.deriveCase(events, ctx);
+      lines.push(caseStateLine(s, version, fence));
+      s.events = s.events.filter((e) => e.type === 'rated');
+      states.push(s);
+    });
+    phases.deriveMs += performance.now() - t0;
+    return { states, now, lines };
+  }
+
+  private deriveCase(events: CaseEvent[], ctx: DeriveContext): CaseState {
+    const s = deriveCaseState(events, ctx);
+    if (isOpen(s)) {
+      const { previous, warning } = this.o.index.upsert(openCaseOf(s), ctx.now);
+      if (previous !== warning && !(previous === undefined && warning === 'none')) this.o.onWarningChange(s, previous, warning);
+    } else {
+      const previous = this.o.index.remove(s.caseId);
+      if (previous !== undefined && previous !== 'none') this.o.onWarningChange(s, previous, 'none');
+    }
+    return s;
+  }
+
   /** Writes derived states, versioned when they were derived (unless this node may no longer run the engine), and what follows them. */
-  private async persist({ states, now }: { states: CaseState[]; now: number }, bulk: boolean, phases?: NonNullable<CaseProjector['bulkPhases']>): Promise<void> {
+  private async persist({ states, now, lines }: Derived, bulk: boolean, phases?: NonNullable<CaseProjector['bulkPhases']>): Promise<void> {
     if (!(this.o.mayRun?.() ?? true)) return;
     const t1 = performance.now();
-    await this.o.states.write(states, now, this.o.fence?.() ?? 0);
+    await (lines ? this.o.states.writeLines(lines) : this.o.states.write(states, now, this.o.fence?.() ?? 0));
     const t2 = performance.now();
     await this.o.afterApply?.(states, bulk);
     if (phases) {

@@ -81,8 +81,9 @@ function tsvField(x: string | number | null | readonly string[]): string {
   if (typeof x === 'string') return tsvString(x);
   return x.length ? tsvString(`[${x.map((f) => `'${f.replace(/[\\']/g, '\\$&')}'`).join(',')}]`) : '[]';
 }
-/** One TabSeparated line of `case_state` (CASE_STATE_COLUMNS), without its newline. */
-function caseStateLine(row: CaseStateRow): string {
+/** One TabSeparated line of `case_state` (CASE_STATE_COLUMNS) of a derived state, without its newline (`version`: as `shanghaiDateTime` writes it). */
+export function caseStateLine(s: CaseState, version: string, fence: number): string {
+  const row = caseStateRow(s, version, fence);
   const fields = new Array<string>(CASE_STATE_COLUMNS.length);
   for (let i = 0; i < CASE_STATE_COLUMNS.length; i++) fields[i] = tsvField(row[CASE_STATE_COLUMNS[i]!]);
   return fields.join('\t');
@@ -91,9 +92,11 @@ function caseStateLine(row: CaseStateRow): string {
 /** The TabSeparated lines (CASE_STATE_COLUMNS) of derived states, each ending in a newline. */
 export function caseStateBody(states: CaseState[], version: number, fence: number): string {
   const v = shanghaiDateTime(version);
-  // Lines joined once: a string grown line by line is a rope of millions of pieces, flattened at the end.
-  return states.map((s) => caseStateLine(caseStateRow(s, v, fence))).join('\n') + '\n';
+  return linesBody(states.map((s) => caseStateLine(s, v, fence)));
 }
+
+// Lines joined once: a string grown line by line is a rope of millions of pieces, flattened at the end.
+const linesBody = (lines: string[]) => lines.join('\n') + '\n';
 
 /** Reads and writes of `case_state` (one row per derivation; the latest version wins). */
 export class CaseStateStore {
@@ -109,6 +112,12 @@ export class CaseStateStore {
   async write(states: CaseState[], version: number, fence = 0, table = 'case_state'): Promise<void> {
     if (!states.length) return;
     await insertTabSeparated(this.ch, { table: `${this.db}.${table}`, columns: CASE_STATE_COLUMNS, body: caseStateBody(states, version, fence) });
+  }
+
+  /** `write` of lines already built (caseStateLine), as the bulk derivation builds each case's line as soon as it is derived. */
+  async writeLines(lines: string[], table = 'case_state'): Promise<void> {
+    if (!lines.length) return;
+    await insertTabSeparated(this.ch, { table: `${this.db}.${table}`, columns: CASE_STATE_COLUMNS, body: linesBody(lines) });
   }
 
   /** `write` as JSONEachRow (the format before issue 16), kept for bench/derivation.bench.ts to compare. */
