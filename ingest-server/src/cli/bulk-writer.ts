@@ -1,6 +1,7 @@
 import { type CaseEvent, shanghaiDateTime } from '@tongban/shared';
 import type { StepRef } from '@tongban/fixtures';
 import { insertTabSeparated, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import { LineBuffer } from '../clickhouse/line-buffer.ts';
 import { dataQualityFlags } from '../events/data-quality.ts';
 import { eventKey } from '../events/event-key.ts';
 import type { EventRow } from '../events/event-row.ts';
@@ -142,14 +143,15 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export async function writeBulk(o: BulkWriteOptions): Promise<number> {
   const it = o.lines[Symbol.iterator]();
-  const insert = (lines: string[]) => insertTabSeparated(o.clickhouse, { table: `${o.db}.events`, columns: o.columns, body: lines.join('\n') + '\n' });
+  const insert = (lines: LineBuffer) => insertTabSeparated(o.clickhouse, { table: `${o.db}.events`, columns: o.columns, body: lines.bytes() });
   let written = 0;
   let inFlight: { promise: Promise<unknown>; rows: number } | undefined;
   let done = false;
   while (!done) {
-    const lines: string[] = [];
-    while (lines.length < o.batchRows && !done) {
-      for (let i = 0; i < SLICE && lines.length < o.batchRows; i++) {
+    // A buffer of its own per batch: the one in flight is the engine's until its insert returns.
+    const lines = new LineBuffer(o.batchRows * 256);
+    while (lines.rows < o.batchRows && !done) {
+      for (let i = 0; i < SLICE && lines.rows < o.batchRows; i++) {
         const next = it.next();
         if (next.done) {
           done = true;
@@ -164,7 +166,7 @@ export async function writeBulk(o: BulkWriteOptions): Promise<number> {
       written += inFlight.rows;
       o.onBatch?.(written);
     }
-    inFlight = lines.length ? { promise: insert(lines), rows: lines.length } : undefined;
+    inFlight = lines.rows ? { promise: insert(lines), rows: lines.rows } : undefined;
   }
   if (inFlight) {
     await inFlight.promise;

@@ -86,10 +86,10 @@ const RAW_SETTINGS = Object.fromEntries(Object.entries(QUERY_SETTINGS).map(([k, 
  * statement and the whole body into one SQL string, which the engine then parses as one query, 1.2–1.6× as
  * long for a page of case states (bench/derivation.bench.ts). With a ClickHouse server, the client's insert.
  */
-export async function insertTabSeparated(ch: Clickhouse, o: { table: string; columns: readonly string[]; body: string }): Promise<void> {
+export async function insertTabSeparated(ch: Clickhouse, o: { table: string; columns: readonly string[]; body: string | Buffer }): Promise<void> {
   const raw = rawInserts.get(ch);
   if (raw) {
-    await raw.rawInsert({ table: o.table, columns: o.columns, format: 'TabSeparated', settings: RAW_SETTINGS, values: Buffer.from(o.body) });
+    await raw.rawInsert({ table: o.table, columns: o.columns, format: 'TabSeparated', settings: RAW_SETTINGS, values: typeof o.body === 'string' ? Buffer.from(o.body) : o.body });
     return;
   }
   await ch.insert({

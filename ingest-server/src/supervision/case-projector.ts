@@ -4,6 +4,7 @@ import type { DerivationPageBytes, EventStore } from '../events/event.store.ts';
 import type { Warning } from './case-clock.ts';
 import { deriveCaseState, isOpen, type CaseState, type DeriveContext } from './case-state.ts';
 import { caseStateLine, type CaseStateStore } from './case-state.store.ts';
+import { LineBuffer } from '../clickhouse/line-buffer.ts';
 import type { OpenCase, OpenCaseIndex, OpenCaseRow } from './open-case-index.ts';
 import { dayNumber } from './day-number.ts';
 import { DrainPacer } from './drain-pacer.ts';
@@ -15,7 +16,7 @@ const BATCH = 2_000;
 interface Derived {
   states: CaseState[];
   now: number;
-  lines?: string[];
+  lines?: LineBuffer;
 }
 /** Rows of `case_events` per page of the bulk derivation. */
 const PAGE_ROWS = 200_000;
@@ -263,7 +264,7 @@ export class CaseProjector {
     // The lease's token as the page is derived; `persist` still writes nothing once this node may not run.
     const fence = this.o.fence?.() ?? 0;
     const states: CaseState[] = [];
-    const lines: string[] = [];
+    const lines = new LineBuffer(page.rows * 80);
     this.o.events.eachDerivationCase(page, (_, events) => {
       phases.events += events.length;
       const s = this.deriveCase(events, ctx);

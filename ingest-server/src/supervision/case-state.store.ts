@@ -1,5 +1,6 @@
 import { shanghaiDateTime, type ClockPause, type Level } from '@tongban/shared';
 import { insertTabSeparated, QUERY_SETTINGS, type Clickhouse } from '../clickhouse/clickhouse-client.ts';
+import type { LineBuffer } from '../clickhouse/line-buffer.ts';
 import { isOpen, OPEN_STATUSES, type CaseState, type CaseStatus } from './case-state.ts';
 import type { OpenCase } from './open-case-index.ts';
 
@@ -92,11 +93,9 @@ export function caseStateLine(s: CaseState, version: string, fence: number): str
 /** The TabSeparated lines (CASE_STATE_COLUMNS) of derived states, each ending in a newline. */
 export function caseStateBody(states: CaseState[], version: number, fence: number): string {
   const v = shanghaiDateTime(version);
-  return linesBody(states.map((s) => caseStateLine(s, v, fence)));
+  // Lines joined once: a string grown line by line is a rope of millions of pieces, flattened at the end.
+  return states.map((s) => caseStateLine(s, v, fence)).join('\n') + '\n';
 }
-
-// Lines joined once: a string grown line by line is a rope of millions of pieces, flattened at the end.
-const linesBody = (lines: string[]) => lines.join('\n') + '\n';
 
 /** Reads and writes of `case_state` (one row per derivation; the latest version wins). */
 export class CaseStateStore {
@@ -115,9 +114,9 @@ export class CaseStateStore {
   }
 
   /** `write` of lines already built (caseStateLine), as the bulk derivation builds each case's line as soon as it is derived. */
-  async writeLines(lines: string[], table = 'case_state'): Promise<void> {
-    if (!lines.length) return;
-    await insertTabSeparated(this.ch, { table: `${this.db}.${table}`, columns: CASE_STATE_COLUMNS, body: linesBody(lines) });
+  async writeLines(lines: LineBuffer, table = 'case_state'): Promise<void> {
+    if (!lines.rows) return;
+    await insertTabSeparated(this.ch, { table: `${this.db}.${table}`, columns: CASE_STATE_COLUMNS, body: lines.bytes() });
   }
 
   /** `write` as JSONEachRow (the format before issue 16), kept for bench/derivation.bench.ts to compare. */
